@@ -1,0 +1,174 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.scheduling.models import StaffMember
+
+MAX_NOTES_LENGTH = 1000
+MAX_IDEMPOTENCY_KEY_LENGTH = 100
+
+
+def new_public_id() -> str:
+    # 96 random bits, URL-safe: an id nobody can guess or enumerate.
+    return secrets.token_urlsafe(12)
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Statuses whose appointment occupies its staff member's time. SPEC §3 names pending and
+# confirmed; an appointment that staff started early still occupies the chair, so in_progress
+# holds too — otherwise its remaining minutes could be sold a second time.
+HOLDING_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
+
+
+class Channel(models.TextChoices):
+    MINIPROGRAM = "miniprogram", _("Mini program")
+    WEB = "web", _("Web")
+    BACKOFFICE = "backoffice", _("Back office")
+    API = "api", _("API")
+
+
+class Appointment(models.Model):
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("business")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("service")
+    )
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("staff member"),
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("location"),
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("customer"),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The occupied span includes the service's buffers as they were when booked, so a later
+    # change to a service's buffers never silently moves existing bookings into conflict.
+    occupied_start = models.DateTimeField(_("occupied from"))
+    occupied_end = models.DateTimeField(_("occupied until"))
+    # True when the service had capacity 1 at booking time; the PostgreSQL exclusion
+    # constraint forbids any overlap between exclusive holding appointments of one staff member.
+    exclusive = models.BooleanField(_("exclusive"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    notes = models.TextField(_("notes"), blank=True, max_length=MAX_NOTES_LENGTH)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"),
+        max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="appointment_idempotency_key_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointment_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(occupied_start__lte=models.F("start"))
+                & models.Q(occupied_end__gte=models.F("end")),
+                name="appointment_occupied_covers_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["staff", "occupied_start"], name="appointment_staff_time"),
+            models.Index(fields=["business", "start"], name="appointment_business_time"),
+            models.Index(fields=["customer", "start"], name="appointment_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.start:%Y-%m-%d %H:%M} UTC · {self.get_status_display()}"
+
+    @property
+    def holds_time(self) -> bool:
+        return self.status in HOLDING_STATUSES
+
+
+class AppointmentEvent(models.Model):
+    """Append-only audit trail: who did what to an appointment, when and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CONFIRMED = "confirmed", _("Confirmed")
+        STARTED = "started", _("Started")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Marked no-show")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("appointment"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # Free-form facts of the change (old and new times, staff) for the trail.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appointment event")
+        verbose_name_plural = _("appointment events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,184 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.lib.zones import validate_zone
+
+MAX_DURATION_MINUTES = 24 * 60
+MAX_BUFFER_MINUTES = 24 * 60
+MAX_CAPACITY = 1000
+MAX_NOTICE_MINUTES = 365 * 24 * 60
+MAX_DAYS_AHEAD = 730
+
+
+class Business(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_zone]
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="CNY",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """A user's role in one business. Owners manage everything; staff run the day."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("business")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.business} · {self.get_role_display()}"
+
+
+class Location(models.Model):
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="locations", verbose_name=_("business")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Leave empty to use the business's time zone."),
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["business", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone_name(self) -> str:
+        return self.timezone or self.business.timezone
+
+
+def _minutes(maximum: int, minimum: int = 0) -> list:
+    return [MinValueValidator(minimum), MaxValueValidator(maximum)]
+
+
+class Service(models.Model):
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="services", verbose_name=_("business")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), validators=_minutes(MAX_DURATION_MINUTES, 1)
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    buffer_before_minutes = models.PositiveIntegerField(
+        _("buffer before (minutes)"), default=0, validators=_minutes(MAX_BUFFER_MINUTES)
+    )
+    buffer_after_minutes = models.PositiveIntegerField(
+        _("buffer after (minutes)"), default=0, validators=_minutes(MAX_BUFFER_MINUTES)
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        default=1,
+        validators=_minutes(MAX_CAPACITY, 1),
+        help_text=_("Customers served at once; 1 means one at a time."),
+    )
+    slot_interval_minutes = models.PositiveIntegerField(
+        _("slot interval (minutes)"),
+        null=True,
+        blank=True,
+        validators=_minutes(MAX_DURATION_MINUTES, 5),
+        help_text=_("Leave empty to use the duration."),
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"), default=60, validators=_minutes(MAX_NOTICE_MINUTES)
+    )
+    max_days_ahead = models.PositiveIntegerField(
+        _("maximum days ahead"), default=60, validators=_minutes(MAX_DAYS_AHEAD)
+    )
+    requires_confirmation = models.BooleanField(_("requires confirmation"), default=False)
+    cancel_cutoff_minutes = models.PositiveIntegerField(
+        _("cancellation cut-off (minutes before start)"),
+        default=120,
+        validators=_minutes(MAX_NOTICE_MINUTES),
+    )
+    reschedule_cutoff_minutes = models.PositiveIntegerField(
+        _("reschedule cut-off (minutes before start)"),
+        default=120,
+        validators=_minutes(MAX_NOTICE_MINUTES),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["business", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1), name="service_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="service_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="service_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.lib.zones import validate_zone
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+MINUTES_PER_DAY = 24 * 60
+
+
+class StaffMember(models.Model):
+    """A bookable resource: a person, a room or a machine. Its row is the booking lock."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="staff", verbose_name=_("business")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_profiles",
+        verbose_name=_("user account"),
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("location"),
+    )
+    services = models.ManyToManyField(
+        Service, related_name="staff", blank=True, verbose_name=_("services")
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Leave empty to use the location's, else the business's time zone."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        ordering = ["business", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone_name(self) -> str:
+        if self.timezone:
+            return self.timezone
+        if self.location_id and self.location.timezone:
+            return self.location.timezone
+        return self.business.timezone
+
+
+class WorkingInterval(models.Model):
+    """One interval of a staff member's weekly hours, in local wall-clock minutes."""
+
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="hours", verbose_name=_("staff member")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    start_minute = models.PositiveSmallIntegerField(_("start (minutes after midnight)"))
+    end_minute = models.PositiveSmallIntegerField(_("end (minutes after midnight)"))
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering = ["staff", "weekday", "start_minute"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="working_interval_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_minute__lt=models.F("end_minute"))
+                & models.Q(end_minute__lte=MINUTES_PER_DAY),
+                name="working_interval_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {minute_label(self.start_minute)}–{minute_label(self.end_minute)}"
+
+
+class DateOverride(models.Model):
+    """Replaces a staff member's weekly hours on one local date: closed, or special hours."""
+
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="overrides",
+        verbose_name=_("staff member"),
+    )
+    date = models.DateField(_("date"))
+    # A list of [start_minute, end_minute] pairs; an empty list means closed all day.
+    intervals = models.JSONField(_("intervals"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+        ordering = ["staff", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "date"], name="date_override_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        if not self.intervals:
+            return f"{self.date} {_('closed')}"
+        spans = ", ".join(f"{minute_label(s)}–{minute_label(e)}" for s, e in self.intervals)
+        return f"{self.date} {spans}"
+
+
+def minute_label(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
