@@ -86,7 +86,8 @@ class Appointment(models.Model):
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
     )
-    idempotency_key = models.CharField(
+    # NULL, not "", for "no key": the uniqueness rule must only bind real keys.
+    idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"),
         max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
         null=True,

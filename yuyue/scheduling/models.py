@@ -95,7 +95,8 @@ class WorkingInterval(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {minute_label(self.start_minute)}–{minute_label(self.end_minute)}"
+        span = f"{minute_label(self.start_minute)}–{minute_label(self.end_minute)}"
+        return f"{self.get_weekday_display()} {span}"
 
 
 class DateOverride(models.Model):

@@ -1,0 +1,118 @@
+"""The shared cast and fixtures: one business with an owner, a staff member, a customer and a
+stranger who must see nothing; clock frozen at a known moment."""
+
+import os
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from hypothesis import HealthCheck, settings
+
+from tests.helpers import NOW, WORKWEEK, make_user
+from yuyue.accounts.models import User
+from yuyue.catalog.models import Membership
+from yuyue.catalog.services import (
+    business_create,
+    location_create,
+    membership_grant,
+    service_create,
+)
+from yuyue.scheduling.services import staff_hours_set, staff_member_create
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # The manifest storage needs collectstatic; tests render admin pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Argon2 is deliberately slow; the cast's passwords need no protection.
+    # tests/accounts/test_passwords.py checks the real setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def owner(db) -> User:
+    return make_user("owner", email="owner@example.com")
+
+
+@pytest.fixture
+def business(owner):
+    return business_create(owner=owner, slug="salon", name="悦己美发沙龙")
+
+
+@pytest.fixture
+def location(business):
+    return location_create(business=business, name="静安店", address="上海市静安区南京西路 1 号")
+
+
+@pytest.fixture
+def service(business):
+    return service_create(
+        business=business,
+        name="洗剪吹",
+        duration_minutes=60,
+        price=Decimal("88.00"),
+        min_notice_minutes=60,
+        max_days_ahead=30,
+        cancel_cutoff_minutes=120,
+        reschedule_cutoff_minutes=120,
+    )
+
+
+@pytest.fixture
+def staff_user(business) -> User:
+    user = make_user("staff", phone="+8613900139000")
+    membership_grant(business=business, user=user, role=Membership.Role.STAFF)
+    return user
+
+
+@pytest.fixture
+def stylist(business, service, location, staff_user):
+    member = staff_member_create(
+        business=business, name="Tony 老师", services=[service], location=location, user=staff_user
+    )
+    staff_hours_set(staff=member, hours=WORKWEEK)
+    return member
+
+
+@pytest.fixture
+def customer(db) -> User:
+    return make_user("customer", phone="+8613700137000", email="customer@example.com")
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    """Another customer, who must never see or touch the cast's appointments."""
+    return make_user("stranger", phone="+8613600136000")
+
+
+@pytest.fixture
+def other_owner(db):
+    """The owner of another business: staff rights there give no rights here."""
+    user = make_user("other-owner", phone="+8613500135000")
+    business_create(owner=user, slug="elsewhere", name="别家诊所")
+    return user

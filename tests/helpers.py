@@ -1,0 +1,53 @@
+"""Plain helpers shared by tests (fixtures live in conftest.py)."""
+
+import datetime as dt
+import zoneinfo
+
+from yuyue.accounts.models import User
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# A Tuesday morning, before opening time, in the business's zone.
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI)
+WORKWEEK = {
+    day: [["09:00", "12:00"], ["13:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
+}
+
+
+def make_user(username: str, **extra) -> User:
+    return User.objects.create_user(
+        username=username,
+        password="correct horse battery",
+        phone=extra.pop("phone", "+8613800138000"),
+        **extra,
+    )
+
+
+def at(day: dt.date, hhmm: str, zone=SHANGHAI) -> dt.datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=zone)
+
+
+def make_appointment(*, service, staff, customer, start: dt.datetime, status: str = "confirmed"):
+    """Put an appointment straight into the table, in any status, as test set-up.
+
+    Tests of the booking services book through them; this is for arranging a state
+    (a past appointment, one in progress) that the services would need many steps to reach.
+    """
+    from yuyue.bookings.models import Appointment
+
+    end = start + dt.timedelta(minutes=service.duration_minutes)
+    return Appointment.objects.create(
+        business_id=service.business_id,
+        service=service,
+        staff=staff,
+        location=staff.location,
+        customer=customer,
+        start=start,
+        end=end,
+        occupied_start=start - dt.timedelta(minutes=service.buffer_before_minutes),
+        occupied_end=end + dt.timedelta(minutes=service.buffer_after_minutes),
+        exclusive=service.capacity == 1,
+        status=status,
+        price=service.price,
+        currency="CNY",
+    )

@@ -1,0 +1,55 @@
+"""Domain errors of the booking services. Each carries a stable code the API maps to HTTP."""
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.lib.errors import DomainError, InvalidInput, NotAllowed
+from yuyue.scheduling.engine import Slot
+
+__all__ = [
+    "BookingError",
+    "CutoffPassed",
+    "IdempotencyKeyReused",
+    "InvalidInput",
+    "InvalidTransition",
+    "NotAllowed",
+    "SlotUnavailable",
+]
+
+
+class BookingError(DomainError):
+    code = "booking_error"
+    default_message = _("The booking could not be changed.")
+
+
+class InvalidTransition(BookingError):
+    """The appointment's status does not allow this action (HTTP 409)."""
+
+    code = "invalid_transition"
+    default_message = _("This appointment cannot be changed that way in its current status.")
+
+
+class CutoffPassed(BookingError):
+    """A customer tried to cancel or reschedule after the service's cut-off (HTTP 409)."""
+
+    code = "cutoff_passed"
+    default_message = _("It is too late to change this appointment online; please call us.")
+
+
+class IdempotencyKeyReused(BookingError):
+    """The idempotency key was already used for a different booking (HTTP 409)."""
+
+    code = "duplicate"
+    default_message = _("This idempotency key was already used for a different booking.")
+
+
+class SlotUnavailable(BookingError):
+    """The requested time cannot be booked; carries the nearest free starts (HTTP 409)."""
+
+    code = "slot_unavailable"
+    default_message = _("That time is no longer available.")
+
+    def __init__(self, alternatives: Sequence[Slot] = (), message: str | None = None) -> None:
+        self.alternatives = list(alternatives)
+        super().__init__(message)

@@ -1,0 +1,533 @@
+"""Every write to appointments. Each function locks, checks and writes in one transaction.
+
+Concurrency (SPEC §5): a write that takes or moves time on staff first locks the staff rows
+(ascending id, so two writers never wait on each other in a cycle), then loads the calendar and
+checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of the
+row locks; on PostgreSQL the exclusion constraints back the lock.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuyue.accounts.models import User
+from yuyue.bookings.errors import (
+    CutoffPassed,
+    IdempotencyKeyReused,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    SlotUnavailable,
+)
+from yuyue.bookings.models import (
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    MAX_NOTES_LENGTH,
+    Appointment,
+    AppointmentEvent,
+    Channel,
+    Status,
+)
+from yuyue.catalog.models import Location, Service
+from yuyue.catalog.selectors import business_role
+from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
+from yuyue.scheduling.models import StaffMember
+from yuyue.scheduling.selectors import (
+    bookable_staff,
+    request_zone,
+    service_rules,
+    staff_calendars,
+)
+
+ALTERNATIVES = 3
+# How far around the refused time to look for alternatives, in days each way.
+ALTERNATIVES_WINDOW_DAYS = 7
+MAX_REASON_LENGTH = 500
+
+
+class _Taken(Exception):
+    """Raised inside the transaction so it rolls back before alternatives are computed."""
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _require_aware(start: dt.datetime) -> None:
+    if not isinstance(start, dt.datetime) or timezone.is_naive(start):
+        raise InvalidInput({"start": [_("Give the time with its UTC offset.")]})
+
+
+def _validate_text(notes: str, idempotency_key: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if len(notes) > MAX_NOTES_LENGTH:
+        errors["notes"] = [_("Notes are limited to %(n)d characters.") % {"n": MAX_NOTES_LENGTH}]
+    if idempotency_key is not None and (
+        not idempotency_key
+        or len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH
+        or not idempotency_key.isprintable()
+    ):
+        errors["idempotency_key"] = [
+            _("An idempotency key is 1 to %(n)d printable characters.")
+            % {"n": MAX_IDEMPOTENCY_KEY_LENGTH}
+        ]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _validate_booking_target(
+    *, service: Service, staff: StaffMember | None, location: Location | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not service.active:
+        errors["service_id"] = [_("This service is not available for booking.")]
+    if location is not None and location.business_id != service.business_id:
+        errors["location_id"] = [_("No such location at this business.")]
+    if staff is not None:
+        if (
+            staff.business_id != service.business_id
+            or not staff.active
+            or not staff.services.filter(id=service.id).exists()
+        ):
+            errors["staff_id"] = [_("This staff member does not offer this service.")]
+        elif location is not None and staff.location_id != location.id:
+            errors["staff_id"] = [_("This staff member does not work at this location.")]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _lock_staff(ids: Sequence[int]) -> list[StaffMember]:
+    # Ascending id order is what makes two writers that need overlapping sets of staff
+    # (a reschedule from A to B and one from B to A) queue instead of deadlocking.
+    return list(
+        StaffMember.objects.select_for_update(of=("self",))
+        .filter(id__in=ids)
+        .select_related("location", "business")
+        .order_by("id")
+    )
+
+
+def _occupied(service: Service, start: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    end = start + dt.timedelta(minutes=service.duration_minutes)
+    return (
+        end,
+        start - dt.timedelta(minutes=service.buffer_before_minutes),
+        end + dt.timedelta(minutes=service.buffer_after_minutes),
+    )
+
+
+def _pick_staff(
+    *,
+    service: Service,
+    candidates: Sequence[StaffMember],
+    start: dt.datetime,
+    now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> StaffMember | None:
+    """Under the lock: the best-fit staff member who can take `start`, or None."""
+    _end, occ_start, occ_end = _occupied(service, start)
+    calendars = staff_calendars(
+        staff=candidates,
+        start=occ_start,
+        end=occ_end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    rules = service_rules(service)
+    if len(calendars) == 1:
+        chosen_id = (
+            calendars[0].staff_id
+            if staff_can_take(calendar=calendars[0], rules=rules, start=start, now=now) > 0
+            else None
+        )
+    else:
+        chosen_id = choose_staff(calendars=calendars, rules=rules, start=start, now=now)
+    return next((member for member in candidates if member.id == chosen_id), None)
+
+
+def alternatives_for(
+    *,
+    service: Service,
+    start: dt.datetime,
+    staff: StaffMember | None = None,
+    location: Location | None = None,
+    now: dt.datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list:
+    """The free starts nearest to a refused one, for the same staff (or any) and location."""
+    now = _now(now)
+    zone = request_zone(service=service, location=location)
+    day = start.astimezone(zone).date()
+    window = dt.timedelta(days=ALTERNATIVES_WINDOW_DAYS)
+    candidates = list(
+        bookable_staff(
+            service=service,
+            staff_ids=None if staff is None else [staff.id],
+            location_id=None if location is None else location.id,
+        )
+    )
+    calendars = staff_calendars(
+        staff=candidates,
+        start=start - window,
+        end=start + window,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    slots = find_slots(
+        calendars=calendars,
+        rules=service_rules(service),
+        date_from=day - window,
+        date_to=day + window,
+        now=now,
+        zone=zone,
+    )
+    return nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
+
+
+def _record(
+    appointment: Appointment,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    reason: str = "",
+    data: dict | None = None,
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=appointment,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=appointment.status,
+        reason=reason[:MAX_REASON_LENGTH],
+        data=data or {},
+    )
+
+
+def _same_request(
+    existing: Appointment, *, service: Service, start: dt.datetime, staff: StaffMember | None
+) -> Appointment:
+    if (
+        existing.service_id != service.id
+        or existing.start != start
+        or (staff is not None and existing.staff_id != staff.id)
+    ):
+        raise IdempotencyKeyReused()
+    return existing
+
+
+def appointment_create(
+    *,
+    service: Service,
+    customer: User,
+    start: dt.datetime,
+    staff: StaffMember | None = None,
+    location: Location | None = None,
+    notes: str = "",
+    channel: str = Channel.WEB,
+    idempotency_key: str | None = None,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book `service` at `start` for `customer`; `staff=None` means any staff (best fit).
+
+    `actor` is who books (the customer by default; staff may book for a customer). The same
+    idempotency key for the same customer returns the first appointment, never a second one.
+    """
+    now = _now(now)
+    actor = actor or customer
+    _require_aware(start)
+    notes = notes.strip()
+    _validate_text(notes, idempotency_key)
+    _validate_booking_target(service=service, staff=staff, location=location)
+    if channel not in Channel.values:
+        raise InvalidInput({"channel": [_("Unknown channel.")]})
+    if not customer.is_active:
+        raise NotAllowed()
+    if (
+        actor.pk != customer.pk
+        and business_role(user=actor, business_id=service.business_id) is None
+    ):
+        raise NotAllowed()
+
+    def existing_for_key() -> Appointment | None:
+        if idempotency_key is None:
+            return None
+        return Appointment.objects.filter(
+            customer=customer, idempotency_key=idempotency_key
+        ).first()
+
+    try:
+        with transaction.atomic():
+            if staff is not None:
+                candidate_ids = [staff.id]
+            else:
+                candidate_ids = list(
+                    bookable_staff(
+                        service=service, location_id=None if location is None else location.id
+                    ).values_list("id", flat=True)
+                )
+            candidates = _lock_staff(candidate_ids)
+            # Checked after the lock: a concurrent request with the same key that won the lock
+            # first has committed by now, and this statement sees its row.
+            existing = existing_for_key()
+            if existing is not None:
+                return _same_request(existing, service=service, start=start, staff=staff)
+            chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
+            if chosen is None:
+                raise _Taken()
+            end, occ_start, occ_end = _occupied(service, start)
+            appointment = Appointment(
+                business_id=service.business_id,
+                service=service,
+                staff=chosen,
+                location=location or chosen.location,
+                customer=customer,
+                start=start,
+                end=end,
+                occupied_start=occ_start,
+                occupied_end=occ_end,
+                exclusive=service.capacity == 1,
+                status=Status.PENDING if service.requires_confirmation else Status.CONFIRMED,
+                price=service.price,
+                currency=service.business.currency,
+                notes=notes,
+                channel=channel,
+                idempotency_key=idempotency_key,
+            )
+            try:
+                with transaction.atomic():
+                    appointment.save(force_insert=True)
+            except IntegrityError:
+                existing = existing_for_key()
+                if existing is not None:
+                    return _same_request(existing, service=service, start=start, staff=staff)
+                # The exclusion constraint refused an overlap the check missed.
+                raise _Taken() from None
+            _record(
+                appointment,
+                actor=actor,
+                action=AppointmentEvent.Action.CREATED,
+                from_status="",
+                data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
+            )
+            return appointment
+    except _Taken:
+        raise SlotUnavailable(
+            alternatives_for(service=service, start=start, staff=staff, location=location, now=now)
+        ) from None
+
+
+def _lock_appointment(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("service", "business", "staff", "customer")
+        .get(pk=appointment.pk)
+    )
+
+
+def _check_actor(appointment: Appointment, actor: User, *, customer_may: bool) -> str | None:
+    """The actor's business role (None for the customer themselves), or NotAllowed."""
+    role = business_role(user=actor, business_id=appointment.business_id)
+    if role is not None:
+        return role
+    if customer_may and actor.pk == appointment.customer_id and actor.is_active:
+        return None
+    raise NotAllowed()
+
+
+def _check_cutoff(appointment: Appointment, minutes: int, now: dt.datetime) -> None:
+    if now > appointment.start - dt.timedelta(minutes=minutes):
+        raise CutoffPassed()
+
+
+# action -> (statuses it may start from, status it leads to, event action)
+_TRANSITIONS = {
+    "confirm": ((Status.PENDING,), Status.CONFIRMED, AppointmentEvent.Action.CONFIRMED),
+    "start": ((Status.CONFIRMED,), Status.IN_PROGRESS, AppointmentEvent.Action.STARTED),
+    "complete": ((Status.IN_PROGRESS,), Status.COMPLETED, AppointmentEvent.Action.COMPLETED),
+    "no_show": ((Status.CONFIRMED,), Status.NO_SHOW, AppointmentEvent.Action.NO_SHOW),
+    "cancel": (
+        (Status.PENDING, Status.CONFIRMED),
+        Status.CANCELLED,
+        AppointmentEvent.Action.CANCELLED,
+    ),
+}
+
+
+def _transition(
+    *,
+    appointment: Appointment,
+    actor: User,
+    action: str,
+    reason: str,
+    now: dt.datetime,
+) -> Appointment:
+    sources, target, event_action = _TRANSITIONS[action]
+    with transaction.atomic():
+        locked = _lock_appointment(appointment)
+        role = _check_actor(locked, actor, customer_may=action == "cancel")
+        if locked.status not in sources:
+            raise InvalidTransition()
+        if role is None:
+            _check_cutoff(locked, locked.service.cancel_cutoff_minutes, now)
+        if action == "no_show" and now < locked.start:
+            raise InvalidTransition(
+                _("A no-show can only be recorded once the start time has passed.")
+            )
+        from_status = locked.status
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        _record(
+            locked, actor=actor, action=event_action, from_status=from_status, reason=reason.strip()
+        )
+        return locked
+
+
+def appointment_cancel(
+    *, appointment: Appointment, actor: User, reason: str = "", now: dt.datetime | None = None
+) -> Appointment:
+    """Cancel: the customer before the service's cut-off, staff and owners at any time."""
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            {"reason": [_("A reason is limited to %(n)d characters.") % {"n": MAX_REASON_LENGTH}]}
+        )
+    return _transition(
+        appointment=appointment, actor=actor, action="cancel", reason=reason, now=_now(now)
+    )
+
+
+def appointment_confirm(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    return _transition(
+        appointment=appointment, actor=actor, action="confirm", reason="", now=_now(now)
+    )
+
+
+def appointment_start(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    return _transition(
+        appointment=appointment, actor=actor, action="start", reason="", now=_now(now)
+    )
+
+
+def appointment_complete(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    return _transition(
+        appointment=appointment, actor=actor, action="complete", reason="", now=_now(now)
+    )
+
+
+def appointment_mark_no_show(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    return _transition(
+        appointment=appointment, actor=actor, action="no_show", reason="", now=_now(now)
+    )
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    actor: User,
+    start: dt.datetime,
+    staff: StaffMember | None = None,
+    any_staff: bool = False,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move an appointment; the new time is taken and the old released in one transaction.
+
+    Without `staff` the appointment stays with its staff member, unless `any_staff` asks for
+    the best fit among everyone who offers the service (at the same location).
+    """
+    now = _now(now)
+    _require_aware(start)
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            {"reason": [_("A reason is limited to %(n)d characters.") % {"n": MAX_REASON_LENGTH}]}
+        )
+    service = appointment.service
+    location = appointment.location
+    # A named staff member may work elsewhere: the appointment then moves with them.
+    _validate_booking_target(service=service, staff=staff, location=None)
+    try:
+        with transaction.atomic():
+            if staff is not None:
+                wanted = [staff.id]
+            elif any_staff:
+                wanted = list(
+                    bookable_staff(
+                        service=service, location_id=None if location is None else location.id
+                    ).values_list("id", flat=True)
+                )
+            else:
+                wanted = [appointment.staff_id]
+            locked_staff = _lock_staff(sorted({*wanted, appointment.staff_id}))
+            locked = _lock_appointment(appointment)
+            role = _check_actor(locked, actor, customer_may=True)
+            if locked.status not in (Status.PENDING, Status.CONFIRMED):
+                raise InvalidTransition()
+            if role is None:
+                _check_cutoff(locked, locked.service.reschedule_cutoff_minutes, now)
+            candidates = [member for member in locked_staff if member.id in wanted]
+            chosen = _pick_staff(
+                service=locked.service,
+                candidates=candidates,
+                start=start,
+                now=now,
+                exclude_appointment_id=locked.id,
+            )
+            if chosen is None:
+                raise _Taken()
+            old = {"start": locked.start.isoformat(), "staff_id": locked.staff_id}
+            end, occ_start, occ_end = _occupied(locked.service, start)
+            from_status = locked.status
+            locked.start, locked.end = start, end
+            locked.occupied_start, locked.occupied_end = occ_start, occ_end
+            locked.staff = chosen
+            locked.location = chosen.location or locked.location
+            locked.exclusive = locked.service.capacity == 1
+            if role is None and locked.service.requires_confirmation:
+                # The business confirmed the old time, not this one.
+                locked.status = Status.PENDING
+            try:
+                with transaction.atomic():
+                    locked.save(
+                        update_fields=[
+                            "start",
+                            "end",
+                            "occupied_start",
+                            "occupied_end",
+                            "staff",
+                            "location",
+                            "exclusive",
+                            "status",
+                            "updated_at",
+                        ]
+                    )
+            except IntegrityError:
+                raise _Taken() from None
+            _record(
+                locked,
+                actor=actor,
+                action=AppointmentEvent.Action.RESCHEDULED,
+                from_status=from_status,
+                reason=reason.strip(),
+                data={"old": old, "new": {"start": start.isoformat(), "staff_id": chosen.id}},
+            )
+            return locked
+    except _Taken:
+        raise SlotUnavailable(
+            alternatives_for(
+                service=service,
+                start=start,
+                staff=staff if staff is not None or any_staff else appointment.staff,
+                location=location,
+                now=now,
+                exclude_appointment_id=appointment.id,
+            )
+        ) from None

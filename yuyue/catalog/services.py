@@ -1,0 +1,121 @@
+"""Writes to businesses, their members, locations and services."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yuyue.accounts.models import User
+from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.lib.errors import InvalidInput
+from yuyue.lib.persist import clean_and_save
+
+SERVICE_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "duration_minutes",
+        "price",
+        "buffer_before_minutes",
+        "buffer_after_minutes",
+        "capacity",
+        "slot_interval_minutes",
+        "min_notice_minutes",
+        "max_days_ahead",
+        "requires_confirmation",
+        "cancel_cutoff_minutes",
+        "reschedule_cutoff_minutes",
+        "active",
+    }
+)
+LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone"})
+BUSINESS_FIELDS = frozenset({"name", "timezone", "currency", "default_language", "phone"})
+
+
+def _apply(instance, fields: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return list(fields)
+
+
+@transaction.atomic
+def business_create(
+    *,
+    owner: User,
+    slug: str,
+    name: str,
+    timezone: str = "Asia/Shanghai",
+    currency: str = "CNY",
+    default_language: str = "zh-hans",
+) -> Business:
+    """A new business with `owner` as its owner (a user may own several)."""
+    business = Business(
+        slug=slug,
+        name=name,
+        timezone=timezone,
+        currency=currency,
+        default_language=default_language,
+    )
+    clean_and_save(business)
+    membership_grant(business=business, user=owner, role=Membership.Role.OWNER)
+    return business
+
+
+@transaction.atomic
+def business_update(*, business: Business, **fields: Any) -> Business:
+    changed = _apply(business, fields, BUSINESS_FIELDS)
+    clean_and_save(business, update_fields=changed)
+    return business
+
+
+@transaction.atomic
+def membership_grant(*, business: Business, user: User, role: str) -> Membership:
+    """Give `user` a role in `business` (replacing any other role they had there)."""
+    if role not in Membership.Role.values:
+        raise InvalidInput({"role": [_("Unknown role.")]})
+    membership, _created = Membership.objects.update_or_create(
+        business=business, user=user, defaults={"role": role}
+    )
+    if not user.is_staff:
+        # Owners and staff manage their business in the admin; the admin's own queryset
+        # filters keep them inside it.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def location_create(
+    *, business: Business, name: str, address: str = "", phone: str = "", timezone: str = ""
+) -> Location:
+    location = Location(
+        business=business, name=name, address=address, phone=phone, timezone=timezone
+    )
+    clean_and_save(location)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: Location, **fields: Any) -> Location:
+    changed = _apply(location, fields, LOCATION_FIELDS)
+    clean_and_save(location, update_fields=changed)
+    return location
+
+
+@transaction.atomic
+def service_create(*, business: Business, name: str, **fields: Any) -> Service:
+    service = Service(business=business)
+    _apply(service, {"name": name, **fields}, SERVICE_FIELDS)
+    clean_and_save(service)
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, **fields: Any) -> Service:
+    """Change a service. Existing appointments keep the price and buffers they were booked with."""
+    changed = _apply(service, fields, SERVICE_FIELDS)
+    clean_and_save(service, update_fields=changed)
+    return service

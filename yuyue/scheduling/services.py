@@ -1,0 +1,106 @@
+"""Writes to staff members, their weekly hours and date overrides."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yuyue.accounts.models import User
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.lib.errors import InvalidInput
+from yuyue.lib.persist import clean_and_save
+from yuyue.scheduling.hours import parse_intervals, parse_weekly
+from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
+
+STAFF_FIELDS = frozenset({"name", "user", "location", "timezone", "active"})
+
+
+def _check_same_business(
+    business: Business, *, services: Iterable[Service] = (), location: Location | None = None
+) -> None:
+    if any(service.business_id != business.id for service in services):
+        raise InvalidInput({"service_ids": [_("A service belongs to another business.")]})
+    if location is not None and location.business_id != business.id:
+        raise InvalidInput({"location_id": [_("No such location at this business.")]})
+
+
+@transaction.atomic
+def staff_member_create(
+    *,
+    business: Business,
+    name: str,
+    services: Iterable[Service] = (),
+    location: Location | None = None,
+    user: User | None = None,
+    timezone: str = "",
+) -> StaffMember:
+    services = list(services)
+    _check_same_business(business, services=services, location=location)
+    staff = StaffMember(
+        business=business, name=name, location=location, user=user, timezone=timezone
+    )
+    clean_and_save(staff)
+    staff.services.set(services)
+    return staff
+
+
+@transaction.atomic
+def staff_member_update(
+    *, staff: StaffMember, services: Iterable[Service] | None = None, **fields: Any
+) -> StaffMember:
+    unknown = sorted(set(fields) - STAFF_FIELDS)
+    if unknown:
+        raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
+    _check_same_business(staff.business, services=services or (), location=fields.get("location"))
+    for name, value in fields.items():
+        setattr(staff, name, value)
+    clean_and_save(staff)
+    if services is not None:
+        staff.services.set(list(services))
+    return staff
+
+
+@transaction.atomic
+def staff_hours_set(*, staff: StaffMember, hours: Mapping[str, Any]) -> dict[int, list]:
+    """Replace the whole weekly schedule; an invalid day leaves the old schedule untouched."""
+    weekly = parse_weekly(hours)
+    WorkingInterval.objects.filter(staff=staff).delete()
+    WorkingInterval.objects.bulk_create(
+        WorkingInterval(staff=staff, weekday=weekday, start_minute=start, end_minute=end)
+        for weekday, intervals in weekly.items()
+        for start, end in intervals
+    )
+    return weekly
+
+
+@transaction.atomic
+def staff_override_set(
+    *,
+    staff: StaffMember,
+    date: dt.date,
+    intervals: Any = (),
+    closed: bool = False,
+    note: str = "",
+) -> DateOverride:
+    """Closed all day, or special hours, on one local date (replacing any earlier override)."""
+    if closed and intervals:
+        raise InvalidInput({"intervals": [_("A closed day has no intervals.")]})
+    if not closed and not intervals:
+        raise InvalidInput({"intervals": [_("Give the day's hours, or mark it closed.")]})
+    try:
+        parsed = [] if closed else parse_intervals(intervals)
+    except ValueError as error:
+        raise InvalidInput({"intervals": [str(error)]}) from None
+    override, _created = DateOverride.objects.update_or_create(
+        staff=staff,
+        date=date,
+        defaults={"intervals": [list(pair) for pair in parsed], "note": note[:200]},
+    )
+    return override
+
+
+@transaction.atomic
+def staff_override_delete(*, staff: StaffMember, date: dt.date) -> None:
+    DateOverride.objects.filter(staff=staff, date=date).delete()
