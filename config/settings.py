@@ -4,12 +4,10 @@ The defaults are the embedded mode: SQLite in ./var, console email, local-memory
 checkout runs at once. YUYUE_ENV=production tightens everything and refuses unsafe values.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 from yuyue.lib.env import envbool, envint, envlist, envstr
@@ -31,13 +29,12 @@ DEBUG = envbool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when YUYUE_ENV=production.")
 
-if "SECRET_KEY" in os.environ:
-    SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = envstr("SECRET_KEY")
+if SECRET_KEY:
     if PRODUCTION or not DEBUG:
         check_production_key(SECRET_KEY)
 elif PRODUCTION:
-    check_production_key("")
-    SECRET_KEY = ""  # unreachable: the check above raises
+    check_production_key(SECRET_KEY)  # raises: production must bring its own key
 else:
     SECRET_KEY = embedded_key(DATA_DIR / "secret_key")
 
@@ -158,7 +155,8 @@ else:
 
 # Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# Each language is named in itself, as language pickers do.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "yuyue" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

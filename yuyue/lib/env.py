@@ -5,16 +5,17 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value (NAME= in a .env file) means "not set", so the default applies.
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -42,5 +43,5 @@ def envint(
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    raw = os.environ.get(name, default)
+    raw = os.environ.get(name) or default
     return [item.strip() for item in raw.split(",") if item.strip()]

@@ -1,0 +1,60 @@
+# The habits of this project. `make run` and `make test` work on a fresh machine with only
+# Python >= 3.11: they create .venv and install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test lint format migrations-check messages i18n-check check bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## Serve on http://127.0.0.1:8000 with gunicorn (SQLite and demo data unless configured).
+run: $(VENV)/.installed-run
+	$(BIN)/yuyue migrate --noinput
+	$(BIN)/yuyue collectstatic --noinput --verbosity 0
+	$(BIN)/yuyue demo --if-empty
+	$(BIN)/yuyue serve
+
+## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
+test: $(VENV)/.installed-test
+	$(PY) tools/run_tests.py $(ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed-test
+	$(BIN)/yuyue makemigrations --check --dry-run
+
+## Regenerate the Chinese catalogue from the code (needs gettext), then compile it.
+messages: $(VENV)/.installed-test
+	cd yuyue && ../$(BIN)/yuyue makemessages --locale zh_Hans --no-obsolete --no-location
+	cd yuyue && ../$(BIN)/yuyue compilemessages --locale zh_Hans
+
+## Fail when the committed translations are stale, incomplete or not compiled.
+i18n-check: $(VENV)/.installed-test
+	$(PY) tools/check_translations.py
+
+check: lint migrations-check i18n-check test
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_availability.py
+
+clean:
+	rm -rf $(VENV) var artifacts .pytest_cache .hypothesis .ruff_cache
