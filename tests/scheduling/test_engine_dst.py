@@ -275,3 +275,26 @@ def test_on_ordinary_days_slots_follow_the_configured_wall_clock_hours(name, day
     ]
     assert [s.start.astimezone(zone).time() for s in slots] == expected
     assert {s.start.astimezone(zone).date() for s in slots} == {day}
+
+
+# --- intervals that DST joins -------------------------------------------------------------------
+
+NEW_YORK = "America/New_York"
+
+
+def test_on_a_fall_back_day_hours_overlapping_in_real_time_form_one_stretch():
+    # 2026-11-01, New York: 00:00-01:30 ends at the LATER 01:30 (06:30 UTC), 01:40-03:00 starts
+    # at the EARLIER 01:40 (05:40 UTC). As instants they overlap, so the staff member works one
+    # stretch 04:00-08:00 UTC: eight half-hours from 04:00, none starting at 05:40, none twice.
+    slots = slots_on(NEW_YORK, dt.date(2026, 11, 1), [(0, 90), (100, 180)])
+    first = dt.datetime(2026, 11, 1, 4, 0, tzinfo=dt.UTC)
+    assert [s.start for s in slots] == [first + k * dt.timedelta(minutes=30) for k in range(8)]
+
+
+def test_on_a_spring_forward_day_hours_separated_only_by_the_gap_form_one_stretch():
+    # 2026-03-08, New York: 00:00-02:30 ends at 03:00 EDT (07:00 UTC) and 03:00-05:00 starts
+    # there too, so 05:00-09:00 UTC is worked without a break and the 45-minute grid runs
+    # through from 05:00: 4 h / 45 min = 5 slots (apart, each grid would fit only 2).
+    slots = slots_on(NEW_YORK, dt.date(2026, 3, 8), [(0, 150), (180, 300)], minutes_long=45)
+    first = dt.datetime(2026, 3, 8, 5, 0, tzinfo=dt.UTC)
+    assert [s.start for s in slots] == [first + k * dt.timedelta(minutes=45) for k in range(5)]

@@ -153,6 +153,18 @@ def test_touching_appointments_do_not_overlap():
     assert local_starts(slots_for([cal], rules(60))) == ["09:00", "11:00", "12:00"]
 
 
+def test_a_gap_exactly_as_long_as_the_occupied_span_is_offered():
+    # Booked 09:00-10:00 and 11:30-12:00; 60 minutes with 15 either side on a 15-minute grid.
+    # The occupied span [s - 15, s + 75) clears the first booking only from s = 10:15 and the
+    # second only up to s = 10:15 (or from 12:15, too late to end by 13:00): exactly one start.
+    cal = calendar(
+        weekly={0: [(540, 780)]},
+        bookings=[busy(MON, "09:00", "10:00", 2), busy(MON, "11:30", "12:00", 3)],
+    )
+    service = rules(60, buffer_before=15, buffer_after=15, interval=15)
+    assert local_starts(slots_for([cal], service)) == ["10:15"]
+
+
 def test_a_buffer_after_may_not_run_into_the_next_appointment():
     # 60 minutes + 30 after; booked 11:00-12:00. 10:00 would occupy 10:00-11:30: refused.
     # 09:00 occupies 09:00-10:30: fine. 12:00 starts when the booking ends: fine.
@@ -244,10 +256,11 @@ def test_the_horizon_uses_the_staff_local_date_of_now_not_the_utc_date():
 
 
 def test_zero_days_ahead_means_today_only():
-    slots = slots_for(
-        [calendar()], rules(60, max_days_ahead=0), now=at(MON, "23:59"), date_from=MON, date_to=TUE
-    )
-    assert slots == []  # Monday's hours are over and Tuesday is beyond the horizon
+    service = rules(60, max_days_ahead=0)
+    morning = slots_for([calendar()], service, now=at(MON, "08:00"), date_to=TUE)
+    assert local_days(morning) == [MON]
+    # Late on Monday its hours are over and Tuesday is still beyond the horizon.
+    assert slots_for([calendar()], service, now=at(MON, "23:59"), date_to=TUE) == []
 
 
 # --- grid ---------------------------------------------------------------------------------------
@@ -491,6 +504,13 @@ def test_a_naive_busy_span_is_refused():
 def test_malformed_working_intervals_are_refused(interval):
     with pytest.raises(ValueError):
         slots_for([calendar(weekly={0: [interval]})], rules(60))
+
+
+def test_a_zone_that_is_not_a_tzinfo_is_refused():
+    with pytest.raises(TypeError):
+        slots_for([calendar()], rules(60), zone="Asia/Shanghai")
+    with pytest.raises(TypeError):
+        slots_for([calendar(zone="Asia/Shanghai")], rules(60))
 
 
 # --- nearest_starts -----------------------------------------------------------------------------

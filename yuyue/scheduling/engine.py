@@ -17,6 +17,10 @@ How a slot is decided (the product rules, in one place):
 * A start must be at least `min_notice` (elapsed) after `now`, and its local day at most
   `max_days_ahead` calendar days after the staff member's local today.
 
+Errors: ValueError for naive datetimes, duration <= 0, capacity < 1, interval <= 0, negative
+buffers, date_to < date_from, a Busy ending before it starts, a malformed working interval and
+a staff member listed twice; TypeError for a zone that is not a tzinfo.
+
 Implementation notes (the "why" of the shape of this code):
 
 * Internally every instant is an int: microseconds since the Unix epoch, UTC. Integer maths is
@@ -204,7 +208,7 @@ def wall_to_instant(
       covering the repeated stretch cover both passes.
     """
     if not isinstance(zone, dt.tzinfo):
-        raise ValueError(f"zone must be a tzinfo, got {zone!r}")
+        raise TypeError(f"zone must be a tzinfo, got {zone!r}")
     if not 0 <= minute <= _MINUTES_PER_DAY:
         raise ValueError(f"minute must lie in 0..1440, got {minute!r}")
     return _to_dt(_wall_to_us(zone, day, minute, end))
@@ -224,11 +228,10 @@ def _day_start_us(zone: dt.tzinfo, day: dt.date) -> int:
 
 
 def _merge_local(intervals: Iterable[Sequence[int]]) -> tuple[tuple[int, int], ...]:
-    """Validate wall-clock intervals and merge touching/overlapping ones.
+    """Validate wall-clock intervals and merge touching/overlapping ones (the product rule).
 
-    Merging happens in wall-clock minutes *before* conversion on purpose: (0, 90) + (90, 180)
-    on a fall-back day is one stretch of work, but converted separately the first would end at
-    the later 01:30 and the second start at the earlier one, overlapping in real time.
+    This is not the last merge: `_day_spans` merges again after conversion to instants, where
+    DST can make intervals touch or overlap that do not in wall-clock terms.
     """
     items = []
     for pair in intervals:
@@ -254,8 +257,14 @@ def _day_spans(
     """Working spans of one local day as sorted, disjoint (start_us, end_us) pairs.
 
     Spans are clamped to [start of day, start of next day) so that local days partition time
-    (see the module docstring), then merged again in real time: after DST mapping, wall-clock
-    intervals separated only by a gap or an overlap may touch or overlap as instants.
+    (see the module docstring), then merged again in real time, because DST mapping can join
+    intervals that are apart on the wall clock:
+
+    * on a fall-back day, (0, 90) + (100, 180) in New York end at the LATER 01:30 and start at
+      the EARLIER 01:40 -- they overlap as instants and are one stretch of work;
+    * on a spring-forward day, (0, 150) + (180, 300) end and start at the same instant (02:30
+      and 03:00 both map to 03:00 EDT): no time passes between them, so the staff member works
+      without a break and the grid runs on through, as for touching wall-clock intervals.
     """
     if not local:
         return ()
@@ -407,8 +416,7 @@ class _Shared:
         peak = current = 0
         for _, delta in events:
             current += delta
-            if current > peak:
-                peak = current
+            peak = max(peak, current)
         return peak
 
 
@@ -428,8 +436,7 @@ def _forbidden_starts(
     for b0, b1 in blocking:  # sorted by b0, hence by lo
         lo, hi = b0 - reach_before, b1 + rules.before
         if highs and lo < highs[-1]:
-            if hi > highs[-1]:
-                highs[-1] = hi
+            highs[-1] = max(highs[-1], hi)
         else:
             lows.append(lo)
             highs.append(hi)
@@ -443,7 +450,7 @@ def _forbidden_starts(
 
 def _check_zone(zone: object, what: str) -> None:
     if not isinstance(zone, dt.tzinfo):
-        raise ValueError(f"{what} must be a tzinfo, got {zone!r}")
+        raise TypeError(f"{what} must be a tzinfo, got {zone!r}")
 
 
 def _staff_starts(
@@ -462,8 +469,10 @@ def _staff_starts(
         return
     today = _local_date(now_us, zone)
     horizon = _add_days(today, rules.days_ahead)
-    # Iterate the staff member's local days that can hold starts in [earliest, window_hi),
-    # padded by a day each side, so that zones other than the request's are covered.
+    # Iterate the staff member's local days that can hold starts in [earliest, window_hi). The
+    # window is in instants, so the staff zone's own local dates of its ends are exact; the
+    # extra day each side only matters in zones whose clocks go back across midnight (where the
+    # local date of an instant is not monotonic) and costs two empty-ish days.
     first_day = _add_days(_local_date(earliest, zone), -1)
     if window_hi >= _FAR_FUTURE_US:
         last_day = horizon
