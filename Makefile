@@ -43,7 +43,7 @@ migrations-check: $(VENV)/.installed-test
 
 ## Regenerate the Chinese catalogue from the code (needs gettext), then compile it.
 messages: $(VENV)/.installed-test
-	cd yuyue && ../$(BIN)/yuyue makemessages --locale zh_Hans --no-obsolete --no-location
+	cd yuyue && ../$(BIN)/yuyue makemessages --locale zh_Hans --no-obsolete --no-location --no-wrap
 	cd yuyue && ../$(BIN)/yuyue compilemessages --locale zh_Hans
 
 ## Fail when the committed translations are stale, incomplete or not compiled.

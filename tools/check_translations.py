@@ -39,6 +39,7 @@ def main() -> int:
                 "zh_Hans",
                 "--no-obsolete",
                 "--no-location",
+                "--no-wrap",
             ],
             cwd=ROOT / "yuyue",
             check=True,
