@@ -27,6 +27,13 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
+def pytest_configure(config):
+    from django.conf import settings as django_settings
+
+    # Whitenoise warns at start-up when the collected-static folder is missing.
+    django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return
