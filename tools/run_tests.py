@@ -19,7 +19,9 @@ def postgres_reachable(url: str) -> str | None:
     import psycopg
 
     try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5):
+        # The server's maintenance database: the test database is created from there.
+        conninfo = url.replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(conninfo, dbname="postgres", connect_timeout=5):
             return None
     except psycopg.Error as error:
         return str(error).strip() or type(error).__name__
