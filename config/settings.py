@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from yuyue.lib.email_url import parse_email_url
 from yuyue.lib.env import envbool, envint, envlist, envstr
 from yuyue.lib.secret import check_production_key, embedded_key
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "yuyue.catalog",
     "yuyue.scheduling",
     "yuyue.bookings",
+    "yuyue.notifications",
+    "yuyue.api",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +136,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's rule, with a message our Chinese catalogue translates.
+        "NAME": "yuyue.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -178,6 +182,53 @@ STORAGES = {
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Yuyue <noreply@localhost>")
 
+# Notifications ---------------------------------------------------------------------------------
+# Outgoing mail: EMAIL_URL (smtp://user:pw@host:587, smtps://..., console://) wins over the
+# separate EMAIL_* variables. A timeout is always set, so one dead mail server cannot hang the
+# dispatcher forever.
+EMAIL_URL = envstr("EMAIL_URL")
+if EMAIL_URL:
+    _email = parse_email_url(EMAIL_URL)
+    EMAIL_BACKEND = _email.backend
+    EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+    EMAIL_TIMEOUT = _email.timeout or envint("EMAIL_TIMEOUT", 10, minimum=1)
+else:
+    EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+    EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", default=False)
+    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
+# The links in messages (view, cancel, reschedule) start with this address.
+YUYUE_PUBLIC_URL = envstr("YUYUE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS and mini-program messages: "console" logs them, "webhook" POSTs them to a gateway.
+NOTIFY_SMS_PROVIDER = envstr("NOTIFY_SMS_PROVIDER", "console").strip().lower()
+NOTIFY_WEBHOOK_URL = envstr("NOTIFY_WEBHOOK_URL")
+NOTIFY_WEBHOOK_SECRET = envstr("NOTIFY_WEBHOOK_SECRET")
+NOTIFY_WEBHOOK_TIMEOUT = envint("NOTIFY_WEBHOOK_TIMEOUT", 5, minimum=1, maximum=120)
+if NOTIFY_SMS_PROVIDER not in {"console", "webhook"}:
+    raise ImproperlyConfigured("NOTIFY_SMS_PROVIDER must be 'console' or 'webhook'.")
+if NOTIFY_SMS_PROVIDER == "webhook" and not (NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "NOTIFY_SMS_PROVIDER=webhook needs NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET."
+    )
+# Hourly caps on text messages: per phone number, and per business.
+NOTIFY_SMS_PER_PHONE_PER_HOUR = envint("NOTIFY_SMS_PER_PHONE_PER_HOUR", 5, minimum=1)
+NOTIFY_SMS_PER_BUSINESS_PER_HOUR = envint("NOTIFY_SMS_PER_BUSINESS_PER_HOUR", 300, minimum=1)
+# Temporary failures retry after base·2^(attempt−1) seconds (half of it as random jitter),
+# at most NOTIFY_RETRY_MAX_SECONDS apart, until NOTIFY_MAX_ATTEMPTS attempts were made.
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 10, minimum=1, maximum=100)
+NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
+NOTIFY_RETRY_MAX_SECONDS = envint("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
+# The dispatcher (`yuyue worker`): how long a claimed row stays its own, how many rows it
+# claims at once, and how long it sleeps when nothing is due.
+NOTIFY_LEASE_SECONDS = envint("NOTIFY_LEASE_SECONDS", 120, minimum=1)
+NOTIFY_BATCH_SIZE = envint("NOTIFY_BATCH_SIZE", 20, minimum=1, maximum=1000)
+NOTIFY_POLL_SECONDS = envint("NOTIFY_POLL_SECONDS", 5, minimum=1, maximum=3600)
+
 # Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -194,6 +245,25 @@ if envbool("BEHIND_TLS_PROXY", default=False):
 # Product ---------------------------------------------------------------------------------------
 # The business that the root URL and the seed routes act for.
 YUYUE_DEFAULT_BUSINESS = envstr("YUYUE_DEFAULT_BUSINESS", "demo")
+
+# API -------------------------------------------------------------------------------------------
+# django-ninja is an installed app for its templates and static files only: the interactive
+# docs at /api/v1/docs load Swagger UI from this server, never from a CDN.
+INSTALLED_APPS += ["ninja"]
+# Days a bearer token lives; logout and a password change end it sooner.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+# Requests allowed per period: "count/period", the period in s, m, h or d with an optional
+# multiple ("10/15m"). Counted in the cache, so shared by every process when REDIS_URL is set.
+API_THROTTLE_RATES = {
+    "login_ip": envstr("API_RATE_LOGIN_IP", "30/m"),
+    "login_username": envstr("API_RATE_LOGIN_USERNAME", "10/15m"),
+    "register_ip": envstr("API_RATE_REGISTER_IP", "20/h"),
+    "register_username": envstr("API_RATE_REGISTER_USERNAME", "10/h"),
+    "booking_user": envstr("API_RATE_BOOKING_USER", "30/10m"),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For. Throttling by IP
+# trusts exactly that many entries; 0 uses the connection's own address (no proxy).
+NINJA_NUM_PROXIES = envint("NUM_PROXIES", 0, minimum=0, maximum=10)
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +27,37 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+
+
+class ApiToken(models.Model):
+    """A bearer token of the JSON API. Only a hash of the key is stored; the key is shown once.
+
+    A token dies when it expires, on logout, and when its user's password changes: it keeps a
+    fingerprint of the password hash it was issued under, so every way of changing a password
+    (the API, the back office, `changepassword`) ends it without each having to remember to.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    # The key's first characters, not secret: enough to tell a user's tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    password_fingerprint = models.CharField(
+        _("password fingerprint"), max_length=64, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="api_token_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -94,6 +94,9 @@ class Appointment(models.Model):
         blank=True,
         editable=False,
     )
+    # The calendar invitation's SEQUENCE: each reschedule raises it, so calendars replace the
+    # event they already hold instead of showing both times.
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

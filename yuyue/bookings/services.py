@@ -32,6 +32,7 @@ from yuyue.bookings.models import (
 )
 from yuyue.catalog.models import Location, Service
 from yuyue.catalog.selectors import business_role
+from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import (
@@ -304,13 +305,14 @@ def appointment_create(
                     return _same_request(existing, service=service, start=start, staff=staff)
                 # The exclusion constraint refused an overlap the check missed.
                 raise _Taken() from None
-            _record(
+            event = _record(
                 appointment,
                 actor=actor,
                 action=AppointmentEvent.Action.CREATED,
                 from_status="",
                 data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
             )
+            notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
             return appointment
     except _Taken:
         raise SlotUnavailable(
@@ -378,9 +380,10 @@ def _transition(
         from_status = locked.status
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
-        _record(
+        event = _record(
             locked, actor=actor, action=event_action, from_status=from_status, reason=reason.strip()
         )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
         return locked
 
 
@@ -494,6 +497,7 @@ def appointment_reschedule(
             if role is None and locked.service.requires_confirmation:
                 # The business confirmed the old time, not this one.
                 locked.status = Status.PENDING
+            locked.sequence += 1
             try:
                 with transaction.atomic():
                     locked.save(
@@ -506,12 +510,13 @@ def appointment_reschedule(
                             "location",
                             "exclusive",
                             "status",
+                            "sequence",
                             "updated_at",
                         ]
                     )
             except IntegrityError:
                 raise _Taken() from None
-            _record(
+            event = _record(
                 locked,
                 actor=actor,
                 action=AppointmentEvent.Action.RESCHEDULED,
@@ -519,6 +524,7 @@ def appointment_reschedule(
                 reason=reason.strip(),
                 data={"old": old, "new": {"start": start.isoformat(), "staff_id": chosen.id}},
             )
+            notifications_enqueue_for_event(appointment=locked, event=event, now=now)
             return locked
     except _Taken:
         raise SlotUnavailable(

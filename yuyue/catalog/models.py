@@ -2,6 +2,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,31 @@ MAX_BUFFER_MINUTES = 24 * 60
 MAX_CAPACITY = 1000
 MAX_NOTICE_MINUTES = 365 * 24 * 60
 MAX_DAYS_AHEAD = 730
+
+
+MAX_REMINDER_OFFSET_MINUTES = 30 * 24 * 60
+MAX_REMINDERS = 5
+
+
+def default_reminder_offsets() -> list[int]:
+    return [24 * 60, 2 * 60]
+
+
+def validate_reminder_offsets(value: object) -> None:
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_REMINDERS
+        or not all(
+            isinstance(m, int) and not isinstance(m, bool) and 0 < m <= MAX_REMINDER_OFFSET_MINUTES
+            for m in value
+        )
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(
+            _("Give up to %(n)d different whole numbers of minutes, each from 1 to %(max)d."),
+            code="invalid_reminders",
+            params={"n": MAX_REMINDERS, "max": MAX_REMINDER_OFFSET_MINUTES},
+        )
 
 
 class Business(models.Model):
@@ -34,6 +60,13 @@ class Business(models.Model):
         default="zh-hans",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    reminder_offsets_minutes = models.JSONField(
+        _("reminders (minutes before start)"),
+        default=default_reminder_offsets,
+        blank=True,
+        validators=[validate_reminder_offsets],
+        help_text=_("For example [1440, 120]: a day and two hours before. Empty: no reminders."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

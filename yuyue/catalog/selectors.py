@@ -1,9 +1,10 @@
 """Reads about businesses that depend on who asks."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Membership
+from yuyue.catalog.models import Business, Location, Membership, Service
 
 
 def business_role(*, user: User | AnonymousUser | None, business_id: int) -> str | None:
@@ -25,3 +26,28 @@ def business_role(*, user: User | AnonymousUser | None, business_id: int) -> str
 def is_business_staff(*, user: User | AnonymousUser | None, business_id: int) -> bool:
     """Owners count as staff: they can do everything staff can."""
     return business_role(user=user, business_id=business_id) is not None
+
+
+def business_by_slug(slug: str) -> Business | None:
+    return Business.objects.filter(slug=slug).first()
+
+
+def business_locations(*, business: Business) -> QuerySet[Location]:
+    return Location.objects.filter(business=business).order_by("name", "id")
+
+
+def business_services(*, business: Business, include_inactive: bool = False) -> QuerySet[Service]:
+    """The business's services; customers see the active ones, its staff all of them."""
+    services = Service.objects.filter(business=business).select_related("business")
+    if not include_inactive:
+        services = services.filter(active=True)
+    return services.order_by("name", "id")
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """The businesses where the user is owner or staff, with their role."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("business")
+        .order_by("business__name", "business_id")
+    )

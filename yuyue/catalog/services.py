@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.lib.errors import InvalidInput
+from yuyue.lib.errors import Duplicate, InvalidInput
 from yuyue.lib.persist import clean_and_save
 
 SERVICE_FIELDS = frozenset(
@@ -52,6 +52,12 @@ def business_create(
     default_language: str = "zh-hans",
 ) -> Business:
     """A new business with `owner` as its owner (a user may own several)."""
+    taken = Duplicate(
+        {"slug": [_("This slug is taken.")]},
+        message=_("A business with this slug already exists."),
+    )
+    if Business.objects.filter(slug=slug).exists():
+        raise taken
     business = Business(
         slug=slug,
         name=name,
@@ -59,7 +65,12 @@ def business_create(
         currency=currency,
         default_language=default_language,
     )
-    clean_and_save(business)
+    try:
+        with transaction.atomic():
+            clean_and_save(business)
+    except IntegrityError:
+        # Another request took the slug between the check and the insert.
+        raise taken from None
     membership_grant(business=business, user=owner, role=Membership.Role.OWNER)
     return business
 

@@ -37,3 +37,14 @@ class NotAllowed(DomainError):
 
     code = "forbidden"
     default_message = _("You are not allowed to do this.")
+
+
+class Duplicate(DomainError):
+    """Something with this unique name already exists (HTTP 409); `fields` names it."""
+
+    code = "duplicate"
+    default_message = _("This already exists.")
+
+    def __init__(self, fields: Mapping[str, Sequence[str]], message: str | None = None) -> None:
+        self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
+        super().__init__(message)

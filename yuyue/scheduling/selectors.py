@@ -6,12 +6,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
-from yuyue.catalog.models import Location, Service
+from yuyue.catalog.models import Business, Location, Service
 from yuyue.scheduling.engine import Busy, ServiceRules, Slot, StaffCalendar, find_slots
-from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
+from yuyue.scheduling.hours import WEEKDAY_KEYS
+from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval, minute_label
 
 # Staff may sit in other zones than the request's; loading a day more on each side covers any
 # offset difference (at most 26 hours between two IANA zones).
@@ -153,3 +155,38 @@ def availability(
         zone=zone,
     )
     return Availability(zone=zone, slots=slots)
+
+
+def business_staff(
+    *, business: Business, service_id: int | None = None, include_inactive: bool = False
+) -> QuerySet[StaffMember]:
+    """The business's staff with their services; customers see the active ones."""
+    staff = StaffMember.objects.filter(business=business).select_related("user", "location")
+    if not include_inactive:
+        staff = staff.filter(active=True)
+    if service_id is not None:
+        staff = staff.filter(services__id=service_id)
+    return staff.prefetch_related("services").order_by("name", "id").distinct()
+
+
+def staff_weekly_hours(*, staff: StaffMember) -> dict[str, list[list[str]]]:
+    """The weekly schedule in the form clients send it: {"mon": [["09:00", "12:00"]], ...}."""
+    hours: dict[str, list[list[str]]] = {key: [] for key in WEEKDAY_KEYS}
+    for weekday, start, end in (
+        WorkingInterval.objects.filter(staff=staff)
+        .order_by("weekday", "start_minute")
+        .values_list("weekday", "start_minute", "end_minute")
+    ):
+        hours[WEEKDAY_KEYS[weekday]].append([minute_label(start), minute_label(end)])
+    return hours
+
+
+def staff_overrides(
+    *, staff: StaffMember, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[DateOverride]:
+    overrides = DateOverride.objects.filter(staff=staff)
+    if date_from is not None:
+        overrides = overrides.filter(date__gte=date_from)
+    if date_to is not None:
+        overrides = overrides.filter(date__lte=date_to)
+    return overrides.order_by("date")

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.services import membership_grant
 from yuyue.lib.errors import InvalidInput
 from yuyue.lib.persist import clean_and_save
 from yuyue.scheduling.hours import parse_intervals, parse_weekly
@@ -104,3 +105,18 @@ def staff_override_set(
 @transaction.atomic
 def staff_override_delete(*, staff: StaffMember, date: dt.date) -> None:
     DateOverride.objects.filter(staff=staff, date=date).delete()
+
+
+@transaction.atomic
+def staff_account_link(*, staff: StaffMember, user: User) -> StaffMember:
+    """Make `user` the account of this staff member and give them the staff role.
+
+    An owner who also takes bookings keeps being owner: an existing role is never lowered.
+    """
+    if not user.is_active:
+        raise InvalidInput({"username": [_("This account is deactivated.")]})
+    staff.user = user
+    clean_and_save(staff, update_fields=["user"])
+    if not Membership.objects.filter(business_id=staff.business_id, user=user).exists():
+        membership_grant(business=staff.business, user=user, role=Membership.Role.STAFF)
+    return staff

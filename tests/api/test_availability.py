@@ -1,0 +1,137 @@
+"""Free times through the API: local offsets, inclusive dates, the 62-day limit."""
+
+import datetime as dt
+
+import pytest
+
+from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
+from tests.helpers import WORKWEEK, at
+from yuyue.catalog.services import location_create, service_update
+from yuyue.scheduling.services import staff_hours_set, staff_member_create
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def url(service, date_from, date_to, **extra) -> str:
+    query = f"service_id={service.id}&date_from={date_from}&date_to={date_to}"
+    for name, value in extra.items():
+        query += f"&{name}={value}"
+    return f"/api/v1/businesses/salon/availability?{query}"
+
+
+def test_slots_carry_the_business_s_offset(anon, service, stylist):
+    response = anon.get(url(service, WEDNESDAY, WEDNESDAY))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["timezone"] == "Asia/Shanghai"
+    assert body["slots"][0] == {
+        "start": "2026-12-02T09:00:00+08:00",
+        "end": "2026-12-02T10:00:00+08:00",
+        "staff_ids": [stylist.id],
+        "remaining": 1,
+    }
+    assert len(body["slots"]) == 8  # 09–12 and 13–18, one hour each
+
+
+def test_date_to_is_inclusive(anon, service, stylist):
+    slots = anon.get(url(service, WEDNESDAY, WEDNESDAY + dt.timedelta(days=1))).json()["slots"]
+
+    assert {slot["start"][:10] for slot in slots} == {"2026-12-02", "2026-12-03"}
+
+
+def test_today_leaves_out_what_is_too_soon(anon, service, stylist):
+    # Now is 08:00 and the service needs an hour's notice: 09:00 is the first start.
+    slots = anon.get(url(service, TUESDAY, TUESDAY)).json()["slots"]
+
+    assert slots[0]["start"] == "2026-12-01T09:00:00+08:00"
+
+
+def test_a_range_reaching_into_the_past_is_fine(anon, service, stylist):
+    response = anon.get(url(service, "0001-01-01", "0001-01-02"))
+
+    assert response.status_code == 200
+    assert response.json()["slots"] == []
+
+
+def test_62_days_are_allowed_and_63_are_not(anon, service, stylist):
+    ok = anon.get(url(service, TUESDAY, TUESDAY + dt.timedelta(days=61)))
+    too_long = anon.get(url(service, TUESDAY, TUESDAY + dt.timedelta(days=62)))
+
+    assert ok.status_code == 200
+    assert too_long.status_code == 422
+    assert list(error_of(too_long)["details"]["fields"]) == ["date_to"]
+
+
+def test_date_to_before_date_from_is_a_validation_error(anon, service, stylist):
+    response = anon.get(url(service, WEDNESDAY, TUESDAY))
+
+    assert response.status_code == 422
+    assert list(error_of(response)["details"]["fields"]) == ["date_to"]
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "tomorrow", "2026-12-1", "20261201"])
+def test_a_malformed_date_is_a_validation_error(anon, service, value):
+    response = anon.get(url(service, value, WEDNESDAY))
+
+    assert response.status_code == 422
+    assert "date_from" in error_of(response)["details"]["fields"]
+
+
+def test_a_service_of_another_business_is_a_validation_error(anon, service, other_owner):
+    from yuyue.catalog.models import Business
+    from yuyue.catalog.services import service_create
+
+    foreign = service_create(
+        business=Business.objects.get(slug="elsewhere"), name="体检", duration_minutes=30, price="1"
+    )
+
+    response = anon.get(url(foreign, WEDNESDAY, WEDNESDAY))
+
+    assert response.status_code == 422
+    assert "service_id" in error_of(response)["details"]["fields"]
+
+
+def test_an_inactive_service_offers_nothing(anon, service, stylist):
+    service_update(service=service, active=False)
+
+    response = anon.get(url(service, WEDNESDAY, WEDNESDAY))
+
+    assert response.status_code == 422
+    assert "service_id" in error_of(response)["details"]["fields"]
+
+
+def test_one_staff_member_can_be_asked_for(anon, business, service, stylist, location):
+    other = staff_member_create(business=business, name="Amy", services=[service])
+    staff_hours_set(staff=other, hours={"wed": [["14:00", "15:00"]]})
+
+    slots = anon.get(url(service, WEDNESDAY, WEDNESDAY, staff_id=other.id)).json()["slots"]
+
+    assert [(slot["start"], slot["staff_ids"]) for slot in slots] == [
+        ("2026-12-02T14:00:00+08:00", [other.id])
+    ]
+
+
+def test_a_location_with_its_own_zone_shows_its_offset(anon, business, service):
+    berlin = location_create(business=business, name="Berlin", timezone="Europe/Berlin")
+    member = staff_member_create(
+        business=business, name="Jonas", services=[service], location=berlin
+    )
+    staff_hours_set(staff=member, hours=WORKWEEK)
+
+    body = anon.get(url(service, WEDNESDAY, WEDNESDAY, location_id=berlin.id)).json()
+
+    assert body["timezone"] == "Europe/Berlin"
+    assert body["slots"][0]["start"] == "2026-12-02T09:00:00+01:00"
+
+
+def test_taken_times_are_left_out(anon, service, stylist, booked):
+    slots = anon.get(url(service, WEDNESDAY, WEDNESDAY)).json()["slots"]
+
+    assert at(WEDNESDAY, "10:00").isoformat() not in [slot["start"] for slot in slots]
+
+
+def test_an_unknown_business_is_404(anon, service):
+    response = anon.get(url(service, WEDNESDAY, WEDNESDAY).replace("salon", "nowhere"))
+
+    assert response.status_code == 404

@@ -1,0 +1,234 @@
+"""Every operation of the OpenAPI document: it succeeds for its rightful caller, refuses a
+missing token, refuses malformed input, and answers errors in the one shape.
+
+The list of operations comes from the document itself, so an endpoint added without a row
+here fails the first test.
+"""
+
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+
+from tests.api.conftest import bearer, error_of
+from tests.helpers import at, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+# (method, path) → (who calls, body, expected status). Paths use the cast's rows: {a} the
+# customer's appointment, {s} the service, {m} the stylist, {l} the location.
+SUCCESS = {
+    ("post", "/api/v1/auth/register"): (
+        "anon",
+        {"username": "newbie", "password": "a-long-Secret-42", "phone": "13800138000"},
+        201,
+    ),
+    ("post", "/api/v1/auth/login"): (
+        "anon",
+        {"username": "customer", "password": "correct horse battery"},
+        200,
+    ),
+    ("post", "/api/v1/auth/logout"): ("as_customer", None, 204),
+    ("post", "/api/v1/auth/password"): (
+        "as_customer",
+        {"current_password": "correct horse battery", "new_password": "an-even-Longer-77"},
+        200,
+    ),
+    ("get", "/api/v1/me"): ("as_customer", None, 200),
+    ("get", "/api/v1/me/businesses"): ("as_owner", None, 200),
+    ("get", "/api/v1/businesses/{slug}"): ("anon", None, 200),
+    ("patch", "/api/v1/businesses/{slug}"): ("as_owner", {"name": "新店名"}, 200),
+    ("post", "/api/v1/businesses"): ("as_customer", {"slug": "mine", "name": "我的店"}, 201),
+    ("post", "/api/v1/businesses/{slug}/locations"): ("as_owner", {"name": "新店"}, 201),
+    ("patch", "/api/v1/businesses/{slug}/locations/{location_id}"): (
+        "as_owner",
+        {"address": "新地址"},
+        200,
+    ),
+    ("get", "/api/v1/businesses/{slug}/services"): ("anon", None, 200),
+    ("post", "/api/v1/businesses/{slug}/services"): (
+        "as_owner",
+        {"name": "染发", "duration_minutes": 90, "price": "268"},
+        201,
+    ),
+    ("get", "/api/v1/businesses/{slug}/services/{service_id}"): ("as_staff", None, 200),
+    ("patch", "/api/v1/businesses/{slug}/services/{service_id}"): (
+        "as_owner",
+        {"capacity": 2},
+        200,
+    ),
+    ("delete", "/api/v1/businesses/{slug}/services/{service_id}"): ("as_owner", None, 204),
+    ("get", "/api/v1/businesses/{slug}/staff"): ("anon", None, 200),
+    ("post", "/api/v1/businesses/{slug}/staff"): ("as_owner", {"name": "Amy"}, 201),
+    ("get", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_staff", None, 200),
+    ("patch", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_owner", {"name": "Tony"}, 200),
+    ("delete", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_owner", None, 204),
+    ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/members"): (
+        "as_owner",
+        {"username": "stranger"},
+        200,
+    ),
+    ("get", "/api/v1/businesses/{slug}/staff/{staff_id}/hours"): ("as_staff", None, 200),
+    ("put", "/api/v1/businesses/{slug}/staff/{staff_id}/hours"): (
+        "as_owner",
+        {"mon": [["10:00", "19:00"]]},
+        200,
+    ),
+    ("get", "/api/v1/businesses/{slug}/staff/{staff_id}/overrides"): ("as_staff", None, 200),
+    ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/overrides"): (
+        "as_owner",
+        {"date": "2026-12-25", "closed": True},
+        201,
+    ),
+    ("delete", "/api/v1/businesses/{slug}/staff/{staff_id}/overrides/{date}"): (
+        "as_owner",
+        None,
+        204,
+    ),
+    ("get", "/api/v1/businesses/{slug}/availability"): ("anon", None, 200),
+    ("post", "/api/v1/businesses/{slug}/appointments"): (
+        "as_customer",
+        {"service_id": "{s}", "start": "2026-12-02T14:00:00"},
+        201,
+    ),
+    ("get", "/api/v1/businesses/{slug}/appointments"): ("as_staff", None, 200),
+    ("get", "/api/v1/appointments"): ("as_customer", None, 200),
+    ("get", "/api/v1/appointments/{id}"): ("as_customer", None, 200),
+    ("post", "/api/v1/appointments/{id}/cancel"): ("as_customer", {"reason": "有事"}, 200),
+    ("post", "/api/v1/appointments/{id}/reschedule"): (
+        "as_customer",
+        {"start": "2026-12-02T15:00:00"},
+        200,
+    ),
+    ("post", "/api/v1/appointments/{id}/confirm"): ("as_staff", None, 200),
+    ("post", "/api/v1/appointments/{id}/start"): ("as_staff", None, 200),
+    ("post", "/api/v1/appointments/{id}/complete"): ("as_staff", None, 200),
+    ("post", "/api/v1/appointments/{id}/no-show"): ("as_staff", None, 200),
+}
+# What each action needs the appointment to be first.
+STATUS_BEFORE = {"confirm": "pending", "complete": "in_progress"}
+QUERIES = {
+    "/api/v1/businesses/{slug}/availability": (
+        "?service_id={s}&date_from=2026-12-02&date_to=2026-12-02"
+    ),
+}
+# Operations with no parameter and no body: nothing a client could get wrong.
+NO_INPUT = {("post", "/api/v1/auth/logout"), ("get", "/api/v1/me")}
+MALFORMED_PATH_VALUES = {
+    "slug": "not a slug",
+    "id": "not*an*id",
+    "service_id": "x",
+    "staff_id": "x",
+    "location_id": "-1",
+    "date": "2026-13-45",
+}
+
+
+@pytest.fixture
+def rows(booked, service, stylist, location, stranger):
+    return {
+        "slug": "salon",
+        "id": booked.public_id,
+        "service_id": service.id,
+        "staff_id": stylist.id,
+        "location_id": location.id,
+        "date": "2026-12-24",
+        "s": service.id,
+    }
+
+
+@pytest.fixture(scope="module")
+def document(django_db_blocker):
+    with django_db_blocker.unblock():
+        return Client().get("/api/v1/openapi.json").json()
+
+
+def operations(document) -> list[tuple[str, str, dict]]:
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def fill(template: str, values: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def call(client: Client, method: str, path: str, body):
+    if body is None and method != "put":
+        return getattr(client, method)(path)
+    return getattr(client, method)(path, body or {}, content_type="application/json")
+
+
+def test_the_table_names_every_operation(document):
+    documented = {(method, path) for method, path, _operation in operations(document)}
+
+    assert documented == set(SUCCESS)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SUCCESS))
+def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked, method, path):
+    who, body, status = SUCCESS[(method, path)]
+    action = path.rsplit("/", 1)[-1]
+    if action in STATUS_BEFORE:
+        booked.status = STATUS_BEFORE[action]
+        booked.save(update_fields=["status"])
+    if action == "no-show":
+        traveller = time_machine.travel(at(booked.start.date(), "10:30"), tick=False)
+        traveller.start()
+        request.addfinalizer(traveller.stop)
+    if isinstance(body, dict):
+        body = {key: rows["s"] if value == "{s}" else value for key, value in body.items()}
+    url = fill(path, rows) + fill(QUERIES.get(path, ""), rows)
+
+    response = call(request.getfixturevalue(who), method, url, body)
+
+    assert response.status_code == status, response.content
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SUCCESS))
+def test_every_secured_operation_refuses_a_missing_token(anon, rows, document, method, path):
+    operation = document["paths"][path][method]
+    security = operation.get("security")
+    if not security or {} in security:
+        pytest.skip("public")  # nothing to refuse; the public lists are tested separately
+
+    response = call(anon, method, fill(path, rows), SUCCESS[(method, path)][1])
+
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(SUCCESS))
+def test_every_operation_refuses_malformed_input(request, rows, method, path):
+    if (method, path) in NO_INPUT:
+        pytest.skip("takes no input")
+    who, body, _status = SUCCESS[(method, path)]
+    client = request.getfixturevalue("as_owner" if who == "anon" else who)
+    names = re.findall(r"\{(\w+)\}", path)
+    if names:
+        url = fill(path, {**rows, names[-1]: MALFORMED_PATH_VALUES[names[-1]]})
+        response = call(client, method, url, body)
+    elif method in {"post", "put", "patch"} and body is not None:
+        response = call(client, method, path, {**body, "no_such_field": 1})
+    else:
+        response = client.get(f"{path}?limit=0")
+
+    assert response.status_code == 422, response.content
+    assert error_of(response)["details"]["fields"]
+
+
+def test_refused_credentials_on_the_secured_operations_are_the_same_for_all(db, booked):
+    nobody = Client(headers={"Authorization": "Bearer yuyue_made-up"})
+    revoked_user = make_user("gone", phone="+8613800138009")
+    header = bearer(revoked_user)
+    revoked_user.is_active = False
+    revoked_user.save(update_fields=["is_active"])
+    gone = Client(headers={"Authorization": header})
+
+    for client in (nobody, gone):
+        response = client.get(f"/api/v1/appointments/{booked.public_id}")
+        assert response.status_code == 401
+        assert error_of(response)["code"] == "not_authenticated"

@@ -1,0 +1,155 @@
+"""Real servers for the notification tests: an SMTP server (aiosmtpd) and a webhook receiver,
+each on a free loopback port, with settings pointing the dispatcher at them."""
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+
+WEBHOOK_SECRET = "test-webhook-secret"
+# aiosmtpd logs every SMTP command at INFO; the tests' own output is what matters.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it receives and fails on request.
+
+    `temporary_failures`: answer DATA with 421 this many times before accepting.
+    `refuse`: recipient address → the 5xx answer to RCPT TO for it.
+    `delay`: seconds to take over each accepted message (so a worker can be caught mid-batch).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: list[EmailMessage] = []
+        self.temporary_failures = 0
+        self.refused_data = 0
+        self.refuse: dict[str, str] = {}
+        self.delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.temporary_failures > 0:
+                self.temporary_failures -= 1
+                self.refused_data += 1
+                return "421 4.3.2 Service busy, try again later"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted"
+
+    def received(self) -> list[EmailMessage]:
+        with self.lock:
+            return list(self.messages)
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.received() if m["To"] == address]
+
+
+@pytest.fixture
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield mailbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings):
+    """The SMTP server, with Django's SMTP backend pointed at it."""
+    box, port = smtp_server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Yuyue <noreply@yuyue.test>"
+    settings.YUYUE_PUBLIC_URL = "https://book.example.com"
+    box.port = port
+    return box
+
+
+class Webhook:
+    """A tiny HTTP receiver: records each POST and answers with the next queued status."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []
+        self.hang = 0.0
+
+    def next_status(self) -> int:
+        with self.lock:
+            return self.statuses.pop(0) if self.statuses else 200
+
+
+@pytest.fixture
+def webhook(settings):
+    hook = Webhook()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with hook.lock:
+                hook.requests.append(
+                    {"headers": dict(self.headers), "body": body, "json": json.loads(body)}
+                )
+            if hook.hang:
+                threading.Event().wait(hook.hang)
+            status = hook.next_status()
+            answer = json.dumps({"id": f"gw-{len(hook.requests)}"}).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+            except OSError:
+                pass  # the client gave up waiting (the timeout test)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    settings.NOTIFY_SMS_PROVIDER = "webhook"
+    settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.NOTIFY_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.NOTIFY_WEBHOOK_TIMEOUT = 1
+    settings.YUYUE_PUBLIC_URL = "https://book.example.com"
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,103 @@
+"""The JSON API v1: one NinjaAPI, one router per resource, one error shape."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from yuyue.api.errors import install_handlers, json_method_not_allowed
+from yuyue.api.routers import (
+    appointments,
+    auth,
+    availability,
+    businesses,
+    services,
+    staff,
+    staff_actions,
+)
+from yuyue.api.throttles import check_rates
+
+DESCRIPTION = """
+Book appointments at Yuyue businesses: everything the customer mini program and the merchant
+app need. Read this once; each operation below only adds what is particular to it.
+
+**Authentication.** `POST /auth/register` or `POST /auth/login` returns a `token`; send it as
+`Authorization: Bearer <token>`. Tokens last 30 days (configurable) and die at
+`POST /auth/logout` and when the password changes. Operations with a lock need a token; the
+public catalog (business, services, staff, availability) needs none, but the business's own
+staff and owners see inactive services and staff when they send theirs.
+
+**Ids.** Appointments have an opaque string `id`. Businesses are named by their `slug`;
+services, staff members and locations by integer ids.
+
+**Times.** ISO 8601 everywhere. Responses carry the offset of the business (or of the
+location, where it has its own zone): `2026-12-01T09:00:00+08:00`. A time you send with an
+offset is taken as given; without one it is wall-clock time in the business's (location's)
+zone. Dates (`date_from`, `date_to`) are local dates in that zone, `date_to` inclusive.
+
+**Money.** A decimal string with its `currency`: `"price": "128.00", "currency": "CNY"`.
+
+**Lists.** `limit` (default 50, at most 200) and `offset`; the response has `count` (the
+whole list), `limit`, `offset` and `items`.
+
+**Language.** Send `Accept-Language: zh-Hans` (the default) or `en`; error messages and
+`status_label` follow it.
+
+**Errors.** Always `{"error": {"code": "...", "message": "...", "details": ...}}`:
+400 `malformed_request` (the body is not JSON), 401 `not_authenticated` or
+`invalid_credentials`, 403 `forbidden` (you know the thing exists but may not do this),
+404 `not_found` (also for another customer's appointment), 409 `slot_unavailable`
+(`details.alternatives`: up to 3 nearest free starts), `invalid_transition`, `cutoff_passed`
+or `duplicate`, 422 `validation_error` (`details.fields`: field → messages),
+429 `throttled` (wait `Retry-After` seconds).
+
+**Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
+→ `cancelled`; `confirmed` → `no_show`.
+
+**Limits.** Logins and registrations are limited per IP and per username, bookings per user.
+"""
+
+
+def build_api() -> NinjaAPI:
+    check_rates()
+    api = NinjaAPI(
+        title="Yuyue API",
+        version="1",
+        description=DESCRIPTION.strip(),
+        urls_namespace="api-v1",
+        # validatorUrl None: Swagger UI would otherwise fetch a badge from swagger.io.
+        docs=Swagger(
+            settings={"persistAuthorization": True, "tryItOutEnabled": True, "validatorUrl": None}
+        ),
+    )
+    install_handlers(api)
+    for module in (
+        auth,
+        businesses,
+        services,
+        staff,
+        availability,
+        appointments,
+        staff_actions,
+    ):
+        api.add_router("", module.router)
+    return api
+
+
+api = build_api()
+
+
+def _wrap(patterns: list) -> list[URLPattern | URLResolver]:
+    wrapped: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            callback = json_method_not_allowed(pattern.callback)
+            callback.csrf_exempt = True  # type: ignore[attr-defined]
+            pattern = URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name)
+        wrapped.append(pattern)
+    return wrapped
+
+
+def urls() -> URLResolver:
+    """The API's URLs, with a 405 in the API's error shape."""
+    patterns, app_name, namespace = api.urls
+    return path("api/v1/", include((_wrap(patterns), app_name), namespace=namespace))

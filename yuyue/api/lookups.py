@@ -1,0 +1,168 @@
+"""Turn what a request names (a slug, an id) into rows, with the answer the API promises.
+
+Path parameters that name nothing are 404. Ids inside a body or query that name nothing at
+this business are a validation error on that field (422). Rights are checked on the business
+before any row inside it is looked up, so a refusal never reveals whether that row exists.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuyue.accounts.models import User
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.selectors import appointment_for_viewer
+from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Membership, Service
+from yuyue.catalog.selectors import business_by_slug, business_role
+from yuyue.lib.errors import InvalidInput, NotAllowed
+from yuyue.scheduling.models import StaffMember
+
+
+def business_or_404(slug: str) -> Business:
+    business = business_by_slug(slug)
+    if business is None:
+        raise Http404
+    return business
+
+
+def appointment_or_404(user: User, public_id: str) -> Appointment:
+    appointment = appointment_for_viewer(user=user, public_id=public_id)
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+def require_member(user: User | None, business: Business) -> str:
+    """The user's role at the business; 403 for everyone else (the business is public)."""
+    role = business_role(user=user, business_id=business.id)
+    if role is None:
+        raise NotAllowed()
+    return role
+
+
+def require_owner(user: User | None, business: Business) -> None:
+    if business_role(user=user, business_id=business.id) != Membership.Role.OWNER:
+        raise NotAllowed(_("Only the business's owner may do this."))
+
+
+def is_member(user: User | None, business: Business) -> bool:
+    return business_role(user=user, business_id=business.id) is not None
+
+
+# Rows inside a business, named in a path (404) ---------------------------------------------------
+
+
+def service_or_404(business: Business, service_id: int) -> Service:
+    found = (
+        Service.objects.select_related("business").filter(business=business, id=service_id).first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def staff_or_404(business: Business, staff_id: int) -> StaffMember:
+    found = (
+        StaffMember.objects.select_related("business", "location", "user")
+        .filter(business=business, id=staff_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def location_or_404(business: Business, location_id: int) -> Location:
+    found = (
+        Location.objects.select_related("business")
+        .filter(business=business, id=location_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+# Rows inside a business, named in a body or query (422 on that field) ---------------------------
+
+
+def service_field(business: Business, service_id: int, field: str = "service_id") -> Service:
+    try:
+        return service_or_404(business, service_id)
+    except Http404:
+        raise InvalidInput({field: [_("No such service at this business.")]}) from None
+
+
+def staff_field(business: Business, staff_id: int, field: str = "staff_id") -> StaffMember:
+    try:
+        return staff_or_404(business, staff_id)
+    except Http404:
+        raise InvalidInput({field: [_("No such staff member at this business.")]}) from None
+
+
+def location_field(business: Business, location_id: int, field: str = "location_id") -> Location:
+    try:
+        return location_or_404(business, location_id)
+    except Http404:
+        raise InvalidInput({field: [_("No such location at this business.")]}) from None
+
+
+def services_field(business: Business, service_ids: list[int]) -> list[Service]:
+    services = list(Service.objects.filter(business=business, id__in=set(service_ids)))
+    if len(services) != len(set(service_ids)):
+        raise InvalidInput({"service_ids": [_("No such service at this business.")]})
+    return services
+
+
+def user_field(username: str, field: str = "username") -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput({field: [_("No active account has this username.")]})
+    return user
+
+
+# Zones -------------------------------------------------------------------------------------
+
+
+def zone_of(business: Business, location: Location | None = None) -> zoneinfo.ZoneInfo:
+    """Where times are wall-clock: the location's own zone, else the business's."""
+    if location is not None and location.timezone:
+        return zoneinfo.ZoneInfo(location.timezone)
+    return zoneinfo.ZoneInfo(business.timezone)
+
+
+def appointment_zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
+    return zone_of(appointment.business, appointment.location)
+
+
+def aware(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A client's time: as given with an offset, else wall-clock time in `zone`.
+
+    A wall-clock time that happens twice (the hour repeated when clocks fall back) is its
+    first occurrence; a client wanting the second sends the offset.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=zone)
+    return moment
+
+
+def refuse_unreachable(start: dt.datetime, now: dt.datetime | None = None) -> None:
+    """Refuse, as taken, a time no service could ever offer.
+
+    The booking horizon is at most MAX_DAYS_AHEAD days and past times are never offered, so
+    nothing outside this window can be booked; near the ends of the calendar (year 1, year
+    9999) the services' arithmetic would overflow, so such times never reach them.
+    """
+    now = now or timezone.now()
+    try:
+        reachable = (
+            now - dt.timedelta(days=1) <= start <= now + dt.timedelta(days=MAX_DAYS_AHEAD + 2)
+        )
+    except OverflowError:
+        reachable = False
+    if not reachable:
+        raise SlotUnavailable([])

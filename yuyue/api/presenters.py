@@ -1,0 +1,130 @@
+"""Rows as the API shows them: local times with their offset, money as strings, labels translated.
+
+What a reader may see depends on who they are, so each function is told (`for_staff`).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from yuyue.api.lookups import appointment_zone
+from yuyue.api.schemas.common import money
+from yuyue.bookings.models import Appointment, Status
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
+
+
+def location_out(location: Location) -> dict[str, Any]:
+    return {
+        "id": location.id,
+        "name": location.name,
+        "address": location.address,
+        "phone": location.phone,
+        "timezone": location.zone_name,
+    }
+
+
+def business_out(business: Business, locations: Iterable[Location]) -> dict[str, Any]:
+    return {
+        "slug": business.slug,
+        "name": business.name,
+        "timezone": business.timezone,
+        "currency": business.currency,
+        "default_language": business.default_language,
+        "phone": business.phone,
+        "locations": [location_out(location) for location in locations],
+    }
+
+
+def service_out(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.id,
+        "name": service.name,
+        "description": service.description,
+        "duration_minutes": service.duration_minutes,
+        "price": money(service.price),
+        "currency": service.business.currency,
+        "capacity": service.capacity,
+        "requires_confirmation": service.requires_confirmation,
+        "buffer_before_minutes": service.buffer_before_minutes,
+        "buffer_after_minutes": service.buffer_after_minutes,
+        "slot_interval_minutes": service.slot_interval_minutes,
+        "min_notice_minutes": service.min_notice_minutes,
+        "max_days_ahead": service.max_days_ahead,
+        "cancel_cutoff_minutes": service.cancel_cutoff_minutes,
+        "reschedule_cutoff_minutes": service.reschedule_cutoff_minutes,
+        "active": service.active,
+    }
+
+
+def staff_out(staff: StaffMember, *, for_staff: bool) -> dict[str, Any]:
+    return {
+        "id": staff.id,
+        "name": staff.name,
+        # Read from the prefetched services, not a fresh query per staff member.
+        "service_ids": sorted(service.id for service in staff.services.all()),
+        "location_id": staff.location_id,
+        "timezone": staff.zone_name,
+        "active": staff.active,
+        "username": staff.user.username if for_staff and staff.user is not None else None,
+    }
+
+
+def hours_label(intervals: Iterable[Iterable[int]]) -> list[list[str]]:
+    return [[minute_label(start), minute_label(end)] for start, end in intervals]
+
+
+def override_out(override: DateOverride) -> dict[str, Any]:
+    return {
+        "date": override.date,
+        "closed": not override.intervals,
+        "intervals": hours_label(override.intervals),
+        "note": override.note,
+    }
+
+
+def appointment_out(appointment: Appointment, *, for_staff: bool) -> dict[str, Any]:
+    zone = appointment_zone(appointment)
+    service = appointment.service
+    location = appointment.location
+    customer = appointment.customer
+
+    def local(moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(zone)
+
+    return {
+        "id": appointment.public_id,
+        "business": {
+            "slug": appointment.business.slug,
+            "name": appointment.business.name,
+            "timezone": appointment.business.timezone,
+        },
+        "service": {"id": service.id, "name": service.name},
+        "staff": {"id": appointment.staff.id, "name": appointment.staff.name},
+        "location": (
+            None
+            if location is None
+            else {"id": location.id, "name": location.name, "address": location.address}
+        ),
+        "start": local(appointment.start),
+        "end": local(appointment.end),
+        "status": appointment.status,
+        "status_label": str(Status(appointment.status).label),
+        "price": money(appointment.price),
+        "currency": appointment.currency,
+        "notes": appointment.notes,
+        "channel": appointment.channel,
+        "customer": (
+            {"id": customer.id, "username": customer.username, "phone": customer.phone}
+            if for_staff
+            else None
+        ),
+        "cancel_deadline": local(
+            appointment.start - dt.timedelta(minutes=service.cancel_cutoff_minutes)
+        ),
+        "reschedule_deadline": local(
+            appointment.start - dt.timedelta(minutes=service.reschedule_cutoff_minutes)
+        ),
+        "created_at": local(appointment.created_at),
+        "updated_at": local(appointment.updated_at),
+    }

@@ -1,0 +1,201 @@
+"""Appointments: customers book, list, read, cancel and reschedule; staff list the business's."""
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Status
+
+from yuyue.api.auth import bearer
+from yuyue.api.errors import remember_zone
+from yuyue.api.lookups import (
+    appointment_or_404,
+    appointment_zone,
+    aware,
+    business_or_404,
+    is_member,
+    location_field,
+    refuse_unreachable,
+    require_member,
+    service_field,
+    staff_field,
+    zone_of,
+)
+from yuyue.api.presenters import appointment_out
+from yuyue.api.schemas.appointments import (
+    AppointmentOut,
+    AppointmentPage,
+    AppointmentQuery,
+    BookingIn,
+    BusinessAppointmentQuery,
+    CancelIn,
+    RescheduleIn,
+)
+from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_of
+from yuyue.api.throttles import BookingPerUser
+from yuyue.bookings.models import MAX_IDEMPOTENCY_KEY_LENGTH, Appointment
+from yuyue.bookings.selectors import appointments_of_business, appointments_of_customer
+from yuyue.bookings.services import (
+    appointment_cancel,
+    appointment_create,
+    appointment_reschedule,
+)
+from yuyue.catalog.selectors import memberships_of
+
+router = Router(tags=["appointments"], auth=bearer)
+
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+    pattern=r"^[\x21-\x7e]+$",
+    description="Retrying with the same key returns the first booking, never a second.",
+)
+
+
+def present(request: HttpRequest, appointment: Appointment) -> dict:
+    return appointment_out(appointment, for_staff=is_member(request.auth, appointment.business))
+
+
+@router.post(
+    "/businesses/{slug}/appointments",
+    response={201: AppointmentOut, **errors(400, 401, 404, 409, 422, 429)},
+    throttle=[BookingPerUser()],
+    summary="Book a time",
+)
+def book(
+    request: HttpRequest,
+    slug: Slug,
+    payload: BookingIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+) -> Status:
+    """Book `service_id` at `start` (from the availability list). Without `staff_id` the
+    best-fitting free staff member is chosen. A taken or unbookable time is 409
+    `slot_unavailable` with up to three nearest free `alternatives`. Services that require
+    confirmation start `pending`, the others `confirmed`."""
+    business = business_or_404(slug)
+    service = service_field(business, payload.service_id)
+    staff = None if payload.staff_id is None else staff_field(business, payload.staff_id)
+    location = (
+        None if payload.location_id is None else location_field(business, payload.location_id)
+    )
+    zone = zone_of(business, location or (staff.location if staff else None))
+    remember_zone(request, zone)
+    start = aware(payload.start, zone)
+    refuse_unreachable(start)
+    appointment = appointment_create(
+        service=service,
+        customer=request.auth,
+        start=start,
+        staff=staff,
+        location=location,
+        notes=payload.notes,
+        channel=payload.channel,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, present(request, appointment))
+
+
+@router.get(
+    "/businesses/{slug}/appointments",
+    response={200: AppointmentPage, **errors(401, 403, 404, 422)},
+    summary="A business's appointments (its staff and owners)",
+)
+def business_appointments(
+    request: HttpRequest, slug: Slug, query: Query[BusinessAppointmentQuery], page: Query[PageIn]
+) -> dict:
+    """Filter by local dates, staff member and status; for a day view pass the same date
+    twice. Anyone who is not staff or owner of the business gets 403."""
+    business = business_or_404(slug)
+    require_member(request.auth, business)
+    appointments = appointments_of_business(
+        business=business,
+        status=query.status,
+        staff_id=query.staff_id,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        newest_first=query.order == "-start",
+    )
+    return page_of(appointments, page, lambda row: appointment_out(row, for_staff=True))
+
+
+@router.get(
+    "/appointments",
+    response={200: AppointmentPage, **errors(401, 422)},
+    summary="My appointments",
+)
+def my_appointments(
+    request: HttpRequest, query: Query[AppointmentQuery], page: Query[PageIn]
+) -> dict:
+    """The caller's own bookings at every business; dates are local to each appointment."""
+    appointments = appointments_of_customer(
+        customer=request.auth,
+        status=query.status,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        newest_first=query.order == "-start",
+    )
+    staff_of = {m.business_id for m in memberships_of(user=request.auth)}
+    return page_of(
+        appointments,
+        page,
+        lambda row: appointment_out(
+            row, for_staff=request.auth.is_superuser or row.business_id in staff_of
+        ),
+    )
+
+
+@router.get(
+    "/appointments/{id}",
+    response={200: AppointmentOut, **errors(401, 404, 422)},
+    summary="One appointment",
+)
+def appointment_detail(request: HttpRequest, id: AppointmentId) -> dict:
+    """For its customer, and for staff and owners of its business; 404 for anyone else."""
+    return present(request, appointment_or_404(request.auth, id))
+
+
+@router.post(
+    "/appointments/{id}/cancel",
+    response={200: AppointmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Cancel",
+)
+def cancel(request: HttpRequest, id: AppointmentId, payload: CancelIn | None = None) -> dict:
+    """Customers may cancel their own pending or confirmed appointments until the service's
+    cut-off (`cancel_deadline`; later is 409 `cutoff_passed`); staff and owners at any time."""
+    appointment = appointment_or_404(request.auth, id)
+    reason = payload.reason if payload is not None else ""
+    return present(
+        request, appointment_cancel(appointment=appointment, actor=request.auth, reason=reason)
+    )
+
+
+@router.post(
+    "/appointments/{id}/reschedule",
+    response={200: AppointmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Move to another time",
+)
+def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -> dict:
+    """The new time is taken and the old one released at once, or nothing changes (409 with
+    alternatives). Without `staff_id` the appointment stays with its staff member unless
+    `any_staff` is true. A customer's move of a service that requires confirmation makes the
+    appointment pending again."""
+    appointment = appointment_or_404(request.auth, id)
+    staff = (
+        None if payload.staff_id is None else staff_field(appointment.business, payload.staff_id)
+    )
+    zone = (
+        zone_of(appointment.business, staff.location)
+        if staff is not None
+        else appointment_zone(appointment)
+    )
+    remember_zone(request, zone)
+    start = aware(payload.start, zone)
+    refuse_unreachable(start)
+    moved = appointment_reschedule(
+        appointment=appointment,
+        actor=request.auth,
+        start=start,
+        staff=staff,
+        any_staff=payload.any_staff,
+        reason=payload.reason,
+    )
+    return present(request, moved)

@@ -1,0 +1,68 @@
+"""Running the day: the status changes staff and owners make."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from ninja import Router
+
+from yuyue.api.auth import bearer
+from yuyue.api.lookups import appointment_or_404
+from yuyue.api.presenters import appointment_out
+from yuyue.api.schemas.appointments import AppointmentOut
+from yuyue.api.schemas.common import AppointmentId, errors
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.services import (
+    appointment_complete,
+    appointment_confirm,
+    appointment_mark_no_show,
+    appointment_start,
+)
+
+router = Router(tags=["staff"], auth=bearer)
+
+
+def _act(request: HttpRequest, public_id: str, action: Callable[..., Appointment]) -> dict:
+    # The customer sees their own appointment, so for them a refusal is 403; for everyone
+    # else the appointment does not exist (404), before any right is checked.
+    appointment = appointment_or_404(request.auth, public_id)
+    changed = action(appointment=appointment, actor=request.auth)
+    return appointment_out(changed, for_staff=True)
+
+
+_ACTION_ERRORS = errors(401, 403, 404, 409, 422)
+
+
+@router.post(
+    "/appointments/{id}/confirm",
+    response={200: AppointmentOut, **_ACTION_ERRORS},
+    summary="Confirm a pending appointment",
+)
+def confirm(request: HttpRequest, id: AppointmentId) -> dict:
+    return _act(request, id, appointment_confirm)
+
+
+@router.post(
+    "/appointments/{id}/start",
+    response={200: AppointmentOut, **_ACTION_ERRORS},
+    summary="Start a confirmed appointment (the customer arrived)",
+)
+def start(request: HttpRequest, id: AppointmentId) -> dict:
+    return _act(request, id, appointment_start)
+
+
+@router.post(
+    "/appointments/{id}/complete",
+    response={200: AppointmentOut, **_ACTION_ERRORS},
+    summary="Complete an appointment in progress",
+)
+def complete(request: HttpRequest, id: AppointmentId) -> dict:
+    return _act(request, id, appointment_complete)
+
+
+@router.post(
+    "/appointments/{id}/no-show",
+    response={200: AppointmentOut, **_ACTION_ERRORS},
+    summary="Mark a confirmed appointment a no-show (after its start)",
+)
+def no_show(request: HttpRequest, id: AppointmentId) -> dict:
+    return _act(request, id, appointment_mark_no_show)

@@ -1,0 +1,82 @@
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from yuyue.api.schemas.catalog import BusinessRef, LocationRef, Named
+from yuyue.api.schemas.common import Id, InputSchema, LocalDate, LocalDateTime, Page, line, text
+from yuyue.bookings.models import MAX_NOTES_LENGTH
+from yuyue.bookings.services import MAX_REASON_LENGTH
+
+StatusName = Literal["pending", "confirmed", "in_progress", "completed", "cancelled", "no_show"]
+
+
+class BookingIn(InputSchema):
+    service_id: Id
+    start: LocalDateTime
+    staff_id: Id | None = Field(None, description="Omit for any staff member (best fit).")
+    location_id: Id | None = None
+    notes: text(MAX_NOTES_LENGTH) = ""
+    channel: Literal["api", "miniprogram"] = Field(
+        "api", description="Where the booking was made, for the business's reports."
+    )
+
+
+class CancelIn(InputSchema):
+    reason: line(MAX_REASON_LENGTH, min_length=0) = ""
+
+
+class RescheduleIn(InputSchema):
+    start: LocalDateTime
+    staff_id: Id | None = Field(None, description="Omit to stay with the same staff member.")
+    any_staff: bool = Field(
+        False, description="With no staff_id: move to whoever fits best, not only the same."
+    )
+    reason: line(MAX_REASON_LENGTH, min_length=0) = ""
+
+
+class CustomerOut(Schema):
+    id: int
+    username: str
+    phone: str
+
+
+class AppointmentOut(Schema):
+    id: str = Field(description="Opaque; never a sequence number.")
+    business: BusinessRef
+    service: Named
+    staff: Named
+    location: LocationRef | None
+    start: dt.datetime = Field(description="With the location's or business's offset.")
+    end: dt.datetime
+    status: StatusName
+    status_label: str = Field(description="The status in the request's language.")
+    price: str = Field(description="The price when booked.", examples=["128.00"])
+    currency: str
+    notes: str
+    channel: str
+    customer: CustomerOut | None = Field(
+        description="Shown to the business's staff and owners; null for customers."
+    )
+    cancel_deadline: dt.datetime = Field(
+        description="Until then the customer may cancel online (the service's cut-off)."
+    )
+    reschedule_deadline: dt.datetime
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AppointmentPage(Page):
+    items: list[AppointmentOut]
+
+
+class AppointmentQuery(Schema):
+    status: StatusName | None = None
+    date_from: LocalDate | None = Field(None, description="Local date of the start, inclusive.")
+    date_to: LocalDate | None = Field(None, description="Inclusive.")
+    order: Literal["start", "-start"] = Field("start", description="-start: newest first.")
+
+
+class BusinessAppointmentQuery(AppointmentQuery):
+    staff_id: Id | None = None

@@ -1,0 +1,68 @@
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from yuyue.accounts.services import MAX_PASSWORD_LENGTH
+from yuyue.api.schemas.common import InputSchema, Page, line
+
+Username = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=150,
+        pattern=r"^[\w.@+-]+$",
+        description="Letters, digits and @ . + - _ only.",
+        examples=["xiaomei"],
+    ),
+]
+Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+Language = Literal["zh-hans", "en"]
+
+
+class RegisterIn(InputSchema):
+    username: Username
+    password: Password = Field(
+        description="At least 8 characters, not too common, not all digits, not like the name."
+    )
+    phone: line(32) = Field(
+        description="Mainland numbers may omit +86; stored as E.164.", examples=["13800138000"]
+    )
+    email: line(254, min_length=0) = ""
+    language: Language = Field("zh-hans", description="For messages sent to this user.")
+
+
+class LoginIn(InputSchema):
+    username: line(150)
+    password: Password
+
+
+class PasswordIn(InputSchema):
+    current_password: Password
+    new_password: Password
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    phone: str = Field(description="E.164, e.g. +8613800138000.")
+    email: str
+    language: str
+
+
+class TokenOut(Schema):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown only once.")
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_at: dt.datetime
+    user: UserOut
+
+
+class MembershipOut(Schema):
+    slug: str
+    name: str
+    role: Literal["owner", "staff"]
+
+
+class MembershipPage(Page):
+    items: list[MembershipOut]

@@ -1,0 +1,140 @@
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field, ValidationInfo, field_validator
+
+from yuyue.api.schemas.common import Id, LocalDate, Page, SlotOut
+
+MAX_AVAILABILITY_DAYS = 62
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    address: str
+    phone: str
+    timezone: str = Field(description="The zone its times are in: its own, else the business's.")
+
+
+class BusinessOut(Schema):
+    slug: str
+    name: str
+    timezone: str = Field(examples=["Asia/Shanghai"])
+    currency: str = Field(examples=["CNY"])
+    default_language: str
+    phone: str
+    locations: list[LocationOut]
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    description: str
+    duration_minutes: int
+    price: str = Field(examples=["128.00"])
+    currency: str
+    capacity: int = Field(description="Customers served at once; 1 means one at a time.")
+    requires_confirmation: bool = Field(
+        description="Bookings start as pending until staff confirm."
+    )
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    slot_interval_minutes: int | None = Field(description="null: the duration.")
+    min_notice_minutes: int
+    max_days_ahead: int
+    cancel_cutoff_minutes: int = Field(
+        description="Customers may cancel until this many minutes before the start."
+    )
+    reschedule_cutoff_minutes: int
+    active: bool
+
+
+class ServicePage(Page):
+    items: list[ServiceOut]
+
+
+class StaffOut(Schema):
+    id: int
+    name: str
+    service_ids: list[int]
+    location_id: int | None
+    timezone: str = Field(description="The zone the staff member's hours are wall-clock in.")
+    active: bool
+    username: str | None = Field(
+        None, description="The linked account; shown to the business's staff and owners only."
+    )
+
+
+class StaffPage(Page):
+    items: list[StaffOut]
+
+
+class StaffQuery(Schema):
+    service_id: Id | None = Field(None, description="Only staff who offer this service.")
+
+
+class AvailabilityQuery(Schema):
+    service_id: Id
+    date_from: LocalDate
+    date_to: LocalDate = Field(
+        description=f"Inclusive; at most {MAX_AVAILABILITY_DAYS} days from date_from on."
+    )
+    staff_id: Id | None = Field(None, description="Omit for any staff member.")
+    location_id: Id | None = None
+
+    @field_validator("date_to")
+    @classmethod
+    def _at_most_62_days(cls, date_to: dt.date, info: ValidationInfo) -> dt.date:
+        date_from = info.data.get("date_from")
+        if date_from is not None:
+            if date_to < date_from:
+                raise ValueError(_("The end date is before the start date."))
+            if (date_to - date_from).days + 1 > MAX_AVAILABILITY_DAYS:
+                raise ValueError(
+                    _("At most %(n)d days per request.") % {"n": MAX_AVAILABILITY_DAYS}
+                )
+        return date_to
+
+
+class AvailabilityOut(Schema):
+    timezone: str = Field(description="The zone of the dates asked for and of every slot.")
+    slots: list[SlotOut]
+
+
+class BusinessRef(Schema):
+    slug: str
+    name: str
+    timezone: str
+
+
+class Named(Schema):
+    id: int
+    name: str
+
+
+class LocationRef(Schema):
+    id: int
+    name: str
+    address: str
+
+
+class HoursOut(Schema):
+    mon: list[list[str]]
+    tue: list[list[str]]
+    wed: list[list[str]]
+    thu: list[list[str]]
+    fri: list[list[str]]
+    sat: list[list[str]]
+    sun: list[list[str]]
+
+
+class OverrideOut(Schema):
+    date: dt.date
+    closed: bool
+    intervals: list[list[str]]
+    note: str
+
+
+class OverridePage(Page):
+    items: list[OverrideOut]

@@ -1,0 +1,190 @@
+"""What owners send to set up their business: services, staff, hours, locations.
+
+In PATCH bodies an absent field stays as it is; null is accepted only where a field may be
+empty (location_id, slot_interval_minutes).
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from yuyue.api.schemas.common import (
+    Id,
+    InputSchema,
+    LocalDate,
+    Money,
+    Slug,
+    line,
+    text,
+    whole,
+)
+from yuyue.catalog.models import (
+    MAX_BUFFER_MINUTES,
+    MAX_CAPACITY,
+    MAX_DAYS_AHEAD,
+    MAX_DURATION_MINUTES,
+    MAX_NOTICE_MINUTES,
+)
+from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
+
+MAX_SERVICES_PER_STAFF = 200
+
+
+def _no_null_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional(annotation: Any, **field: Any) -> Any:
+    """A PATCH field: may be left out, may not be null."""
+    return Annotated[annotation, Field(json_schema_extra=_no_null_default, **field)]
+
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
+Zone = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_+\-/]+$",
+        description="An IANA time zone name.",
+        examples=["Asia/Shanghai"],
+    ),
+]
+OptionalZone = Annotated[
+    str,
+    Field(
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_+\-/]*$",
+        description="An IANA time zone name, or empty for the business's.",
+    ),
+]
+Language = Literal["zh-hans", "en"]
+
+
+def minutes(maximum: int, minimum: int = 0) -> Any:
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(whole)]
+
+
+Duration = minutes(MAX_DURATION_MINUTES, 1)
+Buffer = minutes(MAX_BUFFER_MINUTES)
+Capacity = minutes(MAX_CAPACITY, 1)
+Interval = minutes(MAX_DURATION_MINUTES, 5)
+Notice = minutes(MAX_NOTICE_MINUTES)
+DaysAhead = minutes(MAX_DAYS_AHEAD)
+
+HHMM = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["09:00"])]
+Interval_ = Annotated[list[HHMM], Field(min_length=2, max_length=2, examples=[["09:00", "12:00"]])]
+DayHours = Annotated[
+    list[Interval_],
+    Field(max_length=MAX_INTERVALS_PER_DAY, description='[["09:00", "12:00"], ...]'),
+]
+
+
+class BusinessIn(InputSchema):
+    slug: Slug
+    name: line(120)
+    timezone: Zone = "Asia/Shanghai"
+    currency: Currency = "CNY"
+    default_language: Language = "zh-hans"
+
+
+class BusinessPatch(InputSchema):
+    name: optional(line(120)) = None
+    timezone: optional(Zone) = None
+    currency: optional(Currency) = None
+    default_language: optional(Language) = None
+    phone: optional(line(32, min_length=0)) = None
+
+
+class LocationIn(InputSchema):
+    name: line(120)
+    address: line(255, min_length=0) = ""
+    phone: line(32, min_length=0) = ""
+    timezone: OptionalZone = ""
+
+
+class LocationPatch(InputSchema):
+    name: optional(line(120)) = None
+    address: optional(line(255, min_length=0)) = None
+    phone: optional(line(32, min_length=0)) = None
+    timezone: optional(OptionalZone) = None
+
+
+class ServiceIn(InputSchema):
+    name: line(120)
+    description: text(2000) = ""
+    duration_minutes: Duration
+    price: Money
+    buffer_before_minutes: Buffer = 0
+    buffer_after_minutes: Buffer = 0
+    capacity: Capacity = 1
+    slot_interval_minutes: Interval | None = Field(None, description="null: the duration.")
+    min_notice_minutes: Notice = 60
+    max_days_ahead: DaysAhead = 60
+    requires_confirmation: bool = False
+    cancel_cutoff_minutes: Notice = 120
+    reschedule_cutoff_minutes: Notice = 120
+    active: bool = True
+
+
+class ServicePatch(InputSchema):
+    name: optional(line(120)) = None
+    description: optional(text(2000)) = None
+    duration_minutes: optional(Duration) = None
+    price: optional(Money) = None
+    buffer_before_minutes: optional(Buffer) = None
+    buffer_after_minutes: optional(Buffer) = None
+    capacity: optional(Capacity) = None
+    slot_interval_minutes: Interval | None = Field(None, description="null: the duration.")
+    min_notice_minutes: optional(Notice) = None
+    max_days_ahead: optional(DaysAhead) = None
+    requires_confirmation: optional(bool) = None
+    cancel_cutoff_minutes: optional(Notice) = None
+    reschedule_cutoff_minutes: optional(Notice) = None
+    active: optional(bool) = None
+
+
+ServiceIds = Annotated[list[Id], Field(max_length=MAX_SERVICES_PER_STAFF)]
+
+
+class StaffIn(InputSchema):
+    name: line(120)
+    service_ids: ServiceIds = Field(default_factory=list)
+    location_id: Id | None = None
+    timezone: OptionalZone = Field("", description="Empty: the location's, else the business's.")
+    username: line(150) | None = Field(
+        None, description="An existing account to link: it gets the staff role."
+    )
+
+
+class StaffPatch(InputSchema):
+    name: optional(line(120)) = None
+    service_ids: optional(ServiceIds) = None
+    location_id: Id | None = Field(None, description="null: no particular location.")
+    timezone: optional(OptionalZone) = None
+    active: optional(bool) = None
+
+
+class HoursIn(InputSchema):
+    """Weekly hours, wall-clock; a missing day or [] is closed. "24:00" may end a day."""
+
+    mon: DayHours = Field(default_factory=list)
+    tue: DayHours = Field(default_factory=list)
+    wed: DayHours = Field(default_factory=list)
+    thu: DayHours = Field(default_factory=list)
+    fri: DayHours = Field(default_factory=list)
+    sat: DayHours = Field(default_factory=list)
+    sun: DayHours = Field(default_factory=list)
+
+
+class OverrideIn(InputSchema):
+    """Closed all day (`closed: true`), or special hours that replace the weekly ones."""
+
+    date: LocalDate
+    closed: bool = False
+    intervals: DayHours = Field(default_factory=list)
+    note: line(200, min_length=0) = ""
+
+
+class MemberIn(InputSchema):
+    username: line(150)

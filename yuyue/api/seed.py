@@ -1,0 +1,342 @@
+"""The seed's four routes, kept for its clients and made safe.
+
+`POST /register`, `POST /login`, `POST /appointment` and `GET /appointments` take the seed's
+form fields. Asked for JSON (`Accept: application/json`) they answer as the seed did —
+`{"status": "success"}` or `{"status": "failed"}` (now with the reason in `error`), and the list
+as `[{"appointment_id", "service_name", "appointment_time", "status"}]`; in a browser they are
+small pages. They act for the default business only.
+
+Who acts: the user of the session cookie that `/login` sets, or of a bearer token. A
+`user_id` field naming anyone else is refused; it no longer chooses whom to act for.
+
+CSRF: a form posted with the session cookie must carry the CSRF token (a cookie is sent by the
+browser on its own, so without the token another site could post in the user's name). A
+bearer token is never sent on its own, so token requests need none. `/register` and `/login`
+create credentials rather than use them: JSON clients there are exempt (they have no form to
+carry a token, and a cross-site page cannot make a browser keep the session cookie a
+cross-site fetch returns, since the cookie is SameSite=Lax); browser forms are checked.
+"""
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from yuyue.accounts.models import User
+from yuyue.accounts.selectors import token_authenticate
+from yuyue.accounts.services import token_issue, user_register
+from yuyue.api.errors import alternatives_of, error_body
+from yuyue.api.lookups import aware, refuse_unreachable, zone_of
+from yuyue.api.throttles import BookingPerUser, login_throttles, register_throttles, retry_after
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Appointment, Channel, Status
+from yuyue.bookings.selectors import appointments_of_customer
+from yuyue.bookings.services import appointment_create
+from yuyue.catalog.models import Business, Service
+from yuyue.catalog.selectors import business_by_slug, business_services
+from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
+
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$")
+_STATUS_OF = {
+    "invalid_credentials": 401,
+    "not_authenticated": 401,
+    "csrf_failed": 403,
+    "forbidden": 403,
+    "not_found": 404,
+    "throttled": 429,
+    "validation_error": 422,
+}
+_booking_throttle = BookingPerUser()
+
+
+class _Failed(Exception):
+    """A seed request refused: the code, message and details of its error."""
+
+    def __init__(self, code: str, message: str, details: dict | None = None, status: int = 0):
+        self.code, self.message, self.details = code, message, details
+        self.status = status or _STATUS_OF.get(code, 409)
+        self.retry_after: int | None = None
+        super().__init__(message)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _json_failed(error: _Failed) -> JsonResponse:
+    response = JsonResponse(
+        {"status": "failed", **error_body(error.code, error.message, error.details)},
+        status=error.status,
+    )
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _from_domain(error: DomainError) -> _Failed:
+    if isinstance(error, InvalidInput | Duplicate):
+        return _Failed(error.code, str(error.message), {"fields": error.fields})
+    return _Failed(error.code, str(error.message))
+
+
+def _check_csrf(request: HttpRequest) -> None:
+    middleware = CsrfViewMiddleware(lambda _request: HttpResponse())
+    middleware.process_request(request)
+    if middleware.process_view(request, None, (), {}) is not None:
+        raise _Failed(
+            "csrf_failed",
+            _("The form expired or came from another site; reload the page and try again."),
+        )
+
+
+def _throttle(throttles: list, request: HttpRequest) -> None:
+    wait = retry_after(throttles, request)
+    if wait is not None:
+        error = _Failed("throttled", _("Too many requests; please wait a moment and try again."))
+        error.retry_after = wait
+        raise error
+
+
+def _acting_user(request: HttpRequest) -> User:
+    """The bearer token's user, else the session's (whose POSTs must then pass CSRF)."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _space, key = header.partition(" ")
+        token = token_authenticate(key.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            raise _Failed("not_authenticated", _("Log in first."))
+        return token.user
+    if not request.user.is_authenticated:
+        raise _Failed("not_authenticated", _("Log in first."))
+    if request.method == "POST":
+        _check_csrf(request)
+    return request.user
+
+
+def _refuse_other_user(request: HttpRequest, user: User) -> None:
+    named = request.POST.get("user_id") if request.method == "POST" else None
+    named = named if named is not None else request.GET.get("user_id")
+    if named not in (None, "", str(user.pk)):
+        raise _Failed("forbidden", _("You can only act for yourself."))
+
+
+def _default_business() -> Business:
+    business = business_by_slug(settings.YUYUE_DEFAULT_BUSINESS)
+    if business is None:
+        raise _Failed("not_found", _("This site has no business to book with yet."))
+    return business
+
+
+def _service(business: Business, raw: str) -> Service:
+    service = None
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        service = business_services(business=business).filter(id=int(raw)).first()
+    if service is None:
+        raise InvalidInput({"service_id": [_("No such service at this business.")]})
+    return service
+
+
+def _start(raw: str, zone: dt.tzinfo) -> dt.datetime:
+    moment = None
+    if _TIME.match(raw.strip().upper()):
+        try:
+            moment = dt.datetime.fromisoformat(raw.strip().upper())
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise InvalidInput(
+            {"appointment_time": [_("Enter a date and time like 2026-12-01 09:00.")]}
+        )
+    return aware(moment, zone)
+
+
+def _posted(request: HttpRequest, name: str) -> str:
+    """A form field; a NUL character (which PostgreSQL cannot even compare) is refused."""
+    value = request.POST.get(name, "")
+    if "\x00" in value:
+        raise _Failed(
+            InvalidInput.code,
+            str(InvalidInput.default_message),
+            {
+                "fields": {
+                    name: [_("This value has characters or a form that is not allowed here.")]
+                }
+            },
+        )
+    return value
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, f"seed/{template}", context, status=status)
+
+
+# Views -----------------------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def register_view(request: HttpRequest) -> HttpResponse:
+    as_json = wants_json(request)
+    if request.method == "GET":
+        return _page(request, "register.html", {"values": {}})
+    try:
+        if not as_json:
+            _check_csrf(request)
+        _throttle(register_throttles(), request)
+        user = user_register(
+            username=_posted(request, "username"),
+            password=_posted(request, "password"),
+            phone=_posted(request, "phone"),
+        )
+    except (_Failed, DomainError) as error:
+        failed = error if isinstance(error, _Failed) else _from_domain(error)
+        if as_json:
+            return _json_failed(failed)
+        values = {key: request.POST.get(key, "") for key in ("username", "phone")}
+        return _page(
+            request, "register.html", {"error": failed, "values": values}, status=failed.status
+        )
+    if as_json:
+        return JsonResponse(
+            {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect(reverse("seed-appointments"))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    as_json = wants_json(request)
+    if request.method == "GET":
+        return _page(request, "login.html", {"next": _safe_next(request, "")})
+    try:
+        if not as_json:
+            _check_csrf(request)
+        _throttle(login_throttles(), request)
+        user = authenticate(
+            request,
+            username=_posted(request, "username"),
+            password=_posted(request, "password"),
+        )
+        if user is None:
+            raise _Failed("invalid_credentials", _("Wrong username or password."))
+    except _Failed as failed:
+        if as_json:
+            return _json_failed(failed)
+        context = {"error": failed, "next": _safe_next(request, "")}
+        return _page(request, "login.html", context, status=failed.status)
+    # A new session key: a session id planted before login is worthless afterwards.
+    login(request, user)
+    if as_json:
+        get_token(request)  # sets the CSRF cookie a cookie-keeping client sends back
+        return JsonResponse(
+            {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
+        )
+    return HttpResponseRedirect(_safe_next(request, reverse("seed-appointments")))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def appointment_view(request: HttpRequest) -> HttpResponse:
+    as_json = wants_json(request)
+    try:
+        user = _acting_user(request)
+        _refuse_other_user(request, user)
+        business = _default_business()
+        if request.method == "GET":
+            services = business_services(business=business)
+            return _page(request, "appointment.html", {"services": services, "values": {}})
+        _throttle([_booking_throttle], request)
+        service = _service(business, _posted(request, "service_id").strip())
+        zone = zone_of(business)
+        start = _start(_posted(request, "appointment_time"), zone)
+        refuse_unreachable(start)
+        appointment = appointment_create(
+            service=service,
+            customer=user,
+            start=start,
+            channel=Channel.API if as_json else Channel.WEB,
+        )
+    except SlotUnavailable as error:
+        alternatives = alternatives_of(error, zone_of(_default_business()))
+        failed = _Failed(error.code, str(error.message), {"alternatives": alternatives})
+        return _failed_page(request, as_json, failed)
+    except (_Failed, DomainError) as error:
+        failed = error if isinstance(error, _Failed) else _from_domain(error)
+        return _failed_page(request, as_json, failed)
+    if as_json:
+        return JsonResponse(
+            {
+                "status": "success",
+                "appointment_id": appointment.public_id,
+                "appointment_time": appointment.start.astimezone(zone).isoformat(),
+            }
+        )
+    return HttpResponseRedirect(reverse("seed-appointments"))
+
+
+def _failed_page(
+    request: HttpRequest, as_json: bool, failed: _Failed, template: str = "appointment.html"
+) -> HttpResponse:
+    if as_json:
+        return _json_failed(failed)
+    if failed.code == "not_authenticated":
+        return HttpResponseRedirect(f"{reverse('seed-login')}?next={request.path}")
+    business = business_by_slug(settings.YUYUE_DEFAULT_BUSINESS)
+    services = business_services(business=business) if business is not None else []
+    values = {key: request.POST.get(key, "") for key in ("service_id", "appointment_time")}
+    context = {"error": failed, "services": services, "values": values, "rows": []}
+    return _page(request, template, context, status=failed.status)
+
+
+def _listed(appointment: Appointment) -> dict[str, Any]:
+    zone = zone_of(appointment.business, appointment.location)
+    return {
+        "appointment_id": appointment.public_id,
+        "service_name": appointment.service.name,
+        "appointment_time": appointment.start.astimezone(zone).isoformat(),
+        # The seed's statuses were the Chinese words; the label is that, in the request's
+        # language, and status_code is the stable name.
+        "status": str(Status(appointment.status).label),
+        "status_code": appointment.status,
+    }
+
+
+@require_http_methods(["GET"])
+def appointments_view(request: HttpRequest) -> HttpResponse:
+    as_json = wants_json(request)
+    try:
+        user = _acting_user(request)
+        _refuse_other_user(request, user)
+        business = _default_business()
+    except _Failed as failed:
+        return _failed_page(request, as_json, failed, "appointments.html")
+    rows = [
+        _listed(appointment)
+        for appointment in appointments_of_customer(customer=user).filter(business=business)
+    ]
+    if as_json:
+        return JsonResponse(rows, safe=False)
+    return _page(request, "appointments.html", {"rows": rows, "business": business})

@@ -1,0 +1,123 @@
+"""Reads of appointments that depend on who asks."""
+
+import datetime as dt
+import zoneinfo
+
+from django.db.models import Q, QuerySet
+
+from yuyue.accounts.models import User
+from yuyue.bookings.models import Appointment
+from yuyue.catalog.models import Business
+from yuyue.catalog.selectors import business_role
+
+# Dates outside these bounds cannot be turned into instants in every zone (year 1 minus an
+# offset is no datetime at all), and no appointment lies there anyway.
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(9000, 12, 31)
+
+
+def _appointments() -> QuerySet[Appointment]:
+    return Appointment.objects.select_related(
+        "business", "service", "staff", "location", "customer"
+    )
+
+
+def appointment_for_viewer(*, user: User, public_id: str) -> Appointment | None:
+    """The appointment if `user` may see it: its customer, or staff or owner of its business.
+
+    Anyone else gets None, exactly as for an id that does not exist, so nobody can learn
+    whether another customer's appointment exists.
+    """
+    appointment = _appointments().filter(public_id=public_id).first()
+    if appointment is None:
+        return None
+    if appointment.customer_id == user.pk and user.is_active:
+        return appointment
+    if business_role(user=user, business_id=appointment.business_id) is not None:
+        return appointment
+    return None
+
+
+def on_local_dates(
+    appointments: QuerySet[Appointment], date_from: dt.date | None, date_to: dt.date | None
+) -> QuerySet[Appointment]:
+    """Appointments whose start falls on these local dates (inclusive).
+
+    Local means the appointment's location's zone where it has one, else its business's: a
+    day at a Shanghai shop and a day at a Berlin shop are different instants. One query finds
+    the zones involved; the filter itself stays in SQL, so counting and paging do too.
+    """
+    if date_from is None and date_to is None:
+        return appointments
+    date_from = max(date_from or _EARLIEST, _EARLIEST)
+    date_to = min(date_to or _LATEST, _LATEST)
+    if date_to < date_from:
+        return appointments.none()
+    pairs = appointments.order_by().values_list("business__timezone", "location__timezone")
+    condition = Q(pk__in=[])
+    for business_zone, location_zone in set(pairs):
+        zone = zoneinfo.ZoneInfo(location_zone or business_zone)
+        start = dt.datetime.combine(date_from, dt.time(), tzinfo=zone)
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        where = Q(business__timezone=business_zone, start__gte=start, start__lt=end)
+        if location_zone is None:
+            where &= Q(location__isnull=True)
+        else:
+            where &= Q(location__timezone=location_zone)
+        condition |= where
+    return appointments.filter(condition)
+
+
+def _filtered(
+    appointments: QuerySet[Appointment],
+    *,
+    status: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    newest_first: bool,
+) -> QuerySet[Appointment]:
+    if status is not None:
+        appointments = appointments.filter(status=status)
+    appointments = on_local_dates(appointments, date_from, date_to)
+    order = ("-start", "-id") if newest_first else ("start", "id")
+    return appointments.order_by(*order)
+
+
+def appointments_of_customer(
+    *,
+    customer: User,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    newest_first: bool = False,
+) -> QuerySet[Appointment]:
+    """The customer's own appointments, at every business."""
+    return _filtered(
+        _appointments().filter(customer=customer),
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        newest_first=newest_first,
+    )
+
+
+def appointments_of_business(
+    *,
+    business: Business,
+    status: str | None = None,
+    staff_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    newest_first: bool = False,
+) -> QuerySet[Appointment]:
+    """Every appointment of the business; the caller checks that the reader is its staff."""
+    appointments = _appointments().filter(business=business)
+    if staff_id is not None:
+        appointments = appointments.filter(staff_id=staff_id)
+    return _filtered(
+        appointments,
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        newest_first=newest_first,
+    )

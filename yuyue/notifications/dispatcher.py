@@ -1,0 +1,166 @@
+"""The dispatcher: claim due rows, check they still apply, send them, record the outcome.
+
+Sending happens outside any transaction. Each outcome is recorded on the condition that the
+lease is still ours; delivery is therefore at least once: a worker killed between a server's
+"accepted" and the database's "sent" leaves a row that another worker sends again, with the
+same Message-ID.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.utils import timezone
+
+from yuyue.notifications import errors, rules, selectors, services
+from yuyue.notifications.emails import email_address, email_send
+from yuyue.notifications.errors import DeliveryError, PermanentFailure, TemporaryFailure
+from yuyue.notifications.models import Notification
+from yuyue.notifications.providers import text_provider
+from yuyue.notifications.texts import text_address, text_send
+
+logger = logging.getLogger("yuyue.notifications")
+# Renew a batch's lease when less than this is left, so a slow batch is never taken over.
+LEASE_MARGIN = dt.timedelta(seconds=30)
+
+
+@dataclasses.dataclass
+class Tally:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    released: int = 0
+    lost: int = 0
+
+    def add(self, other: "Tally") -> None:
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        batch_size: int | None = None,
+        lease_seconds: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.batch_size = batch_size or settings.NOTIFY_BATCH_SIZE
+        self.lease = dt.timedelta(seconds=lease_seconds or settings.NOTIFY_LEASE_SECONDS)
+        self.stop = stop or threading.Event()
+
+    def run_once(self) -> Tally:
+        """Claim one batch and work through it; stop early (releasing the rest) when asked."""
+        tally = Tally()
+        token, rows = services.notification_claim_due(
+            batch_size=self.batch_size, lease_seconds=int(self.lease.total_seconds())
+        )
+        tally.claimed = len(rows)
+        if not rows:
+            return tally
+        lease_until = timezone.now() + self.lease
+        connection = get_connection(fail_silently=False)
+        provider = text_provider()
+        try:
+            for row in rows:
+                if self.stop.is_set():
+                    break
+                now = timezone.now()
+                if lease_until - now < min(LEASE_MARGIN, self.lease / 2):
+                    services.notification_leases_extend(
+                        lease_token=token, lease_seconds=int(self.lease.total_seconds())
+                    )
+                    lease_until = now + self.lease
+                outcome = self._deliver(row, token, connection, provider)
+                setattr(tally, outcome, getattr(tally, outcome) + 1)
+        finally:
+            try:
+                connection.close()
+            except Exception:  # the session may already be gone; nothing is lost by it
+                logger.debug("closing the mail connection failed", exc_info=True)
+            tally.released = services.notification_release(lease_token=token)
+        return tally
+
+    def _deliver(self, row: Notification, token: str, connection, provider) -> str:
+        """Handle one claimed row; returns the Tally field its outcome counts in."""
+        now = timezone.now()
+        row.appointment.refresh_from_db(fields=["status", "start", "end", "sequence"])
+        superseded = row.kind == Notification.Kind.REMINDER and selectors.reminder_superseded(
+            row, now=now
+        )
+        reason = rules.skip_reason(row, row.appointment, now, superseded=superseded)
+        if reason is not None:
+            done = services.notification_mark_skipped(
+                notification=row, lease_token=token, reason=reason
+            )
+            return "skipped" if done else "lost"
+        if row.attempts > settings.NOTIFY_MAX_ATTEMPTS:
+            # A row whose leases keep expiring (a worker dying on it) must not loop forever.
+            done = services.notification_mark_failed(
+                notification=row, lease_token=token, reason=errors.GAVE_UP
+            )
+            return "failed" if done else "lost"
+        address, provider_id = "", ""
+        try:
+            if row.channel == Notification.Channel.EMAIL:
+                address = email_address(row)
+                email_send(row, address=address, connection=connection, now=now)
+            else:
+                address = text_address(row)
+                provider_id = text_send(row, address=address, provider=provider, now=now)
+        except PermanentFailure as error:
+            logger.warning("notification %s failed: %s", row.pk, error.reason)
+            done = services.notification_mark_failed(
+                notification=row, lease_token=token, reason=error.reason, address=address
+            )
+            return "failed" if done else "lost"
+        except DeliveryError as error:
+            not_before = error.not_before if isinstance(error, TemporaryFailure) else None
+            return self._retry(row, token, error.reason, address, not_before)
+        except Exception as error:
+            # A bug (a template error, say) must not stop the other rows; retrying is safe.
+            logger.exception("notification %s: unexpected error", row.pk)
+            return self._retry(row, token, f"{type(error).__name__}: {error}", address, None)
+        done = services.notification_mark_sent(
+            notification=row, lease_token=token, address=address, provider_message_id=provider_id
+        )
+        if not done:
+            logger.warning("notification %s was sent, but its lease had been taken", row.pk)
+        return "sent" if done else "lost"
+
+    def _retry(
+        self,
+        row: Notification,
+        token: str,
+        reason: str,
+        address: str,
+        not_before: dt.datetime | None,
+    ) -> str:
+        logger.info("notification %s: temporary failure: %s", row.pk, reason)
+        done = services.notification_mark_retry(
+            notification=row,
+            lease_token=token,
+            reason=reason,
+            not_before=not_before,
+            address=address,
+        )
+        if not done:
+            return "lost"
+        return "failed" if row.attempts >= settings.NOTIFY_MAX_ATTEMPTS else "retried"
+
+
+def drain(*, batch_size: int | None = None, max_batches: int = 1000) -> Tally:
+    """Send everything due now, batch after batch (for `worker --once` and tests)."""
+    dispatcher = Dispatcher(batch_size=batch_size)
+    total = Tally()
+    for _ in range(max_batches):
+        tally = dispatcher.run_once()
+        total.add(tally)
+        if tally.claimed == 0:
+            break
+    return total

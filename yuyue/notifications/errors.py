@@ -1,0 +1,41 @@
+"""How a delivery attempt can end badly: worth retrying, or not."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_noop
+
+# Reasons stored in the log. They are kept in English in the database and translated when the
+# back office shows them, so one log reads right in every language.
+NO_EMAIL = gettext_noop("No email on file.")
+NO_PHONE = gettext_noop("No phone number on file.")
+INVALID_ADDRESS = gettext_noop("The address is not valid.")
+GAVE_UP = gettext_noop("Gave up after too many attempts.")
+CAP_PHONE = gettext_noop("Hourly limit of text messages to this phone reached.")
+CAP_BUSINESS = gettext_noop("Hourly limit of text messages for this business reached.")
+NOT_CANCELLED = gettext_noop("Skipped: the appointment is not cancelled.")
+CANCELLED = gettext_noop("Skipped: the appointment was cancelled.")
+OVER = gettext_noop("Skipped: the appointment is over.")
+STARTED = gettext_noop("Skipped: the appointment has already started.")
+NOT_HOLDING = gettext_noop("Skipped: the appointment no longer holds its time.")
+MOVED = gettext_noop("Skipped: the appointment moved.")
+SUPERSEDED = gettext_noop("Skipped: a later reminder replaces it.")
+PAST = gettext_noop("Skipped: its time had already passed.")
+NO_RECIPIENT = gettext_noop("Skipped: the recipient's account is inactive.")
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class TemporaryFailure(DeliveryError):
+    """Try again later (connection refused, timeouts, SMTP 4xx, HTTP 5xx, caps)."""
+
+    def __init__(self, reason: str, *, not_before: dt.datetime | None = None) -> None:
+        self.not_before = not_before
+        super().__init__(reason)
+
+
+class PermanentFailure(DeliveryError):
+    """Retrying cannot help (SMTP 5xx for the recipient, an invalid or missing address)."""

@@ -1,0 +1,28 @@
+"""The addresses a message links to: the customer's appointment pages and the back office."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from yuyue.bookings.models import Appointment
+
+# The customer's pages for one appointment, under YUYUE_PUBLIC_URL. The paths are fixed here so
+# messages already sent keep working when the web pages arrive behind them.
+VIEW_PATH = "/appointments/{public_id}/"
+CANCEL_PATH = "/appointments/{public_id}/cancel/"
+RESCHEDULE_PATH = "/appointments/{public_id}/reschedule/"
+
+
+def customer_links(appointment: Appointment) -> dict[str, str]:
+    base = settings.YUYUE_PUBLIC_URL
+    values = {"public_id": appointment.public_id}
+    return {
+        "view": base + VIEW_PATH.format(**values),
+        "cancel": base + CANCEL_PATH.format(**values),
+        "reschedule": base + RESCHEDULE_PATH.format(**values),
+    }
+
+
+def back_office_link(appointment: Appointment) -> str:
+    return settings.YUYUE_PUBLIC_URL + reverse(
+        "admin:bookings_appointment_change", args=[appointment.pk]
+    )

@@ -1,0 +1,366 @@
+"""Every write to the outbox: enqueue with the change that causes it, then claim, mark, resend.
+
+Enqueueing runs inside the booking service's transaction (it opens a savepoint of its own), so
+a booking that rolls back leaves no row and nothing is ever sent for it. The dispatcher's
+writes are each one short transaction, conditional on the lease still being the caller's.
+"""
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.accounts.models import User
+from yuyue.bookings.models import Appointment, AppointmentEvent
+from yuyue.catalog.models import Membership
+from yuyue.catalog.selectors import business_role
+from yuyue.lib.errors import DomainError, NotAllowed
+from yuyue.notifications import errors, rules
+from yuyue.notifications.backoff import retry_delay_seconds
+from yuyue.notifications.models import Notification
+
+Status = Notification.Status
+Kind = Notification.Kind
+LIVE = (Status.PENDING, Status.SENDING)
+
+
+class NotResendable(DomainError):
+    code = "not_resendable"
+    default_message = _("Only failed messages can be sent again.")
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _row(
+    *,
+    appointment: Appointment,
+    event: AppointmentEvent,
+    recipient: User,
+    channel: str,
+    kind: str,
+    send_after: dt.datetime,
+    offset_minutes: int = 0,
+) -> Notification:
+    return Notification(
+        business_id=appointment.business_id,
+        appointment=appointment,
+        event=event,
+        recipient=recipient,
+        channel=channel,
+        kind=kind,
+        language=rules.language_for(recipient, appointment.business),
+        offset_minutes=offset_minutes,
+        send_after=send_after,
+        next_attempt_at=send_after,
+    )
+
+
+def _reminder_rows(
+    *, appointment: Appointment, event: AppointmentEvent, now: dt.datetime
+) -> list[Notification]:
+    """Reminders for each offset that is still ahead and has no live reminder yet."""
+    customer = appointment.customer
+    live = set(
+        Notification.objects.filter(
+            appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
+        ).values_list("recipient_id", "channel", "offset_minutes")
+    )
+    offsets = appointment.business.reminder_offsets_minutes or []
+    return [
+        _row(
+            appointment=appointment,
+            event=event,
+            recipient=customer,
+            channel=channel,
+            kind=Kind.REMINDER,
+            send_after=send_after,
+            offset_minutes=offset,
+        )
+        for offset, send_after in rules.reminder_times(appointment, offsets, now)
+        for channel in rules.channels_for(customer)
+        if (customer.pk, channel, offset) not in live
+    ]
+
+
+def _move_reminders(*, appointment: Appointment, now: dt.datetime) -> None:
+    """Live reminders follow the new start; those whose new time has passed are skipped.
+
+    A reminder a worker is sending right now is taken back too (its lease is cleared): the
+    worker can no longer mark it, and it goes again at the new time.
+    """
+    live = Notification.objects.select_for_update().filter(
+        appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
+    )
+    for reminder in live:
+        send_after = appointment.start - dt.timedelta(minutes=reminder.offset_minutes)
+        reminder.send_after = reminder.next_attempt_at = send_after
+        reminder.lease_until, reminder.lease_token = None, ""
+        reminder.attempts, reminder.last_error = 0, ""
+        reminder.status = Status.PENDING if send_after > now else Status.SKIPPED
+        if reminder.status == Status.SKIPPED:
+            reminder.last_error = errors.PAST
+        reminder.save()
+
+
+def _skip_reminders(*, appointment: Appointment, now: dt.datetime) -> None:
+    Notification.objects.filter(
+        appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
+    ).update(
+        status=Status.SKIPPED,
+        lease_until=None,
+        lease_token="",
+        last_error=errors.CANCELLED,
+        updated_at=now,
+    )
+
+
+@transaction.atomic
+def notifications_enqueue_for_event(
+    *, appointment: Appointment, event: AppointmentEvent, now: dt.datetime | None = None
+) -> list[Notification]:
+    """Write the messages `event` implies, and bring the reminders in line with it.
+
+    Customers hear about every change; the staff member's linked user hears about new bookings
+    and cancellations unless they made the change themselves.
+    """
+    now = _now(now)
+    customer_kinds, staff_kinds = rules.EVENT_KINDS.get(event.action, ((), ()))
+    rows: list[Notification] = []
+    recipients: list[tuple[User, Iterable[str]]] = [(appointment.customer, customer_kinds)]
+    staff_user = appointment.staff.user if appointment.staff.user_id else None
+    if staff_user is not None and staff_user.is_active and staff_user.pk != event.actor_id:
+        recipients.append((staff_user, staff_kinds))
+    for recipient, kinds in recipients:
+        for kind in kinds:
+            for channel in rules.channels_for(recipient):
+                rows.append(
+                    _row(
+                        appointment=appointment,
+                        event=event,
+                        recipient=recipient,
+                        channel=channel,
+                        kind=kind,
+                        send_after=now,
+                    )
+                )
+    if event.action == AppointmentEvent.Action.CANCELLED:
+        _skip_reminders(appointment=appointment, now=now)
+    elif event.action == AppointmentEvent.Action.RESCHEDULED:
+        _move_reminders(appointment=appointment, now=now)
+    if (
+        event.action in rules.SCHEDULES_REMINDERS | {AppointmentEvent.Action.RESCHEDULED}
+        and appointment.status in rules.REMINDED_STATUSES
+    ):
+        rows.extend(_reminder_rows(appointment=appointment, event=event, now=now))
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_claim_due(
+    *, batch_size: int, lease_seconds: int, now: dt.datetime | None = None
+) -> tuple[str, list[Notification]]:
+    """Lease up to `batch_size` due rows (or rows whose lease expired) to the caller.
+
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint rows
+    without waiting. SQLite: writers are serialized by BEGIN IMMEDIATE. Either way the UPDATE
+    repeats the due condition, so a row another worker leased meanwhile is never taken.
+    Returns the lease token and the rows it holds.
+    """
+    now = _now(now)
+    token = uuid.uuid4().hex
+    due = Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return token, []
+        Notification.objects.filter(due, id__in=ids).update(
+            status=Status.SENDING,
+            lease_until=now + dt.timedelta(seconds=lease_seconds),
+            lease_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    rows = (
+        Notification.objects.filter(lease_token=token, status=Status.SENDING)
+        .select_related(
+            "recipient",
+            "business",
+            "event",
+            "appointment__business",
+            "appointment__service",
+            "appointment__staff__location",
+            "appointment__staff__business",
+            "appointment__location",
+            "appointment__customer",
+        )
+        .order_by("next_attempt_at", "id")
+    )
+    return token, list(rows)
+
+
+def _held(notification: Notification, lease_token: str):
+    return Notification.objects.filter(
+        pk=notification.pk, lease_token=lease_token, status=Status.SENDING
+    )
+
+
+@transaction.atomic
+def notification_mark_sent(
+    *,
+    notification: Notification,
+    lease_token: str,
+    address: str,
+    provider_message_id: str = "",
+    now: dt.datetime | None = None,
+) -> bool:
+    """Record a delivery; False when the lease was lost (the row is someone else's now)."""
+    now = _now(now)
+    return bool(
+        _held(notification, lease_token).update(
+            status=Status.SENT,
+            address=address[:254],
+            provider_message_id=provider_message_id[:200],
+            sent_at=now,
+            lease_until=None,
+            last_error="",
+            updated_at=now,
+        )
+    )
+
+
+@transaction.atomic
+def notification_mark_failed(
+    *,
+    notification: Notification,
+    lease_token: str,
+    reason: str,
+    address: str = "",
+    now: dt.datetime | None = None,
+) -> bool:
+    now = _now(now)
+    return bool(
+        _held(notification, lease_token).update(
+            status=Status.FAILED,
+            address=address[:254],
+            last_error=reason,
+            lease_until=None,
+            updated_at=now,
+        )
+    )
+
+
+@transaction.atomic
+def notification_mark_skipped(
+    *, notification: Notification, lease_token: str, reason: str, now: dt.datetime | None = None
+) -> bool:
+    now = _now(now)
+    return bool(
+        _held(notification, lease_token).update(
+            status=Status.SKIPPED, last_error=reason, lease_until=None, updated_at=now
+        )
+    )
+
+
+@transaction.atomic
+def notification_mark_retry(
+    *,
+    notification: Notification,
+    lease_token: str,
+    reason: str,
+    not_before: dt.datetime | None = None,
+    address: str = "",
+    now: dt.datetime | None = None,
+    rng: random.Random | None = None,
+) -> bool:
+    """Schedule the next attempt after a temporary failure, or give up after the last one."""
+    now = _now(now)
+    if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        return notification_mark_failed(
+            notification=notification,
+            lease_token=lease_token,
+            reason=reason,
+            address=address,
+            now=now,
+        )
+    delay = retry_delay_seconds(
+        notification.attempts,
+        base=settings.NOTIFY_RETRY_BASE_SECONDS,
+        cap=settings.NOTIFY_RETRY_MAX_SECONDS,
+        rng=rng,
+    )
+    next_attempt = now + dt.timedelta(seconds=delay)
+    if not_before is not None and not_before > next_attempt:
+        next_attempt = not_before
+    return bool(
+        _held(notification, lease_token).update(
+            status=Status.PENDING,
+            next_attempt_at=next_attempt,
+            address=address[:254],
+            last_error=reason,
+            lease_until=None,
+            lease_token="",
+            updated_at=now,
+        )
+    )
+
+
+@transaction.atomic
+def notification_leases_extend(
+    *, lease_token: str, lease_seconds: int, now: dt.datetime | None = None
+) -> int:
+    """Keep the rows of a long batch leased; returns how many the caller still holds."""
+    now = _now(now)
+    return Notification.objects.filter(lease_token=lease_token, status=Status.SENDING).update(
+        lease_until=now + dt.timedelta(seconds=lease_seconds), updated_at=now
+    )
+
+
+@transaction.atomic
+def notification_release(*, lease_token: str, now: dt.datetime | None = None) -> int:
+    """Hand back rows claimed but not attempted (a worker stopping); they are due at once."""
+    now = _now(now)
+    return Notification.objects.filter(lease_token=lease_token, status=Status.SENDING).update(
+        status=Status.PENDING,
+        lease_until=None,
+        lease_token="",
+        attempts=F("attempts") - 1,
+        updated_at=now,
+    )
+
+
+def notification_resend(
+    *, notification: Notification, actor: User, now: dt.datetime | None = None
+) -> Notification:
+    """Queue a failed message again, with the same Message-ID, for the dispatcher to retry."""
+    now = _now(now)
+    if business_role(user=actor, business_id=notification.business_id) != Membership.Role.OWNER:
+        raise NotAllowed()
+    try:
+        with transaction.atomic():
+            locked = Notification.objects.select_for_update().get(pk=notification.pk)
+            if locked.status != Status.FAILED:
+                raise NotResendable()
+            locked.status = Status.PENDING
+            locked.attempts = 0
+            locked.next_attempt_at = now
+            locked.lease_until, locked.lease_token = None, ""
+            locked.last_error = ""
+            locked.save()
+    except IntegrityError:
+        # A reschedule queued a newer reminder for the same offset meanwhile.
+        raise NotResendable(_("A newer reminder is already queued.")) from None
+    return locked

@@ -1,0 +1,76 @@
+"""Text messages (SMS and mini-program): their wording, and sending one within the caps."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from yuyue.notifications import errors
+from yuyue.notifications.context import message_context
+from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
+from yuyue.notifications.models import Notification
+from yuyue.notifications.providers import TextProvider
+from yuyue.notifications.selectors import HOUR, texts_in_last_hour
+
+
+def text_address(notification: Notification) -> str:
+    """Where a text goes: the phone for SMS, the account for the mini program's gateway."""
+    if notification.channel == Notification.Channel.MINIPROGRAM:
+        return f"user:{notification.recipient_id}"
+    phone = (notification.recipient.phone or "").strip()
+    if not phone:
+        raise PermanentFailure(errors.NO_PHONE)
+    return phone
+
+
+def text_params(notification: Notification) -> dict[str, str]:
+    """The template's values, and the whole text for gateways that send plain text."""
+    with translation.override(notification.language):
+        context = message_context(notification)
+        link = context.get("back_office_link") or context["links"]["view"]
+        context["link"] = link
+        text = " ".join(
+            render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()
+        )
+    return {
+        "business": context["business"],
+        "service": context["service"],
+        "staff": context["staff"],
+        "start": context["start"],
+        "location": context["location"],
+        "address": context["address"],
+        "customer": context["customer"],
+        "link": link,
+        "language": notification.language,
+        "text": text,
+    }
+
+
+def _check_caps(notification: Notification, address: str, now: dt.datetime) -> None:
+    """Hourly caps on text messages; over a cap the message waits until a place frees up."""
+    caps = (
+        ({"address": address}, settings.NOTIFY_SMS_PER_PHONE_PER_HOUR, errors.CAP_PHONE),
+        (
+            {"business_id": notification.business_id},
+            settings.NOTIFY_SMS_PER_BUSINESS_PER_HOUR,
+            errors.CAP_BUSINESS,
+        ),
+    )
+    for scope, cap, reason in caps:
+        count, oldest = texts_in_last_hour(channel=notification.channel, now=now, **scope)
+        if count >= cap:
+            raise TemporaryFailure(reason, not_before=(oldest or now) + HOUR)
+
+
+def text_send(
+    notification: Notification, *, address: str, provider: TextProvider, now: dt.datetime
+) -> str:
+    """Send one text; returns the provider's id. Raises TemporaryFailure or PermanentFailure."""
+    _check_caps(notification, address, now)
+    return provider.send(
+        to=address,
+        template=notification.kind,
+        params=text_params(notification),
+        message_id=notification.message_id,
+    )
