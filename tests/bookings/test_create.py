@@ -250,3 +250,18 @@ def test_any_staff_breaks_a_tie_by_the_lighter_day(business, service, stylist, c
         service=service, customer=customer, start=at(WEDNESDAY, "13:00"), now=NOW
     )
     assert appointment.staff == twin
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 0, tzinfo=dt.UTC),
+        NOW - dt.timedelta(days=30),
+    ],
+)
+def test_times_no_service_could_offer_are_refused_as_unavailable(service, stylist, customer, start):
+    with pytest.raises(SlotUnavailable) as refused:
+        appointment_create(service=service, customer=customer, start=start, now=NOW)
+    assert refused.value.alternatives == []
+    assert not stylist.appointments.exists()

@@ -9,14 +9,12 @@ import datetime as dt
 import zoneinfo
 
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
-from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Membership, Service
+from yuyue.catalog.models import Business, Location, Membership, Service
 from yuyue.catalog.selectors import business_by_slug, business_role
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.scheduling.models import StaffMember
@@ -148,21 +146,3 @@ def aware(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(tzinfo=zone)
     return moment
-
-
-def refuse_unreachable(start: dt.datetime, now: dt.datetime | None = None) -> None:
-    """Refuse, as taken, a time no service could ever offer.
-
-    The booking horizon is at most MAX_DAYS_AHEAD days and past times are never offered, so
-    nothing outside this window can be booked; near the ends of the calendar (year 1, year
-    9999) the services' arithmetic would overflow, so such times never reach them.
-    """
-    now = now or timezone.now()
-    try:
-        reachable = (
-            now - dt.timedelta(days=1) <= start <= now + dt.timedelta(days=MAX_DAYS_AHEAD + 2)
-        )
-    except OverflowError:
-        reachable = False
-    if not reachable:
-        raise SlotUnavailable([])

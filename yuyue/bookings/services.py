@@ -30,7 +30,7 @@ from yuyue.bookings.models import (
     Channel,
     Status,
 )
-from yuyue.catalog.models import Location, Service
+from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
@@ -59,6 +59,24 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 def _require_aware(start: dt.datetime) -> None:
     if not isinstance(start, dt.datetime) or timezone.is_naive(start):
         raise InvalidInput({"start": [_("Give the time with its UTC offset.")]})
+
+
+def refuse_unreachable(start: dt.datetime, now: dt.datetime | None = None) -> None:
+    """Refuse, as taken, a time no service could ever offer.
+
+    The booking horizon is at most MAX_DAYS_AHEAD days and past times are never offered, so
+    nothing outside this window can be booked; near the ends of the calendar (year 1, year
+    9999) the services' arithmetic would overflow, so such times never reach them.
+    """
+    now = now or timezone.now()
+    try:
+        reachable = (
+            now - dt.timedelta(days=1) <= start <= now + dt.timedelta(days=MAX_DAYS_AHEAD + 2)
+        )
+    except OverflowError:
+        reachable = False
+    if not reachable:
+        raise SlotUnavailable([])
 
 
 def _validate_text(notes: str, idempotency_key: str | None) -> None:
@@ -238,6 +256,7 @@ def appointment_create(
     now = _now(now)
     actor = actor or customer
     _require_aware(start)
+    refuse_unreachable(start, now)
     notes = notes.strip()
     _validate_text(notes, idempotency_key)
     _validate_booking_target(service=service, staff=staff, location=location)
@@ -449,6 +468,7 @@ def appointment_reschedule(
     """
     now = _now(now)
     _require_aware(start)
+    refuse_unreachable(start, now)
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(
             {"reason": [_("A reason is limited to %(n)d characters.") % {"n": MAX_REASON_LENGTH}]}

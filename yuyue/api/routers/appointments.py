@@ -12,7 +12,6 @@ from yuyue.api.lookups import (
     business_or_404,
     is_member,
     location_field,
-    refuse_unreachable,
     require_member,
     service_field,
     staff_field,
@@ -36,6 +35,7 @@ from yuyue.bookings.services import (
     appointment_cancel,
     appointment_create,
     appointment_reschedule,
+    refuse_unreachable,
 )
 from yuyue.catalog.selectors import memberships_of
 
