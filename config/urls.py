@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import path, re_path
-from django.views.generic import RedirectView
+from django.urls import include, path, re_path
 
 from yuyue.api import seed
 from yuyue.api.api import urls as api_urls
@@ -11,10 +10,8 @@ urlpatterns = [
     # The JSON API v1, and its own 404 for any other URL under /api/.
     api_urls(),
     re_path(r"^api/", not_found_view),
-    # The seed's routes (JSON for its clients, small pages in a browser).
-    path("register", seed.register_view, name="seed-register"),
-    path("login", seed.login_view, name="seed-login"),
+    # The seed's booking route; its other three are customer pages too (yuyue.web).
     path("appointment", seed.appointment_view, name="seed-appointment"),
-    path("appointments", seed.appointments_view, name="seed-appointments"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # The customer web app (H5): the business page at the root, booking, my appointments.
+    path("", include("yuyue.web.urls")),
 ]

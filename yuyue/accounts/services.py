@@ -105,6 +105,17 @@ def user_set_password(*, user: User, password: str, current_password: str | None
 
 
 @transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """The language of the user's pages and messages: one of settings.LANGUAGES."""
+    if language not in dict(User._meta.get_field("language").choices):
+        raise InvalidInput({"language": [_("Choose Chinese or English.")]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
 def token_issue(*, user: User, now: dt.datetime | None = None) -> IssuedToken:
     """A new API token for `user`, valid for API_TOKEN_TTL_DAYS; expired ones are cleared."""
     now = now or timezone.now()

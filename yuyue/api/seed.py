@@ -3,8 +3,9 @@
 `POST /register`, `POST /login`, `POST /appointment` and `GET /appointments` take the seed's
 form fields. Asked for JSON (`Accept: application/json`) they answer as the seed did —
 `{"status": "success"}` or `{"status": "failed"}` (now with the reason in `error`), and the list
-as `[{"appointment_id", "service_name", "appointment_time", "status"}]`; in a browser they are
-small pages. They act for the default business only.
+as `[{"appointment_id", "service_name", "appointment_time", "status"}]`. In a browser, /register,
+/login and /appointments are the customer pages of yuyue.web, which hand JSON requests to the
+views here; /appointment stays a small booking form. They act for the default business only.
 
 Who acts: the user of the session cookie that `/login` sets, or of a bearer token. A
 `user_id` field naming anyone else is refused; it no longer chooses whom to act for.
@@ -23,11 +24,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -176,15 +177,6 @@ def _posted(request: HttpRequest, name: str) -> str:
     return value
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -195,14 +187,10 @@ def _page(
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["POST"])
 def register_view(request: HttpRequest) -> HttpResponse:
-    as_json = wants_json(request)
-    if request.method == "GET":
-        return _page(request, "register.html", {"values": {}})
+    """JSON only: browsers get the customer page (yuyue.web), which routes here for JSON."""
     try:
-        if not as_json:
-            _check_csrf(request)
         _throttle(register_throttles(), request)
         user = user_register(
             username=_posted(request, "username"),
@@ -210,30 +198,17 @@ def register_view(request: HttpRequest) -> HttpResponse:
             phone=_posted(request, "phone"),
         )
     except (_Failed, DomainError) as error:
-        failed = error if isinstance(error, _Failed) else _from_domain(error)
-        if as_json:
-            return _json_failed(failed)
-        values = {key: request.POST.get(key, "") for key in ("username", "phone")}
-        return _page(
-            request, "register.html", {"error": failed, "values": values}, status=failed.status
-        )
-    if as_json:
-        return JsonResponse(
-            {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
-        )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponseRedirect(reverse("seed-appointments"))
+        return _json_failed(error if isinstance(error, _Failed) else _from_domain(error))
+    return JsonResponse(
+        {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
+    )
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    as_json = wants_json(request)
-    if request.method == "GET":
-        return _page(request, "login.html", {"next": _safe_next(request, "")})
+    """JSON only, as /register; the session it starts serves cookie-keeping clients."""
     try:
-        if not as_json:
-            _check_csrf(request)
         _throttle(login_throttles(), request)
         user = authenticate(
             request,
@@ -243,18 +218,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if user is None:
             raise _Failed("invalid_credentials", _("Wrong username or password."))
     except _Failed as failed:
-        if as_json:
-            return _json_failed(failed)
-        context = {"error": failed, "next": _safe_next(request, "")}
-        return _page(request, "login.html", context, status=failed.status)
+        return _json_failed(failed)
     # A new session key: a session id planted before login is worthless afterwards.
     login(request, user)
-    if as_json:
-        get_token(request)  # sets the CSRF cookie a cookie-keeping client sends back
-        return JsonResponse(
-            {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
-        )
-    return HttpResponseRedirect(_safe_next(request, reverse("seed-appointments")))
+    get_token(request)  # sets the CSRF cookie a cookie-keeping client sends back
+    return JsonResponse(
+        {"status": "success", "user_id": user.pk, "token": token_issue(user=user).key}
+    )
 
 
 @csrf_exempt
@@ -294,21 +264,19 @@ def appointment_view(request: HttpRequest) -> HttpResponse:
                 "appointment_time": appointment.start.astimezone(zone).isoformat(),
             }
         )
-    return HttpResponseRedirect(reverse("seed-appointments"))
+    return HttpResponseRedirect(reverse("web:done", args=[appointment.public_id]))
 
 
-def _failed_page(
-    request: HttpRequest, as_json: bool, failed: _Failed, template: str = "appointment.html"
-) -> HttpResponse:
+def _failed_page(request: HttpRequest, as_json: bool, failed: _Failed) -> HttpResponse:
     if as_json:
         return _json_failed(failed)
     if failed.code == "not_authenticated":
-        return HttpResponseRedirect(f"{reverse('seed-login')}?next={request.path}")
+        return redirect_to_login(request.path)
     business = business_by_slug(settings.YUYUE_DEFAULT_BUSINESS)
     services = business_services(business=business) if business is not None else []
     values = {key: request.POST.get(key, "") for key in ("service_id", "appointment_time")}
-    context = {"error": failed, "services": services, "values": values, "rows": []}
-    return _page(request, template, context, status=failed.status)
+    context = {"error": failed, "services": services, "values": values}
+    return _page(request, "appointment.html", context, status=failed.status)
 
 
 def _listed(appointment: Appointment) -> dict[str, Any]:
@@ -326,17 +294,15 @@ def _listed(appointment: Appointment) -> dict[str, Any]:
 
 @require_http_methods(["GET"])
 def appointments_view(request: HttpRequest) -> HttpResponse:
-    as_json = wants_json(request)
+    """JSON only: browsers get the customer page (yuyue.web), which routes here for JSON."""
     try:
         user = _acting_user(request)
         _refuse_other_user(request, user)
         business = _default_business()
     except _Failed as failed:
-        return _failed_page(request, as_json, failed, "appointments.html")
+        return _json_failed(failed)
     rows = [
         _listed(appointment)
         for appointment in appointments_of_customer(customer=user).filter(business=business)
     ]
-    if as_json:
-        return JsonResponse(rows, safe=False)
-    return _page(request, "appointments.html", {"rows": rows, "business": business})
+    return JsonResponse(rows, safe=False)

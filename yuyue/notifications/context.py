@@ -9,8 +9,8 @@ import zoneinfo
 from typing import Any
 
 from yuyue.bookings.models import Appointment, Status
+from yuyue.lib.localtime import local_clock_label, local_time_label
 from yuyue.notifications import links
-from yuyue.notifications.localtime import local_clock_label, local_time_label
 from yuyue.notifications.models import Notification
 
 STAFF_KINDS = frozenset({Notification.Kind.STAFF_NEW_BOOKING, Notification.Kind.STAFF_CANCELLED})

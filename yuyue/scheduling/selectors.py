@@ -123,11 +123,13 @@ def availability(
     staff_id: int | None = None,
     location: Location | None = None,
     now: dt.datetime | None = None,
+    exclude_appointment_id: int | None = None,
 ) -> Availability:
     """Free slots of a service: 4 queries whatever the number of staff or days.
 
     `service` must come with its business (select_related) and `location`, if any, must be of
-    the same business; the caller resolves both from the request.
+    the same business; the caller resolves both from the request. `exclude_appointment_id`
+    leaves one appointment's own time free, for showing where it could move to.
     """
     now = now or timezone.now()
     zone = request_zone(service=service, location=location)
@@ -145,7 +147,12 @@ def availability(
     )
     window_start = dt.datetime.combine(date_from, dt.time(), tzinfo=zone)
     window_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    calendars = staff_calendars(staff=staff, start=window_start, end=window_end)
+    calendars = staff_calendars(
+        staff=staff,
+        start=window_start,
+        end=window_end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
     slots = find_slots(
         calendars=calendars,
         rules=service_rules(service),
@@ -190,3 +197,35 @@ def staff_overrides(
     if date_to is not None:
         overrides = overrides.filter(date__lte=date_to)
     return overrides.order_by("date")
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    weekday: int  # 0 = Monday
+    intervals: list[tuple[str, str]]  # ("09:00", "18:00"), merged; empty when closed
+
+
+def location_opening_hours(*, location: Location) -> list[OpeningDay]:
+    """The weekly hours a location is open: when at least one of its active staff works.
+
+    A shop's hours are not stored apart from its people's, so they cannot disagree; date
+    overrides (holidays, special days) are left to the booking calendar itself.
+    """
+    merged: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for weekday, start, end in (
+        WorkingInterval.objects.filter(staff__location=location, staff__active=True)
+        .order_by("weekday", "start_minute")
+        .values_list("weekday", "start_minute", "end_minute")
+    ):
+        day = merged[weekday]
+        if day and start <= day[-1][1]:
+            day[-1] = (day[-1][0], max(day[-1][1], end))
+        else:
+            day.append((start, end))
+    return [
+        OpeningDay(
+            weekday=weekday,
+            intervals=[(minute_label(s), minute_label(e)) for s, e in merged.get(weekday, [])],
+        )
+        for weekday in range(7)
+    ]

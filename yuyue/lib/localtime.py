@@ -43,3 +43,32 @@ def local_time_label(moment: dt.datetime, zone_name: str) -> str:
 def local_clock_label(moment: dt.datetime, zone_name: str) -> str:
     """Only the wall-clock time, e.g. "11:00", for an end on the same day."""
     return f"{moment.astimezone(zoneinfo.ZoneInfo(zone_name)):%H:%M}"
+
+
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
+
+
+def weekday_label(day: dt.date) -> str:
+    return str(WEEKDAYS[day.weekday()])
+
+
+def day_label(day: dt.date) -> str:
+    """E.g. "1 Dec" in English, "12月1日" in Chinese: a date within the coming months."""
+    return _("%(day)d %(month)s") % {"day": day.day, "month": MONTHS[day.month - 1]}
+
+
+def local_day_time_label(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "Tue 1 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)": the label with its weekday."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return _("%(weekday)s %(label)s") % {
+        "weekday": weekday_label(local.date()),
+        "label": local_time_label(moment, zone_name),
+    }

@@ -1,0 +1,44 @@
+"""Rows a customer page names in its path, or a 404 that reveals nothing."""
+
+from django.http import Http404, HttpRequest
+
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.selectors import appointment_for_viewer
+from yuyue.catalog.models import Business, Service
+from yuyue.catalog.selectors import business_by_slug, business_services
+
+# Ids beyond a 64-bit integer name nothing, and some databases cannot even compare them.
+_MAX_ID = 2**63 - 1
+
+
+def business_or_404(slug: str) -> Business:
+    business = business_by_slug(slug)
+    if business is None:
+        raise Http404
+    return business
+
+
+def service_or_404(business: Business, service_id: int) -> Service:
+    """An active service of the business: inactive ones cannot be booked any more."""
+    service = None
+    if 0 < service_id <= _MAX_ID:
+        service = business_services(business=business).filter(id=service_id).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
+    """The appointment if the logged-in user is its customer or staff of its business."""
+    appointment = None
+    if len(public_id) <= 32:
+        appointment = appointment_for_viewer(user=request.user, public_id=public_id)
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+def zone_name_of(appointment: Appointment) -> str:
+    if appointment.location is not None:
+        return appointment.location.zone_name
+    return appointment.business.timezone

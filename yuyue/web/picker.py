@@ -1,0 +1,150 @@
+"""The week strip and the free times of one day, as the booking and reschedule pages show them."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.utils import timezone
+
+from yuyue.catalog.models import Service
+from yuyue.lib.localtime import day_label, weekday_label
+from yuyue.scheduling.models import StaffMember
+from yuyue.scheduling.selectors import availability, request_zone
+from yuyue.web.params import staff_value, start_value
+
+STRIP_DAYS = 7
+# When a whole week is full, how far ahead to look for the next free day to offer.
+LOOKAHEAD_DAYS = 62
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    weekday: str
+    label: str  # "1 Dec" / "12月1日"
+    number: int  # 1: the day of the month, all a narrow strip has room for
+    free: bool
+    selected: bool
+    today: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Time:
+    label: str
+    value: str
+    remaining: int
+    url: str
+
+
+@dataclass
+class Picker:
+    zone_name: str
+    days: list[Day] = field(default_factory=list)
+    selected: Day | None = None
+    times: list[Time] = field(default_factory=list)
+    previous_url: str | None = None
+    next_url: str | None = None
+    next_free: Day | None = None
+    show_seats: bool = False
+
+
+def with_query(path: str, **params: object) -> str:
+    values = {key: str(value) for key, value in params.items() if value not in (None, "")}
+    return f"{path}?{urlencode(values)}" if values else path
+
+
+def build_picker(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    first_day: dt.date | None,
+    selected: dt.date | None,
+    page_url: str,
+    confirm_url: str,
+    exclude_appointment_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Picker:
+    """Seven days from `first_day` (today by default), which of them have free time, and the
+    free times of the selected day (the first free one by default). One availability query
+    for the week, one more only when the week is full."""
+    now = now or timezone.now()
+    common = {"service": service, "staff_id": None if staff is None else staff.id}
+    zone = request_zone(service=service, location=None)
+    today = now.astimezone(zone).date()
+    last = today + dt.timedelta(days=service.max_days_ahead)
+    first_day = min(max(first_day or today, today), last)
+    strip_end = first_day + dt.timedelta(days=STRIP_DAYS - 1)
+    found = availability(
+        **common,
+        date_from=first_day,
+        date_to=strip_end,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    by_day: dict[dt.date, list] = {}
+    for slot in found.slots:
+        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
+    if selected is None or not first_day <= selected <= strip_end:
+        selected = min(by_day) if by_day else first_day
+    staff_param = staff_value(staff)
+
+    def page(**params: object) -> str:
+        return with_query(page_url, staff=staff_param, **params)
+
+    def day_of(date: dt.date, chosen: bool) -> Day:
+        return Day(
+            date=date,
+            weekday=weekday_label(date),
+            label=day_label(date),
+            number=date.day,
+            free=date in by_day,
+            selected=chosen,
+            today=date == today,
+            url=page(start=first_day.isoformat(), date=date.isoformat()),
+        )
+
+    picker = Picker(zone_name=zone.key, show_seats=service.capacity > 1)
+    for offset in range(STRIP_DAYS):
+        date = first_day + dt.timedelta(days=offset)
+        if date > last:
+            break
+        day = day_of(date, date == selected)
+        picker.days.append(day)
+        if day.selected:
+            picker.selected = day
+    for slot in by_day.get(selected, []):
+        value = start_value(slot.start, zone)
+        picker.times.append(
+            Time(
+                label=f"{slot.start.astimezone(zone):%H:%M}",
+                value=value,
+                remaining=slot.remaining,
+                url=with_query(confirm_url, staff=staff_param, start=value),
+            )
+        )
+    if first_day > today:
+        picker.previous_url = page(start=max(today, first_day - dt.timedelta(days=STRIP_DAYS)))
+    if strip_end < last:
+        picker.next_url = page(start=strip_end + dt.timedelta(days=1))
+    if not by_day and strip_end < last:
+        ahead = availability(
+            **common,
+            date_from=strip_end + dt.timedelta(days=1),
+            date_to=min(last, strip_end + dt.timedelta(days=LOOKAHEAD_DAYS)),
+            now=now,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+        if ahead.slots:
+            date = ahead.slots[0].start.astimezone(zone).date()
+            picker.next_free = Day(
+                date=date,
+                weekday=weekday_label(date),
+                label=day_label(date),
+                number=date.day,
+                free=True,
+                selected=False,
+                today=False,
+                url=page(start=date.isoformat(), date=date.isoformat()),
+            )
+    return picker

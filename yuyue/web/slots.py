@@ -1,0 +1,63 @@
+"""Is a chosen time still free, and which free times lie nearest, as the pages show them."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+
+from yuyue.bookings.services import alternatives_for
+from yuyue.catalog.models import Service
+from yuyue.lib.localtime import day_label, weekday_label
+from yuyue.scheduling.engine import Slot
+from yuyue.scheduling.models import StaffMember
+from yuyue.scheduling.selectors import availability, request_zone
+from yuyue.web.params import start_value
+
+
+def is_free(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    start: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> bool:
+    """Whether `start` is one of the day's free times right now (the booking re-checks)."""
+    zone = request_zone(service=service, location=None)
+    day = start.astimezone(zone).date()
+    found = availability(
+        service=service,
+        date_from=day,
+        date_to=day,
+        staff_id=None if staff is None else staff.id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return any(slot.start == start for slot in found.slots)
+
+
+def alternatives(
+    *,
+    service: Service,
+    staff: StaffMember | None,
+    start: dt.datetime,
+    found: Sequence[Slot] | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[dict]:
+    """The nearest free starts as {label, value}: those a refusal carried, else looked up."""
+    zone = request_zone(service=service, location=None)
+    if found is None:
+        found = alternatives_for(
+            service=service,
+            start=start,
+            staff=staff,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+    result = []
+    for slot in found:
+        local = slot.start.astimezone(zone)
+        label = _("%(weekday)s %(day)s, %(time)s") % {
+            "weekday": weekday_label(local.date()),
+            "day": day_label(local.date()),
+            "time": f"{local:%H:%M}",
+        }
+        result.append({"value": start_value(slot.start, zone), "label": label})
+    return result

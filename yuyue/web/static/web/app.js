@@ -1,0 +1,70 @@
+// Yuyue customer pages: everything works without this file; it only makes the pages smoother.
+// - Choosing a staff member or a day swaps the picker in place instead of reloading the page.
+// - A form sends once: a second tap on "Book now" while the first is on its way does nothing.
+(function () {
+  "use strict";
+
+  function swapPicker(url, push) {
+    var picker = document.querySelector("[data-picker]");
+    if (!picker || !window.fetch || !window.DOMParser) {
+      window.location.href = url;
+      return;
+    }
+    picker.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("[data-picker]");
+        if (!fresh) throw new Error("no picker");
+        picker.replaceWith(fresh);
+        if (push) window.history.pushState({ picker: true }, "", url);
+        var current = fresh.querySelector(".day.selected") || fresh.querySelector("h2");
+        if (current && current.focus) current.focus({ preventScroll: true });
+      })
+      .catch(function () {
+        window.location.href = url;
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-swap]");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    swapPicker(link.href, true);
+  });
+
+  window.addEventListener("popstate", function () {
+    if (document.querySelector("[data-picker]")) swapPicker(window.location.href, false);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-once")) return;
+    if (form.dataset.sent === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    // Disable after the browser has read the submitter's name and value into the request.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+
+  // Back/forward cache: a page restored from it may carry a form marked as sent.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+})();

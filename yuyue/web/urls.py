@@ -1,0 +1,40 @@
+from django.urls import path
+
+from yuyue.web.views import account, appointments, booking, business
+
+app_name = "web"
+
+urlpatterns = [
+    path("", business.home, name="home"),
+    path("b/<slug:slug>/", business.business_page, name="business"),
+    path("b/<slug:slug>/book/<int:service_id>/", booking.choose_time, name="book"),
+    path("b/<slug:slug>/book/<int:service_id>/confirm/", booking.confirm, name="book-confirm"),
+    # The seed's routes: JSON for API clients, pages for browsers.
+    path("register", account.register_route, name="register"),
+    path("login", account.login_route, name="login"),
+    path("appointments", appointments.appointments_route, name="appointments"),
+    path("logout", account.logout_view, name="logout"),
+    path("language", account.language_view, name="language"),
+    path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
+    path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),
+    path(
+        "appointments/<str:public_id>/calendar.ics",
+        appointments.appointment_calendar,
+        name="calendar",
+    ),
+    path(
+        "appointments/<str:public_id>/cancel/",
+        appointments.appointment_cancel_page,
+        name="cancel",
+    ),
+    path(
+        "appointments/<str:public_id>/reschedule/",
+        appointments.appointment_reschedule_page,
+        name="reschedule",
+    ),
+    path(
+        "appointments/<str:public_id>/reschedule/confirm/",
+        appointments.appointment_reschedule_confirm,
+        name="reschedule-confirm",
+    ),
+]

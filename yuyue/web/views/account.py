@@ -1,0 +1,142 @@
+"""Register, log in, log out and choose the language.
+
+`/register` and `/login` are the seed's routes: a client asking for JSON gets the seed's
+answers (yuyue.api.seed); a browser gets these pages. Only the browser pages set a session,
+and their forms carry the CSRF token.
+"""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yuyue.accounts.services import user_register, user_set_language
+from yuyue.api import seed
+from yuyue.api.throttles import login_throttles, register_throttles, retry_after
+from yuyue.lib.errors import DomainError
+from yuyue.web.forms import LoginForm, RegisterForm, add_domain_error
+from yuyue.web.pages import page, problem, safe_next
+
+
+def _throttled(request: HttpRequest, throttles: list) -> int | None:
+    return retry_after(throttles, request)
+
+
+def _too_many(form, wait: int) -> None:
+    form.add_error(
+        None,
+        _("Too many attempts; please wait %(n)d seconds and try again.") % {"n": wait},
+    )
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def register_page(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, "")
+    form = RegisterForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            wait = _throttled(request, register_throttles())
+            if wait is not None:
+                _too_many(form, wait)
+                status = 429
+            else:
+                try:
+                    user = user_register(
+                        username=form.cleaned_data["username"],
+                        password=form.cleaned_data["password"],
+                        phone=form.cleaned_data["phone"],
+                        email=form.cleaned_data["email"],
+                        language=translation.get_language(),
+                    )
+                except DomainError as error:
+                    add_domain_error(form, error)
+                    status = 409 if error.code == "duplicate" else 400
+                else:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    return HttpResponseRedirect(next_url or reverse("web:appointments"))
+    return page(request, "register.html", {"form": form, "next": next_url}, status=status)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, "")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            wait = _throttled(request, login_throttles())
+            if wait is not None:
+                _too_many(form, wait)
+                status = 429
+            else:
+                user = authenticate(
+                    request,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                )
+                if user is None:
+                    form.add_error(None, _("Wrong username or password."))
+                    status = 401
+                else:
+                    # login() gives the session a new key: an id planted before is worthless.
+                    login(request, user)
+                    return HttpResponseRedirect(next_url or reverse("web:appointments"))
+    return page(request, "login.html", {"form": form, "next": next_url}, status=status)
+
+
+@csrf_exempt
+def register_route(request: HttpRequest) -> HttpResponse:
+    """The seed's /register: JSON for API clients, the page for browsers."""
+    if seed.wants_json(request):
+        return seed.register_view(request)
+    return register_page(request)
+
+
+@csrf_exempt
+def login_route(request: HttpRequest) -> HttpResponse:
+    """The seed's /login: JSON for API clients, the page for browsers."""
+    if seed.wants_json(request):
+        return seed.login_view(request)
+    return login_page(request)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return HttpResponseRedirect(safe_next(request, reverse("web:home")))
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Switch the pages' language; kept in a cookie, and on the account for its messages."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return problem(
+            request,
+            _("Unknown language"),
+            _("Choose Chinese or English."),
+            status=400,
+            back_url=reverse("web:home"),
+        )
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=False,
+    )
+    return response

@@ -1,0 +1,288 @@
+"""The customer's appointments: the list, one appointment, cancel and reschedule."""
+
+import datetime as dt
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yuyue.api import seed
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
+from yuyue.bookings.selectors import appointments_of_customer
+from yuyue.bookings.services import appointment_cancel, appointment_reschedule
+from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.lib.localtime import local_day_time_label
+from yuyue.scheduling.selectors import request_zone
+from yuyue.web.calendar import calendar_file
+from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
+from yuyue.web.lookups import appointment_or_404, zone_name_of
+from yuyue.web.pages import page, problem
+from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
+from yuyue.web.picker import build_picker, with_query
+from yuyue.web.slots import alternatives, is_free
+from yuyue.web.views.booking import staff_options
+
+PAST_PER_PAGE = 20
+CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
+
+
+def _row(appointment: Appointment) -> dict:
+    return {
+        "appointment": appointment,
+        "when": local_day_time_label(appointment.start, zone_name_of(appointment)),
+        "status_label": Status(appointment.status).label,
+    }
+
+
+def _open_until(appointment: Appointment, cutoff_minutes: int) -> dt.datetime:
+    return appointment.start - dt.timedelta(minutes=cutoff_minutes)
+
+
+def _changes(appointment: Appointment, user, now: dt.datetime) -> dict:
+    """What the page offers; the services decide again when the customer acts."""
+    mine = appointment.customer_id == user.pk
+    changeable = appointment.status in CHANGEABLE and appointment.start > now
+    service = appointment.service
+    return {
+        "can_cancel": changeable
+        and (not mine or now <= _open_until(appointment, service.cancel_cutoff_minutes)),
+        "can_reschedule": changeable
+        and (not mine or now <= _open_until(appointment, service.reschedule_cutoff_minutes)),
+        "too_late": changeable
+        and mine
+        and now > _open_until(appointment, service.cancel_cutoff_minutes),
+    }
+
+
+@login_required
+@require_GET
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = appointments_of_customer(customer=request.user)
+    upcoming = mine.filter(status__in=HOLDING_STATUSES, end__gt=now).order_by("start", "id")
+    past = mine.exclude(id__in=upcoming.values("id")).order_by("-start", "-id")
+    past_page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "upcoming": [_row(a) for a in upcoming],
+        "past": [_row(a) for a in past_page],
+        "past_page": past_page,
+    }
+    return page(request, "appointments.html", context)
+
+
+@csrf_exempt
+def appointments_route(request: HttpRequest) -> HttpResponse:
+    """The seed's /appointments: JSON for API clients, the page for browsers."""
+    if seed.wants_json(request):
+        return seed.appointments_view(request)
+    return appointment_list(request)
+
+
+@login_required
+@require_GET
+def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    context = {
+        **_row(appointment),
+        **_changes(appointment, request.user, timezone.now()),
+        "business": appointment.business,
+        "calendar": appointment.status in HOLDING_STATUSES,
+    }
+    return page(request, "appointment.html", context)
+
+
+@login_required
+@require_GET
+def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    context = {**_row(appointment), "business": appointment.business}
+    return page(request, "done.html", context)
+
+
+@login_required
+@require_GET
+def appointment_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    detail = request.build_absolute_uri(reverse("web:appointment", args=[public_id]))
+    body = calendar_file(
+        appointment=appointment,
+        summary=f"{appointment.service.name} · {appointment.business.name}",
+        description=_("With %(staff)s. Details and changes: %(url)s")
+        % {"staff": appointment.staff.name, "url": detail},
+        url=detail,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="yuyue-{public_id}.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    form = CancelForm(request.POST or None)
+    context = {**_row(appointment), "business": appointment.business, "form": form}
+    if request.method == "GET":
+        if not _changes(appointment, request.user, timezone.now())["can_cancel"]:
+            form.add_error(None, _cannot_change_message(appointment))
+            return page(request, "cancel.html", context, status=409)
+        return page(request, "cancel.html", context)
+    if not form.is_valid():
+        return page(request, "cancel.html", context, status=400)
+    try:
+        appointment_cancel(
+            appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return page(request, "cancel.html", context, status=_status_of(error))
+    messages.success(request, _("Your appointment is cancelled."))
+    return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
+
+
+def _status_of(error: DomainError) -> int:
+    return 400 if isinstance(error, InvalidInput) else 409
+
+
+def _cannot_change_message(appointment: Appointment) -> str:
+    if appointment.status not in CHANGEABLE:
+        return _("This appointment is %(status)s and can no longer be changed.") % {
+            "status": Status(appointment.status).label
+        }
+    if appointment.start <= timezone.now():
+        return _("This appointment has already started.")
+    phone = (appointment.location.phone if appointment.location else "") or (
+        appointment.business.phone
+    )
+    if phone:
+        return _("It is too late to change this appointment online; please call %(phone)s.") % {
+            "phone": phone
+        }
+    return _("It is too late to change this appointment online; please call us.")
+
+
+def _reschedulable(request: HttpRequest, appointment: Appointment) -> HttpResponse | None:
+    if _changes(appointment, request.user, timezone.now())["can_reschedule"]:
+        return None
+    return problem(
+        request,
+        _("Cannot reschedule"),
+        _cannot_change_message(appointment),
+        status=409,
+        back_url=reverse("web:appointment", args=[appointment.public_id]),
+    )
+
+
+@login_required
+@require_GET
+def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    refused = _reschedulable(request, appointment)
+    if refused is not None:
+        return refused
+    service = appointment.service
+    raw_staff = request.GET.get("staff")
+    # Moving an appointment keeps its staff member unless the customer picks someone else.
+    staff = staff_choice(service, raw_staff if raw_staff else str(appointment.staff_id))
+    page_url = reverse("web:reschedule", args=[public_id])
+    picker = build_picker(
+        service=service,
+        staff=staff,
+        first_day=parse_day(request.GET.get("start")),
+        selected=parse_day(request.GET.get("date")),
+        page_url=page_url,
+        confirm_url=reverse("web:reschedule-confirm", args=[public_id]),
+        exclude_appointment_id=appointment.id,
+    )
+    context = {
+        **_row(appointment),
+        "business": appointment.business,
+        "service": service,
+        "staff_options": staff_options(service, staff, page_url),
+        "picker": picker,
+        "rescheduling": True,
+        "back_url": reverse("web:appointment", args=[public_id]),
+    }
+    return page(request, "book.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
+    appointment = appointment_or_404(request, public_id)
+    refused = _reschedulable(request, appointment)
+    if refused is not None:
+        return refused
+    service = appointment.service
+    data = request.POST if request.method == "POST" else request.GET
+    staff = staff_choice(service, data.get("staff"))
+    page_url = reverse("web:reschedule", args=[public_id])
+    try:
+        start = parse_start(data.get("start"))
+    except InvalidInput:
+        return problem(
+            request,
+            _("Choose a time"),
+            _("That link does not name a time to book. Please choose one from the list."),
+            status=400,
+            back_url=page_url,
+        )
+    zone = request_zone(service=service, location=None)
+    value = start_value(start, zone)
+    day = start.astimezone(zone).date().isoformat()
+    form = BookingForm()
+    context = {
+        **_row(appointment),
+        "business": appointment.business,
+        "service": service,
+        "staff": staff,
+        "staff_value": staff_value(staff),
+        "start_value": value,
+        "when_new": local_day_time_label(start, zone.key),
+        "rescheduling": True,
+        "form": form,
+        "key": secrets.token_urlsafe(16),
+        "change_url": with_query(page_url, staff=staff_value(staff), start=day, date=day),
+        "confirm_url": with_query(
+            reverse("web:reschedule-confirm", args=[public_id]),
+            staff=staff_value(staff),
+            start=value,
+        ),
+    }
+    if request.method == "GET":
+        if not is_free(
+            service=service, staff=staff, start=start, exclude_appointment_id=appointment.id
+        ):
+            context["taken"] = True
+            context["alternatives"] = alternatives(
+                service=service, staff=staff, start=start, exclude_appointment_id=appointment.id
+            )
+            return page(request, "confirm.html", context, status=409)
+        return page(request, "confirm.html", context)
+    try:
+        appointment_reschedule(
+            appointment=appointment,
+            actor=request.user,
+            start=start,
+            staff=staff,
+            any_staff=staff is None,
+        )
+    except SlotUnavailable as error:
+        context["taken"] = True
+        context["alternatives"] = alternatives(
+            service=service, staff=staff, start=start, found=error.alternatives
+        )
+        return page(request, "confirm.html", context, status=409)
+    except DomainError as error:
+        add_domain_error(form, error)
+        return page(request, "confirm.html", context, status=_status_of(error))
+    messages.success(request, _("Your appointment is moved. The old time is released."))
+    return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))

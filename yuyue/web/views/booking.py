@@ -1,0 +1,168 @@
+"""Booking: service → staff → day → time → confirm → done.
+
+Each step is a plain link or form, so the flow works without JavaScript; the choices so far
+ride in the query string, and the last step is a POST with an idempotency key from the page,
+so a double tap or a resubmitted form books once.
+"""
+
+import secrets
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yuyue.api.throttles import BookingPerUser, retry_after
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Channel
+from yuyue.bookings.services import appointment_create
+from yuyue.catalog.models import Business, Service
+from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.lib.localtime import local_day_time_label
+from yuyue.scheduling.models import StaffMember
+from yuyue.scheduling.selectors import business_staff, request_zone
+from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
+from yuyue.web.lookups import business_or_404, service_or_404
+from yuyue.web.pages import page, problem
+from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
+from yuyue.web.picker import build_picker, with_query
+from yuyue.web.slots import alternatives, is_free
+
+_booking_throttle = BookingPerUser()
+
+
+def staff_options(service: Service, chosen: StaffMember | None, url: str) -> list[dict]:
+    """ "Anyone" first, then each staff member who offers the service, as links."""
+    options = [
+        {
+            "label": _("Anyone available"),
+            "url": with_query(url, staff="any"),
+            "selected": chosen is None,
+        }
+    ]
+    for member in business_staff(business=service.business, service_id=service.id):
+        options.append(
+            {
+                "label": member.name,
+                "url": with_query(url, staff=member.id),
+                "selected": chosen is not None and chosen.id == member.id,
+            }
+        )
+    return options
+
+
+@require_GET
+def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    business = business_or_404(slug)
+    service = service_or_404(business, service_id)
+    staff = staff_choice(service, request.GET.get("staff"))
+    page_url = reverse("web:book", args=[business.slug, service.id])
+    picker = build_picker(
+        service=service,
+        staff=staff,
+        first_day=parse_day(request.GET.get("start")),
+        selected=parse_day(request.GET.get("date")),
+        page_url=page_url,
+        confirm_url=reverse("web:book-confirm", args=[business.slug, service.id]),
+    )
+    context = {
+        "business": business,
+        "service": service,
+        "staff_options": staff_options(service, staff, page_url),
+        "picker": picker,
+        "back_url": reverse("web:business", args=[business.slug]),
+    }
+    return page(request, "book.html", context)
+
+
+def _booking_context(
+    request: HttpRequest, business: Business, service: Service, staff: StaffMember | None, start
+) -> dict:
+    zone = request_zone(service=service, location=None)
+    value = start_value(start, zone)
+    return {
+        "business": business,
+        "service": service,
+        "staff": staff,
+        "staff_value": staff_value(staff),
+        "start_value": value,
+        "when": local_day_time_label(start, zone.key),
+        "change_url": with_query(
+            reverse("web:book", args=[business.slug, service.id]),
+            staff=staff_value(staff),
+            start=start.astimezone(zone).date().isoformat(),
+            date=start.astimezone(zone).date().isoformat(),
+        ),
+        "confirm_url": with_query(
+            reverse("web:book-confirm", args=[business.slug, service.id]),
+            staff=staff_value(staff),
+            start=value,
+        ),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
+    business = business_or_404(slug)
+    service = service_or_404(business, service_id)
+    data = request.POST if request.method == "POST" else request.GET
+    staff = staff_choice(service, data.get("staff"))
+    try:
+        start = parse_start(data.get("start"))
+    except InvalidInput:
+        return problem(
+            request,
+            _("Choose a time"),
+            _("That link does not name a time to book. Please choose one from the list."),
+            status=400,
+            back_url=reverse("web:book", args=[business.slug, service.id]),
+        )
+    context = _booking_context(request, business, service, staff, start)
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            context.update(
+                login_form=LoginForm(auto_id="login_%s"),
+                register_form=RegisterForm(auto_id="register_%s"),
+            )
+            return page(request, "confirm.html", context)
+        context.update(form=BookingForm(), key=secrets.token_urlsafe(16))
+        if not is_free(service=service, staff=staff, start=start):
+            context["taken"] = True
+            context["alternatives"] = alternatives(service=service, staff=staff, start=start)
+            return page(request, "confirm.html", context, status=409)
+        return page(request, "confirm.html", context)
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(context["confirm_url"])
+    form = BookingForm(request.POST)
+    key = request.POST.get("key", "")[:64] or secrets.token_urlsafe(16)
+    context.update(form=form, key=key)
+    if not form.is_valid():
+        return page(request, "confirm.html", context, status=400)
+    wait = retry_after([_booking_throttle], request)
+    if wait is not None:
+        form.add_error(
+            None, _("Too many bookings at once; please wait %(n)d seconds.") % {"n": wait}
+        )
+        return page(request, "confirm.html", context, status=429)
+    try:
+        appointment = appointment_create(
+            service=service,
+            customer=request.user,
+            start=start,
+            staff=staff,
+            notes=form.cleaned_data["notes"],
+            channel=Channel.WEB,
+            idempotency_key=f"web:{key}",
+        )
+    except SlotUnavailable as error:
+        context["taken"] = True
+        context["alternatives"] = alternatives(
+            service=service, staff=staff, start=start, found=error.alternatives
+        )
+        return page(request, "confirm.html", context, status=409)
+    except DomainError as error:
+        add_domain_error(form, error)
+        return page(request, "confirm.html", context, status=400)
+    return HttpResponseRedirect(reverse("web:done", args=[appointment.public_id]))
