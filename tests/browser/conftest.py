@@ -1,0 +1,284 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright's sync API, against live_server.
+
+Every test gets a fresh browser context shaped like a phone (375×812, touch) speaking one
+language, a clock that starts at tests.helpers.NOW (a Tuesday, 08:00 in Shanghai) and runs on,
+full-page screenshots in artifacts/, and `ui.audit(...)`: axe-core on the page (fails on a
+serious or critical violation; every violation goes to artifacts/axe-<page>-<lang>.json) and
+no console error so far (a CSP violation is one).
+
+Without Chromium the tests skip, except under CI=true, where they fail: CI must never pass
+without having run them.
+"""
+
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from tests.helpers import NOW, WORKWEEK
+from yuyue.scheduling.services import staff_hours_set, staff_member_create
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # The machine's network is closed: no update checks, no sync, no background fetches.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+# The page language (Django's code) → the browser's locale, which sends Accept-Language.
+LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+HTML_LANG = {"zh-hans": "zh-Hans", "en": "en"}
+FAILING_IMPACTS = {"serious", "critical"}
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+# (page, language) → the violations axe found there; summed up at the end of the run.
+AXE_RESULTS: dict[tuple[str, str], list[dict]] = {}
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all the browser tests.
+
+    Package-scoped, not session-scoped, on purpose: Playwright's sync API keeps an asyncio loop
+    running in the test thread for as long as it is started, and with it Django's ORM refuses
+    to run (SynchronousOnlyOperation) and asyncio.run() fails. Stopping Playwright after the
+    last browser test keeps that away from every other test of the suite.
+    """
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Chromium is not installed (Debian: apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must run the browser tests.", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    # Playwright's loop runs in this thread while tests use the ORM here (fixtures, checks
+    # of the database): Django would take that for async code calling sync code and refuse.
+    # The ORM calls are plain synchronous calls between browser steps, so it is safe; the
+    # setting is restored when Playwright stops.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        _write_axe_summary()
+
+
+@pytest.fixture(autouse=True)
+def _web_settings(settings):
+    settings.YUYUE_DEFAULT_BUSINESS = "salon"
+    # Throttles count in the local-memory cache, which outlives a test's database.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def shop_clock():
+    """The clock starts at NOW (Tue 1 Dec 2026, 08:00 Asia/Shanghai) and keeps running, for
+    the test and for live_server's thread alike, so the week strip is always the same."""
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
+
+
+@pytest.fixture
+def lang() -> str:
+    """The page language; tests parametrize it to run in both."""
+    return "zh-hans"
+
+
+@pytest.fixture
+def javascript() -> bool:
+    return True
+
+
+@pytest.fixture
+def second_stylist(business, service, location):
+    """A second stylist with the same hours, so that "anyone" has a choice to make."""
+    member = staff_member_create(
+        business=business, name="Lily 老师", services=[service], location=location
+    )
+    staff_hours_set(staff=member, hours=WORKWEEK)
+    return member
+
+
+class UI:
+    """One test's phone: its page, screenshots, and the checks every page of the flow gets."""
+
+    def __init__(self, page, base_url: str, lang: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.lang = lang
+        self.name = name
+        self.steps = 0
+        self.console_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            self.console_errors.append(f"{message.text} ({where})")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str):
+        return self.page.goto(self.url(path))
+
+    def shot(self, step: str) -> Path:
+        self.steps += 1
+        path = ARTIFACTS / f"{self.name}-{self.steps:02d}-{step}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+    def expect_language(self) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("html")).to_have_attribute("lang", HTML_LANG[self.lang])
+
+    def audit(self, page_name: str, *, expected_status: int | None = None) -> None:
+        """Screenshot, axe-core and the console for the page now shown.
+
+        `expected_status`: Chromium logs a page answered with an error status as a console
+        error ("Failed to load resource: … 409"); a page meant to answer so passes.
+        """
+        self.page.wait_for_load_state("load")
+        self.shot(page_name)
+        self.check_axe(page_name)
+        self.check_console(expected_status=expected_status)
+
+    def check_axe(self, page_name: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        violations = [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "helpUrl": violation["helpUrl"],
+                "nodes": [
+                    {
+                        "target": node["target"],
+                        "html": node["html"],
+                        "failureSummary": node.get("failureSummary", ""),
+                    }
+                    for node in violation["nodes"]
+                ],
+            }
+            for violation in results.response["violations"]
+        ]
+        key = f"{page_name}-{self.lang}"
+        AXE_RESULTS[(page_name, self.lang)] = violations
+        report = {
+            "page": page_name,
+            "language": self.lang,
+            "url": self.page.url,
+            "test": self.name,
+            "axe_version": results.response.get("testEngine", {}).get("version"),
+            "violations": violations,
+        }
+        (ARTIFACTS / f"axe-{key}.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        serious = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        if serious:
+            lines = [f"axe found serious/critical violations on {key} ({self.page.url}):"]
+            for violation in serious:
+                lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+                lines.extend(
+                    f"    {', '.join(map(str, node['target']))}: {node['html']}"
+                    for node in violation["nodes"]
+                )
+            message = "\n".join(lines)
+            print(message)
+            pytest.fail(message, pytrace=False)
+
+    def check_console(self, *, expected_status: int | None = None) -> None:
+        allowed = re.compile(rf"status of {expected_status}\b") if expected_status else None
+        errors = [e for e in self.console_errors if not (allowed and allowed.search(e))]
+        self.console_errors.clear()
+        assert not errors, f"console errors on {self.page.url}: {errors}"
+
+
+@pytest.fixture
+def ui(browser, live_server, lang, javascript, request):
+    context = browser.new_context(
+        **PHONE, locale=LOCALES[lang], java_script_enabled=javascript
+    )
+    # A blocked resource or script shows in the console as "Refused to …"; say it once more,
+    # with the directive, in case a future Chromium words it otherwise.
+    if javascript:
+        context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', function (e) {"
+            " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+        )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    interface = UI(page, live_server.url, lang, name)
+    yield interface
+    try:
+        interface.check_console()
+    finally:
+        context.close()
+
+
+def _write_axe_summary() -> None:
+    if not AXE_RESULTS:
+        return
+    (ARTIFACTS / "axe-summary.json").write_text(
+        json.dumps(axe_summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def axe_summary() -> dict:
+    by_impact: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    for violations in AXE_RESULTS.values():
+        for violation in violations:
+            by_impact[violation["impact"]] += 1
+            rules[f"{violation['id']} ({violation['impact']})"] += 1
+    return {
+        "pages_checked": len(AXE_RESULTS),
+        "pages": sorted(f"{page}-{lang}" for page, lang in AXE_RESULTS),
+        "violations_by_impact": {impact: by_impact.get(impact, 0) for impact in IMPACTS},
+        "rules": dict(rules.most_common()),
+    }
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AXE_RESULTS:
+        return
+    summary = axe_summary()
+    impacts = ", ".join(f"{k}: {v}" for k, v in summary["violations_by_impact"].items())
+    terminalreporter.write_line(
+        f"axe-core: {summary['pages_checked']} page×language checks; violations by impact: "
+        f"{impacts}; details in artifacts/axe-*.json"
+    )
+    for rule, count in summary["rules"].items():
+        terminalreporter.write_line(f"  {rule}: on {count} page(s)")
