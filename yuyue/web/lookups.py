@@ -1,5 +1,7 @@
 """Rows a customer page names in its path, or a 404 that reveals nothing."""
 
+import re
+
 from django.http import Http404, HttpRequest
 
 from yuyue.bookings.models import Appointment
@@ -9,6 +11,9 @@ from yuyue.catalog.selectors import business_by_slug, business_services
 
 # Ids beyond a 64-bit integer name nothing, and some databases cannot even compare them.
 _MAX_ID = 2**63 - 1
+# Public ids are URL-safe base64; anything else (a NUL, say, which PostgreSQL cannot even
+# compare) names nothing.
+_PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def business_or_404(slug: str) -> Business:
@@ -31,7 +36,7 @@ def service_or_404(business: Business, service_id: int) -> Service:
 def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
     """The appointment if the logged-in user is its customer or staff of its business."""
     appointment = None
-    if len(public_id) <= 32:
+    if _PUBLIC_ID.match(public_id):
         appointment = appointment_for_viewer(user=request.user, public_id=public_id)
     if appointment is None:
         raise Http404

@@ -18,6 +18,7 @@ from yuyue.scheduling.selectors import bookable_staff
 
 ANY_STAFF = "any"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EARLIEST, _LATEST = 1900, 9000
 _START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
 
 
@@ -38,6 +39,14 @@ def parse_start(raw: str | None, field: str = "start") -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
+            moment = None
+    if moment is not None:
+        try:
+            # Near year 1 or 9999 some zones' local times are not datetimes at all; no
+            # bookable time lies there, so such values are refused before any arithmetic.
+            if not _EARLIEST <= moment.astimezone(dt.UTC).year <= _LATEST:
+                moment = None
+        except OverflowError:
             moment = None
     if moment is None:
         raise InvalidInput({field: [_("Choose a time from the list.")]})

@@ -37,7 +37,7 @@ def _too_many(form, wait: int) -> None:
 @require_http_methods(["GET", "POST"])
 def register_page(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, "")
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -68,7 +68,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, "")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

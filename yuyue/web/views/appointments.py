@@ -128,7 +128,7 @@ def appointment_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     context = {**_row(appointment), "business": appointment.business, "form": form}
     if request.method == "GET":
         if not _changes(appointment, request.user, timezone.now())["can_cancel"]:
@@ -267,6 +267,9 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
             )
             return page(request, "confirm.html", context, status=409)
         return page(request, "confirm.html", context)
+    if appointment.start == start and (staff is None or staff.id == appointment.staff_id):
+        # A form sent twice: the first moved it here already, so there is nothing to do.
+        return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
     try:
         appointment_reschedule(
             appointment=appointment,
