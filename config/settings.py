@@ -267,6 +267,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "/login"
+# A refused form gets the site's own page, which says what to do next.
+CSRF_FAILURE_VIEW = "yuyue.web.views.errors.csrf_failure"
 
 # Product ---------------------------------------------------------------------------------------
 # The business that the root URL and the seed routes act for.
