@@ -41,9 +41,9 @@ def test_a_price_with_cents_keeps_them_and_long_services_show_hours_and_minutes(
 def test_it_shows_the_location_s_address_and_time_zone(service, stylist, location):
     html = html_of(Client(headers=EN).get("/b/salon/"))
 
-    assert "<h2 id=\"location-%d\">静安店</h2>" % location.id in html
+    assert f'<h2 id="location-{location.id}">静安店</h2>' in html
     assert "<p>上海市静安区南京西路 1 号</p>" in html
-    assert "Opening hours <span class=\"muted\">(Asia/Shanghai)</span>" in html
+    assert 'Opening hours <span class="muted">(Asia/Shanghai)</span>' in html
 
 
 def test_opening_hours_come_from_the_staff_s_working_hours(service, stylist):
