@@ -318,3 +318,29 @@ def test_the_confirm_page_takes_no_other_method(customer, service, stylist):
     response = browser_for(customer).put(f"/b/salon/book/{service.id}/confirm/")
 
     assert response.status_code == 405
+
+
+def test_a_page_already_used_for_a_booking_books_nothing_else(customer, service, stylist):
+    # The back button after booking, then another time in the same form: one booking only,
+    # and a message the customer can act on.
+    client = browser_for(customer, english=True)
+    url = f"/b/salon/book/{service.id}/confirm/"
+    client.post(url, booking(key="back-button"))
+
+    again = client.post(url, booking(start="2026-12-02T11:00+08:00", key="back-button"))
+
+    assert again.status_code == 409
+    assert Appointment.objects.filter(customer=customer).count() == 1
+    assert (
+        "This page was already used for a booking. See My appointments, or start again."
+        in page_alerts(html_of(again))
+    )
+
+
+def test_a_time_that_has_passed_is_called_passed_not_taken(customer, service, stylist):
+    client = browser_for(customer, english=True)
+
+    html = html_of(client.get(confirm_url(service, staff="any", start="2026-11-30T10:00+08:00")))
+
+    assert "That time has already passed." in html
+    assert "Sorry, that time was just taken." not in html

@@ -75,11 +75,6 @@ def test_after_the_cut_off_posting_is_refused_with_409_and_nothing_changes(custo
     assert not AppointmentEvent.objects.filter(appointment=too_late).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yuyue/web/views/appointments.py:135 calls form.add_error() on the unbound "
-    "CancelForm of a GET, which raises AttributeError (no cleaned_data): 500 instead of 409",
-)
 def test_after_the_cut_off_the_cancel_page_says_it_is_too_late(customer, too_late):
     response = browser_for(customer, english=True, raise_request_exception=False).get(
         cancel_url(too_late)
@@ -90,11 +85,6 @@ def test_after_the_cut_off_the_cancel_page_says_it_is_too_late(customer, too_lat
     assert "Yes, cancel it" not in html_of(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yuyue/web/views/appointments.py:135, same unbound-form add_error(): the "
-    "cancel page of an already cancelled appointment is a 500 instead of a 409",
-)
 def test_the_cancel_page_of_a_cancelled_appointment_says_it_cannot_change(customer, booked):
     Appointment.objects.filter(id=booked.id).update(status=Status.CANCELLED)
 

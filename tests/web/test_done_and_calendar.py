@@ -100,12 +100,6 @@ def test_anonymous_visitors_are_sent_to_log_in(booked, page):
     assert response["Location"] == f"/login?next={path}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yuyue/web/calendar.py:30 writes STATUS:CONFIRMED for every status but pending, "
-    "so /calendar.ics of a cancelled appointment adds a confirmed event to the calendar; it "
-    "should say STATUS:CANCELLED (or not be served)",
-)
 def test_a_cancelled_appointment_s_calendar_file_does_not_say_confirmed(customer, booked):
     Appointment.objects.filter(id=booked.id).update(status=Status.CANCELLED)
 
@@ -117,12 +111,6 @@ def test_a_cancelled_appointment_s_calendar_file_does_not_say_confirmed(customer
         assert str(event["status"]) == "CANCELLED"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yuyue/web/templates/web/done.html says 'You are booked' and offers 'Add to "
-    "calendar' whatever the status, so revisiting the done page of a cancelled appointment "
-    "tells the customer they are booked",
-)
 def test_the_done_page_of_a_cancelled_appointment_does_not_say_booked(customer, booked):
     Appointment.objects.filter(id=booked.id).update(status=Status.CANCELLED)
 

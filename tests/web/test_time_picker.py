@@ -179,7 +179,9 @@ def test_a_chosen_day_without_free_time_lists_no_times(service, stylist):
     html = html_of(get(book_url(service, start="2026-12-05", date="2026-12-05")))
 
     assert times_listed(html) == []
-    assert "No free times in these days." in html
+    # Other days of this strip are free: the page says so instead of "none in these days".
+    assert "No free times on this day; choose one of the days above." in html
+    assert "No free times in these days." not in html
 
 
 def test_a_full_week_points_to_the_next_free_day(service, stylist, stranger):

@@ -48,6 +48,10 @@ class Picker:
     next_free: Day | None = None
     show_seats: bool = False
 
+    @property
+    def any_free(self) -> bool:
+        return any(day.free for day in self.days)
+
 
 def with_query(path: str, **params: object) -> str:
     values = {key: str(value) for key, value in params.items() if value not in (None, "")}

@@ -41,8 +41,10 @@ def alternatives(
     start: dt.datetime,
     found: Sequence[Slot] | None = None,
     exclude_appointment_id: int | None = None,
+    skip: dt.datetime | None = None,
 ) -> list[dict]:
-    """The nearest free starts as {label, value}: those a refusal carried, else looked up."""
+    """The nearest free starts as {label, value}: those a refusal carried, else looked up;
+    `skip` leaves out a start (a rescheduled appointment's own time)."""
     zone = request_zone(service=service, location=None)
     if found is None:
         found = alternatives_for(
@@ -53,6 +55,8 @@ def alternatives(
         )
     result = []
     for slot in found:
+        if skip is not None and slot.start == skip:
+            continue
         local = slot.start.astimezone(zone)
         label = _("%(weekday)s %(day)s, %(time)s") % {
             "weekday": weekday_label(local.date()),

@@ -49,7 +49,9 @@ def _open_until(appointment: Appointment, cutoff_minutes: int) -> dt.datetime:
 def _changes(appointment: Appointment, user, now: dt.datetime) -> dict:
     """What the page offers; the services decide again when the customer acts."""
     mine = appointment.customer_id == user.pk
-    changeable = appointment.status in CHANGEABLE and appointment.start > now
+    changeable = (
+        appointment.status in CHANGEABLE and appointment.start > now and appointment.service.active
+    )
     service = appointment.service
     return {
         "can_cancel": changeable
@@ -103,6 +105,9 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
+    if appointment.status not in HOLDING_STATUSES:
+        # Cancelled (or over) since: the detail page says what it is now.
+        return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
     context = {**_row(appointment), "business": appointment.business}
     return page(request, "done.html", context)
 
@@ -132,7 +137,7 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
     context = {**_row(appointment), "business": appointment.business, "form": form}
     if request.method == "GET":
         if not _changes(appointment, request.user, timezone.now())["can_cancel"]:
-            form.add_error(None, _cannot_change_message(appointment))
+            context["refusal"] = _cannot_change_message(appointment)
             return page(request, "cancel.html", context, status=409)
         return page(request, "cancel.html", context)
     if not form.is_valid():
@@ -148,6 +153,12 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
 
 
+def _refusal_text(error: DomainError) -> str:
+    if isinstance(error, InvalidInput):
+        return " ".join(message for messages in error.fields.values() for message in messages)
+    return str(error.message)
+
+
 def _status_of(error: DomainError) -> int:
     return 400 if isinstance(error, InvalidInput) else 409
 
@@ -159,6 +170,8 @@ def _cannot_change_message(appointment: Appointment) -> str:
         }
     if appointment.start <= timezone.now():
         return _("This appointment has already started.")
+    if not appointment.service.active:
+        return _("This service is no longer offered online; please call the shop.")
     phone = (appointment.location.phone if appointment.location else "") or (
         appointment.business.phone
     )
@@ -263,7 +276,11 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         ):
             context["taken"] = True
             context["alternatives"] = alternatives(
-                service=service, staff=staff, start=start, exclude_appointment_id=appointment.id
+                service=service,
+                staff=staff,
+                start=start,
+                exclude_appointment_id=appointment.id,
+                skip=appointment.start,
             )
             return page(request, "confirm.html", context, status=409)
         return page(request, "confirm.html", context)
@@ -281,11 +298,15 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
     except SlotUnavailable as error:
         context["taken"] = True
         context["alternatives"] = alternatives(
-            service=service, staff=staff, start=start, found=error.alternatives
+            service=service,
+            staff=staff,
+            start=start,
+            found=error.alternatives,
+            skip=appointment.start,
         )
         return page(request, "confirm.html", context, status=409)
     except DomainError as error:
-        add_domain_error(form, error)
+        context["refusal"] = _refusal_text(error)
         return page(request, "confirm.html", context, status=_status_of(error))
     messages.success(request, _("Your appointment is moved. The old time is released."))
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))

@@ -10,11 +10,12 @@ import secrets
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.api.throttles import BookingPerUser, retry_after
-from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
@@ -128,6 +129,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             return page(request, "confirm.html", context)
         context.update(form=BookingForm(), key=secrets.token_urlsafe(16))
         if not is_free(service=service, staff=staff, start=start):
+            context["passed"] = start <= timezone.now()
             context["taken"] = True
             context["alternatives"] = alternatives(service=service, staff=staff, start=start)
             return page(request, "confirm.html", context, status=409)
@@ -160,6 +162,13 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         context["taken"] = True
         context["alternatives"] = alternatives(
             service=service, staff=staff, start=start, found=error.alternatives
+        )
+        return page(request, "confirm.html", context, status=409)
+    except IdempotencyKeyReused:
+        # The page was already used to book another time (the back button): book nothing.
+        form.add_error(
+            None,
+            _("This page was already used for a booking. See My appointments, or start again."),
         )
         return page(request, "confirm.html", context, status=409)
     except DomainError as error:
