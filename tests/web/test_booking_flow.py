@@ -344,3 +344,19 @@ def test_a_time_that_has_passed_is_called_passed_not_taken(customer, service, st
 
     assert "That time has already passed." in html
     assert "Sorry, that time was just taken." not in html
+
+
+def test_coming_back_to_the_confirm_page_after_booking_shows_the_booking(
+    customer, service, stylist
+):
+    # The back button after booking: not "taken, here are other times", which would invite a
+    # second booking of the same visit.
+    client = browser_for(customer, english=True)
+    client.post(f"/b/salon/book/{service.id}/confirm/", booking(key="once"))
+    appointment = Appointment.objects.get(customer=customer)
+
+    response = client.get(confirm_url(service, staff="any", start=TEN))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/appointments/{appointment.public_id}/"
+    assert "You have booked this time already." in html_of(client.get(response["Location"]))

@@ -6,7 +6,7 @@ import zoneinfo
 from django.db.models import Q, QuerySet
 
 from yuyue.accounts.models import User
-from yuyue.bookings.models import Appointment
+from yuyue.bookings.models import HOLDING_STATUSES, Appointment
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
 
@@ -120,4 +120,20 @@ def appointments_of_business(
         date_from=date_from,
         date_to=date_to,
         newest_first=newest_first,
+    )
+
+
+def holding_appointment_at(
+    *, customer: User, service_id: int, start: dt.datetime
+) -> Appointment | None:
+    """The customer's own live appointment of this service at exactly this start, if any."""
+    return (
+        _appointments()
+        .filter(
+            customer=customer,
+            service_id=service_id,
+            start=start,
+            status__in=HOLDING_STATUSES,
+        )
+        .first()
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_by_slug
@@ -39,3 +40,14 @@ def problem(
     """A page that says what went wrong and where to go on, with the matching status."""
     context = {"title": title, "message": message, "back_url": back_url}
     return page(request, "problem.html", context, status=status)
+
+
+def no_time_chosen(request: HttpRequest, back_url: str) -> HttpResponse:
+    """A confirm link or form without a usable time (edited, truncated, out of range)."""
+    return problem(
+        request,
+        _("Choose a time"),
+        _("That link does not name a time to book. Please choose one from the list."),
+        status=400,
+        back_url=back_url,
+    )

@@ -5,6 +5,7 @@ answers (yuyue.api.seed); a browser gets these pages. Only the browser pages set
 and their forms carry the CSRF token.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,15 +23,17 @@ from yuyue.web.forms import LoginForm, RegisterForm, add_domain_error
 from yuyue.web.pages import page, problem, safe_next
 
 
-def _throttled(request: HttpRequest, throttles: list) -> int | None:
-    return retry_after(throttles, request)
-
-
-def _too_many(form, wait: int) -> None:
-    form.add_error(
-        None,
-        _("Too many attempts; please wait %(n)d seconds and try again.") % {"n": wait},
-    )
+def _refused(request: HttpRequest, form: forms.Form, throttles: list) -> int:
+    """0 when the posted form may be acted on, else the status of the page showing why not."""
+    if not form.is_valid():
+        return 400
+    wait = retry_after(throttles, request)
+    if wait is not None:
+        form.add_error(
+            None, _("Too many attempts; please wait %(n)d seconds and try again.") % {"n": wait}
+        )
+        return 429
+    return 0
 
 
 @csrf_protect
@@ -40,27 +43,22 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            wait = _throttled(request, register_throttles())
-            if wait is not None:
-                _too_many(form, wait)
-                status = 429
-            else:
-                try:
-                    user = user_register(
-                        username=form.cleaned_data["username"],
-                        password=form.cleaned_data["password"],
-                        phone=form.cleaned_data["phone"],
-                        email=form.cleaned_data["email"],
-                        language=translation.get_language(),
-                    )
-                except DomainError as error:
-                    add_domain_error(form, error)
-                    status = 409 if error.code == "duplicate" else 400
-                else:
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                    return HttpResponseRedirect(next_url or reverse("web:appointments"))
+        status = _refused(request, form, register_throttles())
+    if request.method == "POST" and not status:
+        try:
+            user = user_register(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                language=translation.get_language(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = 409 if error.code == "duplicate" else 400
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(next_url or reverse("web:appointments"))
     return page(request, "register.html", {"form": form, "next": next_url}, status=status)
 
 
@@ -71,25 +69,20 @@ def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            wait = _throttled(request, login_throttles())
-            if wait is not None:
-                _too_many(form, wait)
-                status = 429
-            else:
-                user = authenticate(
-                    request,
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password"],
-                )
-                if user is None:
-                    form.add_error(None, _("Wrong username or password."))
-                    status = 401
-                else:
-                    # login() gives the session a new key: an id planted before is worthless.
-                    login(request, user)
-                    return HttpResponseRedirect(next_url or reverse("web:appointments"))
+        status = _refused(request, form, login_throttles())
+    if request.method == "POST" and not status:
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is None:
+            form.add_error(None, _("Wrong username or password."))
+            status = 401
+        else:
+            # login() gives the session a new key: an id planted before is worthless.
+            login(request, user)
+            return HttpResponseRedirect(next_url or reverse("web:appointments"))
     return page(request, "login.html", {"form": form, "next": next_url}, status=status)
 
 

@@ -24,7 +24,7 @@ from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
 from yuyue.web.lookups import appointment_or_404, zone_name_of
-from yuyue.web.pages import page, problem
+from yuyue.web.pages import no_time_chosen, page, problem
 from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
@@ -241,13 +241,7 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
     try:
         start = parse_start(data.get("start"))
     except InvalidInput:
-        return problem(
-            request,
-            _("Choose a time"),
-            _("That link does not name a time to book. Please choose one from the list."),
-            status=400,
-            back_url=page_url,
-        )
+        return no_time_chosen(request, back_url=page_url)
     zone = request_zone(service=service, location=None)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
@@ -270,18 +264,24 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
             start=value,
         ),
     }
+
+    def nearby(found=None) -> list[dict]:
+        # Never offer the time the appointment already has.
+        return alternatives(
+            service=service,
+            staff=staff,
+            start=start,
+            found=found,
+            exclude_appointment_id=appointment.id,
+            skip=appointment.start,
+        )
+
     if request.method == "GET":
         if not is_free(
             service=service, staff=staff, start=start, exclude_appointment_id=appointment.id
         ):
             context["taken"] = True
-            context["alternatives"] = alternatives(
-                service=service,
-                staff=staff,
-                start=start,
-                exclude_appointment_id=appointment.id,
-                skip=appointment.start,
-            )
+            context["alternatives"] = nearby()
             return page(request, "confirm.html", context, status=409)
         return page(request, "confirm.html", context)
     if appointment.start == start and (staff is None or staff.id == appointment.staff_id):
@@ -297,13 +297,7 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         )
     except SlotUnavailable as error:
         context["taken"] = True
-        context["alternatives"] = alternatives(
-            service=service,
-            staff=staff,
-            start=start,
-            found=error.alternatives,
-            skip=appointment.start,
-        )
+        context["alternatives"] = nearby(error.alternatives)
         return page(request, "confirm.html", context, status=409)
     except DomainError as error:
         context["refusal"] = _refusal_text(error)

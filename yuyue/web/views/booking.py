@@ -7,6 +7,7 @@ so a double tap or a resubmitted form books once.
 
 import secrets
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yuyue.api.throttles import BookingPerUser, retry_after
 from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
+from yuyue.bookings.selectors import holding_appointment_at
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
 from yuyue.lib.errors import DomainError, InvalidInput
@@ -25,7 +27,7 @@ from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
 from yuyue.web.lookups import business_or_404, service_or_404
-from yuyue.web.pages import page, problem
+from yuyue.web.pages import no_time_chosen, page
 from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
@@ -112,12 +114,8 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     try:
         start = parse_start(data.get("start"))
     except InvalidInput:
-        return problem(
-            request,
-            _("Choose a time"),
-            _("That link does not name a time to book. Please choose one from the list."),
-            status=400,
-            back_url=reverse("web:book", args=[business.slug, service.id]),
+        return no_time_chosen(
+            request, back_url=reverse("web:book", args=[business.slug, service.id])
         )
     context = _booking_context(request, business, service, staff, start)
     if request.method == "GET":
@@ -127,6 +125,11 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 register_form=RegisterForm(auto_id="register_%s"),
             )
             return page(request, "confirm.html", context)
+        mine = holding_appointment_at(customer=request.user, service_id=service.id, start=start)
+        if mine is not None:
+            # Back to this page after booking: the time is taken, by this very customer.
+            messages.info(request, _("You have booked this time already."))
+            return HttpResponseRedirect(reverse("web:appointment", args=[mine.public_id]))
         context.update(form=BookingForm(), key=secrets.token_urlsafe(16))
         if not is_free(service=service, staff=staff, start=start):
             context["passed"] = start <= timezone.now()

@@ -22,12 +22,28 @@
         if (!fresh) throw new Error("no picker");
         picker.replaceWith(fresh);
         if (push) window.history.pushState({ picker: true }, "", url);
+        followAddress(url);
         var current = fresh.querySelector(".day.selected") || fresh.querySelector("h2");
         if (current && current.focus) current.focus({ preventScroll: true });
       })
       .catch(function () {
         window.location.href = url;
       });
+  }
+
+  // Links and forms that come back "here" (log in, switch language) must carry the address
+  // the picker now shows, as they would after a full page load.
+  function followAddress(url) {
+    var here = new URL(url, window.location.href);
+    var path = here.pathname + here.search;
+    document.querySelectorAll("input[data-here]").forEach(function (input) {
+      input.value = path;
+    });
+    document.querySelectorAll("a[data-here-link]").forEach(function (link) {
+      var target = new URL(link.href, window.location.href);
+      target.searchParams.set("next", path);
+      link.href = target.pathname + target.search;
+    });
   }
 
   document.addEventListener("click", function (event) {
