@@ -5,6 +5,7 @@ ride in the query string, and the last step is a POST with an idempotency key fr
 so a double tap or a resubmitted form books once.
 """
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -36,7 +37,7 @@ _booking_throttle = BookingPerUser()
 
 
 def staff_options(service: Service, chosen: StaffMember | None, url: str) -> list[dict]:
-    """ "Anyone" first, then each staff member who offers the service, as links."""
+    """The choice of anyone first, then each staff member who offers the service, as links."""
     options = [
         {
             "label": _("Anyone available"),
@@ -80,7 +81,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
 
 
 def _booking_context(
-    request: HttpRequest, business: Business, service: Service, staff: StaffMember | None, start
+    business: Business, service: Service, staff: StaffMember | None, start: dt.datetime
 ) -> dict:
     zone = request_zone(service=service, location=None)
     value = start_value(start, zone)
@@ -117,7 +118,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         return no_time_chosen(
             request, back_url=reverse("web:book", args=[business.slug, service.id])
         )
-    context = _booking_context(request, business, service, staff, start)
+    context = _booking_context(business, service, staff, start)
     if request.method == "GET":
         if not request.user.is_authenticated:
             context.update(
