@@ -229,3 +229,15 @@ def location_opening_hours(*, location: Location) -> list[OpeningDay]:
         )
         for weekday in range(7)
     ]
+
+
+def service_locations(*, service: Service) -> list[Location]:
+    """The locations where someone active offers the service, by name."""
+    return list(
+        Location.objects.filter(
+            staff__in=bookable_staff(service=service).values("id"),
+        )
+        .distinct()
+        .select_related("business")
+        .order_by("name", "id")
+    )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
-from yuyue.catalog.models import Service
+from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import availability, request_zone
@@ -66,6 +66,8 @@ def build_picker(
     selected: dt.date | None,
     page_url: str,
     confirm_url: str,
+    location: Location | None = None,
+    carry: dict[str, object] | None = None,
     exclude_appointment_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Picker:
@@ -73,8 +75,12 @@ def build_picker(
     free times of the selected day (the first free one by default). One availability query
     for the week, one more only when the week is full."""
     now = now or timezone.now()
-    common = {"service": service, "staff_id": None if staff is None else staff.id}
-    zone = request_zone(service=service, location=None)
+    common = {
+        "service": service,
+        "staff_id": None if staff is None else staff.id,
+        "location": location,
+    }
+    zone = request_zone(service=service, location=location)
     today = now.astimezone(zone).date()
     last = today + dt.timedelta(days=service.max_days_ahead)
     first_day = min(max(first_day or today, today), last)
@@ -91,10 +97,11 @@ def build_picker(
         by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
     if selected is None or not first_day <= selected <= strip_end:
         selected = min(by_day) if by_day else first_day
-    staff_param = staff_value(staff)
+    # The choices so far ride along in every link.
+    carry = {**(carry or {}), "staff": staff_value(staff)}
 
     def page(**params: object) -> str:
-        return with_query(page_url, staff=staff_param, **params)
+        return with_query(page_url, **carry, **params)
 
     def day_of(date: dt.date, chosen: bool) -> Day:
         return Day(
@@ -124,7 +131,7 @@ def build_picker(
                 label=f"{slot.start.astimezone(zone):%H:%M}",
                 value=value,
                 remaining=slot.remaining,
-                url=with_query(confirm_url, staff=staff_param, start=value),
+                url=with_query(confirm_url, **carry, start=value),
             )
         )
     if first_day > today:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from yuyue.bookings.services import alternatives_for
-from yuyue.catalog.models import Service
+from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.engine import Slot
 from yuyue.scheduling.models import StaffMember
@@ -19,16 +19,18 @@ def is_free(
     service: Service,
     staff: StaffMember | None,
     start: dt.datetime,
+    location: Location | None = None,
     exclude_appointment_id: int | None = None,
 ) -> bool:
     """Whether `start` is one of the day's free times right now (the booking re-checks)."""
-    zone = request_zone(service=service, location=None)
+    zone = request_zone(service=service, location=location)
     day = start.astimezone(zone).date()
     found = availability(
         service=service,
         date_from=day,
         date_to=day,
         staff_id=None if staff is None else staff.id,
+        location=location,
         exclude_appointment_id=exclude_appointment_id,
     )
     return any(slot.start == start for slot in found.slots)
@@ -40,17 +42,19 @@ def alternatives(
     staff: StaffMember | None,
     start: dt.datetime,
     found: Sequence[Slot] | None = None,
+    location: Location | None = None,
     exclude_appointment_id: int | None = None,
     skip: dt.datetime | None = None,
 ) -> list[dict]:
     """The nearest free starts as {label, value}: those a refusal carried, else looked up;
     `skip` leaves out a start (a rescheduled appointment's own time)."""
-    zone = request_zone(service=service, location=None)
+    zone = request_zone(service=service, location=location)
     if found is None:
         found = alternatives_for(
             service=service,
             start=start,
             staff=staff,
+            location=location,
             exclude_appointment_id=exclude_appointment_id,
         )
     result = []

@@ -25,7 +25,7 @@ from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
 from yuyue.web.lookups import appointment_or_404, zone_name_of
 from yuyue.web.pages import no_time_chosen, page, problem
-from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
+from yuyue.web.params import choice_of, parse_day, parse_start, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
 from yuyue.web.views.booking import staff_options
@@ -202,13 +202,20 @@ def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpRes
     if refused is not None:
         return refused
     service = appointment.service
-    raw_staff = request.GET.get("staff")
-    # Moving an appointment keeps its staff member unless the customer picks someone else.
-    staff = staff_choice(service, raw_staff if raw_staff else str(appointment.staff_id))
+    # Moving an appointment keeps its staff member unless the customer picks someone else, and
+    # its shop: "anyone" means anyone there, as appointment_reschedule decides it.
+    choice = choice_of(
+        service,
+        request.GET,
+        fixed_location=appointment.location,
+        default_staff=str(appointment.staff_id),
+    )
     page_url = reverse("web:reschedule", args=[public_id])
     picker = build_picker(
         service=service,
-        staff=staff,
+        staff=choice.staff,
+        location=choice.location,
+        carry=choice.carry,
         first_day=parse_day(request.GET.get("start")),
         selected=parse_day(request.GET.get("date")),
         page_url=page_url,
@@ -219,7 +226,7 @@ def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpRes
         **_row(appointment),
         "business": appointment.business,
         "service": service,
-        "staff_options": staff_options(service, staff, page_url),
+        "staff_options": staff_options(service, choice, page_url),
         "picker": picker,
         "rescheduling": True,
         "back_url": reverse("web:appointment", args=[public_id]),
@@ -236,13 +243,14 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         return refused
     service = appointment.service
     data = request.POST if request.method == "POST" else request.GET
-    staff = staff_choice(service, data.get("staff"))
+    choice = choice_of(service, data, fixed_location=appointment.location)
+    staff, location = choice.staff, choice.location
     page_url = reverse("web:reschedule", args=[public_id])
     try:
         start = parse_start(data.get("start"))
     except InvalidInput:
         return no_time_chosen(request, back_url=page_url)
-    zone = request_zone(service=service, location=None)
+    zone = request_zone(service=service, location=location)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
     form = BookingForm()
@@ -257,11 +265,11 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         "rescheduling": True,
         "form": form,
         "key": secrets.token_urlsafe(16),
-        "change_url": with_query(page_url, staff=staff_value(staff), start=day, date=day),
+        "location_value": "" if location is None else location.id,
+        "place": choice.place,
+        "change_url": with_query(page_url, **choice.carry, start=day, date=day),
         "confirm_url": with_query(
-            reverse("web:reschedule-confirm", args=[public_id]),
-            staff=staff_value(staff),
-            start=value,
+            reverse("web:reschedule-confirm", args=[public_id]), **choice.carry, start=value
         ),
     }
 
@@ -272,13 +280,18 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
             staff=staff,
             start=start,
             found=found,
+            location=location,
             exclude_appointment_id=appointment.id,
             skip=appointment.start,
         )
 
     if request.method == "GET":
         if not is_free(
-            service=service, staff=staff, start=start, exclude_appointment_id=appointment.id
+            service=service,
+            staff=staff,
+            start=start,
+            location=location,
+            exclude_appointment_id=appointment.id,
         ):
             context["taken"] = True
             context["alternatives"] = nearby()

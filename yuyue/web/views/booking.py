@@ -24,33 +24,55 @@ from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
-from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import business_staff, request_zone
+from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
 from yuyue.web.lookups import business_or_404, service_or_404
 from yuyue.web.pages import no_time_chosen, page
-from yuyue.web.params import parse_day, parse_start, staff_choice, staff_value, start_value
+from yuyue.web.params import Choice, choice_of, parse_day, parse_start, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
 
 _booking_throttle = BookingPerUser()
 
 
-def staff_options(service: Service, chosen: StaffMember | None, url: str) -> list[dict]:
-    """The choice of anyone first, then each staff member who offers the service, as links."""
+def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
+    """The choice of anyone first, then each staff member who offers the service (at the
+    chosen shop), as links; with several shops and none chosen, each name says its shop."""
+    location = choice.carry["location"]
     options = [
         {
             "label": _("Anyone available"),
-            "url": with_query(url, staff="any"),
-            "selected": chosen is None,
+            "url": with_query(url, location=location, staff="any"),
+            "selected": choice.staff is None,
         }
     ]
-    for member in business_staff(business=service.business, service_id=service.id):
+    name_shops = choice.location is None and len(choice.offered) > 1
+    shop = None if choice.location is None else choice.location.id
+    for member in bookable_staff(service=service, location_id=shop).order_by("name", "id"):
+        label = member.name
+        if name_shops and member.location is not None:
+            label = f"{member.name} · {member.location.name}"
         options.append(
             {
-                "label": member.name,
-                "url": with_query(url, staff=member.id),
-                "selected": chosen is not None and chosen.id == member.id,
+                "label": label,
+                "url": with_query(url, location=location, staff=member.id),
+                "selected": choice.staff is not None and choice.staff.id == member.id,
+            }
+        )
+    return options
+
+
+def location_options(choice: Choice, url: str) -> list[dict]:
+    """Any shop, then each shop offering the service; nothing to choose with only one."""
+    if len(choice.offered) < 2:
+        return []
+    options = [{"label": _("Any shop"), "url": url, "selected": choice.location is None}]
+    for place in choice.offered:
+        options.append(
+            {
+                "label": place.name,
+                "url": with_query(url, location=place.id),
+                "selected": choice.location is not None and choice.location.id == place.id,
             }
         )
     return options
@@ -60,11 +82,13 @@ def staff_options(service: Service, chosen: StaffMember | None, url: str) -> lis
 def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     business = business_or_404(slug)
     service = service_or_404(business, service_id)
-    staff = staff_choice(service, request.GET.get("staff"))
+    choice = choice_of(service, request.GET)
     page_url = reverse("web:book", args=[business.slug, service.id])
     picker = build_picker(
         service=service,
-        staff=staff,
+        staff=choice.staff,
+        location=choice.location,
+        carry=choice.carry,
         first_day=parse_day(request.GET.get("start")),
         selected=parse_day(request.GET.get("date")),
         page_url=page_url,
@@ -73,7 +97,8 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
     context = {
         "business": business,
         "service": service,
-        "staff_options": staff_options(service, staff, page_url),
+        "location_options": location_options(choice, page_url),
+        "staff_options": staff_options(service, choice, page_url),
         "picker": picker,
         "back_url": reverse("web:business", args=[business.slug]),
     }
@@ -81,26 +106,29 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
 
 
 def _booking_context(
-    business: Business, service: Service, staff: StaffMember | None, start: dt.datetime
+    business: Business, service: Service, choice: Choice, start: dt.datetime
 ) -> dict:
-    zone = request_zone(service=service, location=None)
+    zone = request_zone(service=service, location=choice.location)
     value = start_value(start, zone)
+    day = start.astimezone(zone).date().isoformat()
     return {
         "business": business,
         "service": service,
-        "staff": staff,
-        "staff_value": staff_value(staff),
+        "staff": choice.staff,
+        "staff_value": staff_value(choice.staff),
+        "location_value": "" if choice.location is None else choice.location.id,
+        "place": choice.place,
         "start_value": value,
         "when": local_day_time_label(start, zone.key),
         "change_url": with_query(
             reverse("web:book", args=[business.slug, service.id]),
-            staff=staff_value(staff),
-            start=start.astimezone(zone).date().isoformat(),
-            date=start.astimezone(zone).date().isoformat(),
+            **choice.carry,
+            start=day,
+            date=day,
         ),
         "confirm_url": with_query(
             reverse("web:book-confirm", args=[business.slug, service.id]),
-            staff=staff_value(staff),
+            **choice.carry,
             start=value,
         ),
     }
@@ -111,14 +139,15 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     business = business_or_404(slug)
     service = service_or_404(business, service_id)
     data = request.POST if request.method == "POST" else request.GET
-    staff = staff_choice(service, data.get("staff"))
+    choice = choice_of(service, data)
+    staff, location = choice.staff, choice.location
     try:
         start = parse_start(data.get("start"))
     except InvalidInput:
         return no_time_chosen(
             request, back_url=reverse("web:book", args=[business.slug, service.id])
         )
-    context = _booking_context(business, service, staff, start)
+    context = _booking_context(business, service, choice, start)
     if request.method == "GET":
         if not request.user.is_authenticated:
             context.update(
@@ -132,10 +161,12 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             messages.info(request, _("You have booked this time already."))
             return HttpResponseRedirect(reverse("web:appointment", args=[mine.public_id]))
         context.update(form=BookingForm(), key=secrets.token_urlsafe(16))
-        if not is_free(service=service, staff=staff, start=start):
+        if not is_free(service=service, staff=staff, start=start, location=location):
             context["passed"] = start <= timezone.now()
             context["taken"] = True
-            context["alternatives"] = alternatives(service=service, staff=staff, start=start)
+            context["alternatives"] = alternatives(
+                service=service, staff=staff, start=start, location=location
+            )
             return page(request, "confirm.html", context, status=409)
         return page(request, "confirm.html", context)
 
@@ -158,6 +189,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             customer=request.user,
             start=start,
             staff=staff,
+            location=location,
             notes=form.cleaned_data["notes"],
             channel=Channel.WEB,
             idempotency_key=f"web:{key}",
@@ -165,7 +197,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     except SlotUnavailable as error:
         context["taken"] = True
         context["alternatives"] = alternatives(
-            service=service, staff=staff, start=start, found=error.alternatives
+            service=service, staff=staff, start=start, found=error.alternatives, location=location
         )
         return page(request, "confirm.html", context, status=409)
     except IdempotencyKeyReused:
