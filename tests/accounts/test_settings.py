@@ -20,8 +20,9 @@ def start(tmp_path, **env) -> subprocess.CompletedProcess:
     }
     clean.update({"YUYUE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})
     clean.update(env)
+    code = clean.pop("CODE", "")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); print('started'); {code}"],
         cwd=tmp_path,
         env={**clean, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -77,3 +78,17 @@ def test_a_malformed_boolean_is_named(tmp_path):
     result = start(tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_production_cookies_are_secure_http_only_and_same_site(tmp_path):
+    flags = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)"
+    )
+    embedded = start(tmp_path, CODE=flags)
+    production = start(tmp_path, CODE=flags, YUYUE_ENV="production", SECRET_KEY=GOOD_KEY)
+
+    assert production.stdout.split()[-5:] == ["True", "True", "True", "True", "Lax"]
+    # The embedded mode serves plain HTTP on 127.0.0.1, where a Secure cookie would be lost.
+    assert embedded.stdout.split()[-5:] == ["False", "False", "False", "True", "Lax"]
