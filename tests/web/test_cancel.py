@@ -142,3 +142,18 @@ def test_the_cancel_form_needs_the_csrf_token(customer, booked):
     booked.refresh_from_db()
     assert response.status_code == 403
     assert booked.status == Status.CONFIRMED
+
+
+def test_an_appointment_of_a_withdrawn_service_can_still_be_cancelled(customer, service, booked):
+    service.active = False
+    service.save()
+    client = browser_for(customer, english=True)
+
+    detail = html_of(client.get(f"/appointments/{booked.public_id}/"))
+    response = client.post(f"/appointments/{booked.public_id}/cancel/", {"reason": "搬家了"})
+
+    booked.refresh_from_db()
+    assert f"/appointments/{booked.public_id}/cancel/" in detail
+    assert "/reschedule/" not in detail
+    assert response.status_code == 302
+    assert booked.status == "cancelled"

@@ -49,14 +49,14 @@ def _open_until(appointment: Appointment, cutoff_minutes: int) -> dt.datetime:
 def _changes(appointment: Appointment, user, now: dt.datetime) -> dict:
     """What the page offers; the services decide again when the customer acts."""
     mine = appointment.customer_id == user.pk
-    changeable = (
-        appointment.status in CHANGEABLE and appointment.start > now and appointment.service.active
-    )
+    changeable = appointment.status in CHANGEABLE and appointment.start > now
     service = appointment.service
     return {
         "can_cancel": changeable
         and (not mine or now <= _open_until(appointment, service.cancel_cutoff_minutes)),
+        # A withdrawn service can still be cancelled, but not moved to another time.
         "can_reschedule": changeable
+        and service.active
         and (not mine or now <= _open_until(appointment, service.reschedule_cutoff_minutes)),
         "too_late": changeable
         and mine
@@ -163,14 +163,14 @@ def _status_of(error: DomainError) -> int:
     return 400 if isinstance(error, InvalidInput) else 409
 
 
-def _cannot_change_message(appointment: Appointment) -> str:
+def _cannot_change_message(appointment: Appointment, rescheduling: bool = False) -> str:
     if appointment.status not in CHANGEABLE:
         return _("This appointment is %(status)s and can no longer be changed.") % {
             "status": Status(appointment.status).label
         }
     if appointment.start <= timezone.now():
         return _("This appointment has already started.")
-    if not appointment.service.active:
+    if rescheduling and not appointment.service.active:
         return _("This service is no longer offered online; please call the shop.")
     phone = (appointment.location.phone if appointment.location else "") or (
         appointment.business.phone
@@ -188,7 +188,7 @@ def _reschedulable(request: HttpRequest, appointment: Appointment) -> HttpRespon
     return problem(
         request,
         _("Cannot reschedule"),
-        _cannot_change_message(appointment),
+        _cannot_change_message(appointment, rescheduling=True),
         status=409,
         back_url=reverse("web:appointment", args=[appointment.public_id]),
     )
