@@ -7,20 +7,13 @@ from django.http import Http404, HttpRequest
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
 from yuyue.catalog.models import Business, Service
-from yuyue.catalog.selectors import business_by_slug, business_services
+from yuyue.catalog.selectors import business_services
 
 # Ids beyond a 64-bit integer name nothing, and some databases cannot even compare them.
 _MAX_ID = 2**63 - 1
 # Public ids are URL-safe base64; anything else (a NUL, say, which PostgreSQL cannot even
 # compare) names nothing.
 _PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-
-
-def business_or_404(slug: str) -> Business:
-    business = business_by_slug(slug)
-    if business is None:
-        raise Http404
-    return business
 
 
 def service_or_404(business: Business, service_id: int) -> Service:

@@ -30,7 +30,8 @@ def page(
     request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     context = dict(context or {})
-    context.setdefault("business", default_business())
+    if "business" not in context:
+        context["business"] = default_business()
     return render(request, f"web/{template}", context, status=status)
 
 

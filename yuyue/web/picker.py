@@ -1,7 +1,7 @@
 """The week strip and the free times of one day, as the booking and reschedule pages show them."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -103,7 +103,7 @@ def build_picker(
     def page(**params: object) -> str:
         return with_query(page_url, **carry, **params)
 
-    def day_of(date: dt.date, chosen: bool) -> Day:
+    def day_of(date: dt.date, chosen: bool, week: dt.date = first_day) -> Day:
         return Day(
             date=date,
             weekday=weekday_label(date),
@@ -112,7 +112,7 @@ def build_picker(
             free=date in by_day,
             selected=chosen,
             today=date == today,
-            url=page(start=first_day.isoformat(), date=date.isoformat()),
+            url=page(start=week.isoformat(), date=date.isoformat()),
         )
 
     picker = Picker(zone_name=zone.key, show_seats=service.capacity > 1)
@@ -148,14 +148,5 @@ def build_picker(
         )
         if ahead.slots:
             date = ahead.slots[0].start.astimezone(zone).date()
-            picker.next_free = Day(
-                date=date,
-                weekday=weekday_label(date),
-                label=day_label(date),
-                number=date.day,
-                free=True,
-                selected=False,
-                today=False,
-                url=page(start=date.isoformat(), date=date.isoformat()),
-            )
+            picker.next_free = replace(day_of(date, chosen=False, week=date), free=True)
     return picker

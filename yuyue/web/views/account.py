@@ -122,7 +122,6 @@ def language_view(request: HttpRequest) -> HttpResponse:
         )
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
-    translation.activate(language)
     response = HttpResponseRedirect(safe_next(request, reverse("web:home")))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yuyue.api.lookups import business_or_404
 from yuyue.api.throttles import BookingPerUser, retry_after
 from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
@@ -26,7 +27,7 @@ from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
-from yuyue.web.lookups import business_or_404, service_or_404
+from yuyue.web.lookups import service_or_404
 from yuyue.web.pages import no_time_chosen, page
 from yuyue.web.params import Choice, choice_of, parse_day, parse_start, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
