@@ -9,6 +9,9 @@ from yuyue.accounts.phone import validate_phone
 class User(AbstractUser):
     """A person: customer, staff or owner. Roles in a business live in catalog.Membership."""
 
+    # One field as the person writes it ("张小美", "Mei Zhang"): never assembled from given and
+    # family names, so Chinese names keep their order.
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(
         _("phone"),
         max_length=20,
@@ -27,6 +30,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+
+    @property
+    def shown_name(self) -> str:
+        """What people see: the display name, else the username."""
+        return self.display_name or self.username
 
 
 class ApiToken(models.Model):
