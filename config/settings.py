@@ -280,6 +280,8 @@ YUYUE_DEFAULT_BUSINESS = envstr("YUYUE_DEFAULT_BUSINESS", "demo")
 INSTALLED_APPS += ["ninja"]
 # Days a bearer token lives; logout and a password change end it sooner.
 API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)
+# Days an invitation to join a business as owner or staff stays usable.
+INVITATION_TTL_DAYS = envint("INVITATION_TTL_DAYS", 7, minimum=1, maximum=90)
 # Requests allowed per period: "count/period", the period in s, m, h or d with an optional
 # multiple ("10/15m"). Counted in the cache, so shared by every process when REDIS_URL is set.
 API_THROTTLE_RATES = {

@@ -36,6 +36,8 @@ CONTRACT = {
     ("put", "/api/v1/businesses/{slug}/staff/{staff_id}/hours"),
     ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/overrides"),
     ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/members"),
+    ("post", "/api/v1/businesses/{slug}/invitations"),
+    ("post", "/api/v1/invitations/accept"),
 }
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from tests.api.conftest import bearer, error_of
 from tests.helpers import at, make_user
+from yuyue.catalog.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -64,11 +65,11 @@ SUCCESS = {
     ("get", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_staff", None, 200),
     ("patch", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_owner", {"name": "Tony"}, 200),
     ("delete", "/api/v1/businesses/{slug}/staff/{staff_id}"): ("as_owner", None, 204),
-    ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/members"): (
-        "as_owner",
-        {"username": "stranger"},
-        200,
-    ),
+    ("post", "/api/v1/businesses/{slug}/staff/{staff_id}/members"): ("as_owner", None, 201),
+    ("post", "/api/v1/businesses/{slug}/invitations"): ("as_owner", {"role": "staff"}, 201),
+    ("get", "/api/v1/businesses/{slug}/invitations"): ("as_owner", None, 200),
+    ("delete", "/api/v1/businesses/{slug}/invitations/{invitation_id}"): ("as_owner", None, 204),
+    ("post", "/api/v1/invitations/accept"): ("as_customer", {"token": "{t}"}, 200),
     ("get", "/api/v1/businesses/{slug}/staff/{staff_id}/hours"): ("as_staff", None, 200),
     ("put", "/api/v1/businesses/{slug}/staff/{staff_id}/hours"): (
         "as_owner",
@@ -122,12 +123,16 @@ MALFORMED_PATH_VALUES = {
     "staff_id": "x",
     "location_id": "-1",
     "date": "2026-13-45",
+    "invitation_id": "x",
 }
 
 
 @pytest.fixture
-def rows(booked, service, stylist, location, stranger):
+def rows(booked, service, stylist, location, stranger, business, owner):
+    issued = invitation_create(business=business, actor=owner, role="staff")
     return {
+        "invitation_id": issued.invitation.id,
+        "t": issued.token,
         "slug": "salon",
         "id": booked.public_id,
         "service_id": service.id,
@@ -180,7 +185,10 @@ def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked,
         traveller.start()
         request.addfinalizer(traveller.stop)
     if isinstance(body, dict):
-        body = {key: rows["s"] if value == "{s}" else value for key, value in body.items()}
+        body = {
+            key: rows[value[1:-1]] if value in ("{s}", "{t}") else value
+            for key, value in body.items()
+        }
     url = fill(path, rows) + fill(QUERIES.get(path, ""), rows)
 
     response = call(request.getfixturevalue(who), method, url, body)

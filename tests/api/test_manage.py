@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import error_of
-from tests.helpers import make_user
+from tests.api.conftest import client_for, error_of
 from yuyue.catalog.models import Business, Membership, Service
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
 
@@ -187,9 +186,9 @@ def test_staff_may_read_but_not_change_services(as_staff, service):
 # Staff -----------------------------------------------------------------------------------------
 
 
-def test_the_owner_adds_a_staff_member_linked_to_an_account(as_owner, business, service, location):
-    make_user("amy", phone="+8613911112222")
-
+def test_the_owner_adds_a_staff_member_with_a_brand_new_account(
+    as_owner, business, service, location
+):
     response = send(
         as_owner,
         "post",
@@ -198,7 +197,11 @@ def test_the_owner_adds_a_staff_member_linked_to_an_account(as_owner, business, 
             "name": "Amy",
             "service_ids": [service.id],
             "location_id": location.id,
-            "username": "amy",
+            "new_account": {
+                "username": "amy",
+                "password": "a-long-Secret-42",
+                "phone": "+8613911112222",
+            },
         },
     )
 
@@ -209,23 +212,31 @@ def test_the_owner_adds_a_staff_member_linked_to_an_account(as_owner, business, 
         location.id,
         "amy",
     )
-    assert Membership.objects.get(user__username="amy").role == "staff"
+    amy = Membership.objects.get(user__username="amy")
+    assert amy.role == "staff" and amy.user.is_staff
 
 
-def test_the_owner_stays_owner_when_also_a_staff_member(as_owner, business, owner):
-    send(as_owner, "post", "/api/v1/businesses/salon/staff", {"name": "店长", "username": "owner"})
-
-    assert Membership.objects.get(user=owner, business=business).role == "owner"
-
-
-def test_an_unknown_account_is_a_validation_error(as_owner, business):
+def test_an_existing_account_cannot_be_taken_over_as_a_new_staff_account(
+    as_owner, business, customer
+):
     response = send(
-        as_owner, "post", "/api/v1/businesses/salon/staff", {"name": "Amy", "username": "ghost"}
+        as_owner,
+        "post",
+        "/api/v1/businesses/salon/staff",
+        {
+            "name": "Amy",
+            "new_account": {
+                "username": "customer",
+                "password": "a-long-Secret-42",
+                "phone": "+8613911112222",
+            },
+        },
     )
 
-    assert response.status_code == 422
-    assert "username" in error_of(response)["details"]["fields"]
-    assert not StaffMember.objects.exists()
+    assert response.status_code == 409
+    assert not StaffMember.objects.filter(name="Amy").exists()
+    customer.refresh_from_db()
+    assert not customer.is_staff
 
 
 def test_services_of_another_business_cannot_be_given_to_staff(as_owner, stylist, other_owner):
@@ -262,16 +273,19 @@ def test_deleting_a_staff_member_retires_them(as_owner, stylist):
     assert stylist.active is False
 
 
-def test_linking_an_account_grants_the_staff_role(as_owner, stylist, customer, business):
-    response = send(
-        as_owner,
-        "post",
-        f"/api/v1/businesses/salon/staff/{stylist.id}/members",
-        {"username": "customer"},
-    )
+def test_inviting_to_a_staff_member_links_only_the_account_that_accepts(
+    as_owner, stylist, customer, business
+):
+    response = send(as_owner, "post", f"/api/v1/businesses/salon/staff/{stylist.id}/members")
 
-    assert response.status_code == 200
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert not Membership.objects.filter(user=customer, business=business).exists()
+    accepted = send(client_for(customer), "post", "/api/v1/invitations/accept", {"token": token})
+    assert accepted.status_code == 200
     assert Membership.objects.get(user=customer, business=business).role == "staff"
+    stylist.refresh_from_db()
+    assert stylist.user == customer
 
 
 # Hours and overrides ----------------------------------------------------------------------------

@@ -3,24 +3,28 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.accounts.models import User
-from yuyue.accounts.phone import normalize_phone
-from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.models import Business, Invitation, Location, Membership, Service
 from yuyue.catalog.services import (
     BUSINESS_FIELDS,
     LOCATION_FIELDS,
     SERVICE_FIELDS,
     business_create,
     business_update,
+    invitation_create,
+    invitation_revoke,
     location_create,
     location_update,
+    membership_end,
     membership_grant,
     service_create,
     service_update,
@@ -67,63 +71,18 @@ class BusinessAdmin(BusinessScopedAdmin):
         adopt(obj, created)
 
 
-class MembershipAddForm(forms.ModelForm):
-    account = forms.CharField(
-        label=_("user"),
-        max_length=150,
-        help_text=_("The username or mobile number of an existing account."),
-    )
-
-    class Meta:
-        model = Membership
-        fields = ("business", "account", "role")
-
-    def clean_account(self) -> User:
-        text = self.cleaned_data["account"].strip()
-        user = User.objects.filter(username=text, is_active=True).first()
-        if user is not None:
-            return user
-        try:
-            phone = normalize_phone(text)
-        except ValidationError:
-            phone = None
-        matches = list(User.objects.filter(phone=phone, is_active=True)[:2]) if phone else []
-        if not matches:
-            raise ValidationError(_("No active account has this username or mobile number."))
-        if len(matches) > 1:
-            raise ValidationError(
-                _("Several accounts share this mobile number; give the username.")
-            )
-        return matches[0]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        business, user = data.get("business"), data.get("account")
-        if business is not None and user is not None:
-            if Membership.objects.filter(business=business, user=user).exists():
-                raise ValidationError(
-                    _("This person is already a member; change their membership instead.")
-                )
-            self.instance.user = user
-        return data
-
-
 @admin.register(Membership)
 class MembershipAdmin(BusinessScopedAdmin):
     list_display = ("user", "business", "role", "created_at")
     list_filter = ("role", ("business", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "business")
-    search_fields = ("user__username", "user__phone", "user__first_name", "user__last_name")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    fields = ("business", "user", "role", "created_at")
+    deletable = True
 
-    def get_form(self, request: HttpRequest, obj: Membership | None = None, **kwargs: Any):
-        if obj is None:
-            kwargs["form"] = MembershipAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request: HttpRequest, obj: Membership | None = None):
-        if obj is None:
-            return ("business", "account", "role")
-        return ("business", "user", "role", "created_at")
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # People join by accepting an invitation (see Invitations), never by being looked up.
+        return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None):
         if obj is None:
@@ -134,9 +93,99 @@ class MembershipAdmin(BusinessScopedAdmin):
         return ("business", "user", "created_at")
 
     def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
-        user = obj.user if change else form.cleaned_data["account"]
-        saved = membership_grant(business=obj.business, user=user, role=form.cleaned_data["role"])
+        saved = membership_grant(
+            business=obj.business, user=obj.user, role=form.cleaned_data["role"]
+        )
         adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_end(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for membership in queryset.select_related("business", "user"):
+            try:
+                membership_end(membership=membership, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{membership}: {describe_error(error)}", messages.ERROR)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ("business", "role", "staff")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        business, staff = data.get("business"), data.get("staff")
+        if business is not None and staff is not None and staff.business_id != business.id:
+            raise ValidationError({"staff": _("This staff member belongs to another business.")})
+        return data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(BusinessScopedAdmin):
+    """Owners invite people here; the link is shown once, after saving."""
+
+    form = InvitationForm
+    list_display = ("business", "role", "staff", "created_by", "expires_at", "state")
+    list_filter = ("role", ("business", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("business", "staff", "created_by")
+    actions = ("revoke",)
+
+    def get_fields(self, request: HttpRequest, obj: Invitation | None = None):
+        if obj is None:
+            return ("business", "role", "staff")
+        return (
+            "business",
+            "role",
+            "staff",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "accepted_by",
+            "accepted_at",
+            "revoked_at",
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Invitation | None = None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    @admin.display(description=_("state"))
+    def state(self, obj: Invitation) -> str:
+        if obj.accepted_at is not None:
+            return gettext("accepted")
+        if obj.revoked_at is not None:
+            return gettext("withdrawn")
+        if obj.is_open(timezone.now()):
+            return gettext("open")
+        return gettext("expired")
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
+        data = form.cleaned_data
+        issued = invitation_create(
+            business=data["business"], actor=request.user, role=data["role"], staff=data["staff"]
+        )
+        adopt(obj, issued.invitation)
+        url = settings.YUYUE_PUBLIC_URL + reverse("web:invitation", args=[issued.token])
+        self.message_user(
+            request,
+            gettext(
+                "Send this link to the person you invite; it is shown only now and works "
+                "once, for whoever accepts it while logged in: %(url)s"
+            )
+            % {"url": url},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Withdraw the selected invitations"), permissions=("change",))
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for invitation in queryset.select_related("business"):
+            if invitation.accepted_at is not None or invitation.revoked_at is not None:
+                continue
+            try:
+                invitation_revoke(invitation=invitation, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{invitation}: {describe_error(error)}", messages.ERROR)
 
 
 @admin.register(Location)

@@ -1,3 +1,4 @@
+import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
@@ -215,3 +216,55 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Invitation(models.Model):
+    """An offer of a role in a business, accepted by the invitee while logged in as themself.
+
+    Only a hash of the token is stored: the link in the owner's hands is the only copy.
+    """
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("business")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices)
+    staff = models.ForeignKey(
+        "scheduling.StaffMember",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("staff member"),
+        help_text=_("The staff member whose account the invitee becomes, if any."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.business} · {self.get_role_display()} · {self.created_at:%Y-%m-%d}"
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

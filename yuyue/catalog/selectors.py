@@ -1,10 +1,13 @@
 """Reads about businesses that depend on who asks."""
 
+import hashlib
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.models import Business, Invitation, Location, Membership, Service
 
 
 def business_role(*, user: User | AnonymousUser | None, business_id: int) -> str | None:
@@ -51,3 +54,25 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
         .select_related("business")
         .order_by("business__name", "business_id")
     )
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The open invitation this token names, or None (unknown, expired, used or revoked)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    invitation = (
+        Invitation.objects.select_related("business", "staff")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_open(timezone.now()):
+        return None
+    return invitation
+
+
+def business_invitations(*, business: Business) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(business=business).order_by("-created_at", "-id")

@@ -1,13 +1,20 @@
 """Writes to businesses, their members, locations and services."""
 
+import datetime as dt
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.lib.errors import Duplicate, InvalidInput
+from yuyue.catalog.errors import InvitationUnusable
+from yuyue.catalog.models import Business, Invitation, Location, Membership, Service
+from yuyue.catalog.selectors import business_role, invitation_by_token, invitation_token_hash
+from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
 SERVICE_FIELDS = frozenset(
@@ -130,3 +137,112 @@ def service_update(*, service: Service, **fields: Any) -> Service:
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
     return service
+
+
+# Joining a business: only by an invitation the invitee accepts as themself ------------------
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """A new invitation and its token: the only time the token exists in clear."""
+
+    invitation: Invitation
+    token: str
+
+
+def _require_owner(*, actor: User, business: Business) -> None:
+    if business_role(user=actor, business_id=business.pk) != Membership.Role.OWNER:
+        raise NotAllowed(_("Only an owner of this business can do this."))
+
+
+@transaction.atomic
+def invitation_create(
+    *, business: Business, actor: User, role: str, staff: Any = None
+) -> IssuedInvitation:
+    """An invitation to `business` with `role`, optionally to become `staff`'s account.
+
+    Nobody is looked up: whoever opens the link and accepts it while logged in joins.
+    """
+    _require_owner(actor=actor, business=business)
+    if role not in Membership.Role.values:
+        raise InvalidInput({"role": [_("Unknown role.")]})
+    if staff is not None and staff.business_id != business.pk:
+        raise InvalidInput({"staff_id": [_("No staff member of this business has this id.")]})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        business=business,
+        role=role,
+        staff=staff,
+        token_hash=invitation_token_hash(token),
+        created_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, actor: User) -> Membership:
+    """`actor` joins the business with the invitation's role (an owner is never lowered)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed(_("Log in as yourself to accept an invitation."))
+    found = invitation_by_token(token)
+    if found is None:
+        raise InvitationUnusable()
+    # Locked, so that two tabs accepting at once make one membership and one acceptance.
+    invitation = (
+        Invitation.objects.select_for_update().select_related("business", "staff").get(pk=found.pk)
+    )
+    now = timezone.now()
+    if not invitation.is_open(now):
+        raise InvitationUnusable()
+    business = invitation.business
+    current = (
+        Membership.objects.filter(business=business, user=actor)
+        .values_list("role", flat=True)
+        .first()
+    )
+    role = Membership.Role.OWNER if current == Membership.Role.OWNER else invitation.role
+    membership = membership_grant(business=business, user=actor, role=role)
+    staff = invitation.staff
+    if staff is not None:
+        staff.user = actor
+        staff.save(update_fields=["user"])
+    invitation.accepted_at = now
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    """Withdraw an invitation that nobody accepted yet; revoking twice changes nothing."""
+    _require_owner(actor=actor, business=invitation.business)
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable()
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User) -> None:
+    """Remove someone from a business; without any membership left they lose the back office.
+
+    The last owner cannot be removed: a business always has someone who can manage it.
+    """
+    _require_owner(actor=actor, business=membership.business)
+    if (
+        membership.role == Membership.Role.OWNER
+        and not Membership.objects.filter(business_id=membership.business_id, role="owner")
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise NotAllowed(_("A business keeps at least one owner."))
+    user = membership.user
+    membership.delete()
+    # Staff records linked to this account in this business stop being theirs.
+    user.staff_profiles.filter(business_id=membership.business_id).update(user=None)
+    if user.is_staff and not user.is_superuser and not user.memberships.exists():
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])

@@ -279,6 +279,10 @@ class StaffMemberForm(forms.ModelForm):
         services = data.get("services") or []
         if any(service.business_id != business.id for service in services):
             errors["services"] = _("A chosen service belongs to another business.")
+        user = data.get("user")
+        if user is not None and not user.memberships.filter(business=business).exists():
+            # Someone joins a business only by accepting an invitation.
+            errors["user"] = _("Only a member of this business can be linked; invite them first.")
         if errors:
             raise ValidationError(errors)
         return data

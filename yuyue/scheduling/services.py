@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
+from yuyue.accounts.services import user_register
 from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.selectors import business_role
 from yuyue.catalog.services import membership_grant
-from yuyue.lib.errors import InvalidInput
+from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 from yuyue.scheduling.hours import parse_intervals, parse_weekly
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
@@ -108,15 +110,17 @@ def staff_override_delete(*, staff: StaffMember, date: dt.date) -> None:
 
 
 @transaction.atomic
-def staff_account_link(*, staff: StaffMember, user: User) -> StaffMember:
-    """Make `user` the account of this staff member and give them the staff role.
+def staff_account_create(
+    *, staff: StaffMember, actor: User, username: str, password: str, phone: str, email: str = ""
+) -> User:
+    """A brand-new account for this staff member, with the staff role in its business.
 
-    An owner who also takes bookings keeps being owner: an existing role is never lowered.
+    An existing account is never linked here: its holder joins by accepting an invitation.
     """
-    if not user.is_active:
-        raise InvalidInput({"username": [_("This account is deactivated.")]})
+    if business_role(user=actor, business_id=staff.business_id) != Membership.Role.OWNER:
+        raise NotAllowed(_("Only an owner of this business can do this."))
+    user = user_register(username=username, password=password, phone=phone, email=email)
     staff.user = user
     clean_and_save(staff, update_fields=["user"])
-    if not Membership.objects.filter(business_id=staff.business_id, user=user).exists():
-        membership_grant(business=staff.business, user=user, role=Membership.Role.STAFF)
-    return staff
+    membership_grant(business=staff.business, user=user, role=Membership.Role.STAFF)
+    return user

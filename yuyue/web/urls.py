@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yuyue.web.views import account, appointments, booking, business
+from yuyue.web.views import account, appointments, booking, business, invitations
 
 app_name = "web"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("appointments", appointments.appointments_route, name="appointments"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),
+    path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),
     path(

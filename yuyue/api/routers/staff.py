@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -14,9 +15,9 @@ from yuyue.api.lookups import (
     require_owner,
     services_field,
     staff_or_404,
-    user_field,
 )
 from yuyue.api.presenters import override_out, staff_out
+from yuyue.api.routers.invitations import invitation_out
 from yuyue.api.schemas.catalog import (
     HoursOut,
     OverrideOut,
@@ -26,12 +27,13 @@ from yuyue.api.schemas.catalog import (
     StaffQuery,
 )
 from yuyue.api.schemas.common import Id, LocalDate, PageIn, Slug, errors, page_of
-from yuyue.api.schemas.manage import HoursIn, MemberIn, OverrideIn, StaffIn, StaffPatch
-from yuyue.catalog.models import Business
+from yuyue.api.schemas.manage import HoursIn, InvitationOut, OverrideIn, StaffIn, StaffPatch
+from yuyue.catalog.models import Business, Membership
+from yuyue.catalog.services import invitation_create
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
 from yuyue.scheduling.services import (
-    staff_account_link,
+    staff_account_create,
     staff_hours_set,
     staff_member_create,
     staff_member_update,
@@ -85,15 +87,15 @@ def _resolve(business: Business, data: dict[str, Any]) -> dict[str, Any]:
     summary="Add a staff member (a person, a room or a machine)",
 )
 def staff_new(request: HttpRequest, slug: Slug, payload: StaffIn) -> Status:
-    """With `username`, that account is linked and gets the staff role (an owner stays owner)."""
+    """With `new_account`, a brand-new account is made for the person, with the staff role."""
     business = business_or_404(slug)
     require_owner(request.auth, business)
     data = _resolve(business, payload.model_dump())
-    username = data.pop("username")
-    user = None if username is None else user_field(username)
-    staff = staff_member_create(business=business, **data)
-    if user is not None:
-        staff_account_link(staff=staff, user=user)
+    account = data.pop("new_account")
+    with transaction.atomic():
+        staff = staff_member_create(business=business, **data)
+        if account is not None:
+            staff_account_create(staff=staff, actor=request.auth, **account)
     return Status(201, staff_out(staff, for_staff=True))
 
 
@@ -136,13 +138,17 @@ def staff_retire(request: HttpRequest, slug: Slug, staff_id: Id) -> Status:
 @router.post(
     "/businesses/{slug}/staff/{staff_id}/members",
     auth=bearer,
-    response={200: StaffOut, **_WRITE_ERRORS},
-    summary="Link an account to a staff member and give it the staff role",
+    response={201: InvitationOut, **_WRITE_ERRORS},
+    summary="Invite someone to become this staff member's account (staff role)",
 )
-def staff_member_link(request: HttpRequest, slug: Slug, staff_id: Id, payload: MemberIn) -> dict:
+def staff_member_invite(request: HttpRequest, slug: Slug, staff_id: Id) -> Status:
+    """Nobody is looked up: send the returned `url` to the person, who opens it, logs in (or
+    registers) and accepts. Their account then becomes this staff member's."""
     staff = _owned_staff(request, slug, staff_id)
-    staff_account_link(staff=staff, user=user_field(payload.username))
-    return staff_out(staff, for_staff=True)
+    issued = invitation_create(
+        business=staff.business, actor=request.auth, role=Membership.Role.STAFF, staff=staff
+    )
+    return Status(201, invitation_out(issued.invitation, token=issued.token))
 
 
 @router.get(

@@ -4,8 +4,10 @@ In PATCH bodies an absent field stays as it is; null is accepted only where a fi
 empty (location_id, slot_interval_minutes).
 """
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
+from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from yuyue.api.schemas.common import (
@@ -13,6 +15,7 @@ from yuyue.api.schemas.common import (
     InputSchema,
     LocalDate,
     Money,
+    Page,
     Slug,
     line,
     text,
@@ -147,13 +150,25 @@ class ServicePatch(InputSchema):
 ServiceIds = Annotated[list[Id], Field(max_length=MAX_SERVICES_PER_STAFF)]
 
 
+class NewAccountIn(InputSchema):
+    """A new account created by the owner for a staff member (who may change the password)."""
+
+    username: line(150)
+    password: str = Field(min_length=1, max_length=128)
+    phone: line(32)
+    email: line(254, min_length=0) = ""
+
+
 class StaffIn(InputSchema):
     name: line(120)
     service_ids: ServiceIds = Field(default_factory=list)
     location_id: Id | None = None
     timezone: OptionalZone = Field("", description="Empty: the location's, else the business's.")
-    username: line(150) | None = Field(
-        None, description="An existing account to link: it gets the staff role."
+    new_account: NewAccountIn | None = Field(
+        None,
+        description="A brand-new account for this person, with the staff role. An existing "
+        "account joins only by accepting an invitation "
+        "(`POST /businesses/{slug}/staff/{staff_id}/members`).",
     )
 
 
@@ -186,5 +201,35 @@ class OverrideIn(InputSchema):
     note: line(200, min_length=0) = ""
 
 
-class MemberIn(InputSchema):
-    username: line(150)
+class InvitationIn(InputSchema):
+    role: Literal["owner", "staff"] = "staff"
+    staff_id: Id | None = Field(
+        None, description="The staff member whose account the invitee becomes, if any."
+    )
+
+
+class AcceptIn(InputSchema):
+    token: line(100)
+
+
+class InvitationOut(Schema):
+    id: int
+    role: str
+    staff_id: int | None
+    status: Literal["open", "accepted", "revoked", "expired"]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    token: str | None = Field(
+        None, description="Only in the answer that creates the invitation; never again."
+    )
+    url: str | None = Field(None, description="The page where the invitee accepts it.")
+
+
+class InvitationPage(Page):
+    items: list[InvitationOut]
+
+
+class AcceptedOut(Schema):
+    slug: str
+    name: str
+    role: str

@@ -1,0 +1,41 @@
+"""The page where an invitee accepts an invitation to a business, logged in as themself."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yuyue.catalog.selectors import invitation_by_token
+from yuyue.catalog.services import invitation_accept
+from yuyue.lib.errors import DomainError
+from yuyue.web.pages import page, problem
+
+
+def _unusable(request: HttpRequest) -> HttpResponse:
+    return problem(
+        request,
+        _("Invitation not usable"),
+        _(
+            "This invitation is unknown, expired, withdrawn or already accepted. "
+            "Ask the business for a new one."
+        ),
+        status=404,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return _unusable(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            invitation_accept(token=token, actor=request.user)
+        except DomainError as error:
+            return problem(request, _("Invitation not usable"), str(error.message), status=409)
+        return HttpResponseRedirect(reverse("admin:index"))
+    context = {"invitation": invitation, "invited_business": invitation.business}
+    return page(request, "invitation.html", context)
