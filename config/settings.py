@@ -64,8 +64,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static files stay cacheable.
+    "yuyue.lib.middleware.personal_no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "yuyue.lib.middleware.body_limit",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Case-insensitive usernames, and every failed login counted against its address.
+AUTHENTICATION_BACKENDS = ["yuyue.accounts.backends.AccountBackend"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -148,7 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Cache: Redis when configured, so rate limits are shared by every app process -------------
+# Cache: shared by every app process, so rate limits hold however many there are ----------
+# Redis when configured; else a table in the database (created by `migrate`), whose counters
+# are atomic too (yuyue.lib.dbcache).
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -159,7 +166,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "yuyue.lib.dbcache.AtomicDatabaseCache",
+            "LOCATION": "yuyue_cache",
+            "KEY_PREFIX": "yuyue",
+            # Culling drops random rows; a high ceiling keeps throttle counters from being
+            # pushed out by a flood of other keys.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -286,7 +302,11 @@ INVITATION_TTL_DAYS = envint("INVITATION_TTL_DAYS", 7, minimum=1, maximum=90)
 # multiple ("10/15m"). Counted in the cache, so shared by every process when REDIS_URL is set.
 API_THROTTLE_RATES = {
     "login_ip": envstr("API_RATE_LOGIN_IP", "30/m"),
-    "login_username": envstr("API_RATE_LOGIN_USERNAME", "10/15m"),
+    # Failed logins: the (username, address) limit stops guessing one password; the address
+    # limit stops spraying many usernames. Counted per address, so nobody elsewhere can lock
+    # a real user out.
+    "login_failures_user_ip": envstr("API_RATE_LOGIN_FAILURES", "10/15m"),
+    "login_failures_ip": envstr("API_RATE_LOGIN_FAILURES_IP", "50/15m"),
     "register_ip": envstr("API_RATE_REGISTER_IP", "20/h"),
     "register_username": envstr("API_RATE_REGISTER_USERNAME", "10/h"),
     "booking_user": envstr("API_RATE_BOOKING_USER", "30/10m"),

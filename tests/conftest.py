@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
@@ -41,6 +42,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(django_db_setup, django_db_blocker):
+    # Throttles count in the shared cache (a table of the test database, or Redis), which
+    # outlives a test's transaction: every test starts at zero.
+    with django_db_blocker.unblock():
+        cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.helpers import NOW, at
@@ -13,14 +12,6 @@ from yuyue.bookings.services import appointment_create
 
 TUESDAY = NOW.date()
 WEDNESDAY = TUESDAY + dt.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttles count in the cache; one test's requests must never slow down the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def bearer(user: User) -> str:

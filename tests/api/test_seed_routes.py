@@ -119,7 +119,7 @@ def test_login_never_redirects_to_another_site(customer):
 
 
 def test_logins_are_throttled(customer, settings):
-    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_username": "2/h"}
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_failures_user_ip": "2/h"}
     client = json_client()
 
     statuses = [

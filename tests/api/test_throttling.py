@@ -13,7 +13,8 @@ def low_rates(settings):
     settings.API_THROTTLE_RATES = {
         **settings.API_THROTTLE_RATES,
         "login_ip": "3/m",
-        "login_username": "5/h",
+        "login_failures_user_ip": "5/h",
+        "login_failures_ip": "20/h",
         "register_ip": "2/h",
         "register_username": "5/h",
         "booking_user": "2/m",
@@ -37,10 +38,23 @@ def test_logins_from_one_ip_are_limited(low_rates, customer):
     assert 1 <= int(response["Retry-After"]) <= 60
 
 
-def test_guessing_one_username_from_many_ips_is_limited(low_rates, customer):
-    statuses = [login("customer", ip=f"10.0.1.{i}").status_code for i in range(6)]
+def test_guessing_one_username_from_one_ip_is_limited(low_rates, customer, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_ip": "100/m"}
+    statuses = [login("customer", ip="10.0.1.1").status_code for i in range(6)]
 
     assert statuses == [401] * 5 + [429]
+
+
+def test_guesses_from_many_ips_never_lock_the_real_user_out(low_rates, customer):
+    for i in range(8):
+        login("customer", ip=f"10.0.1.{i}")
+
+    response = Client(REMOTE_ADDR="10.0.2.1").post(
+        "/api/v1/auth/login",
+        {"username": "customer", "password": "correct horse battery"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
 
 
 def test_another_ip_is_not_slowed_by_the_first(low_rates, customer):

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from tests.helpers import NOW, WORKWEEK
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
@@ -90,10 +89,6 @@ def browser():
 @pytest.fixture(autouse=True)
 def _web_settings(settings):
     settings.YUYUE_DEFAULT_BUSINESS = "salon"
-    # Throttles count in the local-memory cache, which outlives a test's database.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.helpers import NOW, WORKWEEK, at, make_appointment
@@ -25,14 +24,6 @@ EN = {"Accept-Language": "en"}
 @pytest.fixture(autouse=True)
 def _salon_is_the_default(settings):
     settings.YUYUE_DEFAULT_BUSINESS = "salon"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Login, register and booking throttles count in the cache; every test starts at zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser_for(user=None, *, english: bool = False, **extra) -> Client:

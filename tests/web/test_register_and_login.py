@@ -196,7 +196,7 @@ def test_an_empty_login_form_names_the_missing_fields(db):
 
 
 def test_repeated_wrong_passwords_are_slowed_down(customer, settings):
-    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_username": "2/h"}
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_failures_user_ip": "2/h"}
     client = Client(headers=EN)
 
     statuses = [

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.accounts.phone import validate_phone
@@ -30,6 +31,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # "Mallory" and "mallory" are one person: logins match whatever the case.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_case_insensitive_unique",
+                violation_error_message=_("A user with that username already exists."),
+            ),
+        ]
 
     @property
     def shown_name(self) -> str:

@@ -69,7 +69,11 @@ def user_register(
         except ValidationError as error:
             errors["email"] = error.messages
     try:
-        user.full_clean(exclude=["password", "phone", "email"], validate_unique=False)
+        user.full_clean(
+            exclude=["password", "phone", "email"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
@@ -78,7 +82,7 @@ def user_register(
         errors.update(error.fields)
     if errors:
         raise InvalidInput(errors)
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise Duplicate({"username": [_("This username is taken.")]})
     user.set_password(password)
     try:

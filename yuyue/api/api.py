@@ -15,7 +15,7 @@ from yuyue.api.routers import (
     staff,
     staff_actions,
 )
-from yuyue.api.throttles import check_rates
+from yuyue.lib.throttle import check_rates
 
 DESCRIPTION = """
 Book appointments at Yuyue businesses: everything the customer mini program and the merchant

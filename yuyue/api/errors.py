@@ -11,6 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -18,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed
+from yuyue.lib.middleware import database_unavailable
 from yuyue.scheduling.engine import Slot
 
 logger = logging.getLogger("yuyue.api")
@@ -207,7 +210,24 @@ def _unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
     return error_response(500, "internal_error", _("Something went wrong on our side."))
 
 
+def _too_deep(request: HttpRequest, error: RecursionError) -> HttpResponse:
+    # json.loads gives up on deeply nested bodies with RecursionError, not ValueError.
+    return error_response(400, "malformed_request", _("The request body is nested too deeply."))
+
+
+def _too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return error_response(413, "payload_too_large", _("The request body is too large."))
+
+
+def _outage(request: HttpRequest, error: Exception) -> HttpResponse:
+    return database_unavailable(request)
+
+
 def install_handlers(api: NinjaAPI) -> None:
+    api.add_exception_handler(RecursionError, _too_deep)
+    api.add_exception_handler(RequestDataTooBig, _too_large)
+    api.add_exception_handler(OperationalError, _outage)
+    api.add_exception_handler(InterfaceError, _outage)
     api.add_exception_handler(DomainError, _domain)
     api.add_exception_handler(ValidationError, _validation)
     api.add_exception_handler(HttpError, _http)

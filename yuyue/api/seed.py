@@ -38,7 +38,6 @@ from yuyue.accounts.selectors import token_authenticate
 from yuyue.accounts.services import token_issue, user_register
 from yuyue.api.errors import alternatives_of, error_body
 from yuyue.api.lookups import aware, zone_of
-from yuyue.api.throttles import BookingPerUser, login_throttles, register_throttles, retry_after
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.bookings.selectors import appointments_of_customer
@@ -46,6 +45,7 @@ from yuyue.bookings.services import appointment_create, refuse_unreachable
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_by_slug, business_services
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
+from yuyue.lib.throttle import BookingPerUser, login_throttles, register_throttles, retry_after
 
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$")
 _STATUS_OF = {

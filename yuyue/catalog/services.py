@@ -189,9 +189,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
     if found is None:
         raise InvitationUnusable()
     # Locked, so that two tabs accepting at once make one membership and one acceptance.
-    invitation = (
-        Invitation.objects.select_for_update().select_related("business", "staff").get(pk=found.pk)
-    )
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     now = timezone.now()
     if not invitation.is_open(now):
         raise InvitationUnusable()

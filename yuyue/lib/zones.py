@@ -6,10 +6,14 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Files in the system's zone folder that are not IANA zone names: "localtime" is whatever
+# the server's clock is set to, "posixrules" a default rule, "Factory" a placeholder.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
 
 @cache
 def available_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def validate_zone(value: str) -> None:

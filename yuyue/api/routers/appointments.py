@@ -28,7 +28,6 @@ from yuyue.api.schemas.appointments import (
     RescheduleIn,
 )
 from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_of
-from yuyue.api.throttles import BookingPerUser
 from yuyue.bookings.models import MAX_IDEMPOTENCY_KEY_LENGTH, Appointment
 from yuyue.bookings.selectors import appointments_of_business, appointments_of_customer
 from yuyue.bookings.services import (
@@ -38,6 +37,7 @@ from yuyue.bookings.services import (
     refuse_unreachable,
 )
 from yuyue.catalog.selectors import memberships_of
+from yuyue.lib.throttle import BookingPerUser
 
 router = Router(tags=["appointments"], auth=bearer)
 

@@ -24,8 +24,8 @@ from yuyue.api.schemas.auth import (
     UserOut,
 )
 from yuyue.api.schemas.common import PageIn, errors, page_of
-from yuyue.api.throttles import login_throttles, register_throttles
 from yuyue.catalog.selectors import memberships_of
+from yuyue.lib.throttle import login_throttles, register_throttles
 
 router = Router(tags=["auth"])
 

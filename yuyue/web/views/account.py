@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yuyue.accounts.services import user_register, user_set_language
 from yuyue.api import seed
-from yuyue.api.throttles import login_throttles, register_throttles, retry_after
 from yuyue.lib.errors import DomainError
+from yuyue.lib.throttle import login_throttles, register_throttles, retry_after
 from yuyue.web.forms import LoginForm, RegisterForm, add_domain_error
 from yuyue.web.pages import page, problem, safe_next
+
+_RETRY_AFTER = "yuyue.retry_after"
 
 
 def _refused(request: HttpRequest, form: forms.Form, throttles: list) -> int:
@@ -32,8 +34,16 @@ def _refused(request: HttpRequest, form: forms.Form, throttles: list) -> int:
         form.add_error(
             None, _("Too many attempts; please wait %(n)d seconds and try again.") % {"n": wait}
         )
+        request.META[_RETRY_AFTER] = str(wait)
         return 429
     return 0
+
+
+def _answer(request: HttpRequest, template: str, context: dict, status: int) -> HttpResponse:
+    response = page(request, template, context, status=status)
+    if status == 429:
+        response["Retry-After"] = request.META[_RETRY_AFTER]
+    return response
 
 
 @csrf_protect
@@ -57,9 +67,9 @@ def register_page(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
             status = 409 if error.code == "duplicate" else 400
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="yuyue.accounts.backends.AccountBackend")
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return page(request, "register.html", {"form": form, "next": next_url}, status=status)
+    return _answer(request, "register.html", {"form": form, "next": next_url}, status)
 
 
 @csrf_protect
@@ -83,7 +93,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             # login() gives the session a new key: an id planted before is worthless.
             login(request, user)
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return page(request, "login.html", {"form": form, "next": next_url}, status=status)
+    return _answer(request, "login.html", {"form": form, "next": next_url}, status)
 
 
 @csrf_exempt

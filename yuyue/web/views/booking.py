@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.api.lookups import business_or_404
-from yuyue.api.throttles import BookingPerUser, retry_after
 from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
 from yuyue.bookings.selectors import holding_appointment_at
@@ -25,6 +24,7 @@ from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
+from yuyue.lib.throttle import BookingPerUser, retry_after
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
 from yuyue.web.lookups import service_or_404

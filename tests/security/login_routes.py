@@ -1,0 +1,52 @@
+"""The four login routes, each as (how to post, what failure / refusal / success look like)."""
+
+from dataclasses import dataclass
+
+from django.test import Client
+
+
+@dataclass(frozen=True)
+class LoginRoute:
+    name: str
+    path: str
+    json: bool
+    accept_json: bool
+    failed: int
+    refused: int
+    succeeded: int
+
+    def attempt(self, username: str, password: str, ip: str):
+        headers = {"Accept": "application/json"} if self.accept_json else {}
+        client = Client(REMOTE_ADDR=ip, headers=headers)
+        body = {"username": username, "password": password}
+        if self.json:
+            return client.post(self.path, body, content_type="application/json")
+        return client.post(self.path, body)
+
+
+LOGIN_ROUTES = [
+    LoginRoute(
+        "web", "/login", json=False, accept_json=False, failed=401, refused=429, succeeded=302
+    ),
+    LoginRoute(
+        "api",
+        "/api/v1/auth/login",
+        json=True,
+        accept_json=True,
+        failed=401,
+        refused=429,
+        succeeded=200,
+    ),
+    LoginRoute(
+        "seed", "/login", json=False, accept_json=True, failed=401, refused=429, succeeded=200
+    ),
+    LoginRoute(
+        "admin",
+        "/admin/login/",
+        json=False,
+        accept_json=False,
+        failed=200,
+        refused=429,
+        succeeded=302,
+    ),
+]

@@ -1,0 +1,71 @@
+"""Defect 2: failures count per (username, address) and per address in the shared store; the
+10th failure from one address stops the 11th attempt on every login route, while the real
+user on another address still logs in."""
+
+import pytest
+
+from tests.helpers import make_user
+from tests.security.login_routes import LOGIN_ROUTES
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+ATTACKER, REAL = "198.51.100.7", "203.0.113.9"
+
+
+@pytest.fixture
+def victim(business):
+    # Staff, so that the back office's login lets them in too.
+    user = make_user("victim", phone="+8613200132000")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.mark.parametrize("route", LOGIN_ROUTES, ids=lambda r: r.name)
+def test_the_eleventh_attempt_from_one_address_is_refused(route, victim):
+    failures = [route.attempt("victim", "wrong", ATTACKER).status_code for _ in range(10)]
+
+    eleventh = route.attempt("victim", PASSWORD, ATTACKER)
+
+    assert failures == [route.failed] * 10
+    assert eleventh.status_code == route.refused
+    assert 1 <= int(eleventh["Retry-After"]) <= 15 * 60
+
+
+@pytest.mark.parametrize("route", LOGIN_ROUTES, ids=lambda r: r.name)
+def test_the_real_user_on_another_address_still_logs_in(route, victim):
+    for _ in range(10):
+        route.attempt("victim", "wrong", ATTACKER)
+
+    assert route.attempt("victim", PASSWORD, REAL).status_code == route.succeeded
+
+
+@pytest.mark.parametrize("route", LOGIN_ROUTES, ids=lambda r: r.name)
+def test_the_username_counts_whatever_its_case(route, victim):
+    for i in range(10):
+        route.attempt("VICTIM" if i % 2 else "victim", "wrong", ATTACKER)
+
+    assert route.attempt("Victim", PASSWORD, ATTACKER).status_code == route.refused
+
+
+def test_spraying_many_usernames_from_one_address_is_stopped_too(victim, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login_ip": "1000/m"}
+    api = LOGIN_ROUTES[1]
+    limit = int(settings.API_THROTTLE_RATES["login_failures_ip"].split("/")[0])
+
+    statuses = [api.attempt(f"guess{i}", "wrong", ATTACKER).status_code for i in range(limit)]
+
+    assert statuses == [401] * limit
+    assert api.attempt("victim", PASSWORD, ATTACKER).status_code == 429
+    assert api.attempt("victim", PASSWORD, REAL).status_code == 200
+
+
+def test_a_success_clears_the_failures_of_that_address(victim):
+    api = LOGIN_ROUTES[1]
+    for _ in range(9):
+        api.attempt("victim", "wrong", REAL)
+    assert api.attempt("victim", PASSWORD, REAL).status_code == 200
+
+    assert api.attempt("victim", "wrong", REAL).status_code == 401
+    assert api.attempt("victim", PASSWORD, REAL).status_code == 200

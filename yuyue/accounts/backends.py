@@ -1,0 +1,36 @@
+"""How every login route checks a password: usernames match whatever their case.
+
+Every login route counts the attempt against the address first (yuyue.lib.throttle's
+LoginFailureGate); a right password gives the count back here, so only failures stay counted.
+"""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from yuyue.accounts.models import User
+from yuyue.lib.throttle import login_succeeded
+
+
+class AccountBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not isinstance(username, str) or password is None:
+            return None
+        user = User._default_manager.filter(username__iexact=username.strip()).first()
+        if user is None:
+            # The same work as a real check, so that timing does not tell who has an account.
+            User().set_password(password)
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            if request is not None:
+                login_succeeded(request, username)
+            return user
+        return None
