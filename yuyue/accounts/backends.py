@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from yuyue.accounts.models import User
+from yuyue.lib.audit import audit
 from yuyue.lib.throttle import login_succeeded
 
 
@@ -32,5 +33,7 @@ class AccountBackend(ModelBackend):
         elif user.check_password(password) and self.user_can_authenticate(user):
             if request is not None:
                 login_succeeded(request, username)
+            audit("login.succeeded", actor=user)
             return user
+        audit("login.failed", actor="-", username=username[:150])
         return None

@@ -1,0 +1,402 @@
+"""The authorization matrix, generated: every route of the URL configuration that takes an id,
+slug or token — API, customer pages, back office — tried by everyone who must not reach it.
+
+Intruders: nobody (anonymous), another customer, staff of another business, and staff of this
+business without the owner role. Each must be refused (401/403/404, or a redirect to a login
+or an index page), see no field of the victim's data, and change nothing in the database.
+
+Routes are discovered, not listed: a new route (a /manage/ back-office page, /api/v1/auth/
+wechat…) joins the matrix by itself. Its parameters are filled by name (fill()); an unknown
+parameter name fails the suite until someone says what it stands for (fill()). Routes without an id
+must be named in NO_ID with the reason they are safe; exceptions to "refused" must be named
+in OPEN_TO_ANY_ACCOUNT or STAFF_MAY. The API's public operations are the ones its OpenAPI
+document marks as not needing a token; they are run too, and must leak nothing.
+"""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.api.conftest import WEDNESDAY, client_for
+from tests.helpers import at, make_user
+from yuyue.accounts.models import ApiToken
+from yuyue.bookings.services import appointment_create
+from yuyue.catalog.models import Membership
+from yuyue.catalog.services import business_create, invitation_create, membership_grant
+from yuyue.scheduling.services import staff_override_set
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+SECRET_NOTE = "门禁密码 4321"
+OVERRIDE_NOTE = "年假-私事"
+_PARAM = re.compile(r"(?<!\?P)<(?:(\w+):)?(\w+)>")
+# A back-office list or add form: scoped to the caller's businesses by BusinessScopedAdmin
+# (tests/catalog/test_admin_scoping.py), so it needs no row of its own here.
+_ADMIN_WRITES = re.compile(r"/(change|delete|password)/$")
+_ADMIN_LIST = re.compile(r"^admin/\w+/\w+/(add/)?$")
+INTRUDERS = ["anonymous", "other_customer", "other_business_staff", "staff_not_owner"]
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+# Routes that take no id, slug or token: why each is safe for anyone to call.
+NO_ID = {
+    "": "the default business's public page",
+    "register": "creates an account",
+    "login": "logs in (throttled)",
+    "logout": "ends the caller's own session",
+    "language": "sets the caller's own language",
+    "appointments": "the caller's own appointments (login required)",
+    "appointment": "the seed's booking form, for the caller only",
+    "admin/": "the back office's index, scoped to the caller's businesses",
+    "admin/login/": "logs in (throttled)",
+    "admin/logout/": "ends the caller's own session",
+    "admin/password_change/": "the caller's own password",
+    "admin/password_change/done/": "a confirmation page",
+    "admin/autocomplete/": "scoped by each admin's queryset",
+    "admin/jsi18n/": "the admin's translations",
+    "api/v1/": "the API's root",
+    "api/v1/openapi.json": "the public API document",
+    "api/v1/docs": "the public API documentation",
+    "^api/": "the API's 404",
+    "api/v1/auth/register": "creates an account",
+    "api/v1/auth/login": "logs in (throttled)",
+    "api/v1/auth/logout": "ends the caller's own token",
+    "api/v1/auth/password": "the caller's own password",
+    "api/v1/me": "the caller's own account",
+    "api/v1/me/businesses": "the caller's own memberships",
+    "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
+    "api/v1/appointments": "the caller's own appointments",
+    "api/v1/invitations/accept": "the token in the body is the right; tested in "
+    "test_joining_a_business_takes_an_accepted_invitation",
+    "admin/^(?P<app_label>auth|accounts|catalog|scheduling|bookings|notifications)/$": (
+        "an app's index in the back office, scoped like the lists"
+    ),
+    "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
+}
+# Routes whose id is itself the right to use them (a secret link), tested where they live.
+CAPABILITIES = {
+    "invitations/<str:token>/": "test_joining_a_business_takes_an_accepted_invitation",
+}
+# Customer pages anyone may see, whatever the id (the business and its services are public).
+PUBLIC_PAGES = {
+    "b/<slug:slug>/",
+    "b/<slug:slug>/book/<int:service_id>/",
+    "b/<slug:slug>/book/<int:service_id>/confirm/",
+}
+# Operations any logged-in account may use on someone else's business: booking.
+OPEN_TO_ANY_ACCOUNT = {("post", "api/v1/businesses/<slug>/appointments")}
+# What staff of the business may do without being owners (see bookings.permissions).
+STAFF_MAY = {
+    ("get", "api/v1/businesses/<slug>/services/<service_id>"),
+    ("get", "api/v1/businesses/<slug>/staff/<staff_id>"),
+    ("get", "api/v1/businesses/<slug>/staff/<staff_id>/hours"),
+    ("get", "api/v1/businesses/<slug>/staff/<staff_id>/overrides"),
+    ("get", "api/v1/businesses/<slug>/appointments"),
+    ("post", "api/v1/businesses/<slug>/appointments"),
+    ("get", "api/v1/appointments/<id>"),
+    ("post", "api/v1/appointments/<id>/cancel"),
+    ("post", "api/v1/appointments/<id>/reschedule"),
+    ("post", "api/v1/appointments/<id>/confirm"),
+    ("post", "api/v1/appointments/<id>/start"),
+    ("post", "api/v1/appointments/<id>/complete"),
+    ("post", "api/v1/appointments/<id>/no-show"),
+    ("get", "appointments/<str:public_id>/"),
+    ("get", "appointments/<str:public_id>/done/"),
+    ("get", "appointments/<str:public_id>/calendar.ics"),
+    ("get", "appointments/<str:public_id>/cancel/"),
+    ("post", "appointments/<str:public_id>/cancel/"),
+    ("get", "appointments/<str:public_id>/reschedule/"),
+    ("get", "appointments/<str:public_id>/reschedule/confirm/"),
+    ("post", "appointments/<str:public_id>/reschedule/confirm/"),
+}
+# Bodies that pass validation, so that a refusal is the permission check, not a 422.
+BODIES = {
+    "api/v1/businesses/<slug>": {"name": "taken over"},
+    "api/v1/businesses/<slug>/locations": {"name": "fake"},
+    "api/v1/businesses/<slug>/locations/<location_id>": {"name": "fake"},
+    "api/v1/businesses/<slug>/services": {"name": "x", "duration_minutes": 5, "price": "0"},
+    "api/v1/businesses/<slug>/services/<service_id>": {"price": "0.01"},
+    "api/v1/businesses/<slug>/staff": {"name": "mole"},
+    "api/v1/businesses/<slug>/staff/<staff_id>": {"name": "mole"},
+    "api/v1/businesses/<slug>/staff/<staff_id>/hours": {"mon": [["00:00", "24:00"]]},
+    "api/v1/businesses/<slug>/staff/<staff_id>/overrides": {"date": "2026-12-03", "closed": True},
+    "api/v1/businesses/<slug>/invitations": {"role": "owner"},
+    "api/v1/businesses/<slug>/appointments": {"service_id": "{service_id}", "start": "x"},
+    "api/v1/appointments/<id>/reschedule": {"start": "2026-12-02T14:00:00"},
+    "api/v1/appointments/<id>/cancel": {"reason": "x"},
+}
+
+
+# Discovery -------------------------------------------------------------------------------------
+
+
+def walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+def all_routes() -> list[str]:
+    return sorted({route for route, _pattern in walk(get_resolver().url_patterns)})
+
+
+def params_of(route: str) -> list[str]:
+    return [name for _converter, name in _PARAM.findall(route)]
+
+
+def openapi_operations(document: dict) -> dict[str, dict[str, dict]]:
+    """Django route ("api/v1/businesses/<slug>") → method → OpenAPI operation."""
+    operations: dict[str, dict[str, dict]] = {}
+    for path, item in document["paths"].items():
+        route = re.sub(r"\{(\w+)\}", r"<\1>", path.lstrip("/"))
+        operations[route] = item
+    return operations
+
+
+@pytest.fixture(scope="module")
+def document(django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        return Client().get("/api/v1/openapi.json").json()
+
+
+def cases(document: dict) -> list[tuple[str, str]]:
+    """(method, route) for every route taking a parameter, in every method it answers."""
+    operations = openapi_operations(document)
+    found = []
+    for route in all_routes():
+        if not params_of(route) or route in CAPABILITIES or route in NO_ID:
+            continue
+        if route.startswith("api/"):
+            found += [(method, route) for method in operations.get(route, {})]
+        elif route.startswith("admin/") and not _ADMIN_WRITES.search(route):
+            found.append(("get", route))  # history, redirects: pages that only show
+        else:
+            found += [("get", route), ("post", route)]
+    return found
+
+
+# The victim and the intruders -----------------------------------------------------------------
+
+
+@pytest.fixture
+def victim(business, owner, service, stylist, customer, location):
+    appointment = appointment_create(
+        service=service, customer=customer, start=at(WEDNESDAY, "10:00"), notes=SECRET_NOTE
+    )
+    override = staff_override_set(
+        staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note=OVERRIDE_NOTE
+    )
+    invitation = invitation_create(business=business, actor=owner, role="staff").invitation
+    return {
+        "business": business,
+        "appointment": appointment,
+        "override": override,
+        "invitation": invitation,
+        "customer": customer,
+        "service": service,
+        "staff": stylist,
+        "location": location,
+    }
+
+
+@pytest.fixture
+def intruders(stranger, staff_user, db) -> dict[str, tuple[object, Client, Client]]:
+    """Name → (user, API client with a token, browser with a session)."""
+    elsewhere_owner = make_user("elsewhere-owner", phone="+8613100131000")
+    elsewhere = business_create(owner=elsewhere_owner, slug="elsewhere", name="别家")
+    other_staff = make_user("elsewhere-staff", phone="+8613100131001")
+    membership_grant(business=elsewhere, user=other_staff, role=Membership.Role.STAFF)
+    people = {
+        "anonymous": None,
+        "other_customer": stranger,
+        "other_business_staff": other_staff,
+        "staff_not_owner": staff_user,
+    }
+    result = {}
+    for name, user in people.items():
+        browser = Client(raise_request_exception=False)
+        if user is not None:
+            browser.force_login(user)
+        api = client_for(user) if user is not None else Client()
+        result[name] = (user, api, browser)
+    return result
+
+
+def admin_object(model_label: str, victim: dict):
+    """The victim's row for an admin route of `app/model`."""
+    model = apps.get_model(*model_label.split("/"))
+    by_model = {
+        "business": victim["business"],
+        "appointment": victim["appointment"],
+        "dateoverride": victim["override"],
+        "invitation": victim["invitation"],
+        "user": victim["customer"],
+        "service": victim["service"],
+        "staffmember": victim["staff"],
+        "location": victim["location"],
+    }
+    row = by_model.get(model._meta.model_name)
+    if row is not None:
+        return row
+    rows = model.objects.all()
+    for field in ("business", "staff__business", "appointment__business"):
+        try:
+            return rows.filter(**{field: victim["business"]}).order_by("pk").first()
+        except Exception:
+            continue
+    return rows.order_by("pk").first()
+
+
+def fill(route: str, victim: dict) -> str | None:
+    """The route's URL for the victim's rows, or None when there is no row to aim at."""
+    model_label = None
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    if match:
+        model_label = f"{match[1]}/{match[2]}"
+    values = {
+        "slug": victim["business"].slug,
+        "id": victim["appointment"].public_id,
+        "public_id": victim["appointment"].public_id,
+        "service_id": victim["service"].id,
+        "staff_id": victim["staff"].id,
+        "location_id": victim["location"].id,
+        "invitation_id": victim["invitation"].id,
+        "date": "2026-12-24",
+        "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
+    }
+    if model_label is not None:
+        row = admin_object(model_label, victim)
+        if row is None:
+            return None
+        values["object_id"] = row.pk
+        values["id"] = row.pk
+    elif route.startswith("admin/r/"):
+        values["object_id"] = victim["appointment"].pk
+    url = route.lstrip("^")
+    for converter, name in _PARAM.findall(route):
+        if name not in values:
+            raise AssertionError(f"{route}: no value for <{name}>; add one to `values` in fill()")
+        token = f"<{converter}:{name}>" if converter else f"<{name}>"
+        url = url.replace(token, str(values[name]))
+    return "/" + url
+
+
+def snapshot() -> list:
+    """Every row an intruder might change (tokens' last use and sessions aside)."""
+    models = [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("yuyue.") and model is not ApiToken
+    ]
+    return [list(model.objects.order_by("pk").values()) for model in [*models, LogEntry]]
+
+
+def secrets_of(victim: dict) -> list[str]:
+    customer = victim["customer"]
+    return [SECRET_NOTE, OVERRIDE_NOTE, customer.phone, customer.email]
+
+
+def body_for(route: str, victim: dict) -> dict:
+    body = dict(BODIES.get(route, {}))
+    return {
+        key: victim["service"].id if value == "{service_id}" else value
+        for key, value in body.items()
+    }
+
+
+def call(client: Client, method: str, url: str, body: dict | None, *, as_json: bool):
+    if method == "get":
+        return client.get(url)
+    if as_json:
+        return getattr(client, method)(url, body or {}, content_type="application/json")
+    return getattr(client, method)(url, body or {})
+
+
+# The rows ----------------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_matrix_or_named_as_safe(document):
+    unexplained = [
+        route
+        for route in all_routes()
+        if not params_of(route) and route not in NO_ID and not _ADMIN_LIST.match(route)
+    ]
+
+    assert unexplained == [], "routes without an id must be named in NO_ID, with why"
+    assert cases(document), "the matrix found no routes at all"
+
+
+def expected_refusal(method: str, route: str, intruder: str, document: dict) -> str | None:
+    """None when this intruder may legitimately use the route; else what refusal looks like."""
+    if route.startswith("api/"):
+        operation = openapi_operations(document)[route][method]
+        if {} in (operation.get("security") or [{}]):
+            return None  # public: run, but only for leaks
+        if intruder == "anonymous":
+            return "401"
+        if (method, route) in OPEN_TO_ANY_ACCOUNT:
+            return None
+        if intruder == "staff_not_owner" and (method, route) in STAFF_MAY:
+            return None
+        return "403/404"
+    if route in PUBLIC_PAGES:
+        return None
+    if route.startswith("admin/") and intruder == "staff_not_owner" and method == "get":
+        # Staff look at their business in the back office; only owners change it.
+        return None if not route.endswith("/delete/") else "refused"
+    if intruder == "staff_not_owner" and (method, route) in STAFF_MAY:
+        return None
+    return "refused"
+
+
+@pytest.mark.parametrize("intruder", INTRUDERS)
+def test_no_intruder_reaches_anything_of_the_victim(document, victim, intruders, intruder):
+    _user, api, browser = intruders[intruder]
+    problems = []
+    checked = 0
+    for method, route in cases(document):
+        url = fill(route, victim)
+        if url is None:
+            continue
+        refusal = expected_refusal(method, route, intruder, document)
+        is_api = route.startswith("api/")
+        before = snapshot() if method in WRITE_METHODS and refusal else None
+        response = call(
+            api if is_api else browser,
+            method,
+            url,
+            body_for(route, victim) if is_api else None,
+            as_json=is_api,
+        )
+        checked += 1
+        text = response.content.decode("utf-8", "replace")
+        leaked = [secret for secret in secrets_of(victim) if secret and secret in text]
+        if leaked and intruder != "staff_not_owner":
+            problems.append(f"{method.upper()} {url}: shows {leaked}")
+        if response.status_code >= 500:
+            problems.append(f"{method.upper()} {url}: {response.status_code}")
+        if refusal is None:
+            continue
+        status = response.status_code
+        if refusal == "401" and status != 401:
+            problems.append(f"{method.upper()} {url}: {status}, expected 401")
+        elif refusal == "403/404" and status not in {403, 404}:
+            problems.append(f"{method.upper()} {url}: {status}, expected 403 or 404")
+        elif refusal == "refused" and status not in {302, 400, 401, 403, 404, 405}:
+            problems.append(f"{method.upper()} {url}: {status}, expected a refusal")
+        if status == 302 and refusal == "refused":
+            location = response["Location"]
+            if not re.match(r"^/(admin/(login/.*|\w+/\w+/(\d+/change/)?)?|login\?.*)?$", location):
+                problems.append(f"{method.upper()} {url}: redirected to {location}")
+        if before is not None and snapshot() != before:
+            problems.append(f"{method.upper()} {url}: changed the database")
+
+    assert checked > 50
+    assert problems == []
