@@ -72,7 +72,7 @@ def start_server(
         stdout=out,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     port = None
     while port is None:
         if process.poll() is not None or time.monotonic() > deadline:
@@ -89,7 +89,9 @@ def start_server(
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             if process.poll() is not None or time.monotonic() > deadline:
                 server.stop()
-                raise RuntimeError(f"the server does not answer; see {log}") from None
+                raise RuntimeError(
+                    f"the server does not answer:\n{log.read_text()[-3000:]}"
+                ) from None
             time.sleep(0.1)
 
 
@@ -133,3 +135,45 @@ def request(
         return response.status, data, dict(response.getheaders())
     finally:
         connection.close()
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+
+
+def manage(database_url: str, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=_env(database_url),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def make_fixture(database_url: str, customers: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "faults" / "fixture.py"), str(customers)],
+        cwd=ROOT,
+        env=_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def check_database(database_url: str, ids: list[str]) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "faults" / "check.py")],
+        cwd=ROOT,
+        env=_env(database_url),
+        input=json.dumps(ids),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
