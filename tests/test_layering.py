@@ -141,6 +141,43 @@ def test_known_exceptions_still_exist():
     assert set(KNOWN) - present == set(), "the import is gone: delete its line from KNOWN"
 
 
+# Inside the apps: models know no services or selectors, and neither of those knows the back
+# office, the commands or any page.
+EDGE_MODULES = frozenset({"admin", "admin_scoping", "management", "views", "routers"})
+CORE_MODULES = frozenset({"services", "selectors"})
+
+
+def module_kind(parts: tuple[str, ...]) -> str | None:
+    """Whether a module inside an app (its path parts, no `.py`) is models, core or edge."""
+    if len(parts) < 2:
+        return None
+    name = parts[1]
+    if name == "models":
+        return "models"
+    if name in CORE_MODULES:
+        return "core"
+    if name in EDGE_MODULES:
+        return "edge"
+    return None
+
+
+def test_models_import_no_services_and_services_no_edges():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        kind = module_kind(relative.with_suffix("").parts)
+        if kind not in ("models", "core") or "migrations" in relative.parts:
+            continue
+        for module, line in imported_modules(ast.parse(path.read_text())):
+            parts = module.split(".")
+            if parts[0] != "yuyue":
+                continue
+            imported = module_kind(tuple(parts[1:]))
+            if imported == "edge" or (kind == "models" and imported == "core"):
+                found.append(f"yuyue/{relative}:{line} {kind} → {'.'.join(parts[:3])}")
+    assert sorted(set(found)) == []
+
+
 def test_the_reader_counts_imports_in_functions_and_skips_type_checking():
     source = (
         "from typing import TYPE_CHECKING\n"
