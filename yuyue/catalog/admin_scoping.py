@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from yuyue.accounts.models import User
+from yuyue.catalog import selectors
 from yuyue.catalog.models import Business, Membership
 from yuyue.lib.admin import describe_error, is_operator
 from yuyue.lib.errors import DomainError
@@ -27,13 +28,13 @@ _OWNER_LINKS = (
 
 
 def business_roles(request: HttpRequest) -> dict[int, str]:
-    """Business id → the user's role there, read once per request."""
+    """Business id → the user's role there through its membership, read once per request.
+
+    The platform operator has no entry here: every check asks `is_operator` first.
+    """
     roles = getattr(request, _ROLES_CACHE, None)
     if roles is None:
-        user = request.user
-        roles = {}
-        if user.is_authenticated and user.is_active:
-            roles = dict(Membership.objects.filter(user=user).values_list("business_id", "role"))
+        roles = selectors.business_roles(user=request.user).by_business
         setattr(request, _ROLES_CACHE, roles)
     return roles
 
