@@ -24,11 +24,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.api.conftest import WEDNESDAY, client_for
-from tests.helpers import at, make_user
+from tests.helpers import at, join_business, make_user
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Membership
-from yuyue.catalog.services import business_create, invitation_create, membership_grant
+from yuyue.catalog.services import business_create, invitation_create
 from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -212,7 +212,7 @@ def intruders(stranger, staff_user, db) -> dict[str, tuple[object, Client, Clien
     elsewhere_owner = make_user("elsewhere-owner", phone="+8613100131000")
     elsewhere = business_create(owner=elsewhere_owner, slug="elsewhere", name="别家")
     other_staff = make_user("elsewhere-staff", phone="+8613100131001")
-    membership_grant(business=elsewhere, user=other_staff, role=Membership.Role.STAFF)
+    join_business(business=elsewhere, user=other_staff, role=Membership.Role.STAFF)
     people = {
         "anonymous": None,
         "other_customer": stranger,

@@ -11,9 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
+from yuyue.accounts.services import user_register
 from yuyue.catalog.errors import InvitationUnusable
 from yuyue.catalog.models import Business, Invitation, Location, Membership, Service
-from yuyue.catalog.selectors import business_role, invitation_by_token, invitation_token_hash
+from yuyue.catalog.selectors import (
+    invitation_by_token,
+    invitation_token_hash,
+    require_owner,
+)
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
@@ -78,20 +83,24 @@ def business_create(
     except IntegrityError:
         # Another request took the slug between the check and the insert.
         raise taken from None
-    membership_grant(business=business, user=owner, role=Membership.Role.OWNER)
+    # The first owner: nobody owns the business yet to grant it.
+    Membership.objects.create(business=business, user=owner, role=Membership.Role.OWNER)
+    if not owner.is_staff:
+        owner.is_staff = True
+        owner.save(update_fields=["is_staff"])
     return business
 
 
 @transaction.atomic
-def business_update(*, business: Business, **fields: Any) -> Business:
+def business_update(*, business: Business, actor: User, **fields: Any) -> Business:
+    require_owner(user=actor, business_id=business.id)
     changed = _apply(business, fields, BUSINESS_FIELDS)
     clean_and_save(business, update_fields=changed)
     return business
 
 
-@transaction.atomic
-def membership_grant(*, business: Business, user: User, role: str) -> Membership:
-    """Give `user` a role in `business` (replacing any other role they had there)."""
+def _grant(*, business: Business, user: User, role: str) -> Membership:
+    """The membership row and the back office; callers have checked who may do this."""
     if role not in Membership.Role.values:
         raise InvalidInput({"role": [_("Unknown role.")]})
     membership, _created = Membership.objects.update_or_create(
@@ -106,9 +115,44 @@ def membership_grant(*, business: Business, user: User, role: str) -> Membership
 
 
 @transaction.atomic
+def membership_grant(*, business: Business, user: User, role: str, actor: User) -> Membership:
+    """Change a member's role in `business`. Someone who is not a member yet joins only by
+    accepting an invitation (invitation_accept), never by being named here."""
+    require_owner(user=actor, business_id=business.id)
+    if not Membership.objects.filter(business=business, user=user).exists():
+        raise NotAllowed(_("Invite this person: they join by accepting the invitation."))
+    return _grant(business=business, user=user, role=role)
+
+
+@transaction.atomic
+def member_account_create(
+    *,
+    business: Business,
+    actor: User,
+    role: str,
+    username: str,
+    password: str,
+    phone: str,
+    email: str = "",
+) -> User:
+    """A brand-new account, made by an owner for a person of the business, with `role`."""
+    require_owner(user=actor, business_id=business.id)
+    user = user_register(username=username, password=password, phone=phone, email=email)
+    _grant(business=business, user=user, role=role)
+    return user
+
+
+@transaction.atomic
 def location_create(
-    *, business: Business, name: str, address: str = "", phone: str = "", timezone: str = ""
+    *,
+    business: Business,
+    actor: User,
+    name: str,
+    address: str = "",
+    phone: str = "",
+    timezone: str = "",
 ) -> Location:
+    require_owner(user=actor, business_id=business.id)
     location = Location(
         business=business, name=name, address=address, phone=phone, timezone=timezone
     )
@@ -117,14 +161,16 @@ def location_create(
 
 
 @transaction.atomic
-def location_update(*, location: Location, **fields: Any) -> Location:
+def location_update(*, location: Location, actor: User, **fields: Any) -> Location:
+    require_owner(user=actor, business_id=location.business_id)
     changed = _apply(location, fields, LOCATION_FIELDS)
     clean_and_save(location, update_fields=changed)
     return location
 
 
 @transaction.atomic
-def service_create(*, business: Business, name: str, **fields: Any) -> Service:
+def service_create(*, business: Business, actor: User, name: str, **fields: Any) -> Service:
+    require_owner(user=actor, business_id=business.id)
     service = Service(business=business)
     _apply(service, {"name": name, **fields}, SERVICE_FIELDS)
     clean_and_save(service)
@@ -132,8 +178,9 @@ def service_create(*, business: Business, name: str, **fields: Any) -> Service:
 
 
 @transaction.atomic
-def service_update(*, service: Service, **fields: Any) -> Service:
+def service_update(*, service: Service, actor: User, **fields: Any) -> Service:
     """Change a service. Existing appointments keep the price and buffers they were booked with."""
+    require_owner(user=actor, business_id=service.business_id)
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
     return service
@@ -150,11 +197,6 @@ class IssuedInvitation:
     token: str
 
 
-def _require_owner(*, actor: User, business: Business) -> None:
-    if business_role(user=actor, business_id=business.pk) != Membership.Role.OWNER:
-        raise NotAllowed(_("Only an owner of this business can do this."))
-
-
 @transaction.atomic
 def invitation_create(
     *, business: Business, actor: User, role: str, staff: Any = None
@@ -163,7 +205,7 @@ def invitation_create(
 
     Nobody is looked up: whoever opens the link and accepts it while logged in joins.
     """
-    _require_owner(actor=actor, business=business)
+    require_owner(user=actor, business_id=business.pk)
     if role not in Membership.Role.values:
         raise InvalidInput({"role": [_("Unknown role.")]})
     if staff is not None and staff.business_id != business.pk:
@@ -200,7 +242,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
         .first()
     )
     role = Membership.Role.OWNER if current == Membership.Role.OWNER else invitation.role
-    membership = membership_grant(business=business, user=actor, role=role)
+    membership = _grant(business=business, user=actor, role=role)
     staff = invitation.staff
     if staff is not None:
         staff.user = actor
@@ -214,7 +256,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     """Withdraw an invitation that nobody accepted yet; revoking twice changes nothing."""
-    _require_owner(actor=actor, business=invitation.business)
+    require_owner(user=actor, business_id=invitation.business.pk)
     if invitation.accepted_at is not None:
         raise InvitationUnusable()
     if invitation.revoked_at is None:
@@ -229,7 +271,7 @@ def membership_end(*, membership: Membership, actor: User) -> None:
 
     The last owner cannot be removed: a business always has someone who can manage it.
     """
-    _require_owner(actor=actor, business=membership.business)
+    require_owner(user=actor, business_id=membership.business.pk)
     if (
         membership.role == Membership.Role.OWNER
         and not Membership.objects.filter(business_id=membership.business_id, role="owner")

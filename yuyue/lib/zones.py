@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
+def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:
+    """The first zone named: an own zone wins over the place's, the place's over the business's.
+
+    For rows read as plain values (a query's columns); model instances answer `zone`.
+    """
+    return zoneinfo.ZoneInfo(next(name for name in names if name))
+
+
 @cache
 def available_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - NOT_ZONES

@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.accounts.services import user_register
 from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.catalog.selectors import business_role
-from yuyue.catalog.services import membership_grant
-from yuyue.lib.errors import InvalidInput, NotAllowed
+from yuyue.catalog.selectors import require_owner
+from yuyue.catalog.services import member_account_create
+from yuyue.lib.errors import InvalidInput
 from yuyue.lib.persist import clean_and_save
 from yuyue.scheduling.hours import parse_intervals, parse_weekly
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
@@ -21,8 +20,16 @@ STAFF_FIELDS = frozenset({"name", "user", "location", "timezone", "active"})
 
 
 def _check_same_business(
-    business: Business, *, services: Iterable[Service] = (), location: Location | None = None
+    business: Business,
+    *,
+    services: Iterable[Service] = (),
+    location: Location | None = None,
+    user: User | None = None,
 ) -> None:
+    if user is not None and not Membership.objects.filter(business=business, user=user).exists():
+        # Someone joins a business only by accepting an invitation; a staff record cannot
+        # make a stranger's account staff.
+        raise InvalidInput({"user": [_("Only a member of this business can be linked.")]})
     if any(service.business_id != business.id for service in services):
         raise InvalidInput({"service_ids": [_("A service belongs to another business.")]})
     if location is not None and location.business_id != business.id:
@@ -33,14 +40,16 @@ def _check_same_business(
 def staff_member_create(
     *,
     business: Business,
+    actor: User,
     name: str,
     services: Iterable[Service] = (),
     location: Location | None = None,
     user: User | None = None,
     timezone: str = "",
 ) -> StaffMember:
+    require_owner(user=actor, business_id=business.id)
     services = list(services)
-    _check_same_business(business, services=services, location=location)
+    _check_same_business(business, services=services, location=location, user=user)
     staff = StaffMember(
         business=business, name=name, location=location, user=user, timezone=timezone
     )
@@ -51,12 +60,22 @@ def staff_member_create(
 
 @transaction.atomic
 def staff_member_update(
-    *, staff: StaffMember, services: Iterable[Service] | None = None, **fields: Any
+    *,
+    staff: StaffMember,
+    actor: User,
+    services: Iterable[Service] | None = None,
+    **fields: Any,
 ) -> StaffMember:
+    require_owner(user=actor, business_id=staff.business_id)
     unknown = sorted(set(fields) - STAFF_FIELDS)
     if unknown:
         raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
-    _check_same_business(staff.business, services=services or (), location=fields.get("location"))
+    _check_same_business(
+        staff.business,
+        services=services or (),
+        location=fields.get("location"),
+        user=fields.get("user"),
+    )
     for name, value in fields.items():
         setattr(staff, name, value)
     clean_and_save(staff)
@@ -66,8 +85,11 @@ def staff_member_update(
 
 
 @transaction.atomic
-def staff_hours_set(*, staff: StaffMember, hours: Mapping[str, Any]) -> dict[int, list]:
+def staff_hours_set(
+    *, staff: StaffMember, actor: User, hours: Mapping[str, Any]
+) -> dict[int, list]:
     """Replace the whole weekly schedule; an invalid day leaves the old schedule untouched."""
+    require_owner(user=actor, business_id=staff.business_id)
     weekly = parse_weekly(hours)
     WorkingInterval.objects.filter(staff=staff).delete()
     WorkingInterval.objects.bulk_create(
@@ -82,12 +104,14 @@ def staff_hours_set(*, staff: StaffMember, hours: Mapping[str, Any]) -> dict[int
 def staff_override_set(
     *,
     staff: StaffMember,
+    actor: User,
     date: dt.date,
     intervals: Any = (),
     closed: bool = False,
     note: str = "",
 ) -> DateOverride:
     """Closed all day, or special hours, on one local date (replacing any earlier override)."""
+    require_owner(user=actor, business_id=staff.business_id)
     if closed and intervals:
         raise InvalidInput({"intervals": [_("A closed day has no intervals.")]})
     if not closed and not intervals:
@@ -105,7 +129,8 @@ def staff_override_set(
 
 
 @transaction.atomic
-def staff_override_delete(*, staff: StaffMember, date: dt.date) -> None:
+def staff_override_delete(*, staff: StaffMember, actor: User, date: dt.date) -> None:
+    require_owner(user=actor, business_id=staff.business_id)
     DateOverride.objects.filter(staff=staff, date=date).delete()
 
 
@@ -117,10 +142,16 @@ def staff_account_create(
 
     An existing account is never linked here: its holder joins by accepting an invitation.
     """
-    if business_role(user=actor, business_id=staff.business_id) != Membership.Role.OWNER:
-        raise NotAllowed(_("Only an owner of this business can do this."))
-    user = user_register(username=username, password=password, phone=phone, email=email)
+    require_owner(user=actor, business_id=staff.business_id)
+    user = member_account_create(
+        business=staff.business,
+        actor=actor,
+        role=Membership.Role.STAFF,
+        username=username,
+        password=password,
+        phone=phone,
+        email=email,
+    )
     staff.user = user
     clean_and_save(staff, update_fields=["user"])
-    membership_grant(business=staff.business, user=user, role=Membership.Role.STAFF)
     return user

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from yuyue.api.auth import bearer
-from yuyue.api.lookups import business_or_404, require_owner, staff_or_404
+from yuyue.api.lookups import require_owner, staff_or_404
 from yuyue.api.schemas.common import Id, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import (
     AcceptedOut,
@@ -19,7 +19,7 @@ from yuyue.api.schemas.manage import (
     InvitationPage,
 )
 from yuyue.catalog.models import Invitation
-from yuyue.catalog.selectors import business_invitations
+from yuyue.catalog.selectors import business_invitations, business_or_404
 from yuyue.catalog.services import invitation_accept, invitation_create, invitation_revoke
 
 router = Router(tags=["invitations"])
