@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrations-check messages i18n-check check bench clean
+.PHONY: run test lint format migrations-check messages i18n-check check bench faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ check: lint migrations-check i18n-check test
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_availability.py
+
+## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a
+## PostgreSQL restart under load on a throwaway cluster. Loopback only, a few minutes.
+faults: $(VENV)/.installed-test
+	$(PY) tools/faults/sqlite_lock.py
+	$(PY) tools/faults/postgres_restart.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .hypothesis .ruff_cache

@@ -261,8 +261,18 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+# Production speaks HTTPS only: plain HTTP is redirected and browsers are told (HSTS) for a
+# year. Behind a TLS proxy set BEHIND_TLS_PROXY; a proxy that redirects by itself may set
+# SECURE_SSL_REDIRECT=false.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = envint(
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=False)
+# Joining the browsers' preload list cannot be undone quickly: the owner of the domain
+# decides (SECURE_HSTS_PRELOAD=true), so `check --deploy` does not nag about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if envbool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Every page loads scripts, styles, images and fonts from this server only, and no inline

@@ -191,7 +191,7 @@ def victim(business, owner, service, stylist, customer, location):
         service=service, customer=customer, start=at(WEDNESDAY, "10:00"), notes=SECRET_NOTE
     )
     override = staff_override_set(
-        staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note=OVERRIDE_NOTE
+        actor=owner, staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note=OVERRIDE_NOTE
     )
     invitation = invitation_create(business=business, actor=owner, role="staff").invitation
     return {

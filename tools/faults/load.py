@@ -17,6 +17,7 @@ class Outcome:
     status: int
     appointment_id: str | None
     error: str = ""
+    answered_at: float = 0.0
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Load:
             outcome = Outcome(sent, status, body.get("id") if status == 201 else None, error)
         except OSError as problem:
             outcome = Outcome(sent, 0, None, f"{type(problem).__name__}: {problem}")
+        outcome.answered_at = time.monotonic()
         with self._lock:
             self.outcomes.append(outcome)
         return outcome
