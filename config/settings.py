@@ -265,9 +265,7 @@ X_FRAME_OPTIONS = "DENY"
 # year. Behind a TLS proxy set BEHIND_TLS_PROXY; a proxy that redirects by itself may set
 # SECURE_SSL_REDIRECT=false.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=PRODUCTION)
-SECURE_HSTS_SECONDS = envint(
-    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0
-)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=False)
 # Joining the browsers' preload list cannot be undone quickly: the owner of the domain
