@@ -44,17 +44,19 @@ whole list), `limit`, `offset` and `items`.
 `status_label` follow it.
 
 **Errors.** Always `{"error": {"code": "...", "message": "...", "details": ...}}`:
-400 `malformed_request` (the body is not JSON), 401 `not_authenticated` or
+400 `malformed_request` (the body is not JSON, or nested too deeply), 401 `not_authenticated` or
 `invalid_credentials`, 403 `forbidden` (you know the thing exists but may not do this),
 404 `not_found` (also for another customer's appointment), 409 `slot_unavailable`
-(`details.alternatives`: up to 3 nearest free starts), `invalid_transition`, `cutoff_passed`
-or `duplicate`, 422 `validation_error` (`details.fields`: field → messages),
-429 `throttled` (wait `Retry-After` seconds).
+(`details.alternatives`: up to 3 nearest free starts), `invalid_transition`, `cutoff_passed`,
+`duplicate` or `invitation_unusable`, 413 `payload_too_large`, 422 `validation_error`
+(`details.fields`: field → messages), 429 `throttled` and 503 `service_unavailable` (the
+database is briefly away): wait `Retry-After` seconds and try again.
 
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
 → `cancelled`; `confirmed` → `no_show`.
 
-**Limits.** Logins and registrations are limited per IP and per username, bookings per user.
+**Limits.** Failed logins are limited per (username, IP) and per IP, so another address never
+locks you out; registrations per IP and per username; bookings per user.
 """
 
 
