@@ -38,7 +38,6 @@ from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 ZONE = "Asia/Shanghai"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,25 @@ LOGINS = (
     Login("staff", "staff", "yuyue-staff-demo"),
     Login("customer", "customer", "yuyue-customer-demo"),
 )
+
+
+def login_lines(base_url: str) -> list[str]:
+    """What to open and with which demo login, under the address actually served."""
+    base = base_url.rstrip("/")
+    by_role = {login.role: login for login in LOGINS}
+
+    def who(role: str) -> str:
+        login = by_role[role]
+        return f"{login.username} / {login.password}"
+
+    return [
+        _("Customer pages: %(url)s (log in as %(login)s, or register)")
+        % {"url": f"{base}/", "login": who("customer")},
+        _("Back office: %(url)s (owner: %(owner)s; staff: %(staff)s)")
+        % {"url": f"{base}/manage/", "owner": who("owner"), "staff": who("staff")},
+        _("Raw data (Django admin, the owner's login): %(url)s") % {"url": f"{base}/admin/"},
+    ]
+
 
 _USERS = {
     "owner": {
