@@ -19,7 +19,7 @@ FRIDAY = dt.date(2026, 12, 4)
 def when_pattern(lang: str, day: dt.date, hhmm: str) -> re.Pattern:
     """The local time as the pages write it, with its zone and offset."""
     if lang == "en":
-        text = f"{day:%a} {day.day} {day:%b} {day.year}, {hhmm} (Asia/Shanghai, UTC+08:00)"
+        text = f"{day:%a} {day.day} {day:%b} {day.year}, {hhmm} (China Standard Time, UTC+08:00)"
         return re.compile(re.escape(text))
     # The weekday's Chinese name is still being translated: match the rest.
     return re.compile(

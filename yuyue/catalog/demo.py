@@ -75,29 +75,26 @@ def login_lines(base_url: str) -> list[str]:
 
 _USERS = {
     "owner": {
-        "first_name": "悦",
-        "last_name": "王",
+        "display_name": "王悦",
         "email": "owner@example.com",
         "phone": "+8613800138000",
     },
     "staff": {
-        "first_name": "娜",
-        "last_name": "李",
+        "display_name": "李娜",
         "email": "staff@example.com",
         "phone": "+8613900139000",
     },
     "customer": {
-        "first_name": "小美",
-        "last_name": "张",
+        "display_name": "张小美",
         "email": "customer@example.com",
         "phone": "+8613700137000",
     },
 }
 # More customers, without a password, so the history and the class look like a real week.
 _WALK_IN_CUSTOMERS = {
-    "liu.yang": {"first_name": "洋", "last_name": "刘", "phone": "+8613600136000"},
-    "zhao.min": {"first_name": "敏", "last_name": "赵", "phone": "+8615000150000"},
-    "sun.hao": {"first_name": "浩", "last_name": "孙", "phone": "+8618600186000"},
+    "liu.yang": {"display_name": "刘洋", "phone": "+8613600136000"},
+    "zhao.min": {"display_name": "赵敏", "phone": "+8615000150000"},
+    "sun.hao": {"display_name": "孙浩", "phone": "+8618600186000"},
 }
 
 _LOCATIONS = {
