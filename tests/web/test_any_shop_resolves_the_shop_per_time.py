@@ -57,7 +57,7 @@ def test_a_time_taken_from_a_shop_s_list_names_that_shop_before_booking(
 
     confirm = html_of(client.get(link))
 
-    assert "徐汇店, 上海市徐汇区衡山路 2 号" in confirm
+    assert "徐汇店<br>上海市徐汇区衡山路 2 号" in confirm
     assert "shown once booked" not in confirm
 
 
