@@ -34,7 +34,7 @@ def _ready_message() -> str:
         if not settings.PRODUCTION:
             from django.db import DatabaseError
 
-            from yuyue.catalog.demo import demo_exists, login_lines
+            from yuyue.demo.demo import demo_exists, login_lines
 
             try:
                 demo = demo_exists(settings.YUYUE_DEFAULT_BUSINESS)

@@ -100,7 +100,8 @@ def test_the_logins_name_the_address_served(settings):
     assert "http://127.0.0.1:8000" not in output
     lines = output.splitlines()
     customer, back_office, raw = lines[-3:]
-    assert "http://192.168.1.20:9000/ " in customer
+    assert "http://192.168.1.20:9000/" in customer
+    assert "/manage/" not in customer
     assert "customer / yuyue-customer-demo" in customer
     assert "http://192.168.1.20:9000/manage/" in back_office
     assert "owner / yuyue-owner-demo" in back_office
@@ -141,7 +142,7 @@ def test_a_failure_leaves_nothing_half_made(settings, monkeypatch):
     def broken(self):
         raise InvalidInput({"start": ["Simulated failure."]})
 
-    monkeypatch.setattr("yuyue.catalog.demo._Builder.make_upcoming", broken)
+    monkeypatch.setattr("yuyue.demo.demo._Builder.make_upcoming", broken)
     with time_machine.travel(MOMENTS[0], tick=False), pytest.raises(CommandError):
         run_demo()
     assert all(count == 0 for count in counts().values())
