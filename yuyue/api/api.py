@@ -13,6 +13,7 @@ from yuyue.api.routers import (
     services,
     staff,
     staff_actions,
+    wechat,
 )
 from yuyue.api.throttles import check_rates
 
@@ -78,6 +79,7 @@ def build_api() -> NinjaAPI:
         availability,
         appointments,
         staff_actions,
+        wechat,
     ):
         api.add_router("", module.router)
     return api
