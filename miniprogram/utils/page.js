@@ -1,0 +1,23 @@
+// What every page shares: its strings, a loading flag, and an error shown in the page with
+// a retry button (offline, 5xx) instead of a blank screen.
+const i18n = require('./i18n')
+const api = require('./api')
+
+function base(data) {
+  return Object.assign({ t: i18n.strings(), loading: false, error: '' }, data || {})
+}
+
+// Runs `work` with the loading flag on; an error ends up in data.error (and a toast).
+async function guarded(page, work) {
+  page.setData({ loading: true, error: '' })
+  try {
+    return await work()
+  } catch (error) {
+    page.setData({ error: api.showError(error) })
+    return undefined
+  } finally {
+    page.setData({ loading: false })
+  }
+}
+
+module.exports = { base, guarded }
