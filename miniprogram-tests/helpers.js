@@ -15,16 +15,28 @@ function setup({ language = 'zh_CN', openid } = {}) {
 }
 
 // Loads and renders a page, calls its onLoad(query) and waits for what onLoad started.
+const loaded = {}
+
 async function open(page, query = {}) {
-  const id = simulate.load(path.join(MINIPROGRAM, 'pages', page, page), {
-    rootPath: MINIPROGRAM,
-    compiler: 'simulate',
-  })
+  // Each page's definition is loaded once per test file; every open renders a fresh instance.
+  loaded[page] =
+    loaded[page] ||
+    simulate.load(path.join(MINIPROGRAM, 'pages', page, page), {
+      rootPath: MINIPROGRAM,
+      compiler: 'simulate',
+    })
+  const id = loaded[page]
   const comp = simulate.render(id)
   const parent = document.createElement('parent-wrapper')
   comp.attach(parent)
   await comp.instance.onLoad(query)
   return comp
+}
+
+// A tap, as the person's finger: j-component delivers it on the next turn of the event loop.
+async function tap(node) {
+  node.dispatchEvent('tap')
+  await simulate.sleep(10)
 }
 
 function text(comp, selector) {
@@ -63,4 +75,4 @@ async function standinReceived() {
   return (await httpJson(`${process.env.YUYUE_TEST_STANDIN}/_standin/received`)).data
 }
 
-module.exports = { setup, open, text, texts, lastNavigation, api, standinReceived, simulate, MINIPROGRAM }
+module.exports = { setup, open, tap, text, texts, lastNavigation, api, standinReceived, simulate, MINIPROGRAM }

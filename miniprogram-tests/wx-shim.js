@@ -4,6 +4,10 @@
 const http = require('http')
 
 function httpJson(url, { method = 'GET', headers = {}, body, timeout = 15000 } = {}) {
+  if (body !== undefined) {
+    // A length, not chunked encoding: what WeChat's own client sends.
+    headers = Object.assign({}, headers, { 'Content-Length': Buffer.byteLength(body) })
+  }
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers, timeout }, (response) => {
       const chunks = []

@@ -17,7 +17,7 @@ const STRINGS = {
     server_error: '服务器暂时出错，请稍后重试。', login_needed: '请先登录。', retry: '重试',
     status: '状态', staff: '服务人员', shop: '门店', time: '时间', price: '价格',
     cancel_until: '可在此时间前取消：', too_late: '已过线上取消/改约时间，请联系门店。',
-    subscribe_ok: '将通过微信提醒你', loading: '加载中…',
+    subscribe_ok: '将通过微信提醒你', loading: '加载中…', service_gone: '这个服务已下架。',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -36,7 +36,7 @@ const STRINGS = {
     server_error: 'The server had a problem. Please try again shortly.', login_needed: 'Please log in first.', retry: 'Retry',
     status: 'Status', staff: 'With', shop: 'Shop', time: 'Time', price: 'Price',
     cancel_until: 'Cancel online until ', too_late: 'Too late to change online; please call the shop.',
-    subscribe_ok: 'WeChat will remind you', loading: 'Loading…',
+    subscribe_ok: 'WeChat will remind you', loading: 'Loading…', service_gone: 'This service is no longer offered.',
   },
 }
 

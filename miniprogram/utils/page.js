@@ -20,4 +20,11 @@ async function guarded(page, work) {
   }
 }
 
-module.exports = { base, guarded }
+// A service from the public list, or an error the page shows (withdrawn meanwhile).
+function findService(page, id) {
+  const service = page.items.find((s) => s.id === Number(id))
+  if (!service) throw new api.ApiError(404, 'not_found', i18n.t('service_gone'))
+  return service
+}
+
+module.exports = { base, guarded, findService }

@@ -4,7 +4,7 @@
 const config = require('../../config')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
-const { base, guarded } = require('../../utils/page')
+const { base, guarded, findService } = require('../../utils/page')
 
 const DAYS = 7
 
@@ -35,11 +35,13 @@ Component({
     load() {
       return guarded(this, async () => {
         const slug = config.business
-        const [service, staff, business] = await Promise.all([
-          api.get(`/businesses/${slug}/services/${this.serviceId}`),
+        const [services, staff, business] = await Promise.all([
+          api.get(`/businesses/${slug}/services`, { limit: 200 }),
           api.get(`/businesses/${slug}/staff`, { service_id: this.serviceId, limit: 200 }),
           api.get(`/businesses/${slug}`),
         ])
+        // The public list: a customer may not read one service on its own (staff only).
+        const service = findService(services, this.serviceId)
         this.allStaff = staff.items.filter((s) => s.active)
         const used = new Set(this.allStaff.map((s) => s.location_id).filter(Boolean))
         const shops = business.locations.filter((l) => used.has(l.id))

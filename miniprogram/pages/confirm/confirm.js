@@ -6,7 +6,7 @@ const config = require('../../config')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const session = require('../../utils/session')
-const { base, guarded } = require('../../utils/page')
+const { base, guarded, findService } = require('../../utils/page')
 const { money } = require('../../utils/money')
 
 Component({
@@ -32,10 +32,11 @@ Component({
     load() {
       return guarded(this, async () => {
         const slug = config.business
-        const [service, business] = await Promise.all([
-          api.get(`/businesses/${slug}/services/${this.query.service}`),
+        const [services, business] = await Promise.all([
+          api.get(`/businesses/${slug}/services`, { limit: 200 }),
           api.get(`/businesses/${slug}`),
         ])
+        const service = findService(services, this.query.service)
         const shop = business.locations.find((l) => l.id === this.query.location)
         const timezone = shop ? shop.timezone : business.timezone
         this.setData({
