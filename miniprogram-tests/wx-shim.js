@@ -64,7 +64,7 @@ function createWx({ standin, language = 'zh_CN', openid = 'o-tester' }) {
       const record = { method, url, header, body }
       state.requests.push(record)
       if (state.offline) {
-        setImmediate(() => done(options, { errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }, false))
+        setTimeout(() => done(options, { errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }, false), 0)
         return { abort() {} }
       }
       httpJson(url, { method, headers: header, body, timeout: options.timeout })

@@ -8,6 +8,9 @@ beforeAll(() => {
 })
 
 test('a customer books, finds, moves and cancels an appointment', async () => {
+  const phoneCallsBefore = (await standinReceived()).requests.filter(
+    (r) => r.endpoint === 'getuserphonenumber'
+  ).length
   // Browse: the business, then the first service.
   const home = await open('home')
   await tap(home.querySelectorAll('.service')[0])
@@ -94,8 +97,9 @@ test('a customer books, finds, moves and cancels an appointment', async () => {
   const listed = await open('appointments')
   expect(texts(listed, '.past .status')).toEqual(['已取消'])
 
-  // WeChat saw one login code exchange per wx.login and one phone-number call.
+  // WeChat was asked for the phone number once, with an access token.
   const received = await standinReceived()
   const phone = received.requests.filter((r) => r.endpoint === 'getuserphonenumber')
-  expect(phone.length).toBe(1)
+  expect(phone.length).toBe(phoneCallsBefore + 1)
+  expect(phone[phone.length - 1].query.access_token).toMatch(/^at_/)
 })

@@ -27,4 +27,6 @@ function findService(page, id) {
   return service
 }
 
-module.exports = { base, guarded, findService }
+const strings = i18n.strings
+
+module.exports = { base, strings, guarded, findService }

@@ -2,7 +2,7 @@
 // reschedule through the same picker, while the service's cut-offs allow.
 const api = require('../../utils/api')
 const time = require('../../utils/time')
-const { base, guarded } = require('../../utils/page')
+const { base, strings, guarded } = require('../../utils/page')
 
 const CHANGEABLE = ['pending', 'confirmed']
 
@@ -10,6 +10,8 @@ Component({
   data: base({ appointment: null, when: '', reason: '', canCancel: false, canMove: false, tooLate: false, deadline: '' }),
   methods: {
     onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       this.id = query.id
       return this.load()
     },

@@ -3,7 +3,7 @@
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const session = require('../../utils/session')
-const { base, guarded } = require('../../utils/page')
+const { base, strings, guarded } = require('../../utils/page')
 
 const HOLDING = ['pending', 'confirmed', 'in_progress']
 
@@ -22,6 +22,8 @@ Component({
   data: base({ upcoming: [], past: [], needsLogin: false }),
   methods: {
     onLoad() {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       return this.load()
     },
     onShow() {

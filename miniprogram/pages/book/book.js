@@ -4,7 +4,7 @@
 const config = require('../../config')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
-const { base, guarded, findService } = require('../../utils/page')
+const { base, strings, guarded, findService } = require('../../utils/page')
 
 const DAYS = 7
 
@@ -24,6 +24,8 @@ Component({
   }),
   methods: {
     onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       this.serviceId = Number(query.service)
       this.setData({
         reschedule: query.reschedule || '',

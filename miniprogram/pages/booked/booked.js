@@ -1,12 +1,14 @@
 // Booked: the time with its zone, add it to the phone's calendar, go to my appointments.
 const api = require('../../utils/api')
 const time = require('../../utils/time')
-const { base, guarded } = require('../../utils/page')
+const { base, strings, guarded } = require('../../utils/page')
 
 Component({
   data: base({ appointment: null, when: '' }),
   methods: {
     onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       this.id = query.id
       return this.load()
     },

@@ -6,7 +6,7 @@ const config = require('../../config')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const session = require('../../utils/session')
-const { base, guarded, findService } = require('../../utils/page')
+const { base, strings, guarded, findService } = require('../../utils/page')
 const { money } = require('../../utils/money')
 
 Component({
@@ -20,6 +20,8 @@ Component({
   }),
   methods: {
     onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       this.query = {
         service: Number(query.service),
         staff: query.staff ? Number(query.staff) : null,

@@ -1,13 +1,15 @@
 // The business: its services (duration, price) and its shops. Tap a service to book it.
 const config = require('../../config')
 const api = require('../../utils/api')
-const { base, guarded } = require('../../utils/page')
+const { base, strings, guarded } = require('../../utils/page')
 const { money } = require('../../utils/money')
 
 Component({
   data: base({ business: null, services: [], locations: [] }),
   methods: {
     onLoad() {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       return this.load()
     },
     load() {

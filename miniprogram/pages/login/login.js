@@ -2,12 +2,14 @@
 // visit (an account with that number, made on the web or by the shop, is claimed). A username
 // and password form stays for development.
 const api = require('../../utils/api')
-const { base, guarded } = require('../../utils/page')
+const { base, strings, guarded } = require('../../utils/page')
 
 Component({
   data: base({ loggedIn: false, needsPhone: false, username: '', password: '', back: false }),
   methods: {
     onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
       this.setData({ back: !!(query && query.back), loggedIn: !!api.token() })
     },
     done() {
