@@ -114,7 +114,7 @@ def _login(*, appid: str, openid: str, unionid: str, language: str) -> WeChatLog
         identity.unionid = unionid
         identity.save(update_fields=["unionid", "updated_at"])
     if not identity.user.is_active:
-        raise AccountNotClaimable(_("This account is disabled."))
+        raise AccountNotClaimable(_("This account is deactivated."))
     return WeChatLogin(issued=token_issue(user=identity.user), identity=identity, created=created)
 
 
