@@ -34,7 +34,7 @@ def main() -> None:
             "WECHAT_APPID": APPID,
             "WECHAT_SECRET": SECRET,
             "WECHAT_API_BASE": standin.url,
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "ERROR",
             **{f"WECHAT_TEMPLATE_{k}": v for k, v in TEMPLATES.items()},
         }
     )
