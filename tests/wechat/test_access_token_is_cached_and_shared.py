@@ -61,6 +61,9 @@ def test_two_processes_refresh_once_and_share_the_token(tmp_path):
         "WECHAT_APPID": appid,
         "WECHAT_SECRET": SECRET,
         "WECHAT_API_BASE": standin.url,
+        # The first process waits on WeChat while the second starts: on a busy machine that
+        # takes longer than the default timeout.
+        "WECHAT_TIMEOUT": "60",
         "LOG_LEVEL": "INFO",
     }
     env.pop("DATABASE_URL", None)

@@ -22,9 +22,13 @@ logger = logging.getLogger("yuyue.wechat")
 T = TypeVar("T")
 # Stop using a token this long before WeChat says it expires.
 EARLY_SECONDS = 300
-LOCK_SECONDS = 30
-WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.05
+
+
+def _lock_seconds() -> int:
+    # Outlives a refresh (up to two calls to WeChat), so no second refresher starts meanwhile;
+    # a refresher that died leaves a lock that expires by itself.
+    return 2 * settings.WECHAT_TIMEOUT + 5
 
 
 def _key() -> str:
@@ -40,9 +44,9 @@ def access_token(*, stale: str = "") -> str:
     cached = cache.get(_key())
     if cached and cached != stale:
         return cached
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + _lock_seconds()
     while True:
-        if cache.add(_lock_key(), "1", LOCK_SECONDS):
+        if cache.add(_lock_key(), "1", _lock_seconds()):
             try:
                 return _refresh(stale)
             finally:
