@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yuyue.wechat",
     "yuyue.api",
     "yuyue.web",
+    "yuyue.seed",
 ]
 
 MIDDLEWARE = [

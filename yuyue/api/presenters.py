@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from yuyue.api.lookups import appointment_zone
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
 from yuyue.catalog.models import Business, Location, Service
@@ -84,7 +83,7 @@ def override_out(override: DateOverride) -> dict[str, Any]:
 
 
 def appointment_out(appointment: Appointment, *, for_staff: bool) -> dict[str, Any]:
-    zone = appointment_zone(appointment)
+    zone = appointment.zone
     service = appointment.service
     location = appointment.location
     customer = appointment.customer

@@ -1,4 +1,5 @@
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -126,7 +127,18 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} · {self.start:%Y-%m-%d %H:%M} UTC · {self.get_status_display()}"
+        local = self.start.astimezone(self.zone)
+        return f"{self.service} · {local:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+    @property
+    def zone_name(self) -> str:
+        """Where the appointment happens: its location's zone, else its business's."""
+        place = self.location.timezone if self.location_id else ""
+        return place or self.business.zone_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.zone_name)
 
     @property
     def holds_time(self) -> bool:

@@ -14,7 +14,6 @@ from yuyue.lib.admin import (
     refusal_message,
 )
 from yuyue.lib.errors import DomainError
-from yuyue.notifications.context import zone_name
 from yuyue.notifications.models import Notification
 from yuyue.notifications.services import notification_resend
 
@@ -81,7 +80,7 @@ class NotificationAdmin(BusinessScopedAdmin):
         return is_operator(request) or bool(owner_business_ids(request))
 
     def _local(self, obj: Notification, moment) -> str:
-        return format_local(moment, zone_name(obj.appointment))
+        return format_local(moment, obj.appointment.zone_name)
 
     @admin.display(description=_("created"), ordering="created_at")
     def created_local(self, obj: Notification) -> str:

@@ -19,7 +19,7 @@ from django.utils import translation
 
 from yuyue.accounts.models import User
 from yuyue.notifications import errors
-from yuyue.notifications.context import message_context, zone_name
+from yuyue.notifications.context import message_context
 from yuyue.notifications.errors import PermanentFailure, Skipped, TemporaryFailure
 from yuyue.notifications.models import Notification
 from yuyue.wechat import client
@@ -115,7 +115,7 @@ def template_sources(kind: str) -> dict[str, str]:
 
 def template_data(notification: Notification) -> dict[str, dict[str, str]]:
     appointment = notification.appointment
-    zone = zone_name(appointment)
+    zone = appointment.zone_name
     with translation.override(notification.language):
         context = message_context(notification)
     old_start = (notification.event.data.get("old") or {}).get("start")

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.lib.errors import DomainError
+from yuyue.lib.errors import DomainError, InvalidInput
 
 # errcodes that mean "the access token is no good": refresh it once and try again.
 TOKEN_ERRORS = frozenset({40001, 42001})
@@ -29,9 +29,14 @@ class WeChatNotConfigured(DomainError):
     default_message = _("WeChat login is not set up on this server.")
 
 
-class WeChatCodeInvalid(DomainError):
+class WeChatCodeInvalid(InvalidInput):
+    """The `code` field is at fault: the client asks WeChat for a new one."""
+
     code = "wechat_code_invalid"
     default_message = _("The WeChat code is invalid or was already used; please try again.")
+
+    def __init__(self) -> None:
+        super().__init__({"code": [self.default_message]})
 
 
 class WeChatBusy(DomainError):

@@ -1,13 +1,9 @@
 """The mini program's WeChat login, phone binding and subscribe-message consents."""
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django.http import HttpRequest
 from ninja import Router
 
 from yuyue.api.auth import bearer
-from yuyue.api.errors import ApiError
 from yuyue.api.routers.auth import token_out
 from yuyue.api.schemas.auth import TokenOut
 from yuyue.api.schemas.common import errors
@@ -19,35 +15,9 @@ from yuyue.api.schemas.wechat import (
     WeChatLoginOut,
 )
 from yuyue.api.throttles import LoginPerIp
-from yuyue.wechat.errors import (
-    WeChatBusy,
-    WeChatCodeInvalid,
-    WeChatNotConfigured,
-    WeChatUnavailable,
-)
 from yuyue.wechat.services import subscribe_consent_record, wechat_login, wechat_phone_bind
 
 router = Router(tags=["wechat"])
-T = TypeVar("T")
-RETRY_AFTER_SECONDS = 60
-
-
-def _asking_wechat(call: Callable[[], T]) -> T:
-    """WeChat's refusals as the API's errors: unknown code 422, busy 429, down 503."""
-    try:
-        return call()
-    except WeChatNotConfigured as error:
-        raise ApiError(404, error.code, str(error.message)) from None
-    except WeChatCodeInvalid as error:
-        raise ApiError(
-            422, error.code, str(error.message), {"fields": {"code": [str(error.message)]}}
-        ) from None
-    except WeChatBusy as error:
-        raise ApiError(
-            429, error.code, str(error.message), {"retry_after": RETRY_AFTER_SECONDS}
-        ) from None
-    except WeChatUnavailable as error:
-        raise ApiError(503, error.code, str(error.message)) from None
 
 
 @router.post(
@@ -61,7 +31,7 @@ def login(request: HttpRequest, payload: WeChatLoginIn) -> dict:
     first visit creates an account; `needs_phone` says it has no phone number yet. A used
     or unknown code is 422 `wechat_code_invalid` (call wx.login again); 404
     `wechat_not_configured` when the server has no mini program."""
-    result = _asking_wechat(lambda: wechat_login(code=payload.code, language=payload.language))
+    result = wechat_login(code=payload.code, language=payload.language)
     user = result.issued.token.user
     return {
         **token_out(result.issued),
@@ -81,7 +51,7 @@ def bind_phone(request: HttpRequest, payload: WeChatCodeIn) -> dict:
     the web, or made by staff for a walk-in) it is claimed: the token returned is that
     account's, and the one used for this request stops working. A number whose account is
     linked to another WeChat user is 409 `phone_bound_elsewhere`."""
-    issued = _asking_wechat(lambda: wechat_phone_bind(actor=request.auth, code=payload.code))
+    issued = wechat_phone_bind(actor=request.auth, code=payload.code)
     return token_out(issued)
 
 
