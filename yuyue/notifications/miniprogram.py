@@ -10,7 +10,6 @@ refreshed once, and busy / unreachable WeChat goes to the dispatcher's backoff.
 
 import datetime as dt
 import re
-import zoneinfo
 from collections import Counter
 from typing import Any
 
@@ -74,9 +73,9 @@ def _cut(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def wechat_time(moment: dt.datetime, zone: str) -> str:
-    """WeChat's time format, local: 2026年12月2日 14:00."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+def wechat_time(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """WeChat's time format, in `zone` (the appointment's): 2026年12月2日 14:00."""
+    local = moment.astimezone(zone)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
@@ -115,7 +114,7 @@ def template_sources(kind: str) -> dict[str, str]:
 
 def template_data(notification: Notification) -> dict[str, dict[str, str]]:
     appointment = notification.appointment
-    zone = appointment.zone_name
+    zone = appointment.zone
     with translation.override(notification.language):
         context = message_context(notification)
     old_start = (notification.event.data.get("old") or {}).get("start")
