@@ -1,4 +1,4 @@
-"""Real concurrent clients racing for one staff member's time (SPEC §5).
+"""Real concurrent clients racing for one staff member's time (docs/booking.md#locking-order).
 
 Each thread has its own database connection and calls the same service the API calls; the
 database (row locks and exclusion constraints on PostgreSQL, BEGIN IMMEDIATE on SQLite) must

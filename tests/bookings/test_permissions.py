@@ -193,3 +193,19 @@ def test_the_pages_and_the_api_refuse_with_the_same_reason(service, stylist, cus
     assert reason in page.content.decode()
     appointment.refresh_from_db()
     assert appointment.status == Status.CONFIRMED
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_the_api_lists_what_the_caller_may_do(service, stylist, customer, staff_user):
+    from django.test import Client
+
+    from yuyue.accounts.services import token_issue
+
+    appointment = make_appointment(service=service, staff=stylist, customer=customer, start=START)
+
+    def actions_for(user) -> list[str]:
+        client = Client(headers={"Authorization": f"Bearer {token_issue(user=user).key}"})
+        return client.get(f"/api/v1/appointments/{appointment.public_id}").json()["actions"]
+
+    assert actions_for(customer) == ["cancel", "reschedule"]
+    assert actions_for(staff_user) == ["cancel", "reschedule", "start"]

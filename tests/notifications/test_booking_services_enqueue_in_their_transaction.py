@@ -1,4 +1,7 @@
-"""Each booking service writes the messages it implies in its own transaction (SPEC §3, §6)."""
+"""Each booking service writes the messages it implies in its own transaction.
+
+The rule: docs/notifications.md#the-outbox.
+"""
 
 import datetime as dt
 

@@ -16,12 +16,8 @@ from yuyue.bookings.services import (
     appointment_mark_no_show,
     appointment_start,
 )
-from yuyue.lib.admin import (
-    BusinessScopedAdmin,
-    BusinessScopedInline,
-    format_local,
-    refusal_message,
-)
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, BusinessScopedInline
+from yuyue.lib.admin import format_local, refusal_message
 from yuyue.lib.errors import DomainError
 
 

@@ -26,9 +26,9 @@ class Status(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
-# Statuses whose appointment occupies its staff member's time. SPEC §3 names pending and
-# confirmed; an appointment that staff started early still occupies the chair, so in_progress
-# holds too — otherwise its remaining minutes could be sold a second time.
+# Statuses whose appointment occupies its staff member's time (docs/booking.md#the-status-machine).
+# An appointment that staff started early still occupies the chair, so in_progress holds too
+# — otherwise its remaining minutes could be sold a second time.
 HOLDING_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
 
 

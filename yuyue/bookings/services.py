@@ -1,9 +1,10 @@
 """Every write to appointments. Each function locks, checks and writes in one transaction.
 
-Concurrency (SPEC §5): a write that takes or moves time on staff first locks the staff rows
+Concurrency: a write that takes or moves time on staff first locks the staff rows
 (ascending id, so two writers never wait on each other in a cycle), then loads the calendar and
 checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of the
-row locks; on PostgreSQL the exclusion constraints back the lock.
+row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out:
+docs/booking.md#locking-order.
 """
 
 import datetime as dt

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin
 from yuyue.catalog.models import Business, Location, Membership, Service
 from yuyue.catalog.services import (
     BUSINESS_FIELDS,
@@ -25,7 +26,7 @@ from yuyue.catalog.services import (
     service_create,
     service_update,
 )
-from yuyue.lib.admin import BusinessScopedAdmin, adopt, describe_error, is_operator
+from yuyue.lib.admin import adopt, describe_error, is_operator
 from yuyue.lib.errors import DomainError
 
 

@@ -6,13 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.lib.admin import (
-    BusinessScopedAdmin,
-    format_local,
-    is_operator,
-    owner_business_ids,
-    refusal_message,
-)
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, owner_business_ids
+from yuyue.lib.admin import format_local, is_operator, refusal_message
 from yuyue.lib.errors import DomainError
 from yuyue.notifications.models import Notification
 from yuyue.notifications.services import notification_resend

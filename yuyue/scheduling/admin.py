@@ -21,7 +21,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.accounts.models import User
-from yuyue.lib.admin import BusinessScopedAdmin, BusinessScopedInline, adopt
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, BusinessScopedInline
+from yuyue.lib.admin import adopt
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.hours import WEEKDAY_KEYS, parse_intervals, parse_time, parse_weekly
 from yuyue.scheduling.models import (

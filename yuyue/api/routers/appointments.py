@@ -6,7 +6,6 @@ from ninja import Header, Query, Router, Status
 from yuyue.api.auth import bearer
 from yuyue.api.lookups import (
     appointment_or_404,
-    is_member,
     location_field,
     require_member,
     service_field,
@@ -48,7 +47,7 @@ IDEMPOTENCY_KEY = Header(
 
 
 def present(request: HttpRequest, appointment: Appointment) -> dict:
-    return appointment_out(appointment, for_staff=is_member(request.auth, appointment.business))
+    return appointment_out(appointment, viewer=request.auth)
 
 
 @router.post(
@@ -107,7 +106,10 @@ def business_appointments(
         date_to=query.date_to,
         newest_first=query.order == "-start",
     )
-    return page_of(appointments, page, lambda row: appointment_out(row, for_staff=True))
+    roles = business_roles(user=request.auth)
+    return page_of(
+        appointments, page, lambda row: appointment_out(row, viewer=request.auth, roles=roles)
+    )
 
 
 @router.get(
@@ -130,7 +132,7 @@ def my_appointments(
     return page_of(
         appointments,
         page,
-        lambda row: appointment_out(row, for_staff=roles.of(row.business_id) is not None),
+        lambda row: appointment_out(row, viewer=request.auth, roles=roles),
     )
 
 
