@@ -1,5 +1,6 @@
 // One appointment (also where a subscribe message's card opens): cancel with a reason, or
-// reschedule through the same picker, while the service's cut-offs allow.
+// reschedule through the same picker, when the API's `actions` say the person may (the server
+// decides, with the service's cut-offs; the page never works the rule out itself).
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const { base, strings, guarded } = require('../../utils/page')
@@ -18,10 +19,10 @@ Component({
     load() {
       return guarded(this, async () => {
         const a = await api.get(`/appointments/${this.id}`)
-        const now = Date.now()
+        const actions = a.actions || []
         const open = CHANGEABLE.indexOf(a.status) >= 0
-        const canCancel = open && new Date(a.cancel_deadline).getTime() > now
-        const canMove = open && new Date(a.reschedule_deadline).getTime() > now
+        const canCancel = actions.indexOf('cancel') >= 0
+        const canMove = actions.indexOf('reschedule') >= 0
         this.setData({
           appointment: a,
           when: time.withZone(a.start, a.business.timezone),
