@@ -2,9 +2,10 @@
 
 The apps are ranked lib < accounts < wechat < catalog < scheduling < bookings < notifications <
 the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat identities and
-consents and the calls to WeChat, which the notifications' mini-program channel sends through. A module may import its own app and any app
-ranked below it; the edges sit side by side and do not import one another, except the seed
-routes, which answer as the API does (JSON errors) and as the customer pages do. Read with `ast`
+consents and the calls to WeChat, which the notifications' mini-program channel sends through.
+A module may import its own app and any app ranked below it; the edges sit side by side and do
+not import one another, except the seed routes, which answer as the API does (JSON errors) and
+as the customer pages do. Read with `ast`
 over the source, so an import inside a function counts too; imports under `if TYPE_CHECKING:`
 and migrations do not.
 """
