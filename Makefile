@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrations-check messages i18n-check check bench clean
+.PHONY: run test test-miniprogram lint format migrations-check messages i18n-check check bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ run: $(VENV)/.installed-run
 ## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
 test: $(VENV)/.installed-test
 	$(PY) tools/run_tests.py $(ARGS)
+	$(MAKE) test-miniprogram
+
+MINIPROGRAM_TESTS := miniprogram-tests
+
+$(MINIPROGRAM_TESTS)/node_modules/.installed: $(MINIPROGRAM_TESTS)/package-lock.json
+	cd $(MINIPROGRAM_TESTS) && npm ci --no-audit --no-fund
+	touch $@
+
+## The mini program's pages (jest + miniprogram-simulate) over real HTTP against a Yuyue server
+## on a fresh database and the WeChat stand-in. Needs Node >= 18 and npm.
+test-miniprogram: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
+	cd $(MINIPROGRAM_TESTS) && PYTHON=$(abspath $(PY)) npx jest --runInBand
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "yuyue.scheduling",
     "yuyue.bookings",
     "yuyue.notifications",
+    "yuyue.wechat",
     "yuyue.api",
     "yuyue.web",
     "yuyue.seed",
@@ -242,6 +243,41 @@ NOTIFY_RETRY_MAX_SECONDS = envint("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
 NOTIFY_LEASE_SECONDS = envint("NOTIFY_LEASE_SECONDS", 120, minimum=1)
 NOTIFY_BATCH_SIZE = envint("NOTIFY_BATCH_SIZE", 20, minimum=1, maximum=1000)
 NOTIFY_POLL_SECONDS = envint("NOTIFY_POLL_SECONDS", 5, minimum=1, maximum=3600)
+
+# WeChat mini program -------------------------------------------------------------------------
+# Off unless WECHAT_APPID and WECHAT_SECRET are set: then `POST /api/v1/auth/wechat` logs in
+# with wx.login's code, and customers who accepted a subscription get mini-program messages.
+WECHAT_APPID = envstr("WECHAT_APPID")
+WECHAT_SECRET = envstr("WECHAT_SECRET")
+if bool(WECHAT_APPID) != bool(WECHAT_SECRET):
+    raise ImproperlyConfigured("WECHAT_APPID and WECHAT_SECRET go together: set both or neither.")
+# Where WeChat's server API is; tests and staging point it at a stand-in.
+WECHAT_API_BASE = envstr("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+WECHAT_TIMEOUT = envint("WECHAT_TIMEOUT", 5, minimum=1, maximum=60)
+# developer, trial or formal: which version of the mini program a message's card opens.
+WECHAT_MINIPROGRAM_STATE = envstr("WECHAT_MINIPROGRAM_STATE", "formal")
+# Subscribe-message templates (ids from the mini program's admin console), one per purpose, and
+# for each kind of message the template's keys → what fills them (see yuyue/wechat/messages.py).
+WECHAT_TEMPLATE_IDS = {
+    "confirmation": envstr("WECHAT_TEMPLATE_CONFIRMATION"),
+    "reminder": envstr("WECHAT_TEMPLATE_REMINDER"),
+    "change": envstr("WECHAT_TEMPLATE_CHANGE"),
+}
+WECHAT_TEMPLATE_FIELDS = {
+    "booked": envstr(
+        "WECHAT_FIELDS_BOOKED", "thing1=service,time2=start,thing3=location,phrase4=status"
+    ),
+    "confirmed": envstr(
+        "WECHAT_FIELDS_CONFIRMED", "thing1=service,time2=start,thing3=location,phrase4=status"
+    ),
+    "reminder": envstr("WECHAT_FIELDS_REMINDER", "thing1=service,time2=start,thing3=location"),
+    "rescheduled": envstr(
+        "WECHAT_FIELDS_RESCHEDULED", "thing1=service,time2=start,time3=old_start,phrase4=status"
+    ),
+    "cancelled": envstr(
+        "WECHAT_FIELDS_CANCELLED", "thing1=service,time2=start,thing3=reason,phrase4=status"
+    ),
+}
 
 # Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
