@@ -1,9 +1,11 @@
 """Imports run downhill: edges → services/selectors → models, and `yuyue/lib` imports no app.
 
-The apps are ranked lib < accounts < catalog < scheduling < bookings < notifications < the
-edges (api, web, seed, backoffice, wechat, demo). A module may import its own app and any app
-ranked below it; the edges sit side by side and do not import one another, except the seed
-routes, which answer as the API does (JSON errors) and as the customer pages do. Read with `ast`
+The apps are ranked lib < accounts < wechat < catalog < scheduling < bookings < notifications <
+the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat identities and
+consents and the calls to WeChat, which the notifications' mini-program channel sends through.
+A module may import its own app and any app ranked below it; the edges sit side by side and do
+not import one another, except the seed routes, which answer as the API does (JSON errors) and
+as the customer pages do. Read with `ast`
 over the source, so an import inside a function counts too; imports under `if TYPE_CHECKING:`
 and migrations do not.
 """
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "yuyue"
-CORE = ("lib", "accounts", "catalog", "scheduling", "bookings", "notifications")
-EDGES = frozenset({"api", "web", "seed", "backoffice", "wechat", "demo"})
+CORE = ("lib", "accounts", "wechat", "catalog", "scheduling", "bookings", "notifications")
+EDGES = frozenset({"api", "web", "seed", "backoffice", "demo"})
 # Edges built on other edges, by design.
 EDGE_USES = {"seed": frozenset({"api", "web"})}
 

@@ -39,7 +39,7 @@ _PARAM = re.compile(r"(?<!\?P)<(?:(\w+):)?(\w+)>")
 # A back-office list or add form: scoped to the caller's businesses by BusinessScopedAdmin
 # (tests/catalog/test_admin_scoping.py), so it needs no row of its own here.
 _ADMIN_WRITES = re.compile(r"/(change|delete|password)/$")
-_ADMIN_LIST = re.compile(r"^admin/\w+/\w+/(add/)?$")
+_ADMIN_LIST = re.compile(r"^admin/(\w+/\w+/(add/)?|\^\(\?P<app_label>[\w|]+\)/\$)$")
 INTRUDERS = ["anonymous", "other_customer", "other_business_staff", "staff_not_owner"]
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
@@ -73,10 +73,11 @@ NO_ID = {
     "api/v1/appointments": "the caller's own appointments",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "
     "test_joining_a_business_takes_an_accepted_invitation",
-    "admin/^(?P<app_label>auth|accounts|catalog|scheduling|bookings|notifications)/$": (
-        "an app's index in the back office, scoped like the lists"
-    ),
     "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
+    "api/v1/auth/wechat": "logs in with a WeChat code (throttled per address)",
+    "api/v1/auth/wechat/phone": "binds a phone number to the caller's own account",
+    "api/v1/me/wechat/subscriptions": "the caller's own message subscriptions",
+    "favicon.ico": "a static icon",
 }
 # Routes whose id is itself the right to use them (a secret link), tested where they live.
 CAPABILITIES = {

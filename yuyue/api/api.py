@@ -14,6 +14,7 @@ from yuyue.api.routers import (
     services,
     staff,
     staff_actions,
+    wechat,
 )
 from yuyue.lib.throttle import check_rates
 
@@ -50,7 +51,10 @@ whole list), `limit`, `offset` and `items`.
 (`details.alternatives`: up to 3 nearest free starts), `invalid_transition`, `cutoff_passed`,
 `duplicate` or `invitation_unusable`, 413 `payload_too_large`, 422 `validation_error`
 (`details.fields`: field → messages), 429 `throttled` and 503 `service_unavailable` (the
-database is briefly away): wait `Retry-After` seconds and try again.
+database is briefly away): wait `Retry-After` seconds and try again. The WeChat routes add 404
+`wechat_not_configured` (no mini program on this server), 422 `wechat_code_invalid` (call
+wx.login again), 429 `wechat_busy` (WeChat's own limit), 503 `wechat_unavailable`, and 409
+`phone_bound_elsewhere`.
 
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
 → `cancelled`; `confirmed` → `no_show`.
@@ -82,6 +86,7 @@ def build_api() -> NinjaAPI:
         availability,
         appointments,
         staff_actions,
+        wechat,
     ):
         api.add_router("", module.router)
     return api

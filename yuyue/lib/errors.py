@@ -71,6 +71,11 @@ STATUS_OF_CODE = {
     "throttled": 429,
     "internal_error": 500,
     "unavailable": 503,
+    # WeChat (yuyue.wechat.errors): no mini program here, a bad code, WeChat's limits, WeChat down.
+    "wechat_not_configured": 404,
+    "wechat_code_invalid": 422,
+    "wechat_busy": 429,
+    "wechat_unavailable": 503,
 }
 
 
