@@ -9,7 +9,8 @@ from tests.wechat.support import APPID, SECRET, TEMPLATES, wechat_settings
 
 
 @pytest.fixture
-def standin(settings):
+def standin(settings, db):
+    # The access token is cached in the shared cache, a table of the database by default.
     server = Standin(appid=APPID, secret=SECRET)
     server.start()
     wechat_settings(settings, server.url)
