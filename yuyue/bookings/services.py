@@ -165,6 +165,46 @@ def _pick_staff(
     return next((member for member in candidates if member.id == chosen_id), None)
 
 
+class _NobodyFree(Exception):
+    """No candidate can take the start, read without locks."""
+
+
+class _NotFree(Exception):
+    """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
+
+
+def _lock_best_fit(
+    *, service: Service, candidate_ids: Sequence[int], start: dt.datetime, now: dt.datetime
+) -> StaffMember | None:
+    """ "Any staff": choose the best fit from the calendars read without locks, then lock only
+    that one staff member and check again under the lock.
+
+    Locking every candidate first (and loading all their calendars while holding the locks)
+    made concurrent "any staff" bookings queue behind each other even for different people.
+    If the check under the lock fails (someone booked that person meanwhile), the savepoint
+    rolls back, which releases the one lock, and the caller falls back to locking every
+    candidate in ascending id order; so no transaction ever waits for a row while holding one
+    taken out of that order.
+    """
+    unlocked = list(
+        StaffMember.objects.filter(id__in=candidate_ids)
+        .select_related("location", "business")
+        .order_by("id")
+    )
+    best = _pick_staff(service=service, candidates=unlocked, start=start, now=now)
+    if best is None:
+        # Nobody can take it as of this read: a refusal needs no lock.
+        raise _NobodyFree()
+    try:
+        with transaction.atomic():
+            (locked,) = _lock_staff([best.id])
+            if _pick_staff(service=service, candidates=[locked], start=start, now=now) is None:
+                raise _NotFree()
+            return locked
+    except _NotFree:
+        return None
+
+
 def alternatives_for(
     *,
     service: Service,
@@ -287,13 +327,27 @@ def appointment_create(
                         service=service, location_id=None if location is None else location.id
                     ).values_list("id", flat=True)
                 )
-            candidates = _lock_staff(candidate_ids)
+            chosen = None
+            if len(candidate_ids) > 1:
+                try:
+                    chosen = _lock_best_fit(
+                        service=service, candidate_ids=candidate_ids, start=start, now=now
+                    )
+                except _NobodyFree:
+                    # A retry of a booking that went through finds its own appointment.
+                    existing = existing_for_key()
+                    if existing is not None:
+                        return _same_request(existing, service=service, start=start, staff=staff)
+                    raise _Taken() from None
+            if chosen is None:
+                candidates = _lock_staff(candidate_ids)
             # Checked after the lock: a concurrent request with the same key that won the lock
             # first has committed by now, and this statement sees its row.
             existing = existing_for_key()
             if existing is not None:
                 return _same_request(existing, service=service, start=start, staff=staff)
-            chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
+            if chosen is None:
+                chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
             if chosen is None:
                 raise _Taken()
             end, occ_start, occ_end = _occupied(service, start)
