@@ -23,8 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["YUYUE_DATA_DIR"] = tempfile.mkdtemp(prefix="yuyue-bench-")
+if not os.environ.get("DATABASE_URL") and not os.environ.get("YUYUE_BENCH_DIR"):
+    # Child processes of a benchmark inherit the folder through YUYUE_BENCH_DIR.
+    os.environ["YUYUE_BENCH_DIR"] = tempfile.mkdtemp(prefix="yuyue-bench-")
+if os.environ.get("YUYUE_BENCH_DIR"):
+    os.environ["YUYUE_DATA_DIR"] = os.environ["YUYUE_BENCH_DIR"]
 
 import django
 

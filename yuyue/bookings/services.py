@@ -32,6 +32,7 @@ from yuyue.bookings.models import (
 )
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
 from yuyue.catalog.selectors import business_role
+from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
 from yuyue.scheduling.models import StaffMember
@@ -318,7 +319,7 @@ def appointment_create(
         ).first()
 
     try:
-        with transaction.atomic():
+        with writer_turn(), transaction.atomic():
             if staff is not None:
                 candidate_ids = [staff.id]
             else:
@@ -532,7 +533,7 @@ def appointment_reschedule(
     # A named staff member may work elsewhere: the appointment then moves with them.
     _validate_booking_target(service=service, staff=staff, location=None)
     try:
-        with transaction.atomic():
+        with writer_turn(), transaction.atomic():
             if staff is not None:
                 wanted = [staff.id]
             elif any_staff:
