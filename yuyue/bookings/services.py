@@ -174,18 +174,15 @@ class _NotFree(Exception):
     """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
 
 
-def _lock_best_fit(
+def _best_fit_unlocked(
     *, service: Service, candidate_ids: Sequence[int], start: dt.datetime, now: dt.datetime
-) -> StaffMember | None:
-    """ "Any staff": choose the best fit from the calendars read without locks, then lock only
-    that one staff member and check again under the lock.
+) -> int:
+    """ "Any staff", before any lock or transaction: the best fit's id from the candidates'
+    calendars around the asked time; _NobodyFree if nobody can take it as of this read.
 
-    Locking every candidate first (and loading all their calendars while holding the locks)
-    made concurrent "any staff" bookings queue behind each other even for different people.
-    If the check under the lock fails (someone booked that person meanwhile), the savepoint
-    rolls back, which releases the one lock, and the caller falls back to locking every
-    candidate in ascending id order; so no transaction ever waits for a row while holding one
-    taken out of that order.
+    Locking every candidate first (and loading all their calendars while holding the locks,
+    or on SQLite while holding the one write lock) made concurrent "any staff" bookings queue
+    behind each other even for different people. The choice is checked again under the lock.
     """
     unlocked = list(
         StaffMember.objects.filter(id__in=candidate_ids)
@@ -194,11 +191,20 @@ def _lock_best_fit(
     )
     best = _pick_staff(service=service, candidates=unlocked, start=start, now=now)
     if best is None:
-        # Nobody can take it as of this read: a refusal needs no lock.
         raise _NobodyFree()
+    return best.id
+
+
+def _lock_if_free(*, service: Service, staff_id: int, start: dt.datetime, now: dt.datetime):
+    """Lock one staff member and check they can still take `start`; None if not.
+
+    When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
+    lock go: the caller then locks every candidate in ascending id order, so no transaction
+    ever waits for a row while holding one taken out of that order.
+    """
     try:
         with transaction.atomic():
-            (locked,) = _lock_staff([best.id])
+            (locked,) = _lock_staff([staff_id])
             if _pick_staff(service=service, candidates=[locked], start=start, now=now) is None:
                 raise _NotFree()
             return locked
@@ -318,28 +324,31 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
+    if staff is not None:
+        candidate_ids = [staff.id]
+    else:
+        candidate_ids = list(
+            bookable_staff(
+                service=service, location_id=None if location is None else location.id
+            ).values_list("id", flat=True)
+        )
+    best_id = None
     try:
-        with writer_turn(), transaction.atomic():
-            if staff is not None:
-                candidate_ids = [staff.id]
-            else:
-                candidate_ids = list(
-                    bookable_staff(
-                        service=service, location_id=None if location is None else location.id
-                    ).values_list("id", flat=True)
+        if len(candidate_ids) > 1:
+            try:
+                best_id = _best_fit_unlocked(
+                    service=service, candidate_ids=candidate_ids, start=start, now=now
                 )
+            except _NobodyFree:
+                # A retry of a booking that went through finds its own appointment.
+                existing = existing_for_key()
+                if existing is not None:
+                    return _same_request(existing, service=service, start=start, staff=staff)
+                raise _Taken() from None
+        with writer_turn(), transaction.atomic():
             chosen = None
-            if len(candidate_ids) > 1:
-                try:
-                    chosen = _lock_best_fit(
-                        service=service, candidate_ids=candidate_ids, start=start, now=now
-                    )
-                except _NobodyFree:
-                    # A retry of a booking that went through finds its own appointment.
-                    existing = existing_for_key()
-                    if existing is not None:
-                        return _same_request(existing, service=service, start=start, staff=staff)
-                    raise _Taken() from None
+            if best_id is not None:
+                chosen = _lock_if_free(service=service, staff_id=best_id, start=start, now=now)
             if chosen is None:
                 candidates = _lock_staff(candidate_ids)
             # Checked after the lock: a concurrent request with the same key that won the lock
