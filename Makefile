@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrations-check messages i18n-check check bench clean
+.PHONY: run test test-miniprogram lint format migrations-check messages i18n-check check bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,20 +19,38 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## Serve on http://127.0.0.1:8000 with gunicorn (SQLite and demo data unless configured),
-## with one notification dispatcher beside it that stops when the server stops.
+## Serve on YUYUE_BIND (http://127.0.0.1:8000) with gunicorn (SQLite and demo data unless
+## configured), with one notification dispatcher beside it that stops when the server stops.
+## The mail already due is sent first, so the address and logins are the last lines printed.
+## Ctrl+C stops both and ends with status 0: stopping is what was asked for. `set -m` gives
+## the server the terminal (its own process group), so Ctrl+C reaches the server alone, not
+## make, which would otherwise report "*** Interrupt"; the dispatcher is stopped on the way out.
 run: $(VENV)/.installed-run
 	$(BIN)/yuyue migrate --noinput
 	$(BIN)/yuyue collectstatic --noinput --verbosity 0
 	$(BIN)/yuyue demo --if-empty
+	$(BIN)/yuyue worker --once
+	@set -m 2>/dev/null; \
 	$(BIN)/yuyue worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
-	trap 'exit 130' INT TERM; \
-	$(BIN)/yuyue serve; status=$$?; exit $$status
+	trap 'exit 0' INT TERM; \
+	$(BIN)/yuyue serve
 
 ## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
 test: $(VENV)/.installed-test
 	$(PY) tools/run_tests.py $(ARGS)
+	$(MAKE) test-miniprogram
+
+MINIPROGRAM_TESTS := miniprogram-tests
+
+$(MINIPROGRAM_TESTS)/node_modules/.installed: $(MINIPROGRAM_TESTS)/package-lock.json
+	cd $(MINIPROGRAM_TESTS) && npm ci --no-audit --no-fund
+	touch $@
+
+## The mini program's pages (jest + miniprogram-simulate) over real HTTP against a Yuyue server
+## on a fresh database and the WeChat stand-in. Needs Node >= 18 and npm.
+test-miniprogram: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
+	cd $(MINIPROGRAM_TESTS) && PYTHON=$(abspath $(PY)) npx jest --runInBand
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

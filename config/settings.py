@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 from yuyue.lib.email_url import parse_email_url
 from yuyue.lib.env import envbool, envint, envlist, envstr
 from yuyue.lib.secret import check_production_key, embedded_key
+from yuyue.lib.serving import DEFAULT_BIND, bind_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,8 +58,11 @@ INSTALLED_APPS = [
     "yuyue.scheduling",
     "yuyue.bookings",
     "yuyue.notifications",
+    "yuyue.wechat",
     "yuyue.api",
     "yuyue.web",
+    "yuyue.seed",
+    "yuyue.demo",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +121,8 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take SQLite's write lock at BEGIN, which is what
-    # serializes booking writers (SPEC §5); WAL lets readers carry on meanwhile.
+    # serializes booking writers; WAL lets readers carry on meanwhile.
+    # See docs/booking.md#begin-immediate-on-sqlite.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -183,7 +188,10 @@ STORAGES = {
 }
 
 # Email ---------------------------------------------------------------------------------------
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without EMAIL_URL, mail is kept as files under var/mail/ with one line per message on the
+# terminal (yuyue/notifications/mail_files.py): readable, and nothing is lost.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "yuyue.notifications.mail_files.EmailBackend")
+YUYUE_MAIL_DIR = Path(envstr("YUYUE_MAIL_DIR", str(DATA_DIR / "mail")))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Yuyue <noreply@localhost>")
 
 # Notifications ---------------------------------------------------------------------------------
@@ -206,8 +214,11 @@ else:
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
     EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", default=False)
     EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
-# The links in messages (view, cancel, reschedule) start with this address.
-YUYUE_PUBLIC_URL = envstr("YUYUE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `yuyue serve` listens (gunicorn's --bind).
+YUYUE_BIND = envstr("YUYUE_BIND", DEFAULT_BIND)
+# The links in messages (view, cancel, reschedule) and the addresses `yuyue demo` and
+# `make run` print start with this address: by default the one served.
+YUYUE_PUBLIC_URL = envstr("YUYUE_PUBLIC_URL", bind_url(YUYUE_BIND)).rstrip("/")
 # SMS and mini-program messages: "console" logs them, "webhook" POSTs them to a gateway.
 NOTIFY_SMS_PROVIDER = envstr("NOTIFY_SMS_PROVIDER", "console").strip().lower()
 NOTIFY_WEBHOOK_URL = envstr("NOTIFY_WEBHOOK_URL")
@@ -232,6 +243,41 @@ NOTIFY_RETRY_MAX_SECONDS = envint("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
 NOTIFY_LEASE_SECONDS = envint("NOTIFY_LEASE_SECONDS", 120, minimum=1)
 NOTIFY_BATCH_SIZE = envint("NOTIFY_BATCH_SIZE", 20, minimum=1, maximum=1000)
 NOTIFY_POLL_SECONDS = envint("NOTIFY_POLL_SECONDS", 5, minimum=1, maximum=3600)
+
+# WeChat mini program -------------------------------------------------------------------------
+# Off unless WECHAT_APPID and WECHAT_SECRET are set: then `POST /api/v1/auth/wechat` logs in
+# with wx.login's code, and customers who accepted a subscription get mini-program messages.
+WECHAT_APPID = envstr("WECHAT_APPID")
+WECHAT_SECRET = envstr("WECHAT_SECRET")
+if bool(WECHAT_APPID) != bool(WECHAT_SECRET):
+    raise ImproperlyConfigured("WECHAT_APPID and WECHAT_SECRET go together: set both or neither.")
+# Where WeChat's server API is; tests and staging point it at a stand-in.
+WECHAT_API_BASE = envstr("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+WECHAT_TIMEOUT = envint("WECHAT_TIMEOUT", 5, minimum=1, maximum=60)
+# developer, trial or formal: which version of the mini program a message's card opens.
+WECHAT_MINIPROGRAM_STATE = envstr("WECHAT_MINIPROGRAM_STATE", "formal")
+# Subscribe-message templates (ids from the mini program's admin console), one per purpose, and
+# for each kind of message the template's keys → what fills them (see yuyue/wechat/messages.py).
+WECHAT_TEMPLATE_IDS = {
+    "confirmation": envstr("WECHAT_TEMPLATE_CONFIRMATION"),
+    "reminder": envstr("WECHAT_TEMPLATE_REMINDER"),
+    "change": envstr("WECHAT_TEMPLATE_CHANGE"),
+}
+WECHAT_TEMPLATE_FIELDS = {
+    "booked": envstr(
+        "WECHAT_FIELDS_BOOKED", "thing1=service,time2=start,thing3=location,phrase4=status"
+    ),
+    "confirmed": envstr(
+        "WECHAT_FIELDS_CONFIRMED", "thing1=service,time2=start,thing3=location,phrase4=status"
+    ),
+    "reminder": envstr("WECHAT_FIELDS_REMINDER", "thing1=service,time2=start,thing3=location"),
+    "rescheduled": envstr(
+        "WECHAT_FIELDS_RESCHEDULED", "thing1=service,time2=start,time3=old_start,phrase4=status"
+    ),
+    "cancelled": envstr(
+        "WECHAT_FIELDS_CANCELLED", "thing1=service,time2=start,thing3=reason,phrase4=status"
+    ),
+}
 
 # Security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -296,6 +342,12 @@ NINJA_NUM_PROXIES = envint("NUM_PROXIES", 0, minimum=0, maximum=10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "yuyue.lib.logs.RefusalsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }

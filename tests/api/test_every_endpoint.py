@@ -13,6 +13,8 @@ from django.test import Client
 
 from tests.api.conftest import bearer, error_of
 from tests.helpers import at, make_user
+from tests.wechat.standin import Standin
+from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -105,6 +107,14 @@ SUCCESS = {
     ("post", "/api/v1/appointments/{id}/start"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/complete"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/no-show"): ("as_staff", None, 200),
+    # WeChat: codes come from the stand-in (tests/wechat/standin.py), as wx.login's would.
+    ("post", "/api/v1/auth/wechat"): ("anon", {"code": "{login_code}"}, 200),
+    ("post", "/api/v1/auth/wechat/phone"): ("as_wechat_user", {"code": "{phone_code}"}, 200),
+    ("post", "/api/v1/me/wechat/subscriptions"): (
+        "as_wechat_user",
+        {"results": {"tmpl-reminder": "accept"}},
+        200,
+    ),
 }
 # What each action needs the appointment to be first.
 STATUS_BEFORE = {"confirm": "pending", "complete": "in_progress"}
@@ -136,6 +146,20 @@ def rows(booked, service, stylist, location, stranger):
         "date": "2026-12-24",
         "s": service.id,
     }
+
+
+@pytest.fixture
+def standin(settings):
+    server = Standin(appid=APPID, secret=SECRET)
+    server.start()
+    wechat_settings(settings, server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def as_wechat_user(standin):
+    return bearer_client(wechat_login(Client(), standin, "o-sweep")["token"])
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +203,18 @@ def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked,
         traveller = time_machine.travel(at(booked.start.date(), "10:30"), tick=False)
         traveller.start()
         request.addfinalizer(traveller.stop)
+    if "wechat" in path:
+        standin = request.getfixturevalue("standin")
+        rows = {
+            **rows,
+            "login_code": standin.login_code("o-login"),
+            "phone_code": standin.phone_code("13812345678"),
+        }
     if isinstance(body, dict):
-        body = {key: rows["s"] if value == "{s}" else value for key, value in body.items()}
+        body = {
+            key: rows[value[1:-1]] if isinstance(value, str) and value[:1] == "{" else value
+            for key, value in body.items()
+        }
     url = fill(path, rows) + fill(QUERIES.get(path, ""), rows)
 
     response = call(request.getfixturevalue(who), method, url, body)

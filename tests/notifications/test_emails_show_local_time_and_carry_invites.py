@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at
+from tests.helpers import NOW, at, owner_of
 from yuyue.bookings.services import (
     appointment_cancel,
     appointment_confirm,
@@ -21,10 +21,10 @@ from .support import html_of, invite_of, text_of
 
 DAY = NOW.date() + dt.timedelta(days=1)
 LABELS = {
-    ("zh-hans", "10:00"): "2026年12月2日 10:00（Asia/Shanghai，UTC+08:00）",
-    ("zh-hans", "14:00"): "2026年12月2日 14:00（Asia/Shanghai，UTC+08:00）",
-    ("en", "10:00"): "2 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)",
-    ("en", "14:00"): "2 Dec 2026, 14:00 (Asia/Shanghai, UTC+08:00)",
+    ("zh-hans", "10:00"): "2026年12月2日 10:00（北京时间，UTC+08:00）",
+    ("zh-hans", "14:00"): "2026年12月2日 14:00（北京时间，UTC+08:00）",
+    ("en", "10:00"): "2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)",
+    ("en", "14:00"): "2 Dec 2026, 14:00 (China Standard Time, UTC+08:00)",
 }
 SUBJECTS = {
     "en": {
@@ -66,7 +66,7 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
     customer.save()
     staff_user.language, staff_user.email = language, "tony@example.com"
     staff_user.save()
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     with time_machine.travel(NOW, tick=False) as clock:
         appointment = appointment_create(
             service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")

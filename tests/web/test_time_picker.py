@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from tests.web.conftest import (
     EN,
     WEDNESDAY,
@@ -52,8 +52,10 @@ def test_the_weekend_is_greyed_out(service, stylist):
         (6, False),
         (7, True),
     ]
-    assert "Sat 5 Dec: no free time" in html
-    assert "Sun 6 Dec: no free time" in html
+    # Nobody works at the weekend: closed, not fully booked.
+    assert "Sat 5 Dec: closed" in html
+    assert "Sun 6 Dec: closed" in html
+    assert 'class="day full closed"' in html
 
 
 def test_a_fully_booked_day_is_greyed_out(service, stylist, stranger):
@@ -65,7 +67,7 @@ def test_a_fully_booked_day_is_greyed_out(service, stylist, stranger):
     html = html_of(get(book_url(service)))
 
     assert (2, False) in strip_days(html)
-    assert "Wed 2 Dec: no free time" in html
+    assert "Wed 2 Dec: fully booked" in html
     assert 'class="day full"' in html
 
 
@@ -73,7 +75,7 @@ def test_the_times_of_the_chosen_day_are_listed_in_local_time(service, stylist):
     html = html_of(get(book_url(service, staff="any", start="2026-12-01", date="2026-12-02")))
 
     assert times_listed(html) == ALL_DAY
-    assert '<span class="muted zone">(Asia/Shanghai)</span>' in html
+    assert '<span class="muted zone">(China Standard Time)</span>' in html
     assert '<span class="muted">· Wed 2 Dec</span>' in html
     links = [link for link in Page(html).links if "/confirm/" in link]
     assert links[0] == (
@@ -207,7 +209,9 @@ def test_a_full_week_points_to_the_next_free_day(service, stylist, stranger):
 
 def test_the_picker_of_another_business_s_service_is_a_404(service, stylist, other_owner):
     elsewhere = business_create(owner=other_owner, slug="third", name="三店")
-    foreign = service_create(business=elsewhere, name="体检", duration_minutes=30, price="1")
+    foreign = service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="体检", duration_minutes=30, price="1"
+    )
 
     assert get(f"/b/salon/book/{foreign.id}/").status_code == 404
     assert get(f"/b/third/book/{service.id}/").status_code == 404
@@ -222,7 +226,12 @@ def test_an_inactive_service_cannot_be_picked(service, stylist):
 
 def test_a_service_with_seats_shows_how_many_are_left(business, location, stylist):
     yoga = service_create(
-        business=business, name="瑜伽课", duration_minutes=60, price="50", capacity=3
+        business=business,
+        actor=owner_of(business),
+        name="瑜伽课",
+        duration_minutes=60,
+        price="50",
+        capacity=3,
     )
     stylist.services.add(yoga)
 
@@ -235,15 +244,19 @@ def test_times_are_in_the_shop_s_own_zone(other_owner):
     berlin = business_create(
         owner=other_owner, slug="berlin", name="Salon Mitte", timezone="Europe/Berlin"
     )
-    haircut = service_create(business=berlin, name="Haarschnitt", duration_minutes=60, price="40")
-    member = staff_member_create(business=berlin, name="Anna", services=[haircut])
-    staff_hours_set(staff=member, hours={"tue": [["09:00", "11:00"]]})
+    haircut = service_create(
+        business=berlin, actor=owner_of(berlin), name="Haarschnitt", duration_minutes=60, price="40"
+    )
+    member = staff_member_create(
+        business=berlin, actor=owner_of(berlin), name="Anna", services=[haircut]
+    )
+    staff_hours_set(staff=member, actor=owner_of(member), hours={"tue": [["09:00", "11:00"]]})
 
     html = html_of(get(book_url(haircut)))
 
     # 08:00 in Shanghai is 01:00 in Berlin, still Tuesday 1 December there.
-    assert '<span class="muted zone">(Europe/Berlin)</span>' in html
+    assert '<span class="muted zone">(Central European Time)</span>' in html
     assert times_listed(html) == ["09:00", "10:00"]
     assert "start=2026-12-01T09%3A00%2B01%3A00" in html
     confirm = html_of(get(confirm_url(haircut, start="2026-12-01T09:00+01:00")))
-    assert "Tue 1 Dec 2026, 09:00 (Europe/Berlin, UTC+01:00)" in confirm
+    assert "Tue 1 Dec 2026, 09:00 (Central European Time, UTC+01:00)" in confirm

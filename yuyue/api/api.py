@@ -13,6 +13,7 @@ from yuyue.api.routers import (
     services,
     staff,
     staff_actions,
+    wechat,
 )
 from yuyue.api.throttles import check_rates
 
@@ -48,7 +49,10 @@ whole list), `limit`, `offset` and `items`.
 404 `not_found` (also for another customer's appointment), 409 `slot_unavailable`
 (`details.alternatives`: up to 3 nearest free starts), `invalid_transition`, `cutoff_passed`
 or `duplicate`, 422 `validation_error` (`details.fields`: field → messages),
-429 `throttled` (wait `Retry-After` seconds).
+429 `throttled` (wait `Retry-After` seconds). The WeChat routes add 404
+`wechat_not_configured` (no mini program on this server), 422 `wechat_code_invalid` (call
+wx.login again), 429 `wechat_busy` (WeChat's own limit), 503 `wechat_unavailable`, and 409
+`phone_bound_elsewhere`.
 
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
 → `cancelled`; `confirmed` → `no_show`.
@@ -78,6 +82,7 @@ def build_api() -> NinjaAPI:
         availability,
         appointments,
         staff_actions,
+        wechat,
     ):
         api.add_router("", module.router)
     return api

@@ -3,7 +3,7 @@
 Sending happens outside any transaction. Each outcome is recorded on the condition that the
 lease is still ours; delivery is therefore at least once: a worker killed between a server's
 "accepted" and the database's "sent" leaves a row that another worker sends again, with the
-same Message-ID.
+same Message-ID. The rules, written out: docs/notifications.md#dispatcher-leases.
 """
 
 import dataclasses
@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from yuyue.notifications import errors, rules, selectors, services
 from yuyue.notifications.emails import email_address, email_send
-from yuyue.notifications.errors import DeliveryError, PermanentFailure, TemporaryFailure
+from yuyue.notifications.errors import DeliveryError, PermanentFailure, Skipped, TemporaryFailure
+from yuyue.notifications.miniprogram import miniprogram_send
 from yuyue.notifications.models import Notification
 from yuyue.notifications.providers import text_provider
 from yuyue.notifications.texts import text_address, text_send
@@ -110,9 +111,16 @@ class Dispatcher:
             if row.channel == Notification.Channel.EMAIL:
                 address = email_address(row)
                 email_send(row, address=address, connection=connection, now=now)
+            elif row.channel == Notification.Channel.MINIPROGRAM:
+                address, provider_id = miniprogram_send(row)
             else:
                 address = text_address(row)
                 provider_id = text_send(row, address=address, provider=provider, now=now)
+        except Skipped as error:
+            done = services.notification_mark_skipped(
+                notification=row, lease_token=token, reason=error.reason
+            )
+            return "skipped" if done else "lost"
         except PermanentFailure as error:
             logger.warning("notification %s failed: %s", row.pk, error.reason)
             done = services.notification_mark_failed(

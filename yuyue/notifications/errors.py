@@ -21,6 +21,13 @@ MOVED = gettext_noop("Skipped: the appointment moved.")
 SUPERSEDED = gettext_noop("Skipped: a later reminder replaces it.")
 PAST = gettext_noop("Skipped: its time had already passed.")
 NO_RECIPIENT = gettext_noop("Skipped: the recipient's account is inactive.")
+WECHAT_OFF = gettext_noop("WeChat is not configured on this server.")
+NO_WECHAT = gettext_noop("The recipient has no WeChat identity.")
+NO_TEMPLATE = gettext_noop("No subscribe-message template is configured for this kind.")
+NO_CONSENT = gettext_noop("Skipped: the customer has no mini-program subscription left.")
+WECHAT_REFUSED = gettext_noop(
+    "Skipped: WeChat says the customer has not accepted this message (43101)."
+)
 
 
 class DeliveryError(Exception):
@@ -35,6 +42,10 @@ class TemporaryFailure(DeliveryError):
     def __init__(self, reason: str, *, not_before: dt.datetime | None = None) -> None:
         self.not_before = not_before
         super().__init__(reason)
+
+
+class Skipped(DeliveryError):
+    """The message must not go, now or later (no consent left); recorded as skipped."""
 
 
 class PermanentFailure(DeliveryError):

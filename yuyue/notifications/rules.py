@@ -28,12 +28,15 @@ CANCELLATION_KINDS = frozenset({Kind.CANCELLED, Kind.STAFF_CANCELLED})
 LANGUAGES = frozenset({"zh-hans", "en"})
 
 
-def channels_for(user: User) -> list[str]:
-    """Email when the person gave an address, else a text message to their phone.
+def channels_for(user: User, *, miniprogram: bool = False) -> list[str]:
+    """The mini program when the person accepted its message, else email when they gave an
+    address, else a text message to their phone.
 
     One channel each, so nobody pays for or reads the same news twice. Someone with neither
     still gets an email row: it fails as "no email on file", which the back office shows.
     """
+    if miniprogram:
+        return [Notification.Channel.MINIPROGRAM]
     if user.email:
         return [Notification.Channel.EMAIL]
     if user.phone:

@@ -23,6 +23,7 @@ from yuyue.catalog.selectors import business_role
 from yuyue.lib.errors import DomainError, NotAllowed
 from yuyue.notifications import errors, rules
 from yuyue.notifications.backoff import retry_delay_seconds
+from yuyue.notifications.miniprogram import MiniProgramBudget
 from yuyue.notifications.models import Notification
 
 Status = Notification.Status
@@ -64,14 +65,19 @@ def _row(
 
 
 def _reminder_rows(
-    *, appointment: Appointment, event: AppointmentEvent, now: dt.datetime
+    *,
+    appointment: Appointment,
+    event: AppointmentEvent,
+    now: dt.datetime,
+    budget: MiniProgramBudget,
 ) -> list[Notification]:
-    """Reminders for each offset that is still ahead and has no live reminder yet."""
+    """Reminders for each offset that is still ahead and has no live reminder yet (on any
+    channel: a reminder the mini program carries is not doubled by email)."""
     customer = appointment.customer
     live = set(
         Notification.objects.filter(
             appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
-        ).values_list("recipient_id", "channel", "offset_minutes")
+        ).values_list("recipient_id", "offset_minutes")
     )
     offsets = appointment.business.reminder_offsets_minutes or []
     return [
@@ -85,8 +91,8 @@ def _reminder_rows(
             offset_minutes=offset,
         )
         for offset, send_after in rules.reminder_times(appointment, offsets, now)
-        for channel in rules.channels_for(customer)
-        if (customer.pk, channel, offset) not in live
+        if (customer.pk, offset) not in live
+        for channel in rules.channels_for(customer, miniprogram=budget.take(Kind.REMINDER))
     ]
 
 
@@ -138,9 +144,11 @@ def notifications_enqueue_for_event(
     staff_user = appointment.staff.user if appointment.staff.user_id else None
     if staff_user is not None and staff_user.is_active and staff_user.pk != event.actor_id:
         recipients.append((staff_user, staff_kinds))
+    budget = MiniProgramBudget(appointment.customer)
     for recipient, kinds in recipients:
         for kind in kinds:
-            for channel in rules.channels_for(recipient):
+            miniprogram = recipient.pk == appointment.customer_id and budget.take(kind)
+            for channel in rules.channels_for(recipient, miniprogram=miniprogram):
                 rows.append(
                     _row(
                         appointment=appointment,
@@ -159,7 +167,7 @@ def notifications_enqueue_for_event(
         event.action in rules.SCHEDULES_REMINDERS | {AppointmentEvent.Action.RESCHEDULED}
         and appointment.status in rules.REMINDED_STATUSES
     ):
-        rows.extend(_reminder_rows(appointment=appointment, event=event, now=now))
+        rows.extend(_reminder_rows(appointment=appointment, event=event, now=now, budget=budget))
     return Notification.objects.bulk_create(rows)
 
 

@@ -25,6 +25,26 @@ _PAD = dt.timedelta(days=2)
 class Availability:
     zone: zoneinfo.ZoneInfo
     slots: list[Slot]
+    # The days (local to `zone`) on which at least one of the staff asked about works at all:
+    # a day without slots outside this set is closed (a day off), not fully booked.
+    working_days: frozenset[dt.date] = frozenset()
+
+
+def _working_days(
+    calendars: Sequence[StaffCalendar], date_from: dt.date, date_to: dt.date
+) -> frozenset[dt.date]:
+    days = set()
+    day = date_from
+    while day <= date_to:
+        for calendar in calendars:
+            hours = calendar.overrides.get(day)
+            if hours is None:
+                hours = calendar.weekly.get(day.weekday())
+            if hours:
+                days.add(day)
+                break
+        day += dt.timedelta(days=1)
+    return frozenset(days)
 
 
 def service_rules(service: Service) -> ServiceRules:
@@ -105,7 +125,7 @@ def staff_calendars(
     return [
         StaffCalendar(
             staff_id=member.id,
-            zone=zoneinfo.ZoneInfo(member.zone_name),
+            zone=member.zone,
             weekly=dict(weekly[member.id]),
             overrides=overrides[member.id],
             busy=(),
@@ -115,11 +135,13 @@ def staff_calendars(
     ]
 
 
-def request_zone(*, service: Service, location: Location | None) -> zoneinfo.ZoneInfo:
-    """Request dates are local to the location when it has its own zone, else the business."""
-    if location is not None and location.timezone:
-        return zoneinfo.ZoneInfo(location.timezone)
-    return zoneinfo.ZoneInfo(service.business.timezone)
+def request_zone(
+    *, business: Business, location: Location | None = None, staff: StaffMember | None = None
+) -> zoneinfo.ZoneInfo:
+    """The zone of a request's dates and of times given without an offset: the location's
+    (named, else the named staff member's), else the business's. The one rule for requests."""
+    place = location if location is not None else (staff.location if staff else None)
+    return place.zone if place is not None else business.zone
 
 
 def availability(
@@ -139,7 +161,7 @@ def availability(
     leaves one appointment's own time free, for showing where it could move to.
     """
     now = now or timezone.now()
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     # Nothing past the horizon can be offered, so never load it.
     horizon = now.astimezone(zone).date() + dt.timedelta(days=service.max_days_ahead + 1)
     date_to = min(date_to, horizon)
@@ -168,7 +190,9 @@ def availability(
         now=now,
         zone=zone,
     )
-    return Availability(zone=zone, slots=slots)
+    return Availability(
+        zone=zone, slots=slots, working_days=_working_days(calendars, date_from, date_to)
+    )
 
 
 def business_staff(

@@ -36,7 +36,7 @@ def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
     return appointment
 
 
-def zone_name_of(appointment: Appointment) -> str:
-    if appointment.location is not None:
-        return appointment.location.zone_name
-    return appointment.business.timezone
+def shop_phone(appointment: Appointment) -> str:
+    """The number to call about an appointment: its shop's, else the business's."""
+    location_phone = appointment.location.phone if appointment.location is not None else ""
+    return location_phone or appointment.business.phone

@@ -16,20 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from yuyue.api.lookups import business_or_404
 from yuyue.api.throttles import BookingPerUser, retry_after
 from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
 from yuyue.bookings.selectors import holding_appointment_at
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
+from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
 from yuyue.web.lookups import service_or_404
 from yuyue.web.pages import no_time_chosen, page
-from yuyue.web.params import Choice, choice_of, parse_day, parse_start, staff_value, start_value
+from yuyue.web.params import (
+    Choice,
+    choice_of,
+    chosen_start,
+    parse_day,
+    staff_value,
+    start_value,
+)
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
 
@@ -38,7 +45,8 @@ _booking_throttle = BookingPerUser()
 
 def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
     """The choice of anyone first, then each staff member who offers the service (at the
-    chosen shop), as links; with several shops and none chosen, each name says its shop."""
+    chosen shop), as links; with several shops and none chosen, each name says its shop, and
+    picking someone picks their shop too (they work at one)."""
     location = choice.carry["location"]
     options = [
         {
@@ -53,10 +61,12 @@ def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
         label = member.name
         if name_shops and member.location is not None:
             label = f"{member.name} · {member.location.name}"
+        # Only the customer's own shop choice rides along; a reschedule keeps its shop.
+        shop_of_member = member.location_id if name_shops and not choice.fixed else None
         options.append(
             {
                 "label": label,
-                "url": with_query(url, location=location, staff=member.id),
+                "url": with_query(url, location=location or shop_of_member, staff=member.id),
                 "selected": choice.staff is not None and choice.staff.id == member.id,
             }
         )
@@ -94,6 +104,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
         selected=parse_day(request.GET.get("date")),
         page_url=page_url,
         confirm_url=reverse("web:book-confirm", args=[business.slug, service.id]),
+        shops=choice.offered if len(choice.offered) > 1 else None,
     )
     context = {
         "business": business,
@@ -109,7 +120,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
 def _booking_context(
     business: Business, service: Service, choice: Choice, start: dt.datetime
 ) -> dict:
-    zone = request_zone(service=service, location=choice.location)
+    zone = request_zone(business=service.business, location=choice.location)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
     return {
@@ -143,7 +154,10 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     choice = choice_of(service, data)
     staff, location = choice.staff, choice.location
     try:
-        start = parse_start(data.get("start"))
+        start = chosen_start(
+            data.get("start"),
+            request_zone(business=business, location=choice.location, staff=choice.staff),
+        )
     except InvalidInput:
         return no_time_chosen(
             request, back_url=reverse("web:book", args=[business.slug, service.id])

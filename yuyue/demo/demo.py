@@ -38,7 +38,6 @@ from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 ZONE = "Asia/Shanghai"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 @dataclass(frozen=True)
@@ -55,31 +54,47 @@ LOGINS = (
     Login("customer", "customer", "yuyue-customer-demo"),
 )
 
+
+def login_lines(base_url: str) -> list[str]:
+    """What to open and with which demo login, under the address actually served."""
+    base = base_url.rstrip("/")
+    by_role = {login.role: login for login in LOGINS}
+
+    def who(role: str) -> str:
+        login = by_role[role]
+        return f"{login.username} / {login.password}"
+
+    return [
+        _("Customer pages: %(url)s (log in as %(login)s, or register)")
+        % {"url": f"{base}/", "login": who("customer")},
+        _("Back office: %(url)s (owner: %(owner)s; staff: %(staff)s)")
+        % {"url": f"{base}/manage/", "owner": who("owner"), "staff": who("staff")},
+        _("Raw data (Django admin, the owner's login): %(url)s") % {"url": f"{base}/admin/"},
+    ]
+
+
 _USERS = {
     "owner": {
-        "first_name": "悦",
-        "last_name": "王",
+        "display_name": "王悦",
         "email": "owner@example.com",
         "phone": "+8613800138000",
     },
     "staff": {
-        "first_name": "娜",
-        "last_name": "李",
+        "display_name": "李娜",
         "email": "staff@example.com",
         "phone": "+8613900139000",
     },
     "customer": {
-        "first_name": "小美",
-        "last_name": "张",
+        "display_name": "张小美",
         "email": "customer@example.com",
         "phone": "+8613700137000",
     },
 }
 # More customers, without a password, so the history and the class look like a real week.
 _WALK_IN_CUSTOMERS = {
-    "liu.yang": {"first_name": "洋", "last_name": "刘", "phone": "+8613600136000"},
-    "zhao.min": {"first_name": "敏", "last_name": "赵", "phone": "+8615000150000"},
-    "sun.hao": {"first_name": "浩", "last_name": "孙", "phone": "+8618600186000"},
+    "liu.yang": {"display_name": "刘洋", "phone": "+8613600136000"},
+    "zhao.min": {"display_name": "赵敏", "phone": "+8615000150000"},
+    "sun.hao": {"display_name": "孙浩", "phone": "+8618600186000"},
 }
 
 _LOCATIONS = {
@@ -231,20 +246,25 @@ class _Builder:
         self.business = business_create(
             owner=self.users["owner"], slug=self.slug, name="悦己美发沙龙", timezone=ZONE
         )
-        business_update(business=self.business, phone="+862162881234")
+        business_update(actor=self.users["owner"], business=self.business, phone="+862162881234")
 
     def make_locations(self) -> None:
         for key, details in _LOCATIONS.items():
-            self.locations[key] = location_create(business=self.business, **details)
+            self.locations[key] = location_create(
+                actor=self.users["owner"], business=self.business, **details
+            )
 
     def make_services(self) -> None:
         for key, details in _SERVICES.items():
-            self.services[key] = service_create(business=self.business, **details)
+            self.services[key] = service_create(
+                actor=self.users["owner"], business=self.business, **details
+            )
 
     def make_staff(self) -> None:
         for key, details in _STAFF.items():
             username = details.get("user")
             self.staff[key] = staff_member_create(
+                actor=self.users["owner"],
                 business=self.business,
                 name=details["name"],
                 location=self.locations[details["location"]],
@@ -252,21 +272,28 @@ class _Builder:
                 user=self.users[username] if username else None,
             )
         membership_grant(
-            business=self.business, user=self.users["staff"], role=Membership.Role.STAFF
+            actor=self.users["owner"],
+            business=self.business,
+            user=self.users["staff"],
+            role=Membership.Role.STAFF,
         )
 
     def make_hours(self) -> None:
         for key, details in _STAFF.items():
-            staff_hours_set(staff=self.staff[key], hours=details["hours"])
+            staff_hours_set(
+                actor=self.users["owner"], staff=self.staff[key], hours=details["hours"]
+            )
         # Next week: Tony is away one day and stays late another (both are his working days).
         next_monday = self.today + dt.timedelta(days=7 - self.today.weekday())
         staff_override_set(
+            actor=self.users["owner"],
             staff=self.staff["tony"],
             date=next_monday + dt.timedelta(days=2),
             closed=True,
             note="外出参加欧莱雅色彩培训",
         )
         staff_override_set(
+            actor=self.users["owner"],
             staff=self.staff["tony"],
             date=next_monday + dt.timedelta(days=5),
             intervals=[["12:00", "13:00"], ["14:00", "22:00"]],

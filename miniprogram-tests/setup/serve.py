@@ -1,0 +1,77 @@
+"""A real Yuyue server on a fresh SQLite database, with the WeChat stand-in, for the mini
+program's tests. Prints one JSON line {"api", "standin", "appid"} once both listen on loopback
+ports, then serves until killed."""
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.wechat.standin import Standin  # noqa: E402
+
+APPID, SECRET = "wx5e1f00000000test", "client-tests-secret"
+TEMPLATES = {
+    "CONFIRMATION": "tmpl-confirmation",
+    "REMINDER": "tmpl-reminder",
+    "CHANGE": "tmpl-change",
+}
+
+
+def main() -> None:
+    standin = Standin(appid=APPID, secret=SECRET)
+    standin.start()
+    data_dir = tempfile.mkdtemp(prefix="yuyue-miniprogram-")
+    Path(data_dir, "static").mkdir()
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "YUYUE_DATA_DIR": data_dir,
+            "WECHAT_APPID": APPID,
+            "WECHAT_SECRET": SECRET,
+            "WECHAT_API_BASE": standin.url,
+            "LOG_LEVEL": "ERROR",
+            **{f"WECHAT_TEMPLATE_{k}": v for k, v in TEMPLATES.items()},
+        }
+    )
+    for name in ("DATABASE_URL", "REDIS_URL", "DEBUG", "YUYUE_ENV"):
+        os.environ.pop(name, None)
+
+    import django
+    from django.core.management import call_command
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    django.setup()
+    # The first line on stdout is the answer; the demo's own chatter goes nowhere.
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("demo", verbosity=0)
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+    server.daemon_threads = True
+    server.set_app(get_wsgi_application())
+    port = server.server_address[1]
+    answer = {
+        "api": f"http://127.0.0.1:{port}/api/v1",
+        "standin": standin.url,
+        "appid": APPID,
+        "templates": {k.lower(): v for k, v in TEMPLATES.items()},
+    }
+    print(json.dumps(answer), flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        standin.stop()
+
+
+if __name__ == "__main__":
+    main()

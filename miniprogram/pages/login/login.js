@@ -1,0 +1,54 @@
+// Log in: WeChat (wx.login → the server → a token), then the phone-number button for a first
+// visit (an account with that number, made on the web or by the shop, is claimed). A username
+// and password form stays for development.
+const api = require('../../utils/api')
+const { base, strings, guarded } = require('../../utils/page')
+
+Component({
+  data: base({ loggedIn: false, needsPhone: false, username: '', password: '', back: false }),
+  methods: {
+    onLoad(query) {
+      // WeChat's language, as it is when the page opens.
+      this.setData({ t: strings() })
+      this.setData({ back: !!(query && query.back), loggedIn: !!api.token() })
+    },
+    done() {
+      if (this.data.back) wx.navigateBack()
+      else wx.switchTab({ url: '/pages/home/home' })
+    },
+    onWeChat() {
+      return guarded(this, async () => {
+        const answer = await api.wechatLogin()
+        this.setData({ loggedIn: true, needsPhone: answer.needs_phone })
+        if (!answer.needs_phone) this.done()
+      })
+    },
+    onPhone(event) {
+      const code = event.detail && event.detail.code
+      if (!code) return undefined // the person declined to share the number
+      return guarded(this, async () => {
+        const answer = await api.post('/auth/wechat/phone', { code })
+        api.setToken(answer.token)
+        this.setData({ needsPhone: false })
+        this.done()
+      })
+    },
+    onUsername(event) {
+      this.setData({ username: event.detail.value })
+    },
+    onPassword(event) {
+      this.setData({ password: event.detail.value })
+    },
+    onPasswordLogin() {
+      return guarded(this, async () => {
+        const answer = await api.post('/auth/login', {
+          username: this.data.username,
+          password: this.data.password,
+        })
+        api.setToken(answer.token)
+        this.setData({ loggedIn: true })
+        this.done()
+      })
+    },
+  },
+})

@@ -1,0 +1,69 @@
+// Chinese by default, English when WeChat itself is in English.
+const STRINGS = {
+  zh: {
+    tab_book: '预约', tab_mine: '我的预约',
+    services: '服务项目', shops: '门店', minutes: '分钟', book: '预约',
+    choose_shop: '选择门店', choose_staff: '选择服务人员', anyone: '任意人员（最快可约）',
+    choose_time: '选择时间', no_times: '这一天没有可约时间', next_week: '下一周', prev_week: '上一周',
+    confirm_title: '确认预约', notes: '备注（可选）', notes_placeholder: '例如：想要短发造型',
+    confirm: '确认预约', booked_title: '预约成功', add_calendar: '添加到手机日历',
+    view_mine: '查看我的预约', upcoming: '即将到来', past: '过往与已取消', none_yet: '还没有预约',
+    cancel: '取消预约', cancel_reason: '取消原因（可选）', cancel_done: '已取消',
+    reschedule: '改约时间', reschedule_title: '改到新的时间', rescheduled: '已改约',
+    login_title: '登录', login_wechat: '微信一键登录', bind_phone: '绑定手机号',
+    bind_phone_hint: '绑定手机号后，在门店或网页登记过的预约会一并显示。',
+    dev_login: '开发用：用户名密码登录', username: '用户名', password: '密码', log_in: '登录',
+    logged_in: '已登录', taken: '这个时间刚被约走了，试试这些时间：', offline: '网络不可用，请检查网络后重试。',
+    server_error: '服务器暂时出错，请稍后重试。', login_needed: '请先登录。', retry: '重试',
+    status: '状态', staff: '服务人员', shop: '门店', time: '时间', price: '价格',
+    cancel_until: '可在此时间前取消：', too_late: '已过线上取消/改约时间，请联系门店。',
+    subscribe_ok: '将通过微信提醒你', loading: '加载中…', service_gone: '这个服务已下架。',
+  },
+  en: {
+    tab_book: 'Book', tab_mine: 'My bookings',
+    services: 'Services', shops: 'Shops', minutes: 'min', book: 'Book',
+    choose_shop: 'Choose a shop', choose_staff: 'Choose who', anyone: 'Anyone (earliest free)',
+    choose_time: 'Choose a time', no_times: 'No free times this day', next_week: 'Next week', prev_week: 'Previous week',
+    confirm_title: 'Confirm', notes: 'Notes (optional)', notes_placeholder: 'e.g. a short cut',
+    confirm: 'Confirm booking', booked_title: 'Booked', add_calendar: 'Add to phone calendar',
+    view_mine: 'My bookings', upcoming: 'Upcoming', past: 'Past and cancelled', none_yet: 'No bookings yet',
+    cancel: 'Cancel booking', cancel_reason: 'Reason (optional)', cancel_done: 'Cancelled',
+    reschedule: 'Change time', reschedule_title: 'Move to a new time', rescheduled: 'Moved',
+    login_title: 'Log in', login_wechat: 'Log in with WeChat', bind_phone: 'Add my phone number',
+    bind_phone_hint: 'With your phone number, bookings made at the shop or on the web show up here too.',
+    dev_login: 'Development: username and password', username: 'Username', password: 'Password', log_in: 'Log in',
+    logged_in: 'Logged in', taken: 'That time was just taken. Try one of these:', offline: 'You are offline. Check the network and try again.',
+    server_error: 'The server had a problem. Please try again shortly.', login_needed: 'Please log in first.', retry: 'Retry',
+    status: 'Status', staff: 'With', shop: 'Shop', time: 'Time', price: 'Price',
+    cancel_until: 'Cancel online until ', too_late: 'Too late to change online; please call the shop.',
+    subscribe_ok: 'WeChat will remind you', loading: 'Loading…', service_gone: 'This service is no longer offered.',
+  },
+}
+
+function language() {
+  let lang = ''
+  try {
+    const info = wx.getAppBaseInfo ? wx.getAppBaseInfo() : wx.getSystemInfoSync()
+    lang = (info && info.language) || ''
+  } catch (e) {
+    lang = ''
+  }
+  return /^en/i.test(lang) ? 'en' : 'zh'
+}
+
+function t(key) {
+  const table = STRINGS[language()]
+  return table[key] || STRINGS.zh[key] || key
+}
+
+// Every string of a page at once, for `this.setData({ t: strings() })`.
+function strings() {
+  return Object.assign({}, STRINGS.zh, STRINGS[language()])
+}
+
+// What the API understands: its two languages.
+function acceptLanguage() {
+  return language() === 'en' ? 'en' : 'zh-Hans'
+}
+
+module.exports = { t, strings, language, acceptLanguage }
