@@ -74,9 +74,15 @@ i18n-check: $(VENV)/.installed-test
 
 check: lint migrations-check i18n-check test
 
+## Benchmarks of issue 14 on SQLite (a temporary folder), and on PostgreSQL when BENCH_DATABASE_URL
+## names a database that may be wiped. Each prints a line per phase with its ratio.
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_availability.py
+	$(PY) bench/bench_bookings.py
+	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_availability.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py; fi
 
 ## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a
 ## PostgreSQL restart under load on a throwaway cluster. Loopback only, a few minutes.

@@ -1,125 +1,117 @@
-"""Availability selector, end to end: 50 staff x 30 days from the database.
+"""Availability on the issue-14 shape: Yuyue's selector against the hand-written floor.
 
-    python bench/bench_availability.py            # SQLite in a throwaway directory
-    DATABASE_URL=postgres://... python bench/bench_availability.py   # a database you can wipe
+    python bench/bench_availability.py                       # SQLite, temporary folder
+    DATABASE_URL=postgres://.../yuyue_bench python bench/bench_availability.py
+    BENCH_GROWTH=10000,100000,1000000 python bench/bench_availability.py   # flat with history
 
-Prints the median and 95th percentile wall time over repeated runs, the number of queries and
-slots, and the peak Python memory of one call.
+Both are timed in the same run, alternately, after a warm-up; the ratio is median/median.
 """
 
 import datetime as dt
 import os
-import random
 import statistics
-import sys
-import tempfile
 import time
-import tracemalloc
-from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["YUYUE_DATA_DIR"] = tempfile.mkdtemp(prefix="yuyue-bench-")
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from floor import floor_availability
+from shape import (
+    NOW,
+    OVERRIDE_SHARE,
+    STAFF,
+    TODAY,
+    WEEKLY,
+    WINDOW_DAYS,
+    WORKDAYS,
+    add_history,
+    build,
+    say,
+)
 
-import django
+from yuyue.scheduling.models import DateOverride, StaffMember
+from yuyue.scheduling.selectors import availability
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from tests.helpers import owner_of  # noqa: E402
-from yuyue.accounts.models import User  # noqa: E402
-from yuyue.bookings.models import Appointment  # noqa: E402
-from yuyue.catalog.models import Service  # noqa: E402
-from yuyue.catalog.services import business_create, service_create  # noqa: E402
-from yuyue.scheduling.selectors import availability  # noqa: E402
-from yuyue.scheduling.services import staff_hours_set, staff_member_create  # noqa: E402
-
-STAFF, DAYS, RUNS = 50, 30, 20
-TZ = dt.timezone(dt.timedelta(hours=8))
-NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=TZ)
-HOURS = {d: [["09:00", "12:00"], ["13:00", "19:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
-HOURS["sat"] = [["10:00", "16:00"]]
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 
-def build() -> Service:
-    call_command("migrate", verbosity=0)
-    owner = User.objects.create_user(username=f"bench-owner-{time.time_ns()}", password=None)
-    business = business_create(owner=owner, slug=f"bench-{time.time_ns()}", name="Bench")
-    service = service_create(
-        business=business,
-        actor=owner_of(business),
-        name="Cut",
-        duration_minutes=30,
-        price=Decimal("88.00"),
-        min_notice_minutes=60,
-        max_days_ahead=60,
+def measure(service) -> dict:
+    date_from = TODAY + dt.timedelta(days=1)
+    date_to = date_from + dt.timedelta(days=WINDOW_DAYS - 1)
+    staff_ids = list(
+        StaffMember.objects.filter(business_id=service.business_id)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
-    rng = random.Random(7)
-    rows = []
-    for i in range(STAFF):
-        member = staff_member_create(
-            business=business, actor=owner_of(business), name=f"S{i}", services=[service]
+    weekly = dict.fromkeys(WORKDAYS, WEEKLY)
+    overrides = {
+        (staff_id, day): [tuple(pair) for pair in intervals]
+        for staff_id, day, intervals in DateOverride.objects.filter(
+            staff_id__in=staff_ids, date__range=(date_from, date_to)
+        ).values_list("staff_id", "date", "intervals")
+    }
+
+    def yuyue():
+        return availability(service=service, date_from=date_from, date_to=date_to, now=NOW)
+
+    def floor():
+        return floor_availability(
+            staff_ids=staff_ids,
+            weekly=weekly,
+            overrides=overrides,
+            offset=dt.timedelta(hours=8),
+            first_day=date_from,
+            days=WINDOW_DAYS,
+            now=NOW,
+            duration_min=30,
+            step_min=15,
+            before_min=10,
+            after_min=10,
+            notice_min=120,
         )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=HOURS)
-        for day in range(1, DAYS + 1):
-            date = NOW.date() + dt.timedelta(days=day)
-            for slot in rng.sample(range(18), 8):  # 8 of the 18 half hours 09:00-18:00 booked
-                start = dt.datetime.combine(date, dt.time(9), tzinfo=TZ) + dt.timedelta(
-                    minutes=30 * slot
-                )
-                end = start + dt.timedelta(minutes=30)
-                rows.append(
-                    Appointment(
-                        business=business,
-                        service=service,
-                        staff=member,
-                        customer=owner,
-                        start=start,
-                        end=end,
-                        occupied_start=start,
-                        occupied_end=end,
-                        status="confirmed",
-                        price=service.price,
-                        currency="CNY",
-                    )
-                )
-    Appointment.objects.bulk_create(rows, batch_size=2000)
-    return Service.objects.select_related("business").get(pk=service.pk)
+
+    ours, theirs = yuyue().slots, floor()
+    assert [(int(s.start.timestamp() * 1e6), len(s.staff_ids)) for s in ours] == theirs, (
+        "Yuyue and the floor disagree"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        yuyue()
+    times = {"yuyue": [], "floor": []}
+    for _ in range(RUNS):
+        for name, call in (("yuyue", yuyue), ("floor", floor)):
+            started = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - started) * 1000)
+    yuyue_ms, floor_ms = statistics.median(times["yuyue"]), statistics.median(times["floor"])
+    return {
+        "slots": len(ours),
+        "queries": len(queries),
+        "yuyue_ms": yuyue_ms,
+        "floor_ms": floor_ms,
+        "ratio": yuyue_ms / floor_ms,
+    }
 
 
 def main() -> None:
+    say(f"availability on {connection.vendor}: building the shape ({STAFF} staff, a year)")
     service = build()
-    date_from = NOW.date() + dt.timedelta(days=1)
-    date_to = date_from + dt.timedelta(days=DAYS - 1)
-
-    def call():
-        return availability(service=service, date_from=date_from, date_to=date_to, now=NOW)
-
-    call()  # warm caches and connections
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        result = call()
-    tracemalloc.start()
-    call()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(
-        f"availability selector on {connection.vendor}, {STAFF} staff x {DAYS} days, "
-        f"{STAFF * DAYS * 8} booked appointments: median {statistics.median(timings):.1f} ms, "
-        f"p95 {p95:.1f} ms over {RUNS} runs; {len(queries)} queries; {len(result.slots)} slots; "
-        f"peak Python memory {peak / 1024 / 1024:.1f} MiB"
+    stored = service.appointments.count()
+    say(f"built: {stored} appointments, {OVERRIDE_SHARE:.0%} staff-days overridden")
+    result = measure(service)
+    say(
+        f"availability {connection.vendor}, {STAFF} staff x {WINDOW_DAYS} days, {stored} stored: "
+        f"Yuyue median {result['yuyue_ms']:.1f} ms ({result['queries']} queries), floor "
+        f"{result['floor_ms']:.1f} ms, same {result['slots']} slots -> ratio "
+        f"{result['ratio']:.2f}x the floor (target <= 2x)"
     )
+    growth = [int(n) for n in os.environ.get("BENCH_GROWTH", "").split(",") if n]
+    for total in growth:
+        say(f"growing history to {total} stored appointments")
+        add_history(service=service, total=total)
+        result = measure(service)
+        say(
+            f"  {total} stored: Yuyue {result['yuyue_ms']:.1f} ms, floor "
+            f"{result['floor_ms']:.1f} ms, ratio {result['ratio']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
+from tests.browser.axe import ARTIFACTS, clear_page_reports, write_axe_summary
 from tests.helpers import NOW, WORKWEEK, join_business, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Membership
@@ -25,6 +26,29 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+def pytest_sessionstart(session):
+    # The process that starts the run (not an xdist worker) clears the last run's axe reports,
+    # so the summary below counts this run's pages only.
+    if not hasattr(session.config, "workerinput"):
+        clear_page_reports()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line on what axe-core found across the browser tests, whichever workers ran them."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    summary = write_axe_summary()
+    if summary is None:
+        return
+    impacts = ", ".join(f"{k}: {v}" for k, v in summary["violations_by_impact"].items())
+    terminalreporter.write_line(
+        f"axe-core: {summary['pages_checked']} page×language checks; violations by impact: "
+        f"{impacts}; details in {ARTIFACTS}/axe-*.json"
+    )
+    for rule, count in summary["rules"].items():
+        terminalreporter.write_line(f"  {rule}: on {count} page(s)")
 
 
 def pytest_configure(config):

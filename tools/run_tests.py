@@ -1,17 +1,25 @@
-"""Run the suite on SQLite, then on PostgreSQL when it is reachable.
+"""Run the suite on SQLite and on PostgreSQL (when reachable) side by side.
 
 Under CI=true PostgreSQL is required: the run fails loudly if it cannot connect. The last line
-sums both runs ("total: N passed, N failed").
+sums both runs ("total: N passed, N failed, N skipped"), counted from each run's JUnit report.
+
+Both databases run at the same time, each split over pytest-xdist workers (YUYUE_TEST_WORKERS
+per database, default 2; 0 runs in one process). Every worker has its own test database
+(pytest-django suffixes the name with the worker id), so runs never share rows. Each run's
+output goes to var/test-<label>.log and is printed whole when that run ends, so the two never
+interleave.
 """
 
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yuyue")
+WORKERS = os.environ.get("YUYUE_TEST_WORKERS", "2")
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -27,37 +35,63 @@ def postgres_reachable(url: str) -> str | None:
         return str(error).strip() or type(error).__name__
 
 
-def run(label: str, database_url: str, args: list[str]) -> dict[str, int]:
-    report = ROOT / "var" / f"junit-{label}.xml"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": database_url}
-    print(f"\n=== tests on {label} ===", flush=True)
-    code = subprocess.call(
-        [sys.executable, "-m", "pytest", f"--junitxml={report}", *args], cwd=ROOT, env=env
-    )
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    if report.exists():
-        suite = ET.parse(report).getroot()
-        suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-        for key in counts:
-            counts[key] = int(suite.get(key, 0))
-    if code not in (0, 5) and counts["failures"] + counts["errors"] == 0:
-        counts["errors"] = 1  # pytest itself failed (collection, usage): count it.
-    if counts["tests"] == 0:
-        counts["errors"] += 1  # a run that tested nothing must not pass.
-    return counts
+class Run:
+    """One pytest run on one database, started in the background."""
+
+    def __init__(self, label: str, database_url: str, args: list[str]) -> None:
+        self.label = label
+        self.report = ROOT / "var" / f"junit-{label}.xml"
+        self.log = ROOT / "var" / f"test-{label}.log"
+        self.report.parent.mkdir(parents=True, exist_ok=True)
+        self.report.unlink(missing_ok=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            # Browser screenshots and axe reports of the two runs must not overwrite each other.
+            "YUYUE_ARTIFACTS": str(ROOT / "artifacts" / label),
+        }
+        parallel = ["-n", WORKERS] if WORKERS not in ("", "0") else []
+        self.started = time.monotonic()
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pytest", f"--junitxml={self.report}", *parallel, *args],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+
+    def finish(self) -> dict[str, int]:
+        code = self.process.wait()
+        seconds = time.monotonic() - self.started
+        print(f"\n=== tests on {self.label} ({seconds:.0f} s) ===", flush=True)
+        sys.stdout.write(self.log.read_text(errors="replace"))
+        sys.stdout.flush()
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if self.report.exists():
+            suite = ET.parse(self.report).getroot()
+            suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+            for key in counts:
+                counts[key] = int(suite.get(key, 0))
+        if code not in (0, 5) and counts["failures"] + counts["errors"] == 0:
+            counts["errors"] = 1  # pytest itself failed (collection, usage): count it.
+        if counts["tests"] == 0:
+            counts["errors"] += 1  # a run that tested nothing must not pass.
+        return counts
 
 
 def main() -> int:
     args = sys.argv[1:]
-    results = {"sqlite": run("sqlite", "", args)}
     problem = postgres_reachable(PG_URL)
-    if problem is None:
-        results["postgresql"] = run("postgresql", PG_URL, args)
-    elif os.environ.get("CI") == "true":
+    if problem is not None and os.environ.get("CI") == "true":
         print(f"\nPostgreSQL is required under CI=true but unreachable at {PG_URL}: {problem}")
         return 1
-    else:
+    runs = [Run("sqlite", "", args)]
+    if problem is None:
+        runs.append(Run("postgresql", PG_URL, args))
+    results = {run.label: run.finish() for run in runs}
+    if problem is not None:
         print(f"\nPostgreSQL not reachable ({problem}); ran SQLite only.")
 
     failed = passed = skipped = 0

@@ -14,17 +14,15 @@ import json
 import os
 import re
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
 import time_machine
 
+from tests.browser.axe import ARTIFACTS, write_axe_summary
 from tests.helpers import NOW, WORKWEEK, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,10 +41,6 @@ PHONE = {
 LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 HTML_LANG = {"zh-hans": "zh-Hans", "en": "en"}
 FAILING_IMPACTS = {"serious", "critical"}
-IMPACTS = ("critical", "serious", "moderate", "minor")
-
-# (page, language) → the violations axe found there; summed up at the end of the run.
-AXE_RESULTS: dict[tuple[str, str], list[dict]] = {}
 
 
 @pytest.fixture(scope="package")
@@ -83,7 +77,7 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-        _write_axe_summary()
+        write_axe_summary()
 
 
 @pytest.fixture(autouse=True)
@@ -205,7 +199,6 @@ class UI:
             for violation in results.response["violations"]
         ]
         key = f"{page_name}-{language}"
-        AXE_RESULTS[(page_name, language)] = violations
         report = {
             "page": page_name,
             "language": language,
@@ -265,39 +258,3 @@ def ui(browser, live_server, lang, javascript, request):
         interface.check_console()
     finally:
         context.close()
-
-
-def _write_axe_summary() -> None:
-    if not AXE_RESULTS:
-        return
-    (ARTIFACTS / "axe-summary.json").write_text(
-        json.dumps(axe_summary(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-
-
-def axe_summary() -> dict:
-    by_impact: Counter[str] = Counter()
-    rules: Counter[str] = Counter()
-    for violations in AXE_RESULTS.values():
-        for violation in violations:
-            by_impact[violation["impact"]] += 1
-            rules[f"{violation['id']} ({violation['impact']})"] += 1
-    return {
-        "pages_checked": len(AXE_RESULTS),
-        "pages": sorted(f"{page}-{lang}" for page, lang in AXE_RESULTS),
-        "violations_by_impact": {impact: by_impact.get(impact, 0) for impact in IMPACTS},
-        "rules": dict(rules.most_common()),
-    }
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not AXE_RESULTS:
-        return
-    summary = axe_summary()
-    impacts = ", ".join(f"{k}: {v}" for k, v in summary["violations_by_impact"].items())
-    terminalreporter.write_line(
-        f"axe-core: {summary['pages_checked']} page×language checks; violations by impact: "
-        f"{impacts}; details in artifacts/axe-*.json"
-    )
-    for rule, count in summary["rules"].items():
-        terminalreporter.write_line(f"  {rule}: on {count} page(s)")

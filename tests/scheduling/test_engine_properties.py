@@ -326,7 +326,8 @@ def brute_force(scenario: Scenario) -> list[tuple[dt.datetime, dt.datetime, tupl
                     same[m + offset] += 1
                 else:
                     blocked[m + offset] = True
-        working = [m in wall_minutes(hours_on(cal, day)) for m in range(1440)] + [False]
+        minutes = wall_minutes(hours_on(cal, day))
+        working = [m in minutes for m in range(1440)] + [False]
         today = scenario.now.astimezone(cal.zone).date()
         if day > today + dt.timedelta(days=rules.max_days_ahead):
             continue

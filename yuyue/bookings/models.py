@@ -122,6 +122,12 @@ class Appointment(models.Model):
         ]
         indexes = [
             models.Index(fields=["staff", "occupied_start"], name="appointment_staff_time"),
+            # Bounds the other side of the span query (occupied_end > window start), so
+            # loading a calendar skips the history; it also covers the columns loaded.
+            models.Index(
+                fields=["staff", "occupied_end", "occupied_start", "service", "status"],
+                name="appointment_staff_span_end",
+            ),
             models.Index(fields=["business", "start"], name="appointment_business_time"),
             models.Index(fields=["customer", "start"], name="appointment_customer_time"),
         ]

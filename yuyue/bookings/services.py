@@ -32,6 +32,7 @@ from yuyue.bookings.models import (
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
 from yuyue.catalog.selectors import business_role
+from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
 from yuyue.scheduling.models import StaffMember
@@ -165,6 +166,52 @@ def _pick_staff(
     return next((member for member in candidates if member.id == chosen_id), None)
 
 
+class _NobodyFree(Exception):
+    """No candidate can take the start, read without locks."""
+
+
+class _NotFree(Exception):
+    """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
+
+
+def _best_fit_unlocked(
+    *, service: Service, candidate_ids: Sequence[int], start: dt.datetime, now: dt.datetime
+) -> int:
+    """ "Any staff", before any lock or transaction: the best fit's id from the candidates'
+    calendars around the asked time; _NobodyFree if nobody can take it as of this read.
+
+    Locking every candidate first (and loading all their calendars while holding the locks,
+    or on SQLite while holding the one write lock) made concurrent "any staff" bookings queue
+    behind each other even for different people. The choice is checked again under the lock.
+    """
+    unlocked = list(
+        StaffMember.objects.filter(id__in=candidate_ids)
+        .select_related("location", "business")
+        .order_by("id")
+    )
+    best = _pick_staff(service=service, candidates=unlocked, start=start, now=now)
+    if best is None:
+        raise _NobodyFree()
+    return best.id
+
+
+def _lock_if_free(*, service: Service, staff_id: int, start: dt.datetime, now: dt.datetime):
+    """Lock one staff member and check they can still take `start`; None if not.
+
+    When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
+    lock go: the caller then locks every candidate in ascending id order, so no transaction
+    ever waits for a row while holding one taken out of that order.
+    """
+    try:
+        with transaction.atomic():
+            (locked,) = _lock_staff([staff_id])
+            if _pick_staff(service=service, candidates=[locked], start=start, now=now) is None:
+                raise _NotFree()
+            return locked
+    except _NotFree:
+        return None
+
+
 def alternatives_for(
     *,
     service: Service,
@@ -277,23 +324,40 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
+    if staff is not None:
+        candidate_ids = [staff.id]
+    else:
+        candidate_ids = list(
+            bookable_staff(
+                service=service, location_id=None if location is None else location.id
+            ).values_list("id", flat=True)
+        )
+    best_id = None
     try:
-        with transaction.atomic():
-            if staff is not None:
-                candidate_ids = [staff.id]
-            else:
-                candidate_ids = list(
-                    bookable_staff(
-                        service=service, location_id=None if location is None else location.id
-                    ).values_list("id", flat=True)
+        if len(candidate_ids) > 1:
+            try:
+                best_id = _best_fit_unlocked(
+                    service=service, candidate_ids=candidate_ids, start=start, now=now
                 )
-            candidates = _lock_staff(candidate_ids)
+            except _NobodyFree:
+                # A retry of a booking that went through finds its own appointment.
+                existing = existing_for_key()
+                if existing is not None:
+                    return _same_request(existing, service=service, start=start, staff=staff)
+                raise _Taken() from None
+        with writer_turn(), transaction.atomic():
+            chosen = None
+            if best_id is not None:
+                chosen = _lock_if_free(service=service, staff_id=best_id, start=start, now=now)
+            if chosen is None:
+                candidates = _lock_staff(candidate_ids)
             # Checked after the lock: a concurrent request with the same key that won the lock
             # first has committed by now, and this statement sees its row.
             existing = existing_for_key()
             if existing is not None:
                 return _same_request(existing, service=service, start=start, staff=staff)
-            chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
+            if chosen is None:
+                chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
             if chosen is None:
                 raise _Taken()
             end, occ_start, occ_end = _occupied(service, start)
@@ -453,7 +517,7 @@ def appointment_reschedule(
     # A named staff member may work elsewhere: the appointment then moves with them.
     _validate_booking_target(service=service, staff=staff, location=None)
     try:
-        with transaction.atomic():
+        with writer_turn(), transaction.atomic():
             if staff is not None:
                 wanted = [staff.id]
             elif any_staff:

@@ -101,6 +101,9 @@ class StaffCalendar:
     # local date -> intervals replacing that day's weekly hours; empty sequence = closed that day
     overrides: Mapping[dt.date, Sequence[tuple[int, int]]]
     busy: Sequence[Busy]  # holding appointments of this staff member (any service), any order
+    # The same as integers, (occupied start, occupied end, service id) in epoch microseconds:
+    # what a database loader hands over without building a datetime per row. Both are used.
+    busy_us: Sequence[tuple[int, int, int]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +356,7 @@ def _rules(rules: ServiceRules) -> _Rules:
 
 
 def _split_busy(
-    busy: Iterable[Busy], rules: _Rules
+    busy: Iterable[Busy], rules: _Rules, busy_us: Iterable[tuple[int, int, int]] = ()
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(blocking, shared) occupied spans in microseconds, each sorted by start.
 
@@ -370,6 +373,15 @@ def _split_busy(
         if end == start:
             continue
         if rules.capacity > 1 and item.service_id == rules.service_id:
+            shared.append((start, end))
+        else:
+            blocking.append((start, end))
+    for start, end, service_id in busy_us:
+        if end < start:
+            raise ValueError(f"busy span ends before it starts: {(start, end, service_id)!r}")
+        if end == start:
+            continue
+        if rules.capacity > 1 and service_id == rules.service_id:
             shared.append((start, end))
         else:
             blocking.append((start, end))
@@ -482,7 +494,7 @@ def _staff_starts(
         return
 
     hours = _Hours(calendar)
-    blocking, shared_spans = _split_busy(calendar.busy, rules)
+    blocking, shared_spans = _split_busy(calendar.busy, rules, calendar.busy_us)
     forbid_lo, forbid_hi = _forbidden_starts(blocking, rules)
     n_forbidden = len(forbid_lo)
     shared = _Shared(shared_spans) if shared_spans else None
@@ -624,7 +636,7 @@ def _assess(calendar: StaffCalendar, rules: _Rules, start: int, now_us: int) -> 
     )
     if span is None or (start - span[0]) % rules.step:
         return None
-    blocking, shared = _split_busy(calendar.busy, rules)
+    blocking, shared = _split_busy(calendar.busy, rules, calendar.busy_us)
     occupied_lo, occupied_hi = start - rules.before, end + rules.after
     if _overlaps_any(blocking, occupied_lo, occupied_hi):
         return None
