@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+MINIPROGRAM_TESTS := miniprogram-tests
 
 .PHONY: run test test-miniprogram lint format migrations-check messages i18n-check check bench faults clean
 
@@ -37,11 +38,9 @@ run: $(VENV)/.installed-run
 	$(BIN)/yuyue serve
 
 ## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
 	$(PY) tools/run_tests.py $(ARGS)
-	$(MAKE) test-miniprogram
 
-MINIPROGRAM_TESTS := miniprogram-tests
 
 $(MINIPROGRAM_TESTS)/node_modules/.installed: $(MINIPROGRAM_TESTS)/package-lock.json
 	cd $(MINIPROGRAM_TESTS) && npm ci --no-audit --no-fund

@@ -1,7 +1,8 @@
 """Run the suite on SQLite and on PostgreSQL (when reachable) side by side.
 
 Under CI=true PostgreSQL is required: the run fails loudly if it cannot connect. The last line
-sums both runs ("total: N passed, N failed, N skipped"), counted from each run's JUnit report.
+sums every run ("total: N passed, N failed, N skipped"), counted from each run's JUnit report,
+and from jest's JSON report for the mini program's client tests, which run beside them.
 
 Both databases run at the same time, each split over pytest-xdist workers (YUYUE_TEST_WORKERS
 per database, default 2; 0 runs in one process). Every worker has its own test database
@@ -10,6 +11,7 @@ output goes to var/test-<label>.log and is printed whole when that run ends, so 
 interleave.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -81,15 +83,58 @@ class Run:
         return counts
 
 
+class JestRun(Run):
+    """The mini program's client tests (jest in miniprogram-tests/), beside the two databases."""
+
+    def __init__(self) -> None:
+        self.label = "miniprogram"
+        self.report = ROOT / "var" / "jest-report.json"
+        self.log = ROOT / "var" / "test-miniprogram.log"
+        self.report.parent.mkdir(parents=True, exist_ok=True)
+        self.report.unlink(missing_ok=True)
+        command = ["npx", "jest", "--runInBand", "--json", f"--outputFile={self.report}"]
+        self.started = time.monotonic()
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT / "miniprogram-tests",
+                env={**os.environ, "PYTHON": sys.executable},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+
+    def finish(self) -> dict[str, int]:
+        code = self.process.wait()
+        seconds = time.monotonic() - self.started
+        print(f"\n=== mini program client tests ({seconds:.0f} s) ===", flush=True)
+        sys.stdout.write(self.log.read_text(errors="replace"))
+        sys.stdout.flush()
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        if self.report.exists():
+            report = json.loads(self.report.read_text())
+            counts["tests"] = report.get("numTotalTests", 0)
+            counts["failures"] = report.get("numFailedTests", 0)
+            counts["skipped"] = report.get("numPendingTests", 0) + report.get("numTodoTests", 0)
+        if code != 0 and counts["failures"] == 0:
+            counts["errors"] = 1  # jest itself failed (a suite that did not load): count it.
+        if counts["tests"] == 0:
+            counts["errors"] += 1
+        return counts
+
+
 def main() -> int:
     args = sys.argv[1:]
     problem = postgres_reachable(PG_URL)
     if problem is not None and os.environ.get("CI") == "true":
         print(f"\nPostgreSQL is required under CI=true but unreachable at {PG_URL}: {problem}")
         return 1
-    runs = [Run("sqlite", "", args)]
+    runs: list[Run] = [Run("sqlite", "", args)]
     if problem is None:
         runs.append(Run("postgresql", PG_URL, args))
+    if not args:
+        # A run narrowed to some pytest paths leaves the client tests out.
+        runs.append(JestRun())
     results = {run.label: run.finish() for run in runs}
     if problem is not None:
         print(f"\nPostgreSQL not reachable ({problem}); ran SQLite only.")
