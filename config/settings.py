@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yuyue.notifications",
     "yuyue.api",
     "yuyue.web",
+    "yuyue.backoffice",
 ]
 
 MIDDLEWARE = [

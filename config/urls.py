@@ -7,6 +7,8 @@ from yuyue.api.errors import not_found_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The back office for owners and staff.
+    path("manage/", include("yuyue.backoffice.urls")),
     # The JSON API v1, and its own 404 for any other URL under /api/.
     api_urls(),
     re_path(r"^api/", not_found_view),

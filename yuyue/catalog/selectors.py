@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.models import Business, CustomerNote, Location, Membership, Service
 
 
 def business_role(*, user: User | AnonymousUser | None, business_id: int) -> str | None:
@@ -51,3 +51,8 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
         .select_related("business")
         .order_by("business__name", "business_id")
     )
+
+
+def customer_note_of(*, business: Business, customer: User) -> CustomerNote | None:
+    """The business's staff note about a customer; read by the business's staff only."""
+    return CustomerNote.objects.filter(business=business, customer=customer).first()

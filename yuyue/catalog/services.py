@@ -6,8 +6,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.lib.errors import Duplicate, InvalidInput
+from yuyue.catalog.models import (
+    MAX_CUSTOMER_NOTE_LENGTH,
+    Business,
+    CustomerNote,
+    Location,
+    Membership,
+    Service,
+)
+from yuyue.catalog.selectors import business_role
+from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
 SERVICE_FIELDS = frozenset(
@@ -130,3 +138,25 @@ def service_update(*, service: Service, **fields: Any) -> Service:
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
     return service
+
+
+@transaction.atomic
+def customer_note_set(
+    *, business: Business, customer: User, text: str, actor: User
+) -> CustomerNote:
+    """Replace the staff note about a customer; owners and staff of the business only."""
+    if business_role(user=actor, business_id=business.id) is None:
+        raise NotAllowed()
+    text = text.strip()
+    if len(text) > MAX_CUSTOMER_NOTE_LENGTH:
+        raise InvalidInput(
+            {
+                "text": [
+                    _("A note is limited to %(n)d characters.") % {"n": MAX_CUSTOMER_NOTE_LENGTH}
+                ]
+            }
+        )
+    note, _created = CustomerNote.objects.update_or_create(
+        business=business, customer=customer, defaults={"text": text, "updated_by": actor}
+    )
+    return note

@@ -57,6 +57,27 @@ def bookable_staff(
     return qs.order_by("id")
 
 
+def staff_hours(
+    *, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date
+) -> tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]:
+    """Weekly hours and the date overrides in [date_from, date_to] of these staff: 2 queries.
+
+    Returns ({staff_id: {weekday: [(start_minute, end_minute)]}},
+    {staff_id: {date: [(start_minute, end_minute)]}}), local wall-clock minutes.
+    """
+    weekly: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for staff_id, weekday, s, e in WorkingInterval.objects.filter(
+        staff_id__in=staff_ids
+    ).values_list("staff_id", "weekday", "start_minute", "end_minute"):
+        weekly[staff_id][weekday].append((s, e))
+    overrides: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(dict)
+    for staff_id, day, intervals in DateOverride.objects.filter(
+        staff_id__in=staff_ids, date__range=(date_from, date_to)
+    ).values_list("staff_id", "date", "intervals"):
+        overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
+    return {key: dict(value) for key, value in weekly.items()}, dict(overrides)
+
+
 def staff_calendars(
     *,
     staff: Sequence[StaffMember],
@@ -68,19 +89,9 @@ def staff_calendars(
     ids = [member.id for member in staff]
     if not ids:
         return []
-    weekly: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for staff_id, weekday, s, e in WorkingInterval.objects.filter(staff_id__in=ids).values_list(
-        "staff_id", "weekday", "start_minute", "end_minute"
-    ):
-        weekly[staff_id][weekday].append((s, e))
-
-    first_day = (start - _PAD).date()
-    last_day = (end + _PAD).date()
-    overrides: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(dict)
-    for staff_id, day, intervals in DateOverride.objects.filter(
-        staff_id__in=ids, date__range=(first_day, last_day)
-    ).values_list("staff_id", "date", "intervals"):
-        overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
+    weekly, overrides = staff_hours(
+        staff_ids=ids, date_from=(start - _PAD).date(), date_to=(end + _PAD).date()
+    )
 
     busy: dict[int, list[Busy]] = defaultdict(list)
     holding = Appointment.objects.filter(
@@ -100,8 +111,8 @@ def staff_calendars(
         StaffCalendar(
             staff_id=member.id,
             zone=zoneinfo.ZoneInfo(member.zone_name),
-            weekly=dict(weekly[member.id]),
-            overrides=overrides[member.id],
+            weekly=weekly.get(member.id, {}),
+            overrides=overrides.get(member.id, {}),
             busy=busy[member.id],
         )
         for member in staff
@@ -168,7 +179,9 @@ def business_staff(
     *, business: Business, service_id: int | None = None, include_inactive: bool = False
 ) -> QuerySet[StaffMember]:
     """The business's staff with their services; customers see the active ones."""
-    staff = StaffMember.objects.filter(business=business).select_related("user", "location")
+    staff = StaffMember.objects.filter(business=business).select_related(
+        "user", "location", "business"
+    )
     if not include_inactive:
         staff = staff.filter(active=True)
     if service_id is not None:

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from yuyue.backoffice.views import appointments, calendar, customers
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", calendar.home, name="home"),
+    path("<slug:slug>/", calendar.day, name="day"),
+    path("<slug:slug>/week/<int:staff_id>/", calendar.week, name="week"),
+    path("<slug:slug>/appointments/<str:public_id>/", appointments.detail, name="appointment"),
+    path(
+        "<slug:slug>/appointments/<str:public_id>/cancel/",
+        appointments.cancel_page,
+        name="cancel",
+    ),
+    path(
+        "<slug:slug>/appointments/<str:public_id>/reschedule/",
+        appointments.reschedule,
+        name="reschedule",
+    ),
+    path(
+        "<slug:slug>/appointments/<str:public_id>/reschedule/confirm/",
+        appointments.reschedule_confirm,
+        name="reschedule-confirm",
+    ),
+    path(
+        "<slug:slug>/appointments/<str:public_id>/<slug:name>/",
+        appointments.action,
+        name="action",
+    ),
+    path("<slug:slug>/customers/", customers.customer_list, name="customers"),
+    path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+]
