@@ -172,6 +172,10 @@ def build_grid(
             raw.append((column, spans, placed))
             columns.append(column)
 
+    if today in days:
+        # Today's grid always reaches the present moment, so the now-line is never hidden.
+        minute = _minutes_between(day_starts[today], now)
+        first, last = min(first, minute), max(last, minute + 1)
     first = first // 60 * 60
     last = min(25 * 60, -(-last // 60) * 60)
 
@@ -205,7 +209,7 @@ def build_grid(
         column.lanes = min(max(1, len(lanes_end)), MAX_LANES)
 
     now_row = None
-    if today in day_starts and today in days:
+    if today in days:
         minute = _minutes_between(day_starts[today], now)
         if first <= minute < last:
             now_row = row_of(minute)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yuyue.backoffice.views import appointments, calendar, customers
+from yuyue.backoffice.views import appointments, booking, calendar, customers
 
 app_name = "backoffice"
 
@@ -29,6 +29,9 @@ urlpatterns = [
         appointments.action,
         name="action",
     ),
+    path("<slug:slug>/book/", booking.book, name="book"),
+    path("<slug:slug>/book/customer/", booking.new_customer, name="new-customer"),
+    path("<slug:slug>/why/", booking.why, name="why"),
     path("<slug:slug>/customers/", customers.customer_list, name="customers"),
     path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
 ]

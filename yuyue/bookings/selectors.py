@@ -20,7 +20,7 @@ _LATEST = dt.date(9000, 12, 31)
 
 def _appointments() -> QuerySet[Appointment]:
     return Appointment.objects.select_related(
-        "business", "service", "staff", "location", "customer"
+        "business", "service", "staff", "location__business", "customer"
     )
 
 
@@ -232,3 +232,16 @@ def customers_of_business(*, business: Business, query: str = "") -> QuerySet[Us
 def customer_of_business(*, business: Business, customer_id: int) -> User | None:
     """A customer who has an appointment at the business, else None (as if nobody)."""
     return User.objects.filter(id=customer_id, appointments__business=business).distinct().first()
+
+
+def appointments_by_ids(*, business: Business, ids: list[int]) -> dict[int, Appointment]:
+    """The business's appointments with these ids, by id (others are left out)."""
+    return {
+        appointment.id: appointment
+        for appointment in _appointments().filter(business=business, id__in=ids)
+    }
+
+
+def customers_by_phone(*, phone: str) -> QuerySet[User]:
+    """Active accounts with exactly this phone (E.164): whom a phone call may come from."""
+    return User.objects.filter(phone=phone, is_active=True).order_by("id")

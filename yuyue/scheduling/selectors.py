@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
 from yuyue.catalog.models import Business, Location, Service
-from yuyue.scheduling.engine import Busy, ServiceRules, Slot, StaffCalendar, find_slots
+from yuyue.scheduling.engine import (
+    Busy,
+    Reason,
+    ServiceRules,
+    Slot,
+    StaffCalendar,
+    explain_start,
+    find_slots,
+)
 from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval, minute_label
 
@@ -102,10 +110,12 @@ def staff_calendars(
     )
     if exclude_appointment_id is not None:
         holding = holding.exclude(id=exclude_appointment_id)
-    for staff_id, occ_start, occ_end, service_id in holding.values_list(
-        "staff_id", "occupied_start", "occupied_end", "service_id"
+    for staff_id, occ_start, occ_end, service_id, appointment_id in holding.values_list(
+        "staff_id", "occupied_start", "occupied_end", "service_id", "id"
     ):
-        busy[staff_id].append(Busy(start=occ_start, end=occ_end, service_id=service_id))
+        busy[staff_id].append(
+            Busy(start=occ_start, end=occ_end, service_id=service_id, appointment_id=appointment_id)
+        )
 
     return [
         StaffCalendar(
@@ -254,3 +264,13 @@ def service_locations(*, service: Service) -> list[Location]:
         .select_related("business")
         .order_by("name", "id")
     )
+
+
+def explain_time(
+    *, service: Service, staff: StaffMember, start: dt.datetime, now: dt.datetime | None = None
+) -> list[Reason]:
+    """Why `start` is not a free time of `service` with `staff` (empty: it is): 3 queries."""
+    now = now or timezone.now()
+    end = start + dt.timedelta(minutes=service.duration_minutes)
+    calendars = staff_calendars(staff=[staff], start=start, end=end)
+    return explain_start(calendar=calendars[0], rules=service_rules(service), start=start, now=now)
