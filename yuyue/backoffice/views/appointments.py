@@ -94,8 +94,6 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
 def action(request: HttpRequest, desk: Desk, public_id: str, name: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
     back = safe_next(request, _detail_url(desk, appointment))
-    if name == "cancel":
-        return cancel(request, desk, appointment, back)
     if name not in ACTIONS:
         raise Http404
     try:
@@ -136,14 +134,17 @@ def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str
     return HttpResponseRedirect(back, status=303)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @desk_view()
 def cancel_page(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
+    back = safe_next(request, _detail_url(desk, appointment))
+    if request.method == "POST":
+        return cancel(request, desk, appointment, back)
     context = {
         "appointment": appointment,
         "reason": "",
-        "back": _detail_url(desk, appointment),
+        "back": back,
         "max_reason": MAX_REASON_LENGTH,
     }
     return page(request, desk, "cancel.html", context)
