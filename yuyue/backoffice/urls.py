@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yuyue.backoffice.views import appointments, booking, calendar, customers
+from yuyue.backoffice.views import appointments, booking, calendar, customers, reports
 
 app_name = "backoffice"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path("<slug:slug>/book/", booking.book, name="book"),
     path("<slug:slug>/book/customer/", booking.new_customer, name="new-customer"),
     path("<slug:slug>/why/", booking.why, name="why"),
+    path("<slug:slug>/dashboard/", reports.dashboard, name="dashboard"),
+    path("<slug:slug>/dashboard/appointments.csv", reports.export, name="export"),
     path("<slug:slug>/customers/", customers.customer_list, name="customers"),
     path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
 ]

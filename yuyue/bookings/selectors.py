@@ -245,3 +245,28 @@ def appointments_by_ids(*, business: Business, ids: list[int]) -> dict[int, Appo
 def customers_by_phone(*, phone: str) -> QuerySet[User]:
     """Active accounts with exactly this phone (E.164): whom a phone call may come from."""
     return User.objects.filter(phone=phone, is_active=True).order_by("id")
+
+
+def appointment_rows(*, business: Business, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Plain rows of the business's appointments starting in [start, end), for reports: one
+    query, whatever their number."""
+    return list(
+        Appointment.objects.filter(business=business, start__gte=start, start__lt=end)
+        .order_by("start", "id")
+        .values(
+            "public_id",
+            "staff_id",
+            "staff__name",
+            "service__name",
+            "customer__display_name",
+            "customer__username",
+            "customer__phone",
+            "location__name",
+            "status",
+            "start",
+            "end",
+            "price",
+            "currency",
+            "channel",
+        )
+    )
