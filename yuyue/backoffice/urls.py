@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yuyue.backoffice.views import appointments, booking, calendar, customers, reports
+from yuyue.backoffice.views import (
+    appointments,
+    booking,
+    calendar,
+    customers,
+    feeds,
+    messages,
+    reports,
+)
 
 app_name = "backoffice"
 
@@ -34,6 +42,10 @@ urlpatterns = [
     path("<slug:slug>/why/", booking.why, name="why"),
     path("<slug:slug>/dashboard/", reports.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/appointments.csv", reports.export, name="export"),
+    path("feed/<str:key>.ics", feeds.feed, name="feed"),
+    path("<slug:slug>/staff/<int:staff_id>/feed/", feeds.feed_settings, name="feed-settings"),
+    path("<slug:slug>/messages/", messages.message_log, name="messages"),
+    path("<slug:slug>/messages/<int:notification_id>/resend/", messages.resend, name="resend"),
     path("<slug:slug>/customers/", customers.customer_list, name="customers"),
     path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
 ]

@@ -21,7 +21,14 @@ from yuyue.scheduling.engine import (
     find_slots,
 )
 from yuyue.scheduling.hours import WEEKDAY_KEYS
-from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval, minute_label
+from yuyue.scheduling.models import (
+    CalendarFeed,
+    DateOverride,
+    StaffMember,
+    WorkingInterval,
+    feed_key_hash,
+    minute_label,
+)
 
 # Staff may sit in other zones than the request's; loading a day more on each side covers any
 # offset difference (at most 26 hours between two IANA zones).
@@ -274,3 +281,18 @@ def explain_time(
     end = start + dt.timedelta(minutes=service.duration_minutes)
     calendars = staff_calendars(staff=[staff], start=start, end=end)
     return explain_start(calendar=calendars[0], rules=service_rules(service), start=start, now=now)
+
+
+def staff_of_feed(*, key: str) -> StaffMember | None:
+    """The active staff member whose calendar feed this key opens, else None."""
+    if not key or len(key) > 100:
+        return None
+    return (
+        StaffMember.objects.filter(calendar_feed__key_hash=feed_key_hash(key), active=True)
+        .select_related("business", "location")
+        .first()
+    )
+
+
+def has_calendar_feed(*, staff: StaffMember) -> bool:
+    return CalendarFeed.objects.filter(staff=staff).exists()
