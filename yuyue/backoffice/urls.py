@@ -8,6 +8,7 @@ from yuyue.backoffice.views import (
     feeds,
     messages,
     reports,
+    settings,
 )
 
 app_name = "backoffice"
@@ -46,6 +47,27 @@ urlpatterns = [
     path("<slug:slug>/staff/<int:staff_id>/feed/", feeds.feed_settings, name="feed-settings"),
     path("<slug:slug>/messages/", messages.message_log, name="messages"),
     path("<slug:slug>/messages/<int:notification_id>/resend/", messages.resend, name="resend"),
+    path("<slug:slug>/settings/", settings.settings_home, name="settings"),
+    path("<slug:slug>/settings/policies/", settings.policies, name="policies"),
+    path("<slug:slug>/settings/services/new/", settings.service_edit, name="service-new"),
+    path(
+        "<slug:slug>/settings/services/<int:service_id>/",
+        settings.service_edit,
+        name="service-edit",
+    ),
+    path("<slug:slug>/settings/shops/new/", settings.location_edit, name="location-new"),
+    path(
+        "<slug:slug>/settings/shops/<int:location_id>/",
+        settings.location_edit,
+        name="location-edit",
+    ),
+    path("<slug:slug>/settings/staff/new/", settings.staff_edit, name="staff-new"),
+    path("<slug:slug>/settings/staff/<int:staff_id>/", settings.staff_edit, name="staff-edit"),
+    path(
+        "<slug:slug>/settings/staff/<int:staff_id>/overrides/",
+        settings.override_edit,
+        name="override-edit",
+    ),
     path("<slug:slug>/customers/", customers.customer_list, name="customers"),
     path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
 ]

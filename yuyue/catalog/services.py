@@ -37,7 +37,9 @@ SERVICE_FIELDS = frozenset(
     }
 )
 LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone"})
-BUSINESS_FIELDS = frozenset({"name", "timezone", "currency", "default_language", "phone"})
+BUSINESS_FIELDS = frozenset(
+    {"name", "timezone", "currency", "default_language", "phone", "reminder_offsets_minutes"}
+)
 
 
 def _apply(instance, fields: dict[str, Any], allowed: frozenset[str]) -> list[str]:
