@@ -41,7 +41,8 @@ def fill(route: str, *, appointment, customer, staff) -> str:
         "customer_id": str(customer.id),
         "name": "confirm",
         "service_id": str(appointment.service_id),
-        "token": "x",
+        "location_id": str(staff.location_id),
+        "notification_id": "1",
     }
     return "/manage/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 
