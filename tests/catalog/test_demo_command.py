@@ -89,6 +89,7 @@ def test_the_demo_creates_a_complete_business(settings, moment):
         user = User.objects.get(username=username)
         assert user.check_password(password)
         assert normalize_phone(user.phone) == user.phone
+    assert "http://127.0.0.1:8000/manage/" in output
     assert "http://127.0.0.1:8000/admin/" in output
     assert "yuyue-owner-demo" in output
 

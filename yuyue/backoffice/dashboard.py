@@ -110,8 +110,9 @@ def compute(
     available = sum(available_by_staff.values())
     due = statuses[Status.COMPLETED] + statuses[Status.NO_SHOW]
     busy_hours = [hour for hour in range(24) if any(heat[d][hour] for d in range(7))]
-    first_hour = min(busy_hours, default=9)
-    last_hour = max(busy_hours, default=17)
+    # At least a working day's hours, so a quiet period still reads as a day.
+    first_hour = min([*busy_hours, 9])
+    last_hour = max([*busy_hours, 17])
     return Figures(
         date_from=date_from,
         date_to=date_to,

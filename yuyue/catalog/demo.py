@@ -38,6 +38,7 @@ from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 ZONE = "Asia/Shanghai"
+BACK_OFFICE_URL = "http://127.0.0.1:8000/manage/"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 

@@ -213,7 +213,11 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
         "lines": [],
     }
     if context["asked"]:
-        reasons = explain_time(service=service, staff=member, start=start)
+        # What blocks the time first; "off the customers' grid" is the least of it for staff.
+        reasons = sorted(
+            explain_time(service=service, staff=member, start=start),
+            key=lambda reason: reason.code == "off_grid",
+        )
         ids = [busy.appointment_id for reason in reasons for busy in reason.busy]
         others = appointments_by_ids(business=desk.business, ids=[i for i in ids if i])
         context["lines"] = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Status
-from yuyue.catalog.demo import ADMIN_URL, LOGINS, demo_build, demo_exists
+from yuyue.catalog.demo import ADMIN_URL, BACK_OFFICE_URL, LOGINS, demo_build, demo_exists
 from yuyue.catalog.models import Business
 from yuyue.lib.admin import describe_error
 from yuyue.lib.errors import DomainError
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write(_("Sign in at %(url)s with:") % {"url": ADMIN_URL})
+        self.stdout.write(_("Sign in at %(url)s with:") % {"url": BACK_OFFICE_URL})
         roles = {
             "owner": _("owner (back office)"),
             "staff": _("staff (back office)"),
@@ -85,3 +85,6 @@ class Command(BaseCommand):
                     "password": login.password,
                 }
             )
+        self.stdout.write(
+            _("Raw data and support: the Django admin at %(url)s") % {"url": ADMIN_URL}
+        )
