@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from tests.helpers import owner_of  # noqa: E402
 from yuyue.accounts.models import User  # noqa: E402
 from yuyue.bookings.models import Appointment  # noqa: E402
 from yuyue.catalog.models import Service  # noqa: E402
@@ -51,6 +52,7 @@ def build() -> Service:
     business = business_create(owner=owner, slug=f"bench-{time.time_ns()}", name="Bench")
     service = service_create(
         business=business,
+        actor=owner_of(business),
         name="Cut",
         duration_minutes=30,
         price=Decimal("88.00"),
@@ -60,8 +62,10 @@ def build() -> Service:
     rng = random.Random(7)
     rows = []
     for i in range(STAFF):
-        member = staff_member_create(business=business, name=f"S{i}", services=[service])
-        staff_hours_set(staff=member, hours=HOURS)
+        member = staff_member_create(
+            business=business, actor=owner_of(business), name=f"S{i}", services=[service]
+        )
+        staff_hours_set(staff=member, actor=owner_of(member), hours=HOURS)
         for day in range(1, DAYS + 1):
             date = NOW.date() + dt.timedelta(days=day)
             for slot in rng.sample(range(18), 8):  # 8 of the 18 half hours 09:00-18:00 booked

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "yuyue.notifications",
     "yuyue.api",
     "yuyue.web",
+    "yuyue.seed",
+    "yuyue.demo",
     "yuyue.backoffice",
 ]
 
@@ -118,7 +120,8 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take SQLite's write lock at BEGIN, which is what
-    # serializes booking writers (SPEC §5); WAL lets readers carry on meanwhile.
+    # serializes booking writers; WAL lets readers carry on meanwhile.
+    # See docs/booking.md#begin-immediate-on-sqlite.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,

@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
-from tests.helpers import NOW, WORKWEEK, make_user
+from tests.helpers import NOW, WORKWEEK, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import (
@@ -73,13 +73,19 @@ def business(owner):
 
 @pytest.fixture
 def location(business):
-    return location_create(business=business, name="静安店", address="上海市静安区南京西路 1 号")
+    return location_create(
+        business=business,
+        actor=owner_of(business),
+        name="静安店",
+        address="上海市静安区南京西路 1 号",
+    )
 
 
 @pytest.fixture
 def service(business):
     return service_create(
         business=business,
+        actor=owner_of(business),
         name="洗剪吹",
         duration_minutes=60,
         price=Decimal("88.00"),
@@ -93,16 +99,23 @@ def service(business):
 @pytest.fixture
 def staff_user(business) -> User:
     user = make_user("staff", phone="+8613900139000")
-    membership_grant(business=business, user=user, role=Membership.Role.STAFF)
+    membership_grant(
+        business=business, actor=owner_of(business), user=user, role=Membership.Role.STAFF
+    )
     return user
 
 
 @pytest.fixture
 def stylist(business, service, location, staff_user):
     member = staff_member_create(
-        business=business, name="Tony 老师", services=[service], location=location, user=staff_user
+        business=business,
+        actor=owner_of(business),
+        name="Tony 老师",
+        services=[service],
+        location=location,
+        user=staff_user,
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member
 
 

@@ -51,3 +51,12 @@ def make_appointment(*, service, staff, customer, start: dt.datetime, status: st
         price=service.price,
         currency="CNY",
     )
+
+
+def owner_of(thing) -> User:
+    """The (first) owner of a business, or of the business a row belongs to: the actor that
+    owner-only services ask for when a test sets the scene."""
+    business_id = getattr(thing, "business_id", None) or thing.id
+    return User.objects.filter(
+        memberships__business_id=business_id, memberships__role="owner"
+    ).earliest("id")

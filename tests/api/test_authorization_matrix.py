@@ -9,7 +9,7 @@ appointment (its existence is not theirs to know); 403 or 404 for a business's b
 import pytest
 
 from tests.api.conftest import WEDNESDAY, error_of
-from tests.helpers import at
+from tests.helpers import at, owner_of
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Location, Membership, Service
@@ -67,7 +67,13 @@ def victim(service, stylist, customer, location):
     appointment = appointment_create(
         service=service, customer=customer, start=at(WEDNESDAY, "10:00"), notes=SECRET_NOTE
     )
-    staff_override_set(staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note="年假")
+    staff_override_set(
+        staff=stylist,
+        actor=owner_of(stylist),
+        date=WEDNESDAY.replace(day=24),
+        closed=True,
+        note="年假",
+    )
     return {"a": appointment.public_id, "s": service.id, "m": stylist.id, "l": location.id}
 
 

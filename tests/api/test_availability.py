@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
-from tests.helpers import WORKWEEK, at
+from tests.helpers import WORKWEEK, at, owner_of
 from yuyue.catalog.services import location_create, service_update
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
@@ -83,7 +83,11 @@ def test_a_service_of_another_business_is_a_validation_error(anon, service, othe
     from yuyue.catalog.services import service_create
 
     foreign = service_create(
-        business=Business.objects.get(slug="elsewhere"), name="体检", duration_minutes=30, price="1"
+        business=Business.objects.get(slug="elsewhere"),
+        actor=owner_of(Business.objects.get(slug="elsewhere")),
+        name="体检",
+        duration_minutes=30,
+        price="1",
     )
 
     response = anon.get(url(foreign, WEDNESDAY, WEDNESDAY))
@@ -93,7 +97,7 @@ def test_a_service_of_another_business_is_a_validation_error(anon, service, othe
 
 
 def test_an_inactive_service_offers_nothing(anon, service, stylist):
-    service_update(service=service, active=False)
+    service_update(service=service, actor=owner_of(service), active=False)
 
     response = anon.get(url(service, WEDNESDAY, WEDNESDAY))
 
@@ -102,8 +106,10 @@ def test_an_inactive_service_offers_nothing(anon, service, stylist):
 
 
 def test_one_staff_member_can_be_asked_for(anon, business, service, stylist, location):
-    other = staff_member_create(business=business, name="Amy", services=[service])
-    staff_hours_set(staff=other, hours={"wed": [["14:00", "15:00"]]})
+    other = staff_member_create(
+        business=business, actor=owner_of(business), name="Amy", services=[service]
+    )
+    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
 
     slots = anon.get(url(service, WEDNESDAY, WEDNESDAY, staff_id=other.id)).json()["slots"]
 
@@ -113,11 +119,17 @@ def test_one_staff_member_can_be_asked_for(anon, business, service, stylist, loc
 
 
 def test_a_location_with_its_own_zone_shows_its_offset(anon, business, service):
-    berlin = location_create(business=business, name="Berlin", timezone="Europe/Berlin")
-    member = staff_member_create(
-        business=business, name="Jonas", services=[service], location=berlin
+    berlin = location_create(
+        business=business, actor=owner_of(business), name="Berlin", timezone="Europe/Berlin"
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    member = staff_member_create(
+        business=business,
+        actor=owner_of(business),
+        name="Jonas",
+        services=[service],
+        location=berlin,
+    )
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
 
     body = anon.get(url(service, WEDNESDAY, WEDNESDAY, location_id=berlin.id)).json()
 

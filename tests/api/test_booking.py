@@ -3,7 +3,7 @@
 import pytest
 
 from tests.api.conftest import WEDNESDAY, error_of
-from tests.helpers import at
+from tests.helpers import at, owner_of
 from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.catalog.services import business_create, service_update
 from yuyue.scheduling.services import staff_member_create
@@ -57,7 +57,7 @@ def test_a_time_with_another_offset_is_taken_as_given(as_customer, service, styl
 
 
 def test_a_service_that_needs_confirmation_books_pending(as_customer, service, stylist):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
 
     body = book(as_customer, service_id=service.id, start="2026-12-02T10:00:00").json()
 
@@ -170,7 +170,7 @@ def test_a_named_staff_member_is_booked(as_customer, business, service, stylist)
 
 def test_staff_of_another_business_is_a_validation_error(as_customer, service, stylist, owner):
     elsewhere = business_create(owner=owner, slug="second", name="二店")
-    foreign = staff_member_create(business=elsewhere, name="外人")
+    foreign = staff_member_create(business=elsewhere, actor=owner_of(elsewhere), name="外人")
 
     response = book(
         as_customer, service_id=service.id, staff_id=foreign.id, start="2026-12-02T10:00:00"

@@ -1,4 +1,6 @@
-"""Fifty customers POST the same slot at once through the whole HTTP stack (SPEC §5).
+"""Fifty customers POST the same slot at once through the whole HTTP stack.
+
+The rule under test: docs/booking.md#locking-order.
 
 Each thread is its own client with its own token and its own database connection. Exactly
 one booking may win; every other answer must be a 409 with alternatives, never a 5xx.

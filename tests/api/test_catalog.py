@@ -3,6 +3,7 @@
 import pytest
 
 from tests.api.conftest import client_for, error_of
+from tests.helpers import owner_of
 from yuyue.catalog.services import location_create, service_create, service_update
 from yuyue.scheduling.services import staff_member_create, staff_member_update
 
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_business_shows_its_zone_currency_and_locations(anon, business, location):
-    location_create(business=business, name="柏林店", timezone="Europe/Berlin")
+    location_create(
+        business=business, actor=owner_of(business), name="柏林店", timezone="Europe/Berlin"
+    )
 
     response = anon.get("/api/v1/businesses/salon")
 
@@ -62,7 +65,13 @@ def test_services_show_money_as_a_string_with_its_currency(anon, service):
 
 def test_services_are_paginated(anon, business):
     for i in range(5):
-        service_create(business=business, name=f"服务 {i}", duration_minutes=30, price="10")
+        service_create(
+            business=business,
+            actor=owner_of(business),
+            name=f"服务 {i}",
+            duration_minutes=30,
+            price="10",
+        )
 
     response = anon.get("/api/v1/businesses/salon/services?limit=2&offset=2")
 
@@ -79,7 +88,7 @@ def test_a_limit_beyond_the_maximum_is_a_validation_error(anon, business):
 
 
 def test_inactive_services_are_shown_to_the_business_only(anon, as_owner, as_staff, service):
-    service_update(service=service, active=False)
+    service_update(service=service, actor=owner_of(service), active=False)
 
     assert anon.get("/api/v1/businesses/salon/services").json()["count"] == 0
     assert as_owner.get("/api/v1/businesses/salon/services").json()["count"] == 1
@@ -87,7 +96,7 @@ def test_inactive_services_are_shown_to_the_business_only(anon, as_owner, as_sta
 
 
 def test_customers_with_a_token_see_the_public_list(as_customer, service):
-    service_update(service=service, active=False)
+    service_update(service=service, actor=owner_of(service), active=False)
 
     response = as_customer.get("/api/v1/businesses/salon/services")
 
@@ -104,8 +113,10 @@ def test_a_bad_token_on_a_public_list_is_401_not_silently_anonymous(db, service)
 
 
 def test_staff_can_be_filtered_by_service(anon, business, service, stylist):
-    other = service_create(business=business, name="染发", duration_minutes=120, price="300")
-    staff_member_create(business=business, name="Amy", services=[other])
+    other = service_create(
+        business=business, actor=owner_of(business), name="染发", duration_minutes=120, price="300"
+    )
+    staff_member_create(business=business, actor=owner_of(business), name="Amy", services=[other])
 
     everyone = anon.get("/api/v1/businesses/salon/staff").json()
     for_service = anon.get(f"/api/v1/businesses/salon/staff?service_id={service.id}").json()
@@ -125,8 +136,10 @@ def test_staff_can_be_filtered_by_service(anon, business, service, stylist):
 
 
 def test_the_linked_account_and_inactive_staff_are_the_business_s_own(as_owner, anon, stylist):
-    retired = staff_member_create(business=stylist.business, name="Old hand")
-    staff_member_update(staff=retired, active=False)
+    retired = staff_member_create(
+        business=stylist.business, actor=owner_of(stylist.business), name="Old hand"
+    )
+    staff_member_update(staff=retired, actor=owner_of(retired), active=False)
 
     public = anon.get("/api/v1/businesses/salon/staff").json()["items"]
     private = as_owner.get("/api/v1/businesses/salon/staff").json()["items"]

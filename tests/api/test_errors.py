@@ -56,7 +56,7 @@ def test_an_unexpected_failure_is_500_in_the_error_shape_and_logged(
     def broken(slug):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("yuyue.api.lookups.business_by_slug", broken)
+    monkeypatch.setattr("yuyue.catalog.selectors.business_by_slug", broken)
     with caplog.at_level(logging.ERROR, logger="yuyue.api"):
         response = anon.get("/api/v1/businesses/salon")
 

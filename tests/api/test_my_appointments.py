@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import service_update
@@ -58,8 +58,10 @@ def test_the_list_filters_by_status_and_local_date(as_customer, service, stylist
 def test_an_appointment_just_after_local_midnight_belongs_to_that_local_day(
     as_customer, business, service, customer
 ):
-    night = staff_member_create(business=business, name="夜班", services=[service])
-    staff_hours_set(staff=night, hours={"wed": [["00:00", "02:00"]]})
+    night = staff_member_create(
+        business=business, actor=owner_of(business), name="夜班", services=[service]
+    )
+    staff_hours_set(staff=night, actor=owner_of(night), hours={"wed": [["00:00", "02:00"]]})
     # 00:30 in Shanghai is still Tuesday in UTC.
     make_appointment(service=service, staff=night, customer=customer, start=at(WEDNESDAY, "00:30"))
 
@@ -223,8 +225,10 @@ def test_a_taken_new_time_is_409_and_nothing_moves(as_customer, booked, service,
 
 
 def test_without_staff_id_the_same_staff_member_keeps_it(as_customer, booked, business, service):
-    other = staff_member_create(business=business, name="Amy", services=[service])
-    staff_hours_set(staff=other, hours={"wed": [["14:00", "15:00"]]})
+    other = staff_member_create(
+        business=business, actor=owner_of(business), name="Amy", services=[service]
+    )
+    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
 
     same = post(
         as_customer,
@@ -236,10 +240,16 @@ def test_without_staff_id_the_same_staff_member_keeps_it(as_customer, booked, bu
 
 def test_any_staff_moves_to_whoever_fits(as_customer, booked, business, service, stylist):
     other = staff_member_create(
-        business=business, name="Amy", services=[service], location=stylist.location
+        business=business,
+        actor=owner_of(business),
+        name="Amy",
+        services=[service],
+        location=stylist.location,
     )
-    staff_hours_set(staff=other, hours={"wed": [["14:00", "15:00"]]})
-    staff_override_set(staff=stylist, date=WEDNESDAY, intervals=[["09:00", "12:00"]])
+    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
+    staff_override_set(
+        staff=stylist, actor=owner_of(stylist), date=WEDNESDAY, intervals=[["09:00", "12:00"]]
+    )
 
     response = post(
         as_customer,
@@ -254,7 +264,7 @@ def test_any_staff_moves_to_whoever_fits(as_customer, booked, business, service,
 def test_a_customer_s_move_of_a_confirmed_service_goes_back_to_pending(
     as_customer, booked, service
 ):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
 
     body = post(
         as_customer,

@@ -33,7 +33,7 @@ from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUS
 from schemathesis.core.parameters import ParameterLocation
 
 from config.wsgi import application
-from tests.helpers import make_user
+from tests.helpers import make_user, owner_of
 from yuyue.accounts.services import token_issue
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import business_create, location_create, service_create
@@ -91,10 +91,16 @@ class World:
         self.owner = make_user("fuzz-owner", phone="+8613800138001")
         self.customer = make_user("fuzz-customer", phone="+8613800138002")
         self.business = business_create(owner=self.owner, slug="demo", name="悦己美发沙龙")
-        shop = location_create(business=self.business, name="静安店")
-        harbour = location_create(business=self.business, name="Harbour", timezone="Asia/Hong_Kong")
+        shop = location_create(business=self.business, actor=owner_of(self.business), name="静安店")
+        harbour = location_create(
+            business=self.business,
+            actor=owner_of(self.business),
+            name="Harbour",
+            timezone="Asia/Hong_Kong",
+        )
         cut = service_create(
             business=self.business,
+            actor=owner_of(self.business),
             name="洗剪吹",
             duration_minutes=60,
             price=Decimal("88.00"),
@@ -104,6 +110,7 @@ class World:
         )
         group = service_create(
             business=self.business,
+            actor=owner_of(self.business),
             name="瑜伽课",
             duration_minutes=30,
             price=Decimal("50.00"),
@@ -113,14 +120,22 @@ class World:
         )
         staff = [
             staff_member_create(
-                business=self.business, name="Tony", services=[cut, group], location=shop
+                business=self.business,
+                actor=owner_of(self.business),
+                name="Tony",
+                services=[cut, group],
+                location=shop,
             ),
             staff_member_create(
-                business=self.business, name="Amy", services=[cut], location=harbour
+                business=self.business,
+                actor=owner_of(self.business),
+                name="Amy",
+                services=[cut],
+                location=harbour,
             ),
         ]
         for member in staff:
-            staff_hours_set(staff=member, hours=EVERY_DAY)
+            staff_hours_set(staff=member, actor=owner_of(member), hours=EVERY_DAY)
         self.services = [cut, group]
         self.staff = staff
         self.locations = [shop, harbour]

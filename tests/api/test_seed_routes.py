@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.api.conftest import WEDNESDAY, bearer
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, Channel
 from yuyue.catalog.services import business_create, service_create
@@ -227,7 +227,9 @@ def test_bad_fields_fail_naming_the_field(customer, service, stylist, field, val
 
 def test_only_services_of_the_default_business_are_booked(customer, stylist, other_owner):
     elsewhere = business_create(owner=other_owner, slug="third", name="三店")
-    foreign = service_create(business=elsewhere, name="体检", duration_minutes=30, price="1")
+    foreign = service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="体检", duration_minutes=30, price="1"
+    )
     client = json_client(headers={"Authorization": bearer(customer)})
 
     response = client.post(

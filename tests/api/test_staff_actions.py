@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from tests.api.conftest import WEDNESDAY, error_of
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from yuyue.bookings.models import Status
 from yuyue.catalog.services import service_update
 from yuyue.scheduling.services import staff_member_create
@@ -30,7 +30,9 @@ def test_staff_list_the_business_s_appointments_with_customers(as_staff, booked,
 def test_the_business_list_filters_by_staff_member_day_and_status(
     as_owner, business, service, stylist, customer
 ):
-    other = staff_member_create(business=business, name="Amy", services=[service])
+    other = staff_member_create(
+        business=business, actor=owner_of(business), name="Amy", services=[service]
+    )
     mine = make_appointment(
         service=service, staff=stylist, customer=customer, start=at(WEDNESDAY, "10:00")
     )
@@ -67,7 +69,7 @@ def test_the_business_list_needs_a_token(anon, booked):
 
 
 def test_confirm_then_start_then_complete(as_staff, service, stylist, customer):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     appointment = make_appointment(
         service=service,
         staff=stylist,

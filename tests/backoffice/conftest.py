@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 TUESDAY = NOW.date()
@@ -42,9 +42,13 @@ def as_staff(staff_user) -> Client:
 @pytest.fixture
 def colleague(business, service, location):
     member = staff_member_create(
-        business=business, name="Amy 老师", services=[service], location=location
+        business=business,
+        actor=owner_of(business),
+        name="Amy 老师",
+        services=[service],
+        location=location,
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member
 
 

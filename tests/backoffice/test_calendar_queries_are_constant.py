@@ -4,7 +4,7 @@ appointment as for many staff with many appointments."""
 import pytest
 
 from tests.backoffice.conftest import TUESDAY
-from tests.helpers import WORKWEEK, at, make_appointment, make_user
+from tests.helpers import WORKWEEK, at, make_appointment, make_user, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -18,10 +18,16 @@ WEEK_QUERIES = 9
 def crowd(business, service, location, pending_customer, people: int) -> None:
     for n in range(people):
         member = staff_member_create(
-            business=business, name=f"员工 {n}", services=[service], location=location
+            business=business,
+            actor=owner_of(business),
+            name=f"员工 {n}",
+            services=[service],
+            location=location,
         )
-        staff_hours_set(staff=member, hours=WORKWEEK)
-        staff_override_set(staff=member, date=TUESDAY, intervals=[["10:00", "16:00"]])
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        staff_override_set(
+            staff=member, actor=owner_of(member), date=TUESDAY, intervals=[["10:00", "16:00"]]
+        )
         for hour in ("10:00", "11:00", "14:00"):
             make_appointment(
                 service=service,

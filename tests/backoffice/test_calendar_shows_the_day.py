@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.backoffice.conftest import TUESDAY, WEDNESDAY, browser_for, html_of
-from tests.helpers import make_user
+from tests.helpers import make_user, owner_of
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import business_create, location_create, membership_grant
 from yuyue.scheduling.services import staff_member_create, staff_override_set
@@ -40,7 +40,7 @@ def test_working_hours_and_lunch_are_shaded_open_and_closed(as_owner, stylist):
 
 
 def test_a_day_off_and_a_closed_override_are_labelled(as_owner, stylist, colleague):
-    staff_override_set(staff=colleague, date=WEDNESDAY, closed=True)
+    staff_override_set(staff=colleague, actor=owner_of(colleague), date=WEDNESDAY, closed=True)
 
     saturday = html_of(as_owner.get("/manage/salon/", {"date": "2026-12-05"}))
     wednesday = html_of(as_owner.get("/manage/salon/", {"date": WEDNESDAY.isoformat()}))
@@ -75,8 +75,14 @@ def test_staff_land_on_their_own_column_and_may_switch_to_everyone(as_staff, sty
 
 
 def test_the_shop_filter_keeps_the_shops_staff(as_owner, business, service, stylist):
-    other = location_create(business=business, name="徐汇店")
-    staff_member_create(business=business, name="徐汇 Lily", services=[service], location=other)
+    other = location_create(business=business, actor=owner_of(business), name="徐汇店")
+    staff_member_create(
+        business=business,
+        actor=owner_of(business),
+        name="徐汇 Lily",
+        services=[service],
+        location=other,
+    )
 
     html = html_of(as_owner.get("/manage/salon/", {"location": other.id}))
 
@@ -94,7 +100,7 @@ def test_someone_in_two_businesses_chooses_one(owner, business):
     other = business_create(
         owner=make_user("x-owner", phone="+8613100131000"), slug="b2", name="二号店"
     )
-    membership_grant(business=other, user=owner, role=Membership.Role.STAFF)
+    membership_grant(business=other, actor=owner_of(other), user=owner, role=Membership.Role.STAFF)
 
     html = html_of(browser_for(owner).get("/manage/"))
 

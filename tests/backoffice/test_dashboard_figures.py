@@ -19,7 +19,7 @@ import re
 import pytest
 
 from tests.backoffice.conftest import TUESDAY, WEDNESDAY, html_of
-from tests.helpers import at, make_appointment, make_user
+from tests.helpers import at, make_appointment, make_user, owner_of
 from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -32,7 +32,7 @@ DASHBOARD_QUERIES = 9
 def data_set(service, stylist, colleague, customer):
     customer.display_name = "张小美"
     customer.save(update_fields=["display_name"])
-    staff_override_set(staff=colleague, date=WEDNESDAY, closed=True)
+    staff_override_set(staff=colleague, actor=owner_of(colleague), date=WEDNESDAY, closed=True)
     for staff, day, hhmm, status in [
         (stylist, TUESDAY, "09:00", "completed"),
         (stylist, TUESDAY, "10:00", "completed"),

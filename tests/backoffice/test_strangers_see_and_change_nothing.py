@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, get_resolver
 
 from tests.backoffice.conftest import TUESDAY, browser_for, html_of
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from yuyue.bookings.models import Appointment
 from yuyue.catalog.models import Business
 from yuyue.catalog.services import service_create
@@ -75,8 +75,12 @@ def test_nobody_outside_the_business_reaches_any_route(
 
 def test_the_owner_of_a_never_sees_business_bs_appointment(as_owner, other_owner, customer):
     elsewhere = Business.objects.get(slug="elsewhere")
-    service = service_create(business=elsewhere, name="针灸", duration_minutes=30, price="100")
-    doctor = staff_member_create(business=elsewhere, name="李医生", services=[service])
+    service = service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="针灸", duration_minutes=30, price="100"
+    )
+    doctor = staff_member_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="李医生", services=[service]
+    )
     theirs = make_appointment(
         service=service,
         staff=doctor,
@@ -98,8 +102,12 @@ def test_the_owner_of_a_never_sees_business_bs_appointment(as_owner, other_owner
 
 def test_a_customer_of_b_only_is_not_a_customer_of_a(as_owner, business, other_owner, stranger):
     elsewhere = Business.objects.get(slug="elsewhere")
-    service = service_create(business=elsewhere, name="针灸", duration_minutes=30, price="100")
-    doctor = staff_member_create(business=elsewhere, name="李医生", services=[service])
+    service = service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="针灸", duration_minutes=30, price="100"
+    )
+    doctor = staff_member_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="李医生", services=[service]
+    )
     make_appointment(service=service, staff=doctor, customer=stranger, start=at(TUESDAY, "10:00"))
 
     assert as_owner.get(f"/manage/salon/customers/{stranger.id}/").status_code == 404

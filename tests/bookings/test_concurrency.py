@@ -1,4 +1,4 @@
-"""Real concurrent clients racing for one staff member's time (SPEC §5).
+"""Real concurrent clients racing for one staff member's time (docs/booking.md#locking-order).
 
 Each thread has its own database connection and calls the same service the API calls; the
 database (row locks and exclusion constraints on PostgreSQL, BEGIN IMMEDIATE on SQLite) must
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from tests.helpers import NOW, at, make_appointment, make_user
+from tests.helpers import NOW, at, make_appointment, make_user, owner_of
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
@@ -88,7 +88,11 @@ def race(attempts):
 @pytest.mark.parametrize("capacity", [1, 3])
 def test_only_capacity_bookings_win_a_race(service, stylist, capacity):
     service_update(
-        service=service, duration_minutes=90, slot_interval_minutes=30, capacity=capacity
+        service=service,
+        actor=owner_of(service),
+        duration_minutes=90,
+        slot_interval_minutes=30,
+        capacity=capacity,
     )
     customers = [make_user(f"racer{i}", phone="+8613800138000") for i in range(threads())]
 
@@ -112,7 +116,11 @@ def test_only_capacity_bookings_win_a_race(service, stylist, capacity):
 @pytest.mark.parametrize("capacity", [1, 3])
 def test_only_capacity_reschedules_win_a_race(service, stylist, capacity):
     service_update(
-        service=service, duration_minutes=90, slot_interval_minutes=30, capacity=capacity
+        service=service,
+        actor=owner_of(service),
+        duration_minutes=90,
+        slot_interval_minutes=30,
+        capacity=capacity,
     )
     customers = [make_user(f"mover{i}", phone="+8613800138000") for i in range(threads())]
     # Each customer holds their own slot on a later day (three 90-minute slots a morning and

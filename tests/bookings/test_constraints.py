@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
-from tests.helpers import NOW, at, make_appointment
+from tests.helpers import NOW, at, make_appointment, owner_of
 from yuyue.catalog.services import service_create, service_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
@@ -19,7 +19,7 @@ def test_overlapping_exclusive_appointments_are_refused(service, stylist, custom
 
 
 def test_buffers_are_part_of_the_guarded_span(service, stylist, customer, stranger):
-    service_update(service=service, buffer_after_minutes=15)
+    service_update(service=service, actor=owner_of(service), buffer_after_minutes=15)
     make_appointment(service=service, staff=stylist, customer=customer, start=at(DAY, "10:00"))
     with pytest.raises(IntegrityError):
         make_appointment(service=service, staff=stylist, customer=stranger, start=at(DAY, "11:00"))
@@ -29,7 +29,12 @@ def test_different_services_never_share_time(business, service, stylist, custome
     from decimal import Decimal
 
     group = service_create(
-        business=business, name="造型小课堂", duration_minutes=60, price=Decimal(0), capacity=6
+        business=business,
+        actor=owner_of(business),
+        name="造型小课堂",
+        duration_minutes=60,
+        price=Decimal(0),
+        capacity=6,
     )
     make_appointment(service=group, staff=stylist, customer=customer, start=at(DAY, "10:00"))
     with pytest.raises(IntegrityError):

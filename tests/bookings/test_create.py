@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
@@ -33,7 +33,7 @@ def test_it_books_a_free_slot_as_confirmed(service, stylist, customer):
 
 
 def test_it_creates_pending_when_the_service_requires_confirmation(service, stylist, customer):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     appointment = appointment_create(
         service=service, customer=customer, start=at(TUESDAY, "10:00"), now=NOW
     )
@@ -44,7 +44,7 @@ def test_the_price_is_a_snapshot(service, stylist, customer):
     appointment = appointment_create(
         service=service, customer=customer, start=at(TUESDAY, "10:00"), now=NOW
     )
-    service_update(service=service, price=Decimal("99.50"))
+    service_update(service=service, actor=owner_of(service), price=Decimal("99.50"))
     appointment.refresh_from_db()
     assert appointment.price == Decimal("88.00")
     assert appointment.currency == "CNY"
@@ -104,7 +104,7 @@ def test_a_taken_slot_is_refused_with_the_nearest_alternatives(
 
 
 def test_buffers_keep_the_next_booking_away(service, stylist, customer, stranger):
-    service_update(service=service, buffer_after_minutes=15)
+    service_update(service=service, actor=owner_of(service), buffer_after_minutes=15)
     appointment_create(service=service, customer=stranger, start=at(TUESDAY, "09:00"), now=NOW)
     # 10:00 would start inside the 15-minute clean-up after the 09:00 appointment.
     with pytest.raises(SlotUnavailable):
@@ -180,7 +180,7 @@ def test_overlong_notes_are_refused_and_nothing_is_written(service, stylist, cus
 
 
 def test_an_inactive_service_cannot_be_booked(service, stylist, customer):
-    service_update(service=service, active=False)
+    service_update(service=service, actor=owner_of(service), active=False)
     with pytest.raises(InvalidInput) as refused:
         appointment_create(service=service, customer=customer, start=at(TUESDAY, "10:00"), now=NOW)
     assert "service_id" in refused.value.fields
@@ -189,8 +189,8 @@ def test_an_inactive_service_cannot_be_booked(service, stylist, customer):
 def test_a_staff_member_who_does_not_offer_the_service_is_refused(
     business, service, stylist, customer
 ):
-    other = staff_member_create(business=business, name="陈助理")
-    staff_hours_set(staff=other, hours=WORKWEEK)
+    other = staff_member_create(business=business, actor=owner_of(business), name="陈助理")
+    staff_hours_set(staff=other, actor=owner_of(other), hours=WORKWEEK)
     with pytest.raises(InvalidInput) as refused:
         appointment_create(
             service=service,
@@ -229,8 +229,10 @@ def test_staff_can_book_for_a_customer_from_the_back_office(service, stylist, cu
 def test_any_staff_picks_the_tightest_gap(business, service, stylist, customer, stranger):
     # Ana's Wednesday has one free hour left at 10:00; Tony's is wide open. Booking 10:00
     # with "any staff" should use Ana's lone hour and keep Tony's long stretch free.
-    ana = staff_member_create(business=business, name="Ana", services=[service])
-    staff_hours_set(staff=ana, hours={"wed": [["09:00", "12:00"]]})
+    ana = staff_member_create(
+        business=business, actor=owner_of(business), name="Ana", services=[service]
+    )
+    staff_hours_set(staff=ana, actor=owner_of(ana), hours={"wed": [["09:00", "12:00"]]})
     make_appointment(service=service, staff=ana, customer=stranger, start=at(WEDNESDAY, "09:00"))
     make_appointment(service=service, staff=ana, customer=stranger, start=at(WEDNESDAY, "11:00"))
     appointment = appointment_create(
@@ -240,8 +242,10 @@ def test_any_staff_picks_the_tightest_gap(business, service, stylist, customer, 
 
 
 def test_any_staff_breaks_a_tie_by_the_lighter_day(business, service, stylist, customer, stranger):
-    twin = staff_member_create(business=business, name="Twin", services=[service])
-    staff_hours_set(staff=twin, hours=WORKWEEK)
+    twin = staff_member_create(
+        business=business, actor=owner_of(business), name="Twin", services=[service]
+    )
+    staff_hours_set(staff=twin, actor=owner_of(twin), hours=WORKWEEK)
     # Same free gap at 13:00 for both (13:00–18:00), but Tony already works the morning.
     make_appointment(
         service=service, staff=stylist, customer=stranger, start=at(WEDNESDAY, "09:00")

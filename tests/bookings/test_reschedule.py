@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
 from yuyue.bookings.errors import CutoffPassed, InvalidTransition, NotAllowed, SlotUnavailable
 from yuyue.bookings.models import AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create, appointment_reschedule
@@ -33,7 +33,7 @@ def test_it_moves_the_appointment_and_frees_the_old_time(booked, service, custom
 
 def test_moving_into_its_own_time_overlap_is_allowed(booked, customer, service):
     # 60-minute service on a 30-minute grid: 10:30 overlaps the appointment's own old span.
-    service_update(service=service, slot_interval_minutes=30)
+    service_update(service=service, actor=owner_of(service), slot_interval_minutes=30)
     moved = appointment_reschedule(
         appointment=booked, actor=customer, start=at(DAY, "10:30"), now=NOW
     )
@@ -81,8 +81,10 @@ def test_a_finished_appointment_cannot_move(service, stylist, customer, owner):
 
 
 def test_staff_can_move_it_to_a_colleague(booked, business, service, staff_user):
-    colleague = staff_member_create(business=business, name="李造型师", services=[service])
-    staff_hours_set(staff=colleague, hours=WORKWEEK)
+    colleague = staff_member_create(
+        business=business, actor=owner_of(business), name="李造型师", services=[service]
+    )
+    staff_hours_set(staff=colleague, actor=owner_of(colleague), hours=WORKWEEK)
     moved = appointment_reschedule(
         appointment=booked, actor=staff_user, start=at(DAY, "10:00"), staff=colleague, now=NOW
     )
@@ -92,7 +94,7 @@ def test_staff_can_move_it_to_a_colleague(booked, business, service, staff_user)
 def test_a_customer_move_needs_new_confirmation_when_the_service_requires_it(
     booked, service, customer
 ):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     moved = appointment_reschedule(
         appointment=booked, actor=customer, start=at(DAY, "14:00"), now=NOW
     )

@@ -29,7 +29,7 @@ SERVICES = {
     "no_show": appointment_mark_no_show,
     "cancel": appointment_cancel,
 }
-# SPEC §3, written out independently of the implementation's table.
+# docs/booking.md#the-status-machine, written out independently of the implementation's table.
 ALLOWED = {
     ("pending", "confirm"): "confirmed",
     ("confirmed", "start"): "in_progress",

@@ -21,7 +21,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from tests.helpers import NOW, WORKWEEK
+from tests.helpers import NOW, WORKWEEK, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,9 +119,13 @@ def javascript() -> bool:
 def second_stylist(business, service, location):
     """A second stylist with the same hours, so that "anyone" has a choice to make."""
     member = staff_member_create(
-        business=business, name="Lily 老师", services=[service], location=location
+        business=business,
+        actor=owner_of(business),
+        name="Lily 老师",
+        services=[service],
+        location=location,
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member
 
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.helpers import owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.models import AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create
@@ -37,13 +38,16 @@ def make_business(slug: str, owner: User, service_name: str) -> dict:
     business = business_create(owner=owner, slug=slug, name=f"{slug} salon")
     service = service_create(
         business=business,
+        actor=owner_of(business),
         name=service_name,
         duration_minutes=60,
         price=Decimal("88.00"),
         requires_confirmation=True,
     )
-    staff = staff_member_create(business=business, name=f"{slug} stylist", services=[service])
-    staff_hours_set(staff=staff, hours=EVERY_DAY)
+    staff = staff_member_create(
+        business=business, actor=owner_of(business), name=f"{slug} stylist", services=[service]
+    )
+    staff_hours_set(staff=staff, actor=owner_of(staff), hours=EVERY_DAY)
     customer = make_user(f"{slug}-customer", "+8613700137000")
     appointment = appointment_create(
         service=service, customer=customer, start=START, staff=staff, now=NOW
@@ -182,7 +186,12 @@ def test_appointments_and_their_history_are_read_only(client_a, salon_a):
 
 def test_staff_may_look_but_not_change(client, salon_a):
     staff_user = make_user("stylist", "+8613600136000")
-    membership_grant(business=salon_a["business"], user=staff_user, role=Membership.Role.STAFF)
+    membership_grant(
+        business=salon_a["business"],
+        actor=owner_of(salon_a["business"]),
+        user=staff_user,
+        role=Membership.Role.STAFF,
+    )
     client.force_login(staff_user)
     assert client.get(changelist("catalog.service")).status_code == 200
     assert client.get(reverse("admin:catalog_service_add")).status_code == 403

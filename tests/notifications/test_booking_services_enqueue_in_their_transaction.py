@@ -1,4 +1,7 @@
-"""Each booking service writes the messages it implies in its own transaction (SPEC §3, §6)."""
+"""Each booking service writes the messages it implies in its own transaction.
+
+The rule: docs/notifications.md#the-outbox.
+"""
 
 import datetime as dt
 
@@ -6,7 +9,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from tests.helpers import NOW, at, make_user
+from tests.helpers import NOW, at, make_user, owner_of
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.services import (
     appointment_cancel,
@@ -83,7 +86,7 @@ def test_staff_who_book_for_a_customer_get_no_notice_of_their_own_booking(
 def test_confirming_sends_confirmed_and_keeps_one_set_of_reminders(
     service, stylist, customer, staff_user
 ):
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     appointment = book(service, stylist, customer)
     appointment_confirm(appointment=appointment, actor=staff_user, now=NOW)
     kinds = [kind for kind, *_ in rows()]

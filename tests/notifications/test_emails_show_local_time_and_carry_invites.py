@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at
+from tests.helpers import NOW, at, owner_of
 from yuyue.bookings.services import (
     appointment_cancel,
     appointment_confirm,
@@ -66,7 +66,7 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
     customer.save()
     staff_user.language, staff_user.email = language, "tony@example.com"
     staff_user.save()
-    service_update(service=service, requires_confirmation=True)
+    service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     with time_machine.travel(NOW, tick=False) as clock:
         appointment = appointment_create(
             service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
 from yuyue.catalog.models import Service
 from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
@@ -20,10 +20,19 @@ def team(business, service, location, customer):
     members = []
     for i in range(50):
         member = staff_member_create(
-            business=business, name=f"Staff {i}", services=[service], location=location
+            business=business,
+            actor=owner_of(business),
+            name=f"Staff {i}",
+            services=[service],
+            location=location,
         )
-        staff_hours_set(staff=member, hours=WORKWEEK)
-        staff_override_set(staff=member, date=NOW.date() + dt.timedelta(days=3), closed=True)
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        staff_override_set(
+            staff=member,
+            actor=owner_of(member),
+            date=NOW.date() + dt.timedelta(days=3),
+            closed=True,
+        )
         make_appointment(
             service=service,
             staff=member,

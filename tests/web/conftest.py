@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 TUESDAY = NOW.date()
@@ -68,9 +68,13 @@ def as_stranger(stranger) -> Client:
 def kevin(business, service, location):
     """A second stylist with the same hours, so "anyone" has a choice to make."""
     member = staff_member_create(
-        business=business, name="Kevin 老师", services=[service], location=location
+        business=business,
+        actor=owner_of(business),
+        name="Kevin 老师",
+        services=[service],
+        location=location,
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member
 
 

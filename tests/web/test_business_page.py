@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from tests.helpers import owner_of
 from tests.web.conftest import EN, html_of
 from yuyue.catalog.services import business_create, service_create
 
@@ -31,7 +32,13 @@ def test_it_lists_the_services_with_duration_and_price(service, stylist):
 
 
 def test_a_price_with_cents_keeps_them_and_long_services_show_hours_and_minutes(business):
-    service_create(business=business, name="烫发", duration_minutes=90, price="128.50")
+    service_create(
+        business=business,
+        actor=owner_of(business),
+        name="烫发",
+        duration_minutes=90,
+        price="128.50",
+    )
 
     html = html_of(Client(headers=EN).get("/b/salon/"))
 
@@ -83,7 +90,14 @@ def test_chinese_is_the_default_language(service, stylist):
 
 
 def test_inactive_services_are_not_listed(business, service, stylist):
-    service_create(business=business, name="染发", duration_minutes=120, price="300", active=False)
+    service_create(
+        business=business,
+        actor=owner_of(business),
+        name="染发",
+        duration_minutes=120,
+        price="300",
+        active=False,
+    )
 
     html = html_of(Client(headers=EN).get("/b/salon/"))
 
@@ -132,7 +146,9 @@ def test_the_root_without_the_default_business_is_a_404_page_that_says_so(settin
 
 def test_another_business_s_page_shows_only_its_own_services(business, service, other_owner):
     elsewhere = business_create(owner=other_owner, slug="third", name="三店")
-    service_create(business=elsewhere, name="体检", duration_minutes=30, price="1")
+    service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="体检", duration_minutes=30, price="1"
+    )
 
     html = html_of(Client(headers=EN).get("/b/third/"))
 

@@ -104,7 +104,7 @@ def test_cancelling_twice_is_refused_and_recorded_once(customer, booked):
 
     assert again.status_code == 409
     assert page_alerts(html_of(again)) == [
-        "This appointment cannot be changed that way in its current status."
+        "This appointment is Cancelled and can no longer be changed."
     ]
     assert AppointmentEvent.objects.filter(appointment=booked, action="cancelled").count() == 1
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import WORKWEEK, at, make_appointment
+from tests.helpers import WORKWEEK, at, make_appointment, owner_of
 from tests.web.conftest import (
     WEDNESDAY,
     book_url,
@@ -26,16 +26,25 @@ TEN = "2026-12-02T10:00+08:00"
 
 @pytest.fixture
 def xuhui(business):
-    return location_create(business=business, name="徐汇店", address="上海市徐汇区衡山路 2 号")
+    return location_create(
+        business=business,
+        actor=owner_of(business),
+        name="徐汇店",
+        address="上海市徐汇区衡山路 2 号",
+    )
 
 
 @pytest.fixture
 def lily(business, service, xuhui):
     """A stylist at the second shop, with the same hours as Tony at the first."""
     member = staff_member_create(
-        business=business, name="Lily 老师", services=[service], location=xuhui
+        business=business,
+        actor=owner_of(business),
+        name="Lily 老师",
+        services=[service],
+        location=xuhui,
     )
-    staff_hours_set(staff=member, hours=WORKWEEK)
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member
 
 
@@ -94,7 +103,11 @@ def test_booking_at_a_chosen_shop_books_someone_there(customer, service, stylist
 
 
 def test_a_shop_of_another_business_is_ignored(customer, service, stylist, lily, other_owner):
-    elsewhere = location_create(business=other_owner.memberships.get().business, name="别处")
+    elsewhere = location_create(
+        business=other_owner.memberships.get().business,
+        actor=owner_of(other_owner.memberships.get().business),
+        name="别处",
+    )
 
     html = html_of(browser_for(english=True).get(book_url(service, location=elsewhere.id)))
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment
+from tests.helpers import at, make_appointment, owner_of
 from tests.web.conftest import (
     EN,
     WEDNESDAY,
@@ -207,7 +207,9 @@ def test_a_full_week_points_to_the_next_free_day(service, stylist, stranger):
 
 def test_the_picker_of_another_business_s_service_is_a_404(service, stylist, other_owner):
     elsewhere = business_create(owner=other_owner, slug="third", name="三店")
-    foreign = service_create(business=elsewhere, name="体检", duration_minutes=30, price="1")
+    foreign = service_create(
+        business=elsewhere, actor=owner_of(elsewhere), name="体检", duration_minutes=30, price="1"
+    )
 
     assert get(f"/b/salon/book/{foreign.id}/").status_code == 404
     assert get(f"/b/third/book/{service.id}/").status_code == 404
@@ -222,7 +224,12 @@ def test_an_inactive_service_cannot_be_picked(service, stylist):
 
 def test_a_service_with_seats_shows_how_many_are_left(business, location, stylist):
     yoga = service_create(
-        business=business, name="瑜伽课", duration_minutes=60, price="50", capacity=3
+        business=business,
+        actor=owner_of(business),
+        name="瑜伽课",
+        duration_minutes=60,
+        price="50",
+        capacity=3,
     )
     stylist.services.add(yoga)
 
@@ -235,9 +242,13 @@ def test_times_are_in_the_shop_s_own_zone(other_owner):
     berlin = business_create(
         owner=other_owner, slug="berlin", name="Salon Mitte", timezone="Europe/Berlin"
     )
-    haircut = service_create(business=berlin, name="Haarschnitt", duration_minutes=60, price="40")
-    member = staff_member_create(business=berlin, name="Anna", services=[haircut])
-    staff_hours_set(staff=member, hours={"tue": [["09:00", "11:00"]]})
+    haircut = service_create(
+        business=berlin, actor=owner_of(berlin), name="Haarschnitt", duration_minutes=60, price="40"
+    )
+    member = staff_member_create(
+        business=berlin, actor=owner_of(berlin), name="Anna", services=[haircut]
+    )
+    staff_hours_set(staff=member, actor=owner_of(member), hours={"tue": [["09:00", "11:00"]]})
 
     html = html_of(get(book_url(haircut)))
 

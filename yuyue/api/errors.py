@@ -17,12 +17,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from yuyue.bookings.errors import SlotUnavailable
-from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed
+from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed, http_status
 from yuyue.scheduling.engine import Slot
 
 logger = logging.getLogger("yuyue.api")
-
-_ZONE_ATTRIBUTE = "_yuyue_api_zone"
 
 
 class ApiError(Exception):
@@ -51,11 +49,6 @@ def error_response(
     return response
 
 
-def remember_zone(request: HttpRequest, zone: dt.tzinfo) -> None:
-    """The zone in which this request's times are shown, alternatives of a refusal included."""
-    setattr(request, _ZONE_ATTRIBUTE, zone)
-
-
 def slot_out(slot: Slot, zone: dt.tzinfo) -> dict[str, Any]:
     return {
         "start": slot.start.astimezone(zone),
@@ -68,22 +61,17 @@ def slot_out(slot: Slot, zone: dt.tzinfo) -> dict[str, Any]:
 # Domain errors ------------------------------------------------------------------------------
 
 
-def _domain(request: HttpRequest, error: DomainError) -> HttpResponse:
-    message = str(error.message)
-    if isinstance(error, InvalidInput):
-        return error_response(422, error.code, message, {"fields": error.fields})
-    if isinstance(error, Duplicate):
-        return error_response(409, error.code, message, {"fields": error.fields})
-    if isinstance(error, NotAllowed):
-        return error_response(403, error.code, message)
+def error_details(error: DomainError) -> dict[str, Any] | None:
+    """What a client needs beyond the message: the fields at fault, or the alternatives."""
+    if isinstance(error, InvalidInput | Duplicate):
+        return {"fields": error.fields}
     if isinstance(error, SlotUnavailable):
-        zone = getattr(request, _ZONE_ATTRIBUTE, dt.UTC)
-        return error_response(
-            409, error.code, message, {"alternatives": alternatives_of(error, zone)}
-        )
-    # invalid_transition, cutoff_passed, duplicate (an idempotency key reused), and any refusal
-    # the services add later: a conflict with the current state, never a 500.
-    return error_response(409, error.code, message)
+        return {"alternatives": alternatives_of(error, error.zone or dt.UTC)}
+    return None
+
+
+def _domain(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return error_response(http_status(error), error.code, str(error.message), error_details(error))
 
 
 def alternatives_of(error: SlotUnavailable, zone: dt.tzinfo) -> list[dict[str, Any]]:

@@ -5,26 +5,17 @@ this business are a validation error on that field (422). Rights are checked on 
 before any row inside it is looked up, so a refusal never reveals whether that row exists.
 """
 
-import datetime as dt
-import zoneinfo
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
-from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.catalog.selectors import business_by_slug, business_role
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import require_owner as owner_only
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.scheduling.models import StaffMember
-
-
-def business_or_404(slug: str) -> Business:
-    business = business_by_slug(slug)
-    if business is None:
-        raise Http404
-    return business
 
 
 def appointment_or_404(user: User, public_id: str) -> Appointment:
@@ -43,8 +34,8 @@ def require_member(user: User | None, business: Business) -> str:
 
 
 def require_owner(user: User | None, business: Business) -> None:
-    if business_role(user=user, business_id=business.id) != Membership.Role.OWNER:
-        raise NotAllowed(_("Only the business's owner may do this."))
+    """Checked before any row inside the business is looked up (the services check again)."""
+    owner_only(user=user, business_id=business.id)
 
 
 def is_member(user: User | None, business: Business) -> bool:
@@ -121,28 +112,3 @@ def user_field(username: str, field: str = "username") -> User:
     if user is None:
         raise InvalidInput({field: [_("No active account has this username.")]})
     return user
-
-
-# Zones -------------------------------------------------------------------------------------
-
-
-def zone_of(business: Business, location: Location | None = None) -> zoneinfo.ZoneInfo:
-    """Where times are wall-clock: the location's own zone, else the business's."""
-    if location is not None and location.timezone:
-        return zoneinfo.ZoneInfo(location.timezone)
-    return zoneinfo.ZoneInfo(business.timezone)
-
-
-def appointment_zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
-    return zone_of(appointment.business, appointment.location)
-
-
-def aware(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """A client's time: as given with an offset, else wall-clock time in `zone`.
-
-    A wall-clock time that happens twice (the hour repeated when clocks fall back) is its
-    first occurrence; a client wanting the second sends the offset.
-    """
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=zone)
-    return moment

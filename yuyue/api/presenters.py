@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from yuyue.api.lookups import appointment_zone
+from yuyue.accounts.models import User
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
+from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.selectors import Roles
 from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
 
 
@@ -83,8 +85,13 @@ def override_out(override: DateOverride) -> dict[str, Any]:
     }
 
 
-def appointment_out(appointment: Appointment, *, for_staff: bool) -> dict[str, Any]:
-    zone = appointment_zone(appointment)
+def appointment_out(
+    appointment: Appointment, *, viewer: User, roles: Roles | None = None
+) -> dict[str, Any]:
+    """The appointment as `viewer` may see it, with what they may do to it now."""
+    permissions = appointment_permissions(appointment=appointment, actor=viewer, roles=roles)
+    for_staff = permissions.is_staff
+    zone = appointment.zone
     service = appointment.service
     location = appointment.location
     customer = appointment.customer
@@ -119,12 +126,9 @@ def appointment_out(appointment: Appointment, *, for_staff: bool) -> dict[str, A
             if for_staff
             else None
         ),
-        "cancel_deadline": local(
-            appointment.start - dt.timedelta(minutes=service.cancel_cutoff_minutes)
-        ),
-        "reschedule_deadline": local(
-            appointment.start - dt.timedelta(minutes=service.reschedule_cutoff_minutes)
-        ),
+        "cancel_deadline": local(permissions.cancel_deadline),
+        "reschedule_deadline": local(permissions.reschedule_deadline),
+        "actions": list(permissions.allowed_actions),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
     }

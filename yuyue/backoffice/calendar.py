@@ -144,7 +144,7 @@ def build_grid(
         day_start, day_end = day_starts[day], day_starts[day + dt.timedelta(days=1)]
         length = _minutes_between(day_start, day_end)
         for member in staff:
-            staff_zone = zoneinfo.ZoneInfo(member.zone_name)
+            staff_zone = member.zone
             spans, closed = _local_bands(
                 weekly=weekly.get(member.id, {}),
                 overrides=overrides.get(member.id, {}),

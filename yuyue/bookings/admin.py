@@ -16,19 +16,9 @@ from yuyue.bookings.services import (
     appointment_mark_no_show,
     appointment_start,
 )
-from yuyue.lib.admin import (
-    BusinessScopedAdmin,
-    BusinessScopedInline,
-    format_local,
-    refusal_message,
-)
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, BusinessScopedInline
+from yuyue.lib.admin import format_local, refusal_message
 from yuyue.lib.errors import DomainError
-
-
-def _zone_name(appointment: Appointment) -> str:
-    if appointment.location_id and appointment.location.timezone:
-        return appointment.location.timezone
-    return appointment.business.timezone
 
 
 class AppointmentEventInline(BusinessScopedInline, admin.TabularInline):
@@ -51,7 +41,7 @@ class AppointmentEventInline(BusinessScopedInline, admin.TabularInline):
 
     @admin.display(description=_("at"))
     def at_local(self, obj: AppointmentEvent) -> str:
-        return format_local(obj.created_at, _zone_name(obj.appointment))
+        return format_local(obj.created_at, obj.appointment.zone_name)
 
 
 @admin.register(Appointment)
@@ -108,15 +98,15 @@ class AppointmentAdmin(BusinessScopedAdmin):
 
     @admin.display(description=_("start (local time)"), ordering="start")
     def start_local(self, obj: Appointment) -> str:
-        return format_local(obj.start, _zone_name(obj))
+        return format_local(obj.start, obj.zone_name)
 
     @admin.display(description=_("end (local time)"), ordering="end")
     def end_local(self, obj: Appointment) -> str:
-        return format_local(obj.end, _zone_name(obj))
+        return format_local(obj.end, obj.zone_name)
 
     @admin.display(description=_("booked at"), ordering="created_at")
     def created_local(self, obj: Appointment) -> str:
-        return format_local(obj.created_at, _zone_name(obj))
+        return format_local(obj.created_at, obj.zone_name)
 
     @admin.display(description=_("price"), ordering="price")
     def price_label(self, obj: Appointment) -> str:

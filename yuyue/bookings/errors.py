@@ -1,5 +1,6 @@
 """Domain errors of the booking services. Each carries a stable code the API maps to HTTP."""
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,13 @@ class SlotUnavailable(BookingError):
     code = "slot_unavailable"
     default_message = _("That time is no longer available.")
 
-    def __init__(self, alternatives: Sequence[Slot] = (), message: str | None = None) -> None:
+    def __init__(
+        self,
+        alternatives: Sequence[Slot] = (),
+        message: str | None = None,
+        zone: dt.tzinfo | None = None,
+    ) -> None:
         self.alternatives = list(alternatives)
+        # The zone the alternatives were looked for in: where the client should see them.
+        self.zone = zone
         super().__init__(message)

@@ -1,4 +1,5 @@
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -25,9 +26,9 @@ class Status(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
-# Statuses whose appointment occupies its staff member's time. SPEC §3 names pending and
-# confirmed; an appointment that staff started early still occupies the chair, so in_progress
-# holds too — otherwise its remaining minutes could be sold a second time.
+# Statuses whose appointment occupies its staff member's time (docs/booking.md#the-status-machine).
+# An appointment that staff started early still occupies the chair, so in_progress holds too
+# — otherwise its remaining minutes could be sold a second time.
 HOLDING_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
 
 
@@ -126,7 +127,18 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} · {self.start:%Y-%m-%d %H:%M} UTC · {self.get_status_display()}"
+        local = self.start.astimezone(self.zone)
+        return f"{self.service} · {local:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+    @property
+    def zone_name(self) -> str:
+        """Where the appointment happens: its location's zone, else its business's."""
+        place = self.location.timezone if self.location_id else ""
+        return place or self.business.zone_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.zone_name)
 
     @property
     def holds_time(self) -> bool:

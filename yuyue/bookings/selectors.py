@@ -1,7 +1,6 @@
 """Reads of appointments that depend on who asks."""
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,6 +9,7 @@ from yuyue.accounts.models import User
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, AppointmentEvent, Status
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
+from yuyue.lib.zones import first_zone
 from yuyue.notifications.models import Notification
 
 # Dates outside these bounds cannot be turned into instants in every zone (year 1 minus an
@@ -58,7 +58,7 @@ def on_local_dates(
     pairs = appointments.order_by().values_list("business__timezone", "location__timezone")
     condition = Q(pk__in=[])
     for business_zone, location_zone in set(pairs):
-        zone = zoneinfo.ZoneInfo(location_zone or business_zone)
+        zone = first_zone(location_zone, business_zone)
         start = dt.datetime.combine(date_from, dt.time(), tzinfo=zone)
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
         where = Q(business__timezone=business_zone, start__gte=start, start__lt=end)

@@ -1,9 +1,10 @@
 """Every write to appointments. Each function locks, checks and writes in one transaction.
 
-Concurrency (SPEC §5): a write that takes or moves time on staff first locks the staff rows
+Concurrency: a write that takes or moves time on staff first locks the staff rows
 (ascending id, so two writers never wait on each other in a cycle), then loads the calendar and
 checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of the
-row locks; on PostgreSQL the exclusion constraints back the lock.
+row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out:
+docs/booking.md#locking-order.
 """
 
 import datetime as dt
@@ -17,10 +18,8 @@ from django.utils.translation import gettext as _
 from yuyue.accounts.models import User
 from yuyue.accounts.services import user_create_unclaimed
 from yuyue.bookings.errors import (
-    CutoffPassed,
     IdempotencyKeyReused,
     InvalidInput,
-    InvalidTransition,
     NotAllowed,
     SlotUnavailable,
 )
@@ -32,6 +31,7 @@ from yuyue.bookings.models import (
     Channel,
     Status,
 )
+from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.notifications.services import notifications_enqueue_for_event
@@ -199,7 +199,7 @@ def alternatives_for(
 ) -> list:
     """The free starts nearest to a refused one, for the same staff (or any) and location."""
     now = _now(now)
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     day = start.astimezone(zone).date()
     window = dt.timedelta(days=ALTERNATIVES_WINDOW_DAYS)
     candidates = list(
@@ -371,44 +371,27 @@ def appointment_create(
             return appointment
     except _Taken:
         raise SlotUnavailable(
-            alternatives_for(service=service, start=start, staff=staff, location=location, now=now)
+            alternatives_for(service=service, start=start, staff=staff, location=location, now=now),
+            zone=request_zone(business=service.business, location=location, staff=staff),
         ) from None
 
 
 def _lock_appointment(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update(of=("self",))
-        .select_related("service", "business", "staff", "customer")
+        .select_related("service", "business", "staff", "customer", "location")
         .get(pk=appointment.pk)
     )
 
 
-def _check_actor(appointment: Appointment, actor: User, *, customer_may: bool) -> str | None:
-    """The actor's business role (None for the customer themselves), or NotAllowed."""
-    role = business_role(user=actor, business_id=appointment.business_id)
-    if role is not None:
-        return role
-    if customer_may and actor.pk == appointment.customer_id and actor.is_active:
-        return None
-    raise NotAllowed()
-
-
-def _check_cutoff(appointment: Appointment, minutes: int, now: dt.datetime) -> None:
-    if now > appointment.start - dt.timedelta(minutes=minutes):
-        raise CutoffPassed()
-
-
-# action -> (statuses it may start from, status it leads to, event action)
+# action -> (status it leads to, event action); who may, and from which status, is
+# appointment_permissions' to say.
 _TRANSITIONS = {
-    "confirm": ((Status.PENDING,), Status.CONFIRMED, AppointmentEvent.Action.CONFIRMED),
-    "start": ((Status.CONFIRMED,), Status.IN_PROGRESS, AppointmentEvent.Action.STARTED),
-    "complete": ((Status.IN_PROGRESS,), Status.COMPLETED, AppointmentEvent.Action.COMPLETED),
-    "no_show": ((Status.CONFIRMED,), Status.NO_SHOW, AppointmentEvent.Action.NO_SHOW),
-    "cancel": (
-        (Status.PENDING, Status.CONFIRMED),
-        Status.CANCELLED,
-        AppointmentEvent.Action.CANCELLED,
-    ),
+    "confirm": (Status.CONFIRMED, AppointmentEvent.Action.CONFIRMED),
+    "start": (Status.IN_PROGRESS, AppointmentEvent.Action.STARTED),
+    "complete": (Status.COMPLETED, AppointmentEvent.Action.COMPLETED),
+    "no_show": (Status.NO_SHOW, AppointmentEvent.Action.NO_SHOW),
+    "cancel": (Status.CANCELLED, AppointmentEvent.Action.CANCELLED),
 }
 
 
@@ -420,18 +403,10 @@ def _transition(
     reason: str,
     now: dt.datetime,
 ) -> Appointment:
-    sources, target, event_action = _TRANSITIONS[action]
+    target, event_action = _TRANSITIONS[action]
     with transaction.atomic():
         locked = _lock_appointment(appointment)
-        role = _check_actor(locked, actor, customer_may=action == "cancel")
-        if locked.status not in sources:
-            raise InvalidTransition()
-        if role is None:
-            _check_cutoff(locked, locked.service.cancel_cutoff_minutes, now)
-        if action == "no_show" and now < locked.start:
-            raise InvalidTransition(
-                _("A no-show can only be recorded once the start time has passed.")
-            )
+        appointment_permissions(appointment=locked, actor=actor, now=now).require(action)
         from_status = locked.status
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
@@ -564,11 +539,8 @@ def appointment_reschedule(
                 wanted = [appointment.staff_id]
             locked_staff = _lock_staff(sorted({*wanted, appointment.staff_id}))
             locked = _lock_appointment(appointment)
-            role = _check_actor(locked, actor, customer_may=True)
-            if locked.status not in (Status.PENDING, Status.CONFIRMED):
-                raise InvalidTransition()
-            if role is None:
-                _check_cutoff(locked, locked.service.reschedule_cutoff_minutes, now)
+            permissions = appointment_permissions(appointment=locked, actor=actor, now=now)
+            permissions.require("reschedule")
             candidates = [member for member in locked_staff if member.id in wanted]
             chosen = _pick_staff(
                 service=locked.service,
@@ -587,7 +559,7 @@ def appointment_reschedule(
             locked.staff = chosen
             locked.location = chosen.location or locked.location
             locked.exclusive = locked.service.capacity == 1
-            if role is None and locked.service.requires_confirmation:
+            if not permissions.is_staff and locked.service.requires_confirmation:
                 # The business confirmed the old time, not this one.
                 locked.status = Status.PENDING
             locked.sequence += 1
@@ -628,5 +600,6 @@ def appointment_reschedule(
                 location=location,
                 now=now,
                 exclude_appointment_id=appointment.id,
-            )
+            ),
+            zone=request_zone(business=service.business, location=location),
         ) from None

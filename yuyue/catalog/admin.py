@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin
 from yuyue.catalog.models import Business, Location, Membership, Service
 from yuyue.catalog.services import (
     BUSINESS_FIELDS,
@@ -25,7 +26,7 @@ from yuyue.catalog.services import (
     service_create,
     service_update,
 )
-from yuyue.lib.admin import BusinessScopedAdmin, adopt, describe_error, is_operator
+from yuyue.lib.admin import adopt, describe_error, is_operator
 from yuyue.lib.errors import DomainError
 
 
@@ -51,7 +52,7 @@ class BusinessAdmin(BusinessScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Business, form, change: bool) -> None:
         if change:
-            business_update(business=obj, **_changed(form, BUSINESS_FIELDS))
+            business_update(actor=request.user, business=obj, **_changed(form, BUSINESS_FIELDS))
             return
         data = form.cleaned_data
         created = business_create(
@@ -63,7 +64,7 @@ class BusinessAdmin(BusinessScopedAdmin):
             default_language=data["default_language"],
         )
         if data.get("phone"):
-            business_update(business=created, phone=data["phone"])
+            business_update(actor=request.user, business=created, phone=data["phone"])
         adopt(obj, created)
 
 
@@ -135,7 +136,9 @@ class MembershipAdmin(BusinessScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
         user = obj.user if change else form.cleaned_data["account"]
-        saved = membership_grant(business=obj.business, user=user, role=form.cleaned_data["role"])
+        saved = membership_grant(
+            actor=request.user, business=obj.business, user=user, role=form.cleaned_data["role"]
+        )
         adopt(obj, saved)
 
 
@@ -152,10 +155,11 @@ class LocationAdmin(BusinessScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Location, form, change: bool) -> None:
         if change:
-            location_update(location=obj, **_changed(form, LOCATION_FIELDS))
+            location_update(actor=request.user, location=obj, **_changed(form, LOCATION_FIELDS))
             return
         data = form.cleaned_data
         created = location_create(
+            actor=request.user,
             business=data["business"],
             name=data["name"],
             address=data["address"],
@@ -217,11 +221,13 @@ class ServiceAdmin(BusinessScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Service, form, change: bool) -> None:
         if change:
-            service_update(service=obj, **_changed(form, SERVICE_FIELDS))
+            service_update(actor=request.user, service=obj, **_changed(form, SERVICE_FIELDS))
             return
         data = form.cleaned_data
         fields = {name: data[name] for name in SERVICE_FIELDS if name in data and name != "name"}
-        created = service_create(business=data["business"], name=data["name"], **fields)
+        created = service_create(
+            actor=request.user, business=data["business"], name=data["name"], **fields
+        )
         adopt(obj, created)
 
     def _set_active(self, request: HttpRequest, queryset: QuerySet, active: bool) -> None:
@@ -230,7 +236,7 @@ class ServiceAdmin(BusinessScopedAdmin):
             if service.active == active or not self.has_change_permission(request, service):
                 continue
             try:
-                service_update(service=service, active=active)
+                service_update(actor=request.user, service=service, active=active)
             except DomainError as error:
                 self.message_user(request, f"{service}: {describe_error(error)}", messages.ERROR)
             else:

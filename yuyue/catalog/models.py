@@ -78,8 +78,12 @@ class Business(models.Model):
         return self.name
 
     @property
+    def zone_name(self) -> str:
+        return self.timezone
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
+        return zoneinfo.ZoneInfo(self.zone_name)
 
 
 class Membership(models.Model):
@@ -137,7 +141,11 @@ class Location(models.Model):
 
     @property
     def zone_name(self) -> str:
-        return self.timezone or self.business.timezone
+        return self.timezone or self.business.zone_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.zone_name)
 
 
 def _minutes(maximum: int, minimum: int = 0) -> list:

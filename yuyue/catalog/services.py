@@ -14,7 +14,7 @@ from yuyue.catalog.models import (
     Membership,
     Service,
 )
-from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
@@ -81,20 +81,26 @@ def business_create(
     except IntegrityError:
         # Another request took the slug between the check and the insert.
         raise taken from None
-    membership_grant(business=business, user=owner, role=Membership.Role.OWNER)
+    # The first owner: nobody owns the business yet to grant it.
+    Membership.objects.create(business=business, user=owner, role=Membership.Role.OWNER)
+    if not owner.is_staff:
+        owner.is_staff = True
+        owner.save(update_fields=["is_staff"])
     return business
 
 
 @transaction.atomic
-def business_update(*, business: Business, **fields: Any) -> Business:
+def business_update(*, business: Business, actor: User, **fields: Any) -> Business:
+    require_owner(user=actor, business_id=business.id)
     changed = _apply(business, fields, BUSINESS_FIELDS)
     clean_and_save(business, update_fields=changed)
     return business
 
 
 @transaction.atomic
-def membership_grant(*, business: Business, user: User, role: str) -> Membership:
+def membership_grant(*, business: Business, user: User, role: str, actor: User) -> Membership:
     """Give `user` a role in `business` (replacing any other role they had there)."""
+    require_owner(user=actor, business_id=business.id)
     if role not in Membership.Role.values:
         raise InvalidInput({"role": [_("Unknown role.")]})
     membership, _created = Membership.objects.update_or_create(
@@ -110,8 +116,15 @@ def membership_grant(*, business: Business, user: User, role: str) -> Membership
 
 @transaction.atomic
 def location_create(
-    *, business: Business, name: str, address: str = "", phone: str = "", timezone: str = ""
+    *,
+    business: Business,
+    actor: User,
+    name: str,
+    address: str = "",
+    phone: str = "",
+    timezone: str = "",
 ) -> Location:
+    require_owner(user=actor, business_id=business.id)
     location = Location(
         business=business, name=name, address=address, phone=phone, timezone=timezone
     )
@@ -120,14 +133,16 @@ def location_create(
 
 
 @transaction.atomic
-def location_update(*, location: Location, **fields: Any) -> Location:
+def location_update(*, location: Location, actor: User, **fields: Any) -> Location:
+    require_owner(user=actor, business_id=location.business_id)
     changed = _apply(location, fields, LOCATION_FIELDS)
     clean_and_save(location, update_fields=changed)
     return location
 
 
 @transaction.atomic
-def service_create(*, business: Business, name: str, **fields: Any) -> Service:
+def service_create(*, business: Business, actor: User, name: str, **fields: Any) -> Service:
+    require_owner(user=actor, business_id=business.id)
     service = Service(business=business)
     _apply(service, {"name": name, **fields}, SERVICE_FIELDS)
     clean_and_save(service)
@@ -135,8 +150,9 @@ def service_create(*, business: Business, name: str, **fields: Any) -> Service:
 
 
 @transaction.atomic
-def service_update(*, service: Service, **fields: Any) -> Service:
+def service_update(*, service: Service, actor: User, **fields: Any) -> Service:
     """Change a service. Existing appointments keep the price and buffers they were booked with."""
+    require_owner(user=actor, business_id=service.business_id)
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
     return service

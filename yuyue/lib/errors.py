@@ -1,4 +1,8 @@
-"""Errors every service may raise. Each carries a stable code that the API maps to HTTP."""
+"""Errors every service may raise, and the one table from their codes to HTTP statuses.
+
+Each error carries a stable code; `http_status` is what the API, the customer pages and the
+seed routes answer for it.
+"""
 
 from collections.abc import Mapping, Sequence
 
@@ -48,3 +52,29 @@ class Duplicate(DomainError):
     def __init__(self, fields: Mapping[str, Sequence[str]], message: str | None = None) -> None:
         self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
         super().__init__(message)
+
+
+# The one table from an error code to its HTTP status. A domain error whose code is not here
+# is a conflict with the current state (invalid_transition, cutoff_passed, slot_unavailable, a
+# reused idempotency key, and any refusal the services add later): 409, never a 500.
+STATUS_OF_CODE = {
+    "malformed_request": 400,
+    "invalid_credentials": 401,
+    "not_authenticated": 401,
+    "csrf_failed": 403,
+    NotAllowed.code: 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    Duplicate.code: 409,
+    "payload_too_large": 413,
+    InvalidInput.code: 422,
+    "throttled": 429,
+    "internal_error": 500,
+    "unavailable": 503,
+}
+
+
+def http_status(error: "DomainError | str") -> int:
+    """The HTTP status of an error (or of an error code)."""
+    code = error if isinstance(error, str) else error.code
+    return STATUS_OF_CODE.get(code, 409)

@@ -7,6 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
+def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:
+    """The first zone named: an own zone wins over the place's, the place's over the business's.
+
+    For rows read as plain values (a query's columns); model instances answer `zone`.
+    """
+    return zoneinfo.ZoneInfo(next(name for name in names if name))
+
+
 @cache
 def available_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

@@ -6,15 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.lib.admin import (
-    BusinessScopedAdmin,
-    format_local,
-    is_operator,
-    owner_business_ids,
-    refusal_message,
-)
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, owner_business_ids
+from yuyue.lib.admin import format_local, is_operator, refusal_message
 from yuyue.lib.errors import DomainError
-from yuyue.notifications.context import zone_name
 from yuyue.notifications.models import Notification
 from yuyue.notifications.services import notification_resend
 
@@ -81,7 +75,7 @@ class NotificationAdmin(BusinessScopedAdmin):
         return is_operator(request) or bool(owner_business_ids(request))
 
     def _local(self, obj: Notification, moment) -> str:
-        return format_local(moment, zone_name(obj.appointment))
+        return format_local(moment, obj.appointment.zone_name)
 
     @admin.display(description=_("created"), ordering="created_at")
     def created_local(self, obj: Notification) -> str:

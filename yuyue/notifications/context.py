@@ -5,7 +5,6 @@ message delivered late never shows a time that has since changed.
 """
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 from yuyue.bookings.models import Appointment, Status
@@ -16,19 +15,13 @@ from yuyue.notifications.models import Notification
 STAFF_KINDS = frozenset({Notification.Kind.STAFF_NEW_BOOKING, Notification.Kind.STAFF_CANCELLED})
 
 
-def zone_name(appointment: Appointment) -> str:
-    if appointment.location_id and appointment.location.timezone:
-        return appointment.location.timezone
-    return appointment.business.timezone
-
-
 def person_name(user: Any) -> str:
     return user.get_full_name().strip() or user.username
 
 
 def _end_label(appointment: Appointment, zone: str) -> str:
     """Only the clock time when the appointment ends on the day it starts."""
-    local = zoneinfo.ZoneInfo(zone)
+    local = appointment.zone
     if appointment.start.astimezone(local).date() == appointment.end.astimezone(local).date():
         return local_clock_label(appointment.end, zone)
     return local_time_label(appointment.end, zone)
@@ -37,7 +30,7 @@ def _end_label(appointment: Appointment, zone: str) -> str:
 def message_context(notification: Notification) -> dict[str, Any]:
     """The template context; call it with the recipient's language active."""
     appointment = notification.appointment
-    zone = zone_name(appointment)
+    zone = appointment.zone_name
     location = appointment.location
     old_start = (notification.event.data.get("old") or {}).get("start")
     context = {

@@ -3,7 +3,7 @@
 Sending happens outside any transaction. Each outcome is recorded on the condition that the
 lease is still ours; delivery is therefore at least once: a worker killed between a server's
 "accepted" and the database's "sent" leaves a row that another worker sends again, with the
-same Message-ID.
+same Message-ID. The rules, written out: docs/notifications.md#dispatcher-leases.
 """
 
 import dataclasses

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.lib.admin import BusinessScopedAdmin, BusinessScopedInline, adopt
+from yuyue.accounts.models import User
+from yuyue.catalog.admin_scoping import BusinessScopedAdmin, BusinessScopedInline
+from yuyue.lib.admin import adopt
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.hours import WEEKDAY_KEYS, parse_intervals, parse_time, parse_weekly
 from yuyue.scheduling.models import (
@@ -218,13 +220,14 @@ class DateOverrideForm(forms.ModelForm):
 
 
 def _save_override(
-    *, original: DateOverride | None, staff: StaffMember, form: DateOverrideForm
+    *, original: DateOverride | None, staff: StaffMember, form: DateOverrideForm, actor: User
 ) -> DateOverride:
     data = form.cleaned_data
     if original is not None and original.date != data["date"]:
         # The service keys overrides by date, so a moved override is the old one removed.
-        staff_override_delete(staff=original.staff, date=original.date)
+        staff_override_delete(actor=actor, staff=original.staff, date=original.date)
     return staff_override_set(
+        actor=actor,
         staff=staff,
         date=data["date"],
         intervals=data["pairs"],
@@ -306,9 +309,10 @@ class StaffMemberAdmin(BusinessScopedAdmin):
         if change:
             fields = {name: data[name] for name in form.changed_data if name in STAFF_FIELDS}
             services = data["services"] if "services" in form.changed_data else None
-            staff_member_update(staff=obj, services=services, **fields)
+            staff_member_update(actor=request.user, staff=obj, services=services, **fields)
             return
         created = staff_member_create(
+            actor=request.user,
             business=data["business"],
             name=data["name"],
             services=data["services"],
@@ -317,7 +321,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             timezone=data["timezone"],
         )
         if not data["active"]:
-            staff_member_update(staff=created, active=False)
+            staff_member_update(actor=request.user, staff=created, active=False)
         adopt(obj, created)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -334,14 +338,16 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is WorkingInterval:
             if formset.has_changed():
-                staff_hours_set(staff=staff, hours=formset.week)
+                staff_hours_set(actor=request.user, staff=staff, hours=formset.week)
             return
         if formset.model is DateOverride:
             for inline_form in formset.forms:
                 original = inline_form.instance if inline_form.instance.pk else None
                 if inline_form in formset.deleted_forms:
                     if original is not None:
-                        staff_override_delete(staff=staff, date=inline_form.initial["date"])
+                        staff_override_delete(
+                            actor=request.user, staff=staff, date=inline_form.initial["date"]
+                        )
                     continue
                 if not inline_form.has_changed():
                     continue
@@ -349,7 +355,7 @@ class StaffMemberAdmin(BusinessScopedAdmin):
                     # The form already wrote the new date onto the instance; the stored
                     # override still sits under the date the form started from.
                     original = DateOverride(staff=staff, date=inline_form.initial["date"])
-                _save_override(original=original, staff=staff, form=inline_form)
+                _save_override(original=original, staff=staff, form=inline_form, actor=request.user)
             return
         formset.save()
 
@@ -378,14 +384,16 @@ class WorkingIntervalAdmin(BusinessScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: WorkingInterval, form, change: bool) -> None:
         staff = obj.staff
-        staff_hours_set(staff=staff, hours=form.week)
+        staff_hours_set(actor=request.user, staff=staff, hours=form.week)
         saved = _interval_covering(staff, obj.weekday, obj.start_minute, obj.end_minute)
         if saved is not None:
             adopt(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: WorkingInterval) -> None:
         staff_hours_set(
-            staff=obj.staff, hours=_weekly_hours(_stored_rows(obj.staff, exclude_ids=[obj.pk]))
+            actor=request.user,
+            staff=obj.staff,
+            hours=_weekly_hours(_stored_rows(obj.staff, exclude_ids=[obj.pk])),
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -393,7 +401,11 @@ class WorkingIntervalAdmin(BusinessScopedAdmin):
         for interval in queryset.select_related("staff"):
             by_staff[interval.staff].append(interval.pk)
         for staff, ids in by_staff.items():
-            staff_hours_set(staff=staff, hours=_weekly_hours(_stored_rows(staff, exclude_ids=ids)))
+            staff_hours_set(
+                actor=request.user,
+                staff=staff,
+                hours=_weekly_hours(_stored_rows(staff, exclude_ids=ids)),
+            )
 
 
 @admin.register(DateOverride)
@@ -421,12 +433,12 @@ class DateOverrideAdmin(BusinessScopedAdmin):
         original = None
         if change:
             original = DateOverride.objects.select_related("staff").get(pk=obj.pk)
-        saved = _save_override(original=original, staff=obj.staff, form=form)
+        saved = _save_override(original=original, staff=obj.staff, form=form, actor=request.user)
         adopt(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: DateOverride) -> None:
-        staff_override_delete(staff=obj.staff, date=obj.date)
+        staff_override_delete(actor=request.user, staff=obj.staff, date=obj.date)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for override in queryset.select_related("staff"):
-            staff_override_delete(staff=override.staff, date=override.date)
+            staff_override_delete(actor=request.user, staff=override.staff, date=override.date)

@@ -4,7 +4,7 @@ Nothing here touches Django or the database. Callers load plain values (a `Staff
 staff member, the `ServiceRules` of one service) and get plain values back, which keeps this
 module easy to test exhaustively and fast enough to run on every request.
 
-How a slot is decided (the product rules, in one place):
+How a slot is decided (the product rules, in one place; written out in docs/availability.md):
 
 * Working hours are wall-clock minutes in the staff member's zone, per weekday, replaced for a
   date entirely by an override. Touching or overlapping intervals are merged first.

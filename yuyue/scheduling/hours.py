@@ -1,4 +1,7 @@
-"""Weekly hours and day intervals from the "HH:MM" form people and clients use (SPEC §9.7)."""
+"""Weekly hours and day intervals in the "HH:MM" form people and clients use.
+
+The rules: docs/availability.md#weekly-hours.
+"""
 
 import re
 from collections.abc import Mapping, Sequence

@@ -1,4 +1,5 @@
 import hashlib
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -64,11 +65,14 @@ class StaffMember(models.Model):
 
     @property
     def zone_name(self) -> str:
-        if self.timezone:
-            return self.timezone
-        if self.location_id and self.location.timezone:
-            return self.location.timezone
-        return self.business.timezone
+        """Hours are wall-clock here: the staff member's own zone, else their location's."""
+        # The staff member's own business, not the location's: that is the row loaded with them.
+        own_place = self.location.timezone if self.location_id else ""
+        return self.timezone or own_place or self.business.zone_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.zone_name)
 
 
 class WorkingInterval(models.Model):

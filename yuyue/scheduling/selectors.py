@@ -127,7 +127,7 @@ def staff_calendars(
     return [
         StaffCalendar(
             staff_id=member.id,
-            zone=zoneinfo.ZoneInfo(member.zone_name),
+            zone=member.zone,
             weekly=weekly.get(member.id, {}),
             overrides=overrides.get(member.id, {}),
             busy=busy[member.id],
@@ -136,11 +136,13 @@ def staff_calendars(
     ]
 
 
-def request_zone(*, service: Service, location: Location | None) -> zoneinfo.ZoneInfo:
-    """Request dates are local to the location when it has its own zone, else the business."""
-    if location is not None and location.timezone:
-        return zoneinfo.ZoneInfo(location.timezone)
-    return zoneinfo.ZoneInfo(service.business.timezone)
+def request_zone(
+    *, business: Business, location: Location | None = None, staff: StaffMember | None = None
+) -> zoneinfo.ZoneInfo:
+    """The zone of a request's dates and of times given without an offset: the location's
+    (named, else the named staff member's), else the business's. The one rule for requests."""
+    place = location if location is not None else (staff.location if staff else None)
+    return place.zone if place is not None else business.zone
 
 
 def availability(
@@ -160,7 +162,7 @@ def availability(
     leaves one appointment's own time free, for showing where it could move to.
     """
     now = now or timezone.now()
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     # Nothing past the horizon can be offered, so never load it.
     horizon = now.astimezone(zone).date() + dt.timedelta(days=service.max_days_ahead + 1)
     date_to = min(date_to, horizon)

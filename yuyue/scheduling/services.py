@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.catalog.services import membership_grant
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
@@ -39,12 +39,14 @@ def _check_same_business(
 def staff_member_create(
     *,
     business: Business,
+    actor: User,
     name: str,
     services: Iterable[Service] = (),
     location: Location | None = None,
     user: User | None = None,
     timezone: str = "",
 ) -> StaffMember:
+    require_owner(user=actor, business_id=business.id)
     services = list(services)
     _check_same_business(business, services=services, location=location)
     staff = StaffMember(
@@ -57,8 +59,13 @@ def staff_member_create(
 
 @transaction.atomic
 def staff_member_update(
-    *, staff: StaffMember, services: Iterable[Service] | None = None, **fields: Any
+    *,
+    staff: StaffMember,
+    actor: User,
+    services: Iterable[Service] | None = None,
+    **fields: Any,
 ) -> StaffMember:
+    require_owner(user=actor, business_id=staff.business_id)
     unknown = sorted(set(fields) - STAFF_FIELDS)
     if unknown:
         raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
@@ -72,8 +79,11 @@ def staff_member_update(
 
 
 @transaction.atomic
-def staff_hours_set(*, staff: StaffMember, hours: Mapping[str, Any]) -> dict[int, list]:
+def staff_hours_set(
+    *, staff: StaffMember, actor: User, hours: Mapping[str, Any]
+) -> dict[int, list]:
     """Replace the whole weekly schedule; an invalid day leaves the old schedule untouched."""
+    require_owner(user=actor, business_id=staff.business_id)
     weekly = parse_weekly(hours)
     WorkingInterval.objects.filter(staff=staff).delete()
     WorkingInterval.objects.bulk_create(
@@ -88,12 +98,14 @@ def staff_hours_set(*, staff: StaffMember, hours: Mapping[str, Any]) -> dict[int
 def staff_override_set(
     *,
     staff: StaffMember,
+    actor: User,
     date: dt.date,
     intervals: Any = (),
     closed: bool = False,
     note: str = "",
 ) -> DateOverride:
     """Closed all day, or special hours, on one local date (replacing any earlier override)."""
+    require_owner(user=actor, business_id=staff.business_id)
     if closed and intervals:
         raise InvalidInput({"intervals": [_("A closed day has no intervals.")]})
     if not closed and not intervals:
@@ -111,22 +123,26 @@ def staff_override_set(
 
 
 @transaction.atomic
-def staff_override_delete(*, staff: StaffMember, date: dt.date) -> None:
+def staff_override_delete(*, staff: StaffMember, actor: User, date: dt.date) -> None:
+    require_owner(user=actor, business_id=staff.business_id)
     DateOverride.objects.filter(staff=staff, date=date).delete()
 
 
 @transaction.atomic
-def staff_account_link(*, staff: StaffMember, user: User) -> StaffMember:
+def staff_account_link(*, staff: StaffMember, user: User, actor: User) -> StaffMember:
     """Make `user` the account of this staff member and give them the staff role.
 
     An owner who also takes bookings keeps being owner: an existing role is never lowered.
     """
+    require_owner(user=actor, business_id=staff.business_id)
     if not user.is_active:
         raise InvalidInput({"username": [_("This account is deactivated.")]})
     staff.user = user
     clean_and_save(staff, update_fields=["user"])
     if not Membership.objects.filter(business_id=staff.business_id, user=user).exists():
-        membership_grant(business=staff.business, user=user, role=Membership.Role.STAFF)
+        membership_grant(
+            business=staff.business, user=user, role=Membership.Role.STAFF, actor=actor
+        )
     return staff
 
 

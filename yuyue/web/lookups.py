@@ -34,9 +34,3 @@ def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
     if appointment is None:
         raise Http404
     return appointment
-
-
-def zone_name_of(appointment: Appointment) -> str:
-    if appointment.location is not None:
-        return appointment.location.zone_name
-    return appointment.business.timezone

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from yuyue.catalog.models import Location, Service
-from yuyue.lib.errors import InvalidInput
+from yuyue.lib.times import parse_start
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, service_locations
 
 ANY_STAFF = "any"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EARLIEST, _LATEST = 1900, 9000
-_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
 
 
 def parse_day(raw: str | None) -> dt.date | None:
@@ -33,26 +31,9 @@ def parse_day(raw: str | None) -> dt.date | None:
         return None
 
 
-def parse_start(raw: str | None, field: str = "start") -> dt.datetime:
-    """An instant written with its offset, as the time lists link it: 2026-12-01T09:00+08:00."""
-    text = (raw or "").strip().upper()
-    moment = None
-    if _START.match(text):
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-    if moment is not None:
-        try:
-            # Near year 1 or 9999 some zones' local times are not datetimes at all; no
-            # bookable time lies there, so such values are refused before any arithmetic.
-            if not _EARLIEST <= moment.astimezone(dt.UTC).year <= _LATEST:
-                moment = None
-        except OverflowError:
-            moment = None
-    if moment is None:
-        raise InvalidInput({field: [_("Choose a time from the list.")]})
-    return moment
+def chosen_start(raw: str | None, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """A time from the lists, which link it with its offset: 2026-12-01T09:00+08:00."""
+    return parse_start(raw, zone=zone, message=_("Choose a time from the list."))
 
 
 def start_value(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:

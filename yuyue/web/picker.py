@@ -80,7 +80,7 @@ def build_picker(
         "staff_id": None if staff is None else staff.id,
         "location": location,
     }
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     today = now.astimezone(zone).date()
     last = today + dt.timedelta(days=service.max_days_ahead)
     first_day = min(max(first_day or today, today), last)

@@ -23,7 +23,7 @@ def is_free(
     exclude_appointment_id: int | None = None,
 ) -> bool:
     """Whether `start` is one of the day's free times right now (the booking re-checks)."""
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     day = start.astimezone(zone).date()
     found = availability(
         service=service,
@@ -48,7 +48,7 @@ def alternatives(
 ) -> list[dict]:
     """The nearest free starts as {label, value}: those a refusal carried, else looked up;
     `skip` leaves out a start (a rescheduled appointment's own time)."""
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     if found is None:
         found = alternatives_for(
             service=service,

@@ -9,10 +9,10 @@ urlpatterns = [
     path("b/<slug:slug>/", business.business_page, name="business"),
     path("b/<slug:slug>/book/<int:service_id>/", booking.choose_time, name="book"),
     path("b/<slug:slug>/book/<int:service_id>/confirm/", booking.confirm, name="book-confirm"),
-    # The seed's routes: JSON for API clients, pages for browsers.
-    path("register", account.register_route, name="register"),
-    path("login", account.login_route, name="login"),
-    path("appointments", appointments.appointments_route, name="appointments"),
+    # Also the seed's routes: yuyue.seed's patterns come first and answer JSON clients.
+    path("register", account.register_page, name="register"),
+    path("login", account.login_page, name="login"),
+    path("appointments", appointments.appointment_list, name="appointments"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),

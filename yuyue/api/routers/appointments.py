@@ -4,18 +4,12 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 
 from yuyue.api.auth import bearer
-from yuyue.api.errors import remember_zone
 from yuyue.api.lookups import (
     appointment_or_404,
-    appointment_zone,
-    aware,
-    business_or_404,
-    is_member,
     location_field,
     require_member,
     service_field,
     staff_field,
-    zone_of,
 )
 from yuyue.api.presenters import appointment_out
 from yuyue.api.schemas.appointments import (
@@ -35,9 +29,10 @@ from yuyue.bookings.services import (
     appointment_cancel,
     appointment_create,
     appointment_reschedule,
-    refuse_unreachable,
 )
-from yuyue.catalog.selectors import memberships_of
+from yuyue.catalog.selectors import business_or_404, business_roles
+from yuyue.lib.times import aware
+from yuyue.scheduling.selectors import request_zone
 
 router = Router(tags=["appointments"], auth=bearer)
 
@@ -52,7 +47,7 @@ IDEMPOTENCY_KEY = Header(
 
 
 def present(request: HttpRequest, appointment: Appointment) -> dict:
-    return appointment_out(appointment, for_staff=is_member(request.auth, appointment.business))
+    return appointment_out(appointment, viewer=request.auth)
 
 
 @router.post(
@@ -77,10 +72,7 @@ def book(
     location = (
         None if payload.location_id is None else location_field(business, payload.location_id)
     )
-    zone = zone_of(business, location or (staff.location if staff else None))
-    remember_zone(request, zone)
-    start = aware(payload.start, zone)
-    refuse_unreachable(start)
+    start = aware(payload.start, request_zone(business=business, location=location, staff=staff))
     appointment = appointment_create(
         service=service,
         customer=request.auth,
@@ -114,7 +106,10 @@ def business_appointments(
         date_to=query.date_to,
         newest_first=query.order == "-start",
     )
-    return page_of(appointments, page, lambda row: appointment_out(row, for_staff=True))
+    roles = business_roles(user=request.auth)
+    return page_of(
+        appointments, page, lambda row: appointment_out(row, viewer=request.auth, roles=roles)
+    )
 
 
 @router.get(
@@ -133,13 +128,11 @@ def my_appointments(
         date_to=query.date_to,
         newest_first=query.order == "-start",
     )
-    staff_of = {m.business_id for m in memberships_of(user=request.auth)}
+    roles = business_roles(user=request.auth)
     return page_of(
         appointments,
         page,
-        lambda row: appointment_out(
-            row, for_staff=request.auth.is_superuser or row.business_id in staff_of
-        ),
+        lambda row: appointment_out(row, viewer=request.auth, roles=roles),
     )
 
 
@@ -183,13 +176,11 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
         None if payload.staff_id is None else staff_field(appointment.business, payload.staff_id)
     )
     zone = (
-        zone_of(appointment.business, staff.location)
+        request_zone(business=appointment.business, staff=staff)
         if staff is not None
-        else appointment_zone(appointment)
+        else appointment.zone
     )
-    remember_zone(request, zone)
     start = aware(payload.start, zone)
-    refuse_unreachable(start)
     moved = appointment_reschedule(
         appointment=appointment,
         actor=request.auth,

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from yuyue.api.errors import slot_out
-from yuyue.api.lookups import business_or_404, location_field, service_field, staff_field
+from yuyue.api.lookups import location_field, service_field, staff_field
 from yuyue.api.schemas.catalog import AvailabilityOut, AvailabilityQuery
 from yuyue.api.schemas.common import Slug, errors
+from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.selectors import availability, request_zone
 
@@ -33,7 +34,7 @@ def availability_view(request: HttpRequest, slug: Slug, query: Query[Availabilit
     location = None if query.location_id is None else location_field(business, query.location_id)
     if query.staff_id is not None:
         staff_field(business, query.staff_id)
-    zone = request_zone(service=service, location=location)
+    zone = request_zone(business=service.business, location=location)
     # Past starts are never offered, so a range reaching far back can start yesterday: that
     # keeps the calendar arithmetic away from year 1.
     yesterday = timezone.now().astimezone(zone).date() - dt.timedelta(days=1)

@@ -8,7 +8,6 @@ from ninja import Query, Router, Status
 
 from yuyue.api.auth import OPTIONAL, OPTIONAL_SECURITY, bearer, user_of
 from yuyue.api.lookups import (
-    business_or_404,
     is_member,
     require_member,
     require_owner,
@@ -18,7 +17,7 @@ from yuyue.api.presenters import service_out
 from yuyue.api.schemas.catalog import ServiceOut, ServicePage
 from yuyue.api.schemas.common import Id, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import ServiceIn, ServicePatch
-from yuyue.catalog.selectors import business_services
+from yuyue.catalog.selectors import business_or_404, business_services
 from yuyue.catalog.services import service_create, service_update
 
 router = Router(tags=["services"])
@@ -56,7 +55,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
 def service_new(request: HttpRequest, slug: Slug, payload: ServiceIn) -> Status:
     business = business_or_404(slug)
     require_owner(request.auth, business)
-    service = service_create(business=business, **_fields(payload.model_dump()))
+    service = service_create(actor=request.auth, business=business, **_fields(payload.model_dump()))
     return Status(201, service_out(service))
 
 
@@ -83,7 +82,9 @@ def service_change(request: HttpRequest, slug: Slug, service_id: Id, payload: Se
     business = business_or_404(slug)
     require_owner(request.auth, business)
     service = service_or_404(business, service_id)
-    service_update(service=service, **_fields(payload.model_dump(exclude_unset=True)))
+    service_update(
+        actor=request.auth, service=service, **_fields(payload.model_dump(exclude_unset=True))
+    )
     return service_out(service)
 
 
@@ -96,5 +97,5 @@ def service_change(request: HttpRequest, slug: Slug, service_id: Id, payload: Se
 def service_withdraw(request: HttpRequest, slug: Slug, service_id: Id) -> Status:
     business = business_or_404(slug)
     require_owner(request.auth, business)
-    service_update(service=service_or_404(business, service_id), active=False)
+    service_update(actor=request.auth, service=service_or_404(business, service_id), active=False)
     return Status(204, None)

@@ -7,7 +7,6 @@ from ninja import Query, Router, Status
 
 from yuyue.api.auth import OPTIONAL, OPTIONAL_SECURITY, bearer, user_of
 from yuyue.api.lookups import (
-    business_or_404,
     is_member,
     location_field,
     require_member,
@@ -28,6 +27,7 @@ from yuyue.api.schemas.catalog import (
 from yuyue.api.schemas.common import Id, LocalDate, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import HoursIn, MemberIn, OverrideIn, StaffIn, StaffPatch
 from yuyue.catalog.models import Business
+from yuyue.catalog.selectors import business_or_404
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
 from yuyue.scheduling.services import (
@@ -91,9 +91,9 @@ def staff_new(request: HttpRequest, slug: Slug, payload: StaffIn) -> Status:
     data = _resolve(business, payload.model_dump())
     username = data.pop("username")
     user = None if username is None else user_field(username)
-    staff = staff_member_create(business=business, **data)
+    staff = staff_member_create(actor=request.auth, business=business, **data)
     if user is not None:
-        staff_account_link(staff=staff, user=user)
+        staff_account_link(actor=request.auth, staff=staff, user=user)
     return Status(201, staff_out(staff, for_staff=True))
 
 
@@ -118,7 +118,7 @@ def staff_detail(request: HttpRequest, slug: Slug, staff_id: Id) -> dict:
 def staff_change(request: HttpRequest, slug: Slug, staff_id: Id, payload: StaffPatch) -> dict:
     staff = _owned_staff(request, slug, staff_id)
     data = _resolve(staff.business, payload.model_dump(exclude_unset=True))
-    staff_member_update(staff=staff, **data)
+    staff_member_update(actor=request.auth, staff=staff, **data)
     return staff_out(staff, for_staff=True)
 
 
@@ -129,7 +129,9 @@ def staff_change(request: HttpRequest, slug: Slug, staff_id: Id, payload: StaffP
     summary="Retire a staff member (inactive; booked appointments stay)",
 )
 def staff_retire(request: HttpRequest, slug: Slug, staff_id: Id) -> Status:
-    staff_member_update(staff=_owned_staff(request, slug, staff_id), active=False)
+    staff_member_update(
+        actor=request.auth, staff=_owned_staff(request, slug, staff_id), active=False
+    )
     return Status(204, None)
 
 
@@ -141,7 +143,7 @@ def staff_retire(request: HttpRequest, slug: Slug, staff_id: Id) -> Status:
 )
 def staff_member_link(request: HttpRequest, slug: Slug, staff_id: Id, payload: MemberIn) -> dict:
     staff = _owned_staff(request, slug, staff_id)
-    staff_account_link(staff=staff, user=user_field(payload.username))
+    staff_account_link(actor=request.auth, staff=staff, user=user_field(payload.username))
     return staff_out(staff, for_staff=True)
 
 
@@ -167,7 +169,7 @@ def hours_set(request: HttpRequest, slug: Slug, staff_id: Id, payload: HoursIn) 
     """Wall-clock times in the staff member's zone. Touching intervals are merged; overlapping
     ones are 422 naming the weekday, and then nothing is saved."""
     staff = _owned_staff(request, slug, staff_id)
-    staff_hours_set(staff=staff, hours=payload.model_dump())
+    staff_hours_set(actor=request.auth, staff=staff, hours=payload.model_dump())
     return staff_weekly_hours(staff=staff)
 
 
@@ -202,6 +204,7 @@ def override_list(
 def override_set(request: HttpRequest, slug: Slug, staff_id: Id, payload: OverrideIn) -> Status:
     staff = _owned_staff(request, slug, staff_id)
     override = staff_override_set(
+        actor=request.auth,
         staff=staff,
         date=payload.date,
         intervals=payload.intervals,
@@ -218,5 +221,7 @@ def override_set(request: HttpRequest, slug: Slug, staff_id: Id, payload: Overri
     summary="Back to the weekly hours on that day",
 )
 def override_remove(request: HttpRequest, slug: Slug, staff_id: Id, date: LocalDate) -> Status:
-    staff_override_delete(staff=_owned_staff(request, slug, staff_id), date=date)
+    staff_override_delete(
+        actor=request.auth, staff=_owned_staff(request, slug, staff_id), date=date
+    )
     return Status(204, None)

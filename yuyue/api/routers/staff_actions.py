@@ -26,7 +26,7 @@ def _act(request: HttpRequest, public_id: str, action: Callable[..., Appointment
     # else the appointment does not exist (404), before any right is checked.
     appointment = appointment_or_404(request.auth, public_id)
     changed = action(appointment=appointment, actor=request.auth)
-    return appointment_out(changed, for_staff=True)
+    return appointment_out(changed, viewer=request.auth)
 
 
 _ACTION_ERRORS = errors(401, 403, 404, 409, 422)

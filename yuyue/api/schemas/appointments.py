@@ -63,6 +63,10 @@ class AppointmentOut(Schema):
         description="Until then the customer may cancel online (the service's cut-off)."
     )
     reschedule_deadline: dt.datetime
+    actions: list[str] = Field(
+        description="What the caller may do now, in the order of the status machine: some of "
+        "cancel, reschedule, confirm, start, complete, no_show."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 

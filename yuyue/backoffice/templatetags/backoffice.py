@@ -4,7 +4,6 @@ from django import template
 
 from yuyue.bookings.models import Appointment
 from yuyue.lib.localtime import local_day_time_label
-from yuyue.web.lookups import zone_name_of
 
 register = template.Library()
 
@@ -12,4 +11,4 @@ register = template.Library()
 @register.filter
 def local_when(appointment: Appointment) -> str:
     """The appointment's start in its local time, with weekday, zone and offset."""
-    return local_day_time_label(appointment.start, zone_name_of(appointment))
+    return local_day_time_label(appointment.start, appointment.zone_name)

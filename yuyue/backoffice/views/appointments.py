@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.pages import PUBLIC_ID, page
-from yuyue.backoffice.rights import appointment_permissions
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
+from yuyue.bookings.permissions import appointment_permissions
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
     MAX_REASON_LENGTH,
@@ -27,9 +27,8 @@ from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.scheduling.selectors import request_zone
-from yuyue.web.lookups import zone_name_of
 from yuyue.web.pages import safe_next
-from yuyue.web.params import choice_of, parse_day, parse_start, start_value
+from yuyue.web.params import choice_of, chosen_start, parse_day, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.views.booking import staff_options
 
@@ -65,7 +64,7 @@ def refusal_text(error: DomainError) -> str:
 @desk_view()
 def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
-    zone_name = zone_name_of(appointment)
+    zone_name = appointment.zone_name
     rights = appointment_permissions(appointment=appointment, actor=desk.user)
     events = [
         {"event": event, "when": local_day_time_label(event.created_at, zone_name)}
@@ -176,7 +175,7 @@ def reschedule(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse
     )
     context = {
         "appointment": appointment,
-        "when": local_day_time_label(appointment.start, zone_name_of(appointment)),
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
         "service": service,
         "staff_options": staff_options(service, choice, page_url),
         "picker": picker,
@@ -193,15 +192,15 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
     data = request.POST if request.method == "POST" else request.GET
     choice = choice_of(service, data, fixed_location=appointment.location)
     page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
+    zone = request_zone(business=service.business, location=choice.location)
     try:
-        start = parse_start(data.get("start"))
+        start = chosen_start(data.get("start"), zone)
     except InvalidInput as error:
         messages.error(request, refusal_text(error))
         return HttpResponseRedirect(page_url, status=303)
-    zone = request_zone(service=service, location=choice.location)
     context = {
         "appointment": appointment,
-        "when": local_day_time_label(appointment.start, zone_name_of(appointment)),
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
         "when_new": local_day_time_label(start, zone.key),
         "staff": choice.staff,
         "carry": choice.carry,

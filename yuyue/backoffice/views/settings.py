@@ -73,9 +73,9 @@ def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpR
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if service is None:
-                service_create(business=desk.business, **fields)
+                service_create(business=desk.business, actor=desk.user, **fields)
             else:
-                service_update(service=service, **fields)
+                service_update(service=service, actor=desk.user, **fields)
         except DomainError as error:
             add_errors(form, error)
         else:
@@ -102,9 +102,9 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if location is None:
-                location_create(business=desk.business, **fields)
+                location_create(business=desk.business, actor=desk.user, **fields)
             else:
-                location_update(location=location, **fields)
+                location_update(location=location, actor=desk.user, **fields)
         except DomainError as error:
             add_errors(form, error)
         else:
@@ -130,6 +130,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
         try:
             business_update(
                 business=business,
+                actor=desk.user,
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 reminder_offsets_minutes=form.cleaned_data["reminders"],
@@ -194,6 +195,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
             if member is None:
                 member = staff_member_create(
                     business=desk.business,
+                    actor=desk.user,
                     name=form.cleaned_data["name"],
                     services=chosen_services,
                     location=chosen_location,
@@ -201,12 +203,13 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
             else:
                 staff_member_update(
                     staff=member,
+                    actor=desk.user,
                     services=chosen_services,
                     name=form.cleaned_data["name"],
                     location=chosen_location,
                     active=form.cleaned_data["active"],
                 )
-            staff_hours_set(staff=member, hours=weekly)
+            staff_hours_set(staff=member, actor=desk.user, hours=weekly)
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:
@@ -241,7 +244,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     if request.POST.get("delete"):
         day = a_day(request.POST.get("delete"))
         if day is not None:
-            staff_override_delete(staff=member, date=day)
+            staff_override_delete(staff=member, actor=desk.user, date=day)
             messages.success(request, _("Removed."))
         return HttpResponseRedirect(back, status=303)
     form = OverrideForm(request.POST)
@@ -251,6 +254,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     try:
         staff_override_set(
             staff=member,
+            actor=desk.user,
             date=form.cleaned_data["date"],
             closed=form.cleaned_data["closed"],
             intervals=[] if form.cleaned_data["closed"] else form.intervals(),

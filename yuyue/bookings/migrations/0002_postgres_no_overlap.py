@@ -1,4 +1,4 @@
-"""PostgreSQL-only guards behind the booking lock (SPEC §5).
+"""PostgreSQL-only guards behind the booking lock (docs/booking.md#constraints-on-postgresql).
 
 Two exclusion constraints over the occupied span of holding appointments on one staff member:
 no overlap between appointments of different services, and none at all between exclusive

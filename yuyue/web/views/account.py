@@ -1,7 +1,7 @@
 """Register, log in, log out and choose the language.
 
-`/register` and `/login` are the seed's routes: a client asking for JSON gets the seed's
-answers (yuyue.api.seed); a browser gets these pages. Only the browser pages set a session,
+`/register` and `/login` are the seed's routes too: a client asking for JSON gets the seed's
+answers (yuyue.seed); a browser gets these pages. Only the browser pages set a session,
 and their forms carry the CSRF token.
 """
 
@@ -12,11 +12,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yuyue.accounts.services import user_register, user_set_language
-from yuyue.api import seed
 from yuyue.api.throttles import login_throttles, register_throttles, retry_after
 from yuyue.lib.errors import DomainError
 from yuyue.web.forms import LoginForm, RegisterForm, add_domain_error
@@ -84,22 +83,6 @@ def login_page(request: HttpRequest) -> HttpResponse:
             login(request, user)
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
     return page(request, "login.html", {"form": form, "next": next_url}, status=status)
-
-
-@csrf_exempt
-def register_route(request: HttpRequest) -> HttpResponse:
-    """The seed's /register: JSON for API clients, the page for browsers."""
-    if seed.wants_json(request):
-        return seed.register_view(request)
-    return register_page(request)
-
-
-@csrf_exempt
-def login_route(request: HttpRequest) -> HttpResponse:
-    """The seed's /login: JSON for API clients, the page for browsers."""
-    if seed.wants_json(request):
-        return seed.login_view(request)
-    return login_page(request)
 
 
 @require_POST

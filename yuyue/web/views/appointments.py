@@ -1,6 +1,5 @@
 """The customer's appointments: the list, one appointment, cancel and reschedule."""
 
-import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -10,22 +9,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from yuyue.api import seed
-from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.errors import CutoffPassed, SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
+from yuyue.bookings.permissions import appointment_permissions
 from yuyue.bookings.selectors import appointments_of_customer
 from yuyue.bookings.services import appointment_cancel, appointment_reschedule
-from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
-from yuyue.web.lookups import appointment_or_404, zone_name_of
+from yuyue.web.lookups import appointment_or_404
 from yuyue.web.pages import no_time_chosen, page, problem
-from yuyue.web.params import choice_of, parse_day, parse_start, staff_value, start_value
+from yuyue.web.params import choice_of, chosen_start, parse_day, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
 from yuyue.web.views.booking import staff_options
@@ -37,30 +35,19 @@ CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
 def _row(appointment: Appointment) -> dict:
     return {
         "appointment": appointment,
-        "when": local_day_time_label(appointment.start, zone_name_of(appointment)),
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
         "status_label": Status(appointment.status).label,
     }
 
 
-def _open_until(appointment: Appointment, cutoff_minutes: int) -> dt.datetime:
-    return appointment.start - dt.timedelta(minutes=cutoff_minutes)
-
-
-def _changes(appointment: Appointment, user, now: dt.datetime) -> dict:
-    """What the page offers; the services decide again when the customer acts."""
-    mine = appointment.customer_id == user.pk
-    changeable = appointment.status in CHANGEABLE and appointment.start > now
-    service = appointment.service
+def _changes(appointment: Appointment, user) -> dict:
+    """What the page offers; the services ask the same rule again when the customer acts."""
+    permissions = appointment_permissions(appointment=appointment, actor=user)
     return {
-        "can_cancel": changeable
-        and (not mine or now <= _open_until(appointment, service.cancel_cutoff_minutes)),
-        # A withdrawn service can still be cancelled, but not moved to another time.
-        "can_reschedule": changeable
-        and service.active
-        and (not mine or now <= _open_until(appointment, service.reschedule_cutoff_minutes)),
-        "too_late": changeable
-        and mine
-        and now > _open_until(appointment, service.cancel_cutoff_minutes),
+        "permissions": permissions,
+        "can_cancel": permissions.can_cancel,
+        "can_reschedule": permissions.can_reschedule,
+        "too_late": isinstance(permissions.cancel.refusal, CutoffPassed),
     }
 
 
@@ -80,21 +67,13 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     return page(request, "appointments.html", context)
 
 
-@csrf_exempt
-def appointments_route(request: HttpRequest) -> HttpResponse:
-    """The seed's /appointments: JSON for API clients, the page for browsers."""
-    if seed.wants_json(request):
-        return seed.appointments_view(request)
-    return appointment_list(request)
-
-
 @login_required
 @require_GET
 def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
     context = {
         **_row(appointment),
-        **_changes(appointment, request.user, timezone.now()),
+        **_changes(appointment, request.user),
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
     }
@@ -136,8 +115,9 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
     form = CancelForm(request.POST if request.method == "POST" else None)
     context = {**_row(appointment), "business": appointment.business, "form": form}
     if request.method == "GET":
-        if not _changes(appointment, request.user, timezone.now())["can_cancel"]:
-            context["refusal"] = _cannot_change_message(appointment)
+        refusal = _changes(appointment, request.user)["permissions"].cancel.reason
+        if refusal:
+            context["refusal"] = refusal
             return page(request, "cancel.html", context, status=409)
         return page(request, "cancel.html", context)
     if not form.is_valid():
@@ -148,7 +128,7 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
         )
     except DomainError as error:
         add_domain_error(form, error)
-        return page(request, "cancel.html", context, status=_status_of(error))
+        return page(request, "cancel.html", context, status=http_status(error))
     messages.success(request, _("Your appointment is cancelled."))
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
 
@@ -159,36 +139,14 @@ def _refusal_text(error: DomainError) -> str:
     return str(error.message)
 
 
-def _status_of(error: DomainError) -> int:
-    return 400 if isinstance(error, InvalidInput) else 409
-
-
-def _cannot_change_message(appointment: Appointment, rescheduling: bool = False) -> str:
-    if appointment.status not in CHANGEABLE:
-        return _("This appointment is %(status)s and can no longer be changed.") % {
-            "status": Status(appointment.status).label
-        }
-    if appointment.start <= timezone.now():
-        return _("This appointment has already started.")
-    if rescheduling and not appointment.service.active:
-        return _("This service is no longer offered online; please call the shop.")
-    phone = (appointment.location.phone if appointment.location else "") or (
-        appointment.business.phone
-    )
-    if phone:
-        return _("It is too late to change this appointment online; please call %(phone)s.") % {
-            "phone": phone
-        }
-    return _("It is too late to change this appointment online; please call us.")
-
-
 def _reschedulable(request: HttpRequest, appointment: Appointment) -> HttpResponse | None:
-    if _changes(appointment, request.user, timezone.now())["can_reschedule"]:
+    refusal = _changes(appointment, request.user)["permissions"].reschedule.reason
+    if not refusal:
         return None
     return problem(
         request,
         _("Cannot reschedule"),
-        _cannot_change_message(appointment, rescheduling=True),
+        refusal,
         status=409,
         back_url=reverse("web:appointment", args=[appointment.public_id]),
     )
@@ -246,11 +204,11 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
     choice = choice_of(service, data, fixed_location=appointment.location)
     staff, location = choice.staff, choice.location
     page_url = reverse("web:reschedule", args=[public_id])
+    zone = request_zone(business=service.business, location=location)
     try:
-        start = parse_start(data.get("start"))
+        start = chosen_start(data.get("start"), zone)
     except InvalidInput:
         return no_time_chosen(request, back_url=page_url)
-    zone = request_zone(service=service, location=location)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
     form = BookingForm()
@@ -314,6 +272,6 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         return page(request, "confirm.html", context, status=409)
     except DomainError as error:
         context["refusal"] = _refusal_text(error)
-        return page(request, "confirm.html", context, status=_status_of(error))
+        return page(request, "confirm.html", context, status=http_status(error))
     messages.success(request, _("Your appointment is moved. The old time is released."))
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))

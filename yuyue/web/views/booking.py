@@ -16,20 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from yuyue.api.lookups import business_or_404
 from yuyue.api.throttles import BookingPerUser, retry_after
 from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
 from yuyue.bookings.selectors import holding_appointment_at
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
+from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
 from yuyue.web.lookups import service_or_404
 from yuyue.web.pages import no_time_chosen, page
-from yuyue.web.params import Choice, choice_of, parse_day, parse_start, staff_value, start_value
+from yuyue.web.params import (
+    Choice,
+    choice_of,
+    chosen_start,
+    parse_day,
+    staff_value,
+    start_value,
+)
 from yuyue.web.picker import build_picker, with_query
 from yuyue.web.slots import alternatives, is_free
 
@@ -109,7 +116,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
 def _booking_context(
     business: Business, service: Service, choice: Choice, start: dt.datetime
 ) -> dict:
-    zone = request_zone(service=service, location=choice.location)
+    zone = request_zone(business=service.business, location=choice.location)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
     return {
@@ -143,7 +150,10 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     choice = choice_of(service, data)
     staff, location = choice.staff, choice.location
     try:
-        start = parse_start(data.get("start"))
+        start = chosen_start(
+            data.get("start"),
+            request_zone(business=business, location=choice.location, staff=choice.staff),
+        )
     except InvalidInput:
         return no_time_chosen(
             request, back_url=reverse("web:book", args=[business.slug, service.id])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Status
-from yuyue.catalog.demo import ADMIN_URL, BACK_OFFICE_URL, LOGINS, demo_build, demo_exists
 from yuyue.catalog.models import Business
+from yuyue.demo.demo import ADMIN_URL, BACK_OFFICE_URL, LOGINS, demo_build, demo_exists
 from yuyue.lib.admin import describe_error
 from yuyue.lib.errors import DomainError
 

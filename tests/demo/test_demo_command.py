@@ -127,7 +127,7 @@ def test_a_failure_leaves_nothing_half_made(settings, monkeypatch):
     def broken(self):
         raise InvalidInput({"start": ["Simulated failure."]})
 
-    monkeypatch.setattr("yuyue.catalog.demo._Builder.make_upcoming", broken)
+    monkeypatch.setattr("yuyue.demo.demo._Builder.make_upcoming", broken)
     with time_machine.travel(MOMENTS[0], tick=False), pytest.raises(CommandError):
         run_demo()
     assert all(count == 0 for count in counts().values())

@@ -232,20 +232,25 @@ class _Builder:
         self.business = business_create(
             owner=self.users["owner"], slug=self.slug, name="悦己美发沙龙", timezone=ZONE
         )
-        business_update(business=self.business, phone="+862162881234")
+        business_update(actor=self.users["owner"], business=self.business, phone="+862162881234")
 
     def make_locations(self) -> None:
         for key, details in _LOCATIONS.items():
-            self.locations[key] = location_create(business=self.business, **details)
+            self.locations[key] = location_create(
+                actor=self.users["owner"], business=self.business, **details
+            )
 
     def make_services(self) -> None:
         for key, details in _SERVICES.items():
-            self.services[key] = service_create(business=self.business, **details)
+            self.services[key] = service_create(
+                actor=self.users["owner"], business=self.business, **details
+            )
 
     def make_staff(self) -> None:
         for key, details in _STAFF.items():
             username = details.get("user")
             self.staff[key] = staff_member_create(
+                actor=self.users["owner"],
                 business=self.business,
                 name=details["name"],
                 location=self.locations[details["location"]],
@@ -253,21 +258,28 @@ class _Builder:
                 user=self.users[username] if username else None,
             )
         membership_grant(
-            business=self.business, user=self.users["staff"], role=Membership.Role.STAFF
+            actor=self.users["owner"],
+            business=self.business,
+            user=self.users["staff"],
+            role=Membership.Role.STAFF,
         )
 
     def make_hours(self) -> None:
         for key, details in _STAFF.items():
-            staff_hours_set(staff=self.staff[key], hours=details["hours"])
+            staff_hours_set(
+                actor=self.users["owner"], staff=self.staff[key], hours=details["hours"]
+            )
         # Next week: Tony is away one day and stays late another (both are his working days).
         next_monday = self.today + dt.timedelta(days=7 - self.today.weekday())
         staff_override_set(
+            actor=self.users["owner"],
             staff=self.staff["tony"],
             date=next_monday + dt.timedelta(days=2),
             closed=True,
             note="外出参加欧莱雅色彩培训",
         )
         staff_override_set(
+            actor=self.users["owner"],
             staff=self.staff["tony"],
             date=next_monday + dt.timedelta(days=5),
             intervals=[["12:00", "13:00"], ["14:00", "22:00"]],

@@ -4,8 +4,8 @@
 form fields. Asked for JSON (`Accept: application/json`) they answer as the seed did —
 `{"status": "success"}` or `{"status": "failed"}` (now with the reason in `error`), and the list
 as `[{"appointment_id", "service_name", "appointment_time", "status"}]`. In a browser, /register,
-/login and /appointments are the customer pages of yuyue.web, which hand JSON requests to the
-views here; /appointment stays a small booking form. They act for the default business only.
+/login and /appointments hand over to the customer pages of yuyue.web; /appointment stays a
+small booking form. They act for the default business only.
 
 Who acts: the user of the session cookie that `/login` sets, or of a bearer token. A
 `user_id` field naming anyone else is refused; it no longer chooses whom to act for.
@@ -18,8 +18,6 @@ carry a token, and a cross-site page cannot make a browser keep the session cook
 cross-site fetch returns, since the cookie is SameSite=Lax); browser forms are checked.
 """
 
-import datetime as dt
-import re
 from typing import Any
 
 from django.conf import settings
@@ -36,27 +34,17 @@ from django.views.decorators.http import require_http_methods
 from yuyue.accounts.models import User
 from yuyue.accounts.selectors import token_authenticate
 from yuyue.accounts.services import token_issue, user_register
-from yuyue.api.errors import alternatives_of, error_body
-from yuyue.api.lookups import aware, zone_of
+from yuyue.api.errors import error_body, error_details
 from yuyue.api.throttles import BookingPerUser, login_throttles, register_throttles, retry_after
-from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.bookings.selectors import appointments_of_customer
-from yuyue.bookings.services import appointment_create, refuse_unreachable
+from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_by_slug, business_services
-from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
+from yuyue.lib.errors import DomainError, InvalidInput, http_status
+from yuyue.lib.times import parse_start
+from yuyue.web.views import account, appointments
 
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$")
-_STATUS_OF = {
-    "invalid_credentials": 401,
-    "not_authenticated": 401,
-    "csrf_failed": 403,
-    "forbidden": 403,
-    "not_found": 404,
-    "throttled": 429,
-    "validation_error": 422,
-}
 _booking_throttle = BookingPerUser()
 
 
@@ -65,7 +53,7 @@ class _Failed(Exception):
 
     def __init__(self, code: str, message: str, details: dict | None = None, status: int = 0):
         self.code, self.message, self.details = code, message, details
-        self.status = status or _STATUS_OF.get(code, 409)
+        self.status = status or http_status(code)
         self.retry_after: int | None = None
         super().__init__(message)
 
@@ -85,9 +73,7 @@ def _json_failed(error: _Failed) -> JsonResponse:
 
 
 def _from_domain(error: DomainError) -> _Failed:
-    if isinstance(error, InvalidInput | Duplicate):
-        return _Failed(error.code, str(error.message), {"fields": error.fields})
-    return _Failed(error.code, str(error.message))
+    return _Failed(error.code, str(error.message), error_details(error))
 
 
 def _check_csrf(request: HttpRequest) -> None:
@@ -145,20 +131,6 @@ def _service(business: Business, raw: str) -> Service:
     if service is None:
         raise InvalidInput({"service_id": [_("No such service at this business.")]})
     return service
-
-
-def _start(raw: str, zone: dt.tzinfo) -> dt.datetime:
-    moment = None
-    if _TIME.match(raw.strip().upper()):
-        try:
-            moment = dt.datetime.fromisoformat(raw.strip().upper())
-        except ValueError:
-            moment = None
-    if moment is None:
-        raise InvalidInput(
-            {"appointment_time": [_("Enter a date and time like 2026-12-01 09:00.")]}
-        )
-    return aware(moment, zone)
 
 
 def _posted(request: HttpRequest, name: str) -> str:
@@ -240,19 +212,16 @@ def appointment_view(request: HttpRequest) -> HttpResponse:
             return _page(request, "appointment.html", {"services": services, "values": {}})
         _throttle([_booking_throttle], request)
         service = _service(business, _posted(request, "service_id").strip())
-        zone = zone_of(business)
-        start = _start(_posted(request, "appointment_time"), zone)
-        refuse_unreachable(start)
+        zone = business.zone
+        start = parse_start(
+            _posted(request, "appointment_time"), zone=zone, field="appointment_time"
+        )
         appointment = appointment_create(
             service=service,
             customer=user,
             start=start,
             channel=Channel.API if as_json else Channel.WEB,
         )
-    except SlotUnavailable as error:
-        alternatives = alternatives_of(error, zone_of(_default_business()))
-        failed = _Failed(error.code, str(error.message), {"alternatives": alternatives})
-        return _failed_page(request, as_json, failed)
     except (_Failed, DomainError) as error:
         failed = error if isinstance(error, _Failed) else _from_domain(error)
         return _failed_page(request, as_json, failed)
@@ -280,7 +249,7 @@ def _failed_page(request: HttpRequest, as_json: bool, failed: _Failed) -> HttpRe
 
 
 def _listed(appointment: Appointment) -> dict[str, Any]:
-    zone = zone_of(appointment.business, appointment.location)
+    zone = appointment.zone
     return {
         "appointment_id": appointment.public_id,
         "service_name": appointment.service.name,
@@ -306,3 +275,30 @@ def appointments_view(request: HttpRequest) -> HttpResponse:
         for appointment in appointments_of_customer(customer=user).filter(business=business)
     ]
     return JsonResponse(rows, safe=False)
+
+
+# The addresses the seed shares with the customer pages --------------------------------------
+
+
+@csrf_exempt
+def register_route(request: HttpRequest) -> HttpResponse:
+    """/register: the seed's JSON answer for API clients, the customer page for browsers."""
+    if wants_json(request):
+        return register_view(request)
+    return account.register_page(request)
+
+
+@csrf_exempt
+def login_route(request: HttpRequest) -> HttpResponse:
+    """/login: the seed's JSON answer for API clients, the customer page for browsers."""
+    if wants_json(request):
+        return login_view(request)
+    return account.login_page(request)
+
+
+@csrf_exempt
+def appointments_route(request: HttpRequest) -> HttpResponse:
+    """/appointments: the seed's JSON list for API clients, the customer page for browsers."""
+    if wants_json(request):
+        return appointments_view(request)
+    return appointments.appointment_list(request)

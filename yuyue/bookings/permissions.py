@@ -1,0 +1,178 @@
+"""Who may do what to an appointment, now: the one rule the services, pages and API all read.
+
+The rule (docs/booking.md, "Who may change an appointment"):
+
+- Owners and staff of the appointment's business may cancel or reschedule a pending or
+  confirmed appointment at any time, cut-offs do not apply to them, and they move it through
+  the status machine (confirm, start, complete, no-show once the start has passed). This holds
+  on their own bookings too: they could do the same from the back office anyway.
+- The customer may cancel or reschedule their own pending or confirmed appointment until the
+  service's cut-off before the start, and nothing else.
+- A withdrawn service can still be cancelled, but no longer moved to another time.
+- Everyone else may do nothing (the edges answer 404 where the appointment's existence is
+  secret).
+
+Refusals carry the domain error the service raises, so every entry point gives the same reason.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuyue.accounts.models import User
+from yuyue.bookings.errors import CutoffPassed, InvalidTransition, NotAllowed
+from yuyue.bookings.models import Appointment, Status
+from yuyue.catalog.selectors import Roles, business_role
+from yuyue.lib.errors import DomainError
+
+CUSTOMER = "customer"
+CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
+# action -> the statuses it may start from (the status machine, docs/booking.md)
+SOURCES = {
+    "cancel": CHANGEABLE,
+    "reschedule": CHANGEABLE,
+    "confirm": (Status.PENDING,),
+    "start": (Status.CONFIRMED,),
+    "complete": (Status.IN_PROGRESS,),
+    "no_show": (Status.CONFIRMED,),
+}
+ACTIONS = tuple(SOURCES)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Allowed (truthy), or refused with the error that says why."""
+
+    refusal: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def reason(self) -> str:
+        return "" if self.refusal is None else str(self.refusal.message)
+
+
+ALLOWED = Decision()
+
+
+@dataclass(frozen=True)
+class AppointmentPermissions:
+    role: str | None  # "owner", "staff", "customer" or None
+    cancel: Decision
+    reschedule: Decision
+    confirm: Decision
+    start: Decision
+    complete: Decision
+    no_show: Decision
+    cancel_deadline: dt.datetime
+    reschedule_deadline: dt.datetime
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role not in (None, CUSTOMER)
+
+    @property
+    def can_cancel(self) -> bool:
+        return bool(self.cancel)
+
+    @property
+    def can_reschedule(self) -> bool:
+        return bool(self.reschedule)
+
+    @property
+    def allowed_actions(self) -> tuple[str, ...]:
+        return tuple(action for action in ACTIONS if self.decision(action))
+
+    def decision(self, action: str) -> Decision:
+        return getattr(self, action)
+
+    def require(self, action: str) -> None:
+        """Raise the refusal of `action`, if it is refused."""
+        refusal = self.decision(action).refusal
+        if refusal is not None:
+            raise refusal
+
+
+def _role(appointment: Appointment, actor: User | None, roles: Roles | None) -> str | None:
+    if roles is not None:
+        role = roles.of(appointment.business_id)
+    else:
+        role = business_role(user=actor, business_id=appointment.business_id)
+    if role is not None:
+        return role
+    if actor is not None and actor.is_active and actor.pk == appointment.customer_id:
+        return CUSTOMER
+    return None
+
+
+def _too_late(appointment: Appointment) -> CutoffPassed:
+    phone = (appointment.location.phone if appointment.location_id else "") or (
+        appointment.business.phone
+    )
+    if phone:
+        return CutoffPassed(
+            _("It is too late to change this appointment online; please call %(phone)s.")
+            % {"phone": phone}
+        )
+    return CutoffPassed()
+
+
+def _wrong_status(appointment: Appointment, action: str) -> InvalidTransition:
+    if action in ("cancel", "reschedule"):
+        return InvalidTransition(
+            _("This appointment is %(status)s and can no longer be changed.")
+            % {"status": Status(appointment.status).label}
+        )
+    return InvalidTransition()
+
+
+def _decide(
+    appointment: Appointment, role: str | None, action: str, now: dt.datetime, deadline
+) -> Decision:
+    if role is None or (role == CUSTOMER and action not in ("cancel", "reschedule")):
+        return Decision(NotAllowed())
+    if appointment.status not in SOURCES[action]:
+        return Decision(_wrong_status(appointment, action))
+    if action == "reschedule" and not appointment.service.active:
+        return Decision(
+            InvalidTransition(_("This service is no longer offered online; please call the shop."))
+        )
+    if role == CUSTOMER and now > deadline:
+        return Decision(_too_late(appointment))
+    if action == "no_show" and now < appointment.start:
+        return Decision(
+            InvalidTransition(_("A no-show can only be recorded once the start time has passed."))
+        )
+    return ALLOWED
+
+
+def appointment_permissions(
+    *,
+    appointment: Appointment,
+    actor: User | None,
+    now: dt.datetime | None = None,
+    roles: Roles | None = None,
+) -> AppointmentPermissions:
+    """What `actor` may do to `appointment` at `now`, each refusal with its reason.
+
+    `roles` (the actor's `business_roles`, read once) spares a query per row in lists.
+    """
+    now = now if now is not None else timezone.now()
+    role = _role(appointment, actor, roles)
+    service = appointment.service
+    deadlines = {
+        "cancel": appointment.start - dt.timedelta(minutes=service.cancel_cutoff_minutes),
+        "reschedule": appointment.start - dt.timedelta(minutes=service.reschedule_cutoff_minutes),
+    }
+    decisions = {
+        action: _decide(appointment, role, action, now, deadlines.get(action)) for action in ACTIONS
+    }
+    return AppointmentPermissions(
+        role=role,
+        cancel_deadline=deadlines["cancel"],
+        reschedule_deadline=deadlines["reschedule"],
+        **decisions,
+    )
