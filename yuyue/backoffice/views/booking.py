@@ -1,6 +1,7 @@
 """Booking for a customer on the phone or at the door, and "why is this time not free?"."""
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core import signing
@@ -32,6 +33,7 @@ from yuyue.scheduling.selectors import business_staff, explain_time
 from yuyue.web.picker import with_query
 
 MAX_QUERY_LENGTH = 100
+_CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?\Z")
 FOUND_SHOWN = 20
 # A chosen customer rides along signed, so nobody can book for an id they guessed.
 _SALT = "yuyue.backoffice.customer"
@@ -68,8 +70,9 @@ def _find(desk: Desk, query: str) -> list[User]:
 
 
 def _local_start(desk: Desk, day: dt.date | None, time: str) -> dt.datetime | None:
+    """The day at a wall-clock "HH:MM" in the business's zone, or None for anything else."""
     try:
-        clock = dt.time.fromisoformat(time) if time and len(time) <= 8 else None
+        clock = dt.time.fromisoformat(time) if _CLOCK.match(time or "") else None
     except ValueError:
         clock = None
     if day is None or clock is None:
@@ -176,7 +179,9 @@ def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
         )
     except DomainError as error:
         messages.error(request, refusal_text(error))
-        return HttpResponseRedirect(reverse("backoffice:book", args=[desk.business.slug]), 303)
+        return HttpResponseRedirect(
+            reverse("backoffice:book", args=[desk.business.slug]), status=303
+        )
     return HttpResponseRedirect(
         with_query(
             reverse("backoffice:book", args=[desk.business.slug]),

@@ -59,4 +59,6 @@ def resend(request: HttpRequest, desk: Desk, notification_id: int) -> HttpRespon
         messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("Queued again; it goes out with the next dispatch."))
-    return HttpResponseRedirect(reverse("backoffice:messages", args=[desk.business.slug]), 303)
+    return HttpResponseRedirect(
+        reverse("backoffice:messages", args=[desk.business.slug]), status=303
+    )
