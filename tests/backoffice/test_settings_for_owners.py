@@ -17,6 +17,7 @@ SETTINGS_PAGES = [
     "/manage/salon/settings/services/new/",
     "/manage/salon/settings/shops/new/",
     "/manage/salon/settings/staff/new/",
+    "/manage/salon/settings/invitations/",
 ]
 
 
@@ -103,6 +104,7 @@ def test_an_owner_adds_a_service_and_a_staff_member(as_owner, business, location
     dye = Service.objects.get(name="染发")
     as_owner.post(
         "/manage/salon/settings/staff/new/",
+        "/manage/salon/settings/invitations/",
         {
             "name": "新人",
             "location": location.id,

@@ -49,6 +49,7 @@ urlpatterns = [
     path("<slug:slug>/messages/<int:notification_id>/resend/", messages.resend, name="resend"),
     path("<slug:slug>/settings/", settings.settings_home, name="settings"),
     path("<slug:slug>/settings/policies/", settings.policies, name="policies"),
+    path("<slug:slug>/settings/invitations/", settings.invitations, name="invitations"),
     path("<slug:slug>/settings/services/new/", settings.service_edit, name="service-new"),
     path(
         "<slug:slug>/settings/services/<int:service_id>/",

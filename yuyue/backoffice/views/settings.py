@@ -269,3 +269,10 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     else:
         messages.success(request, _("Saved."))
     return HttpResponseRedirect(back, status=303)
+
+
+@require_GET
+@desk_view(owner_only=True)
+def invitations(request: HttpRequest, desk: Desk) -> HttpResponse:
+    """Placeholder until staff invitations (accounts join only by accepting) land."""
+    return page(request, desk, "invitations.html")
