@@ -104,7 +104,6 @@ def test_an_owner_adds_a_service_and_a_staff_member(as_owner, business, location
     dye = Service.objects.get(name="染发")
     as_owner.post(
         "/manage/salon/settings/staff/new/",
-        "/manage/salon/settings/invitations/",
         {
             "name": "新人",
             "location": location.id,
