@@ -19,16 +19,22 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## Serve on http://127.0.0.1:8000 with gunicorn (SQLite and demo data unless configured),
-## with one notification dispatcher beside it that stops when the server stops.
+## Serve on YUYUE_BIND (http://127.0.0.1:8000) with gunicorn (SQLite and demo data unless
+## configured), with one notification dispatcher beside it that stops when the server stops.
+## The mail already due is sent first, so the address and logins are the last lines printed.
+## Ctrl+C stops both and ends with status 0: stopping is what was asked for. `set -m` gives
+## the server the terminal (its own process group), so Ctrl+C reaches the server alone, not
+## make, which would otherwise report "*** Interrupt"; the dispatcher is stopped on the way out.
 run: $(VENV)/.installed-run
 	$(BIN)/yuyue migrate --noinput
 	$(BIN)/yuyue collectstatic --noinput --verbosity 0
 	$(BIN)/yuyue demo --if-empty
+	$(BIN)/yuyue worker --once
+	@set -m 2>/dev/null; \
 	$(BIN)/yuyue worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
-	trap 'exit 130' INT TERM; \
-	$(BIN)/yuyue serve; status=$$?; exit $$status
+	trap 'exit 0' INT TERM; \
+	$(BIN)/yuyue serve
 
 ## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
 test: $(VENV)/.installed-test

@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 from yuyue.lib.email_url import parse_email_url
 from yuyue.lib.env import envbool, envint, envlist, envstr
 from yuyue.lib.secret import check_production_key, embedded_key
+from yuyue.lib.serving import DEFAULT_BIND, bind_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -187,7 +188,10 @@ STORAGES = {
 }
 
 # Email ---------------------------------------------------------------------------------------
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without EMAIL_URL, mail is kept as files under var/mail/ with one line per message on the
+# terminal (yuyue/notifications/mail_files.py): readable, and nothing is lost.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "yuyue.notifications.mail_files.EmailBackend")
+YUYUE_MAIL_DIR = Path(envstr("YUYUE_MAIL_DIR", str(DATA_DIR / "mail")))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Yuyue <noreply@localhost>")
 
 # Notifications ---------------------------------------------------------------------------------
@@ -210,8 +214,11 @@ else:
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
     EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", default=False)
     EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
-# The links in messages (view, cancel, reschedule) start with this address.
-YUYUE_PUBLIC_URL = envstr("YUYUE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `yuyue serve` listens (gunicorn's --bind).
+YUYUE_BIND = envstr("YUYUE_BIND", DEFAULT_BIND)
+# The links in messages (view, cancel, reschedule) and the addresses `yuyue demo` and
+# `make run` print start with this address: by default the one served.
+YUYUE_PUBLIC_URL = envstr("YUYUE_PUBLIC_URL", bind_url(YUYUE_BIND)).rstrip("/")
 # SMS and mini-program messages: "console" logs them, "webhook" POSTs them to a gateway.
 NOTIFY_SMS_PROVIDER = envstr("NOTIFY_SMS_PROVIDER", "console").strip().lower()
 NOTIFY_WEBHOOK_URL = envstr("NOTIFY_WEBHOOK_URL")
@@ -300,6 +307,12 @@ NINJA_NUM_PROXIES = envint("NUM_PROXIES", 0, minimum=0, maximum=10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "yuyue.lib.logs.RefusalsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }

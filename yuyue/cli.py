@@ -4,23 +4,68 @@ import os
 import shutil
 import sys
 
+# Exit status for refused settings, as for a command-line usage error.
+EXIT_REFUSED = 2
+
+
+def _refused_settings() -> str | None:
+    """The one-line reason the settings refuse to load (production rules), or None."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (importing the settings module is the check)
+    except ImproperlyConfigured as error:
+        return " ".join(str(error).split())
+    return None
+
+
+def _ready_message() -> str:
+    """What `serve` prints once gunicorn listens: the address, and the demo's logins."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("Yuyue is serving on %(url)s (Ctrl+C to stop)")
+            % {"url": f"{settings.YUYUE_PUBLIC_URL}/"}
+        ]
+        if not settings.PRODUCTION:
+            from django.db import DatabaseError
+
+            from yuyue.demo.demo import demo_exists, login_lines
+
+            try:
+                demo = demo_exists(settings.YUYUE_DEFAULT_BUSINESS)
+            except DatabaseError:  # not migrated yet: nothing to log in to
+                demo = False
+            if demo:
+                lines += login_lines(settings.YUYUE_PUBLIC_URL)
+    return "\n".join(lines)
+
 
 def serve(args: list[str]) -> int:
     """Run the production server (gunicorn; whitenoise serves static files in-process)."""
+    from django.conf import settings
+
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
         "gunicorn"
     )
     if gunicorn is None:
         print("gunicorn is not installed: pip install -e .", file=sys.stderr)
         return 1
-    bind = os.environ.get("YUYUE_BIND", "127.0.0.1:8000")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
-    print(f"Yuyue is serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
+    # config/gunicorn.py prints this once the socket is bound, so it comes after the start-up
+    # noise and names the address really served.
+    os.environ["YUYUE_READY_MESSAGE"] = _ready_message()
     command = [
         gunicorn,
         "config.wsgi:application",
+        "--config",
+        "python:config.gunicorn",
         "--bind",
-        bind,
+        settings.YUYUE_BIND,
         "--workers",
         workers,
         "--access-logfile",
@@ -29,6 +74,7 @@ def serve(args: list[str]) -> int:
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         *args,
     ]
+    sys.stdout.flush()
     os.execv(gunicorn, command)
     return 0  # unreachable: execv replaces this process
 
@@ -36,9 +82,13 @@ def serve(args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv if argv is not None else sys.argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Refused settings (production without SECRET_KEY, DEBUG on, …) are the operator's to fix:
+    # one line saying what, not a traceback through Django's start-up.
+    refused = _refused_settings()
+    if refused is not None:
+        print(f"yuyue: {refused}", file=sys.stderr)
+        return EXIT_REFUSED
     if len(argv) > 1 and argv[1] == "serve":
-        # Load the settings first so a misconfiguration stops here with its own message,
-        # not inside every gunicorn worker.
         import django
 
         django.setup()

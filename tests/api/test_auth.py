@@ -32,6 +32,7 @@ def test_registering_returns_a_working_token(anon):
     assert body["user"] == {
         "id": User.objects.get(username="xiaomei").id,
         "username": "xiaomei",
+        "display_name": "",
         "phone": "+8613800138000",
         "email": "",
         "language": "zh-hans",
@@ -39,6 +40,18 @@ def test_registering_returns_a_working_token(anon):
     me = Client(headers={"Authorization": f"Bearer {body['token']}"}).get("/api/v1/me")
     assert me.status_code == 200
     assert me.json()["username"] == "xiaomei"
+
+
+def test_registering_may_give_a_display_name(anon):
+    response = anon.post(
+        "/api/v1/auth/register",
+        {**NEW_USER, "display_name": "张小美"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["user"]["display_name"] == "张小美"
+    assert User.objects.get(username="xiaomei").shown_name == "张小美"
 
 
 def test_registering_names_every_field_with_a_problem(anon):
@@ -213,6 +226,7 @@ def test_me_shows_the_caller(as_customer, customer):
     assert response.json() == {
         "id": customer.id,
         "username": "customer",
+        "display_name": "",
         "phone": "+8613700137000",
         "email": "customer@example.com",
         "language": "zh-hans",

@@ -89,9 +89,24 @@ def test_the_demo_creates_a_complete_business(settings, moment):
         user = User.objects.get(username=username)
         assert user.check_password(password)
         assert normalize_phone(user.phone) == user.phone
-    assert "http://127.0.0.1:8000/manage/" in output
-    assert "http://127.0.0.1:8000/admin/" in output
     assert "yuyue-owner-demo" in output
+
+
+def test_the_logins_name_the_address_served(settings):
+    settings.YUYUE_DEFAULT_BUSINESS = "demo"
+    settings.YUYUE_PUBLIC_URL = "http://192.168.1.20:9000"
+    with time_machine.travel(MOMENTS[0], tick=False):
+        output = run_demo()
+    assert "http://127.0.0.1:8000" not in output
+    lines = output.splitlines()
+    customer, back_office, raw = lines[-3:]
+    assert "http://192.168.1.20:9000/" in customer
+    assert "/manage/" not in customer
+    assert "customer / yuyue-customer-demo" in customer
+    assert "http://192.168.1.20:9000/manage/" in back_office
+    assert "owner / yuyue-owner-demo" in back_office
+    assert "staff / yuyue-staff-demo" in back_office
+    assert raw.endswith("http://192.168.1.20:9000/admin/")
 
 
 def test_a_second_run_creates_nothing(settings):

@@ -21,10 +21,10 @@ from .support import html_of, invite_of, text_of
 
 DAY = NOW.date() + dt.timedelta(days=1)
 LABELS = {
-    ("zh-hans", "10:00"): "2026年12月2日 10:00（Asia/Shanghai，UTC+08:00）",
-    ("zh-hans", "14:00"): "2026年12月2日 14:00（Asia/Shanghai，UTC+08:00）",
-    ("en", "10:00"): "2 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)",
-    ("en", "14:00"): "2 Dec 2026, 14:00 (Asia/Shanghai, UTC+08:00)",
+    ("zh-hans", "10:00"): "2026年12月2日 10:00（北京时间，UTC+08:00）",
+    ("zh-hans", "14:00"): "2026年12月2日 14:00（北京时间，UTC+08:00）",
+    ("en", "10:00"): "2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)",
+    ("en", "14:00"): "2 Dec 2026, 14:00 (China Standard Time, UTC+08:00)",
 }
 SUBJECTS = {
     "en": {

@@ -47,7 +47,7 @@ def test_a_text_is_posted_as_signed_json_and_marked_sent(webhook, service, styli
     row = Notification.objects.get(kind="booked")
     assert set(body) == {"to", "template", "params", "message_id"}
     assert (body["to"], body["message_id"]) == ("+8613700137001", row.message_id)
-    assert body["params"]["start"] == "2 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)"
+    assert body["params"]["start"] == "2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)"
     assert body["params"]["text"].startswith("悦己美发沙龙: your booking for 洗剪吹 on 2 Dec 2026")
     assert appointment.public_id in body["params"]["link"]
     headers = {k.lower(): v for k, v in request["headers"].items()}

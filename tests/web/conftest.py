@@ -263,7 +263,7 @@ def strip_days(html: str) -> list[tuple[int, bool]]:
     """The week strip: (day of month, has free time) for each day shown."""
     days = []
     for kind, number in re.findall(
-        r'<(a class="day[^"]*"|span class="day full")[^>]*>\s*'
+        r'<(a class="day[^"]*"|span class="day full(?: closed)?")[^>]*>\s*'
         r'<span class="day-name"[^>]*>[^<]*</span>\s*'
         r'<span class="day-date"[^>]*>(\d+)</span>',
         html,

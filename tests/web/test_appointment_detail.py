@@ -19,9 +19,9 @@ def detail(customer, appointment, english: bool = True) -> str:
 def test_it_shows_the_local_time_with_its_zone(customer, booked):
     html = detail(customer, booked)
 
-    assert "<strong>Wed 2 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)</strong>" in html
+    assert "<strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>" in html
     assert "<dd>Tony 老师</dd>" in html
-    assert "<dd>悦己美发沙龙 · 静安店, 上海市静安区南京西路 1 号</dd>" in html
+    assert "<dd>静安店<br>上海市静安区南京西路 1 号 " in html
     assert "<dd>¥88</dd>" in html
     assert f"<code>{booked.public_id}</code>" in html
     assert '<span class="status status-confirmed">Confirmed</span>' in html
@@ -30,7 +30,7 @@ def test_it_shows_the_local_time_with_its_zone(customer, booked):
 def test_in_chinese_the_time_reads_the_chinese_way(customer, booked):
     html = detail(customer, booked, english=False)
 
-    assert "2026年12月2日 10:00（Asia/Shanghai，UTC+08:00）" in html
+    assert "2026年12月2日 10:00（北京时间，UTC+08:00）" in html
     assert '<span class="status status-confirmed">已确认</span>' in html
 
 
@@ -74,7 +74,8 @@ def test_the_too_late_message_gives_the_shop_s_phone(customer, too_late, locatio
 
     html = detail(customer, too_late)
 
-    assert '<a href="tel:021-5555 0101">021-5555 0101</a>' in html
+    # National format for the business's country, the international form to dial.
+    assert '<a href="tel:+862155550101">021 5555 0101</a>' in html
 
 
 def test_exactly_at_the_cut_off_changes_are_still_offered(customer, booked, time_machine):

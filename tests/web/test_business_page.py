@@ -49,8 +49,8 @@ def test_it_shows_the_location_s_address_and_time_zone(service, stylist, locatio
     html = html_of(Client(headers=EN).get("/b/salon/"))
 
     assert f'<h2 id="location-{location.id}">静安店</h2>' in html
-    assert "<p>上海市静安区南京西路 1 号</p>" in html
-    assert 'Opening hours <span class="muted">(Asia/Shanghai)</span>' in html
+    assert "<p>上海市静安区南京西路 1 号 <a href=" in html
+    assert 'Opening hours <span class="muted">(China Standard Time)</span>' in html
 
 
 def test_opening_hours_come_from_the_staff_s_working_hours(service, stylist):

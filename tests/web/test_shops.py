@@ -91,7 +91,7 @@ def test_a_chosen_shop_limits_the_staff_and_the_times(service, stylist, lily, xu
 def test_booking_at_a_chosen_shop_books_someone_there(customer, service, stylist, lily, xuhui):
     client = browser_for(customer, english=True)
     page = html_of(client.get(confirm_url(service, location=xuhui.id, staff="any", start=TEN)))
-    assert "徐汇店, 上海市徐汇区衡山路 2 号" in page
+    assert "徐汇店<br>上海市徐汇区衡山路 2 号" in page
 
     client.post(
         f"/b/salon/book/{service.id}/confirm/",

@@ -15,11 +15,14 @@ from yuyue.lib.admin import is_operator
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "phone", "first_name", "last_name", "is_staff")
-    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    list_display = ("username", "display_name", "email", "phone", "is_staff")
+    search_fields = ("username", "display_name", "first_name", "last_name", "email", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "language")}),
+        (
+            _("Personal info"),
+            {"fields": ("display_name", "first_name", "last_name", "email", "phone", "language")},
+        ),
         (
             _("Permissions"),
             {

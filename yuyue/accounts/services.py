@@ -53,11 +53,18 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
 
 @transaction.atomic
 def user_register(
-    *, username: str, password: str, phone: str, email: str = "", language: str | None = None
+    *,
+    username: str,
+    password: str,
+    phone: str,
+    email: str = "",
+    display_name: str = "",
+    language: str | None = None,
 ) -> User:
-    """A new customer account; the phone number is stored in E.164 form."""
+    """A new customer account; the phone number is stored in E.164 form, the display name as
+    written (optional: the username stands in for it)."""
     errors: dict[str, list[str]] = {}
-    user = User(username=username, email=email.strip())
+    user = User(username=username, email=email.strip(), display_name=" ".join(display_name.split()))
     if language in dict(User._meta.get_field("language").choices):
         user.language = language
     try:

@@ -38,8 +38,6 @@ from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 ZONE = "Asia/Shanghai"
-BACK_OFFICE_URL = "http://127.0.0.1:8000/manage/"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 @dataclass(frozen=True)
@@ -56,31 +54,47 @@ LOGINS = (
     Login("customer", "customer", "yuyue-customer-demo"),
 )
 
+
+def login_lines(base_url: str) -> list[str]:
+    """What to open and with which demo login, under the address actually served."""
+    base = base_url.rstrip("/")
+    by_role = {login.role: login for login in LOGINS}
+
+    def who(role: str) -> str:
+        login = by_role[role]
+        return f"{login.username} / {login.password}"
+
+    return [
+        _("Customer pages: %(url)s (log in as %(login)s, or register)")
+        % {"url": f"{base}/", "login": who("customer")},
+        _("Back office: %(url)s (owner: %(owner)s; staff: %(staff)s)")
+        % {"url": f"{base}/manage/", "owner": who("owner"), "staff": who("staff")},
+        _("Raw data (Django admin, the owner's login): %(url)s") % {"url": f"{base}/admin/"},
+    ]
+
+
 _USERS = {
     "owner": {
-        "first_name": "悦",
-        "last_name": "王",
+        "display_name": "王悦",
         "email": "owner@example.com",
         "phone": "+8613800138000",
     },
     "staff": {
-        "first_name": "娜",
-        "last_name": "李",
+        "display_name": "李娜",
         "email": "staff@example.com",
         "phone": "+8613900139000",
     },
     "customer": {
-        "first_name": "小美",
-        "last_name": "张",
+        "display_name": "张小美",
         "email": "customer@example.com",
         "phone": "+8613700137000",
     },
 }
 # More customers, without a password, so the history and the class look like a real week.
 _WALK_IN_CUSTOMERS = {
-    "liu.yang": {"first_name": "洋", "last_name": "刘", "phone": "+8613600136000"},
-    "zhao.min": {"first_name": "敏", "last_name": "赵", "phone": "+8615000150000"},
-    "sun.hao": {"first_name": "浩", "last_name": "孙", "phone": "+8618600186000"},
+    "liu.yang": {"display_name": "刘洋", "phone": "+8613600136000"},
+    "zhao.min": {"display_name": "赵敏", "phone": "+8615000150000"},
+    "sun.hao": {"display_name": "孙浩", "phone": "+8618600186000"},
 }
 
 _LOCATIONS = {

@@ -22,20 +22,49 @@ MONTHS = (
 )
 
 
+# The names people use for the zones our businesses and their customers are in. A zone not
+# listed is shown by its IANA name (e.g. "Australia/Lord_Howe"): unambiguous, if not pretty.
+_CHINA = pgettext_lazy("time zone", "China Standard Time")
+ZONE_NAMES = {
+    "Asia/Shanghai": _CHINA,
+    "Asia/Chongqing": _CHINA,
+    "Asia/Harbin": _CHINA,
+    "PRC": _CHINA,
+    "Asia/Hong_Kong": pgettext_lazy("time zone", "Hong Kong Time"),
+    "Asia/Macau": pgettext_lazy("time zone", "Macau Time"),
+    "Asia/Taipei": pgettext_lazy("time zone", "Taipei Time"),
+    "Asia/Tokyo": pgettext_lazy("time zone", "Japan Standard Time"),
+    "Asia/Seoul": pgettext_lazy("time zone", "Korea Standard Time"),
+    "Asia/Singapore": pgettext_lazy("time zone", "Singapore Time"),
+    "Europe/London": pgettext_lazy("time zone", "UK Time"),
+    "Europe/Berlin": pgettext_lazy("time zone", "Central European Time"),
+    "Europe/Paris": pgettext_lazy("time zone", "Central European Time"),
+    "America/New_York": pgettext_lazy("time zone", "US Eastern Time"),
+    "America/Los_Angeles": pgettext_lazy("time zone", "US Pacific Time"),
+    "Australia/Sydney": pgettext_lazy("time zone", "Sydney Time"),
+}
+
+
+def zone_label(zone_name: str) -> str:
+    """The name people use for a zone ("北京时间" / "China Standard Time"), else its IANA name."""
+    name = ZONE_NAMES.get(zone_name)
+    return str(name) if name is not None else zone_name
+
+
 def utc_offset(local: dt.datetime) -> str:
     raw = local.strftime("%z")
     return f"UTC{raw[:3]}:{raw[3:5]}"
 
 
 def local_time_label(moment: dt.datetime, zone_name: str) -> str:
-    """E.g. "1 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)" in the active language."""
+    """E.g. "1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in the active language."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
     return _("%(day)d %(month)s %(year)d, %(time)s (%(zone)s, %(offset)s)") % {
         "day": local.day,
         "month": MONTHS[local.month - 1],
         "year": local.year,
         "time": f"{local:%H:%M}",
-        "zone": zone_name,
+        "zone": zone_label(zone_name),
         "offset": utc_offset(local),
     }
 
@@ -66,7 +95,7 @@ def day_label(day: dt.date) -> str:
 
 
 def local_day_time_label(moment: dt.datetime, zone_name: str) -> str:
-    """E.g. "Tue 1 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)": the label with its weekday."""
+    """E.g. "Tue 1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)": with its weekday."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
     return _("%(weekday)s %(label)s") % {
         "weekday": weekday_label(local.date()),

@@ -16,7 +16,9 @@ STAFF_KINDS = frozenset({Notification.Kind.STAFF_NEW_BOOKING, Notification.Kind.
 
 
 def person_name(user: Any) -> str:
-    return user.get_full_name().strip() or user.username
+    # The name as the person wrote it: never assembled from given and family names, which
+    # would put a Chinese name in the wrong order ("小美 张").
+    return user.shown_name
 
 
 def _end_label(appointment: Appointment, zone: str) -> str:

@@ -22,6 +22,7 @@ from django.utils import translation
 from yuyue.notifications import errors, ics
 from yuyue.notifications.context import message_context
 from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
+from yuyue.notifications.mail_files import KIND_HEADER
 from yuyue.notifications.models import Notification
 
 Kind = Notification.Kind
@@ -49,7 +50,7 @@ def _compose(
             body=text,
             from_email=formataddr(sender),
             to=[address],
-            headers={"Message-ID": notification.message_id},
+            headers={"Message-ID": notification.message_id, KIND_HEADER: notification.kind},
         )
         message.attach_alternative(html, "text/html")
         if invite is not None:

@@ -39,6 +39,26 @@ _PAD = dt.timedelta(days=2)
 class Availability:
     zone: zoneinfo.ZoneInfo
     slots: list[Slot]
+    # The days (local to `zone`) on which at least one of the staff asked about works at all:
+    # a day without slots outside this set is closed (a day off), not fully booked.
+    working_days: frozenset[dt.date] = frozenset()
+
+
+def _working_days(
+    calendars: Sequence[StaffCalendar], date_from: dt.date, date_to: dt.date
+) -> frozenset[dt.date]:
+    days = set()
+    day = date_from
+    while day <= date_to:
+        for calendar in calendars:
+            hours = calendar.overrides.get(day)
+            if hours is None:
+                hours = calendar.weekly.get(day.weekday())
+            if hours:
+                days.add(day)
+                break
+        day += dt.timedelta(days=1)
+    return frozenset(days)
 
 
 def service_rules(service: Service) -> ServiceRules:
@@ -191,7 +211,9 @@ def availability(
         now=now,
         zone=zone,
     )
-    return Availability(zone=zone, slots=slots)
+    return Availability(
+        zone=zone, slots=slots, working_days=_working_days(calendars, date_from, date_to)
+    )
 
 
 def business_staff(

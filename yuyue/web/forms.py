@@ -38,6 +38,13 @@ class RegisterForm(forms.Form):
         help_text=_("At least 8 characters, not only digits, not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    display_name = NoNulCharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("As the shop should call you, e.g. 张小美."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = NoNulCharField(
         label=_("Mobile phone"),
         max_length=32,

@@ -34,3 +34,9 @@ def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
     if appointment is None:
         raise Http404
     return appointment
+
+
+def shop_phone(appointment: Appointment) -> str:
+    """The number to call about an appointment: its shop's, else the business's."""
+    location_phone = appointment.location.phone if appointment.location is not None else ""
+    return location_phone or appointment.business.phone

@@ -9,7 +9,7 @@ from django.utils import timezone
 from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import availability, request_zone
+from yuyue.scheduling.selectors import availability, bookable_staff, request_zone
 from yuyue.web.params import staff_value, start_value
 
 STRIP_DAYS = 7
@@ -24,6 +24,7 @@ class Day:
     label: str  # "1 Dec" / "12月1日"
     number: int  # 1: the day of the month, all a narrow strip has room for
     free: bool
+    closed: bool  # nobody works that day (a day off), as opposed to fully booked
     selected: bool
     today: bool
     url: str
@@ -33,8 +34,17 @@ class Day:
 class Time:
     label: str
     value: str
-    remaining: int
+    remaining: int  # seats left; 0 when not known
     url: str
+
+
+@dataclass(frozen=True)
+class ShopTimes:
+    """The free times of the selected day at one shop ("any shop": the shop is chosen with the
+    time, so the customer knows where they are going before they book)."""
+
+    shop: Location
+    times: list[Time]
 
 
 @dataclass
@@ -43,10 +53,12 @@ class Picker:
     days: list[Day] = field(default_factory=list)
     selected: Day | None = None
     times: list[Time] = field(default_factory=list)
+    shops: list[ShopTimes] = field(default_factory=list)
     previous_url: str | None = None
     next_url: str | None = None
     next_free: Day | None = None
     show_seats: bool = False
+    staff_chosen: bool = False  # a day off is then "not working" rather than "closed"
 
     @property
     def any_free(self) -> bool:
@@ -70,10 +82,14 @@ def build_picker(
     carry: dict[str, object] | None = None,
     exclude_appointment_id: int | None = None,
     now: dt.datetime | None = None,
+    shops: list[Location] | None = None,
 ) -> Picker:
     """Seven days from `first_day` (today by default), which of them have free time, and the
     free times of the selected day (the first free one by default). One availability query
-    for the week, one more only when the week is full."""
+    for the week, one more only when the week is full.
+
+    `shops`: with "any shop" among several, the shops offering the service; the day's times
+    are then listed per shop, each linking with its shop chosen."""
     now = now or timezone.now()
     common = {
         "service": service,
@@ -110,12 +126,15 @@ def build_picker(
             label=day_label(date),
             number=date.day,
             free=date in by_day,
+            closed=date not in by_day and date not in found.working_days,
             selected=chosen,
             today=date == today,
             url=page(start=week.isoformat(), date=date.isoformat()),
         )
 
-    picker = Picker(zone_name=zone.key, show_seats=service.capacity > 1)
+    picker = Picker(
+        zone_name=zone.key, show_seats=service.capacity > 1, staff_chosen=staff is not None
+    )
     for offset in range(STRIP_DAYS):
         date = first_day + dt.timedelta(days=offset)
         if date > last:
@@ -134,6 +153,9 @@ def build_picker(
                 url=with_query(confirm_url, **carry, start=value),
             )
         )
+    if shops and location is None and staff is None and picker.times:
+        picker.shops = _per_shop(service, shops, by_day.get(selected, []), zone, confirm_url, carry)
+        picker.times = []
     if first_day > today:
         picker.previous_url = page(start=max(today, first_day - dt.timedelta(days=STRIP_DAYS)))
     if strip_end < last:
@@ -150,3 +172,36 @@ def build_picker(
             date = ahead.slots[0].start.astimezone(zone).date()
             picker.next_free = replace(day_of(date, chosen=False, week=date), free=True)
     return picker
+
+
+def _per_shop(
+    service: Service,
+    shops: list[Location],
+    slots: list,
+    zone,
+    confirm_url: str,
+    carry: dict[str, object],
+) -> list[ShopTimes]:
+    """The slots of one day split by the shop of the staff free at each (one query)."""
+    shop_of = dict(bookable_staff(service=service).values_list("id", "location_id"))
+    result = []
+    for shop in shops:
+        times = []
+        for slot in slots:
+            here = [staff_id for staff_id in slot.staff_ids if shop_of.get(staff_id) == shop.id]
+            if not here:
+                continue
+            value = start_value(slot.start, zone)
+            times.append(
+                Time(
+                    label=f"{slot.start.astimezone(zone):%H:%M}",
+                    value=value,
+                    # Seats are counted over all the staff free at that start; split between
+                    # shops the count is not known per shop, so none is shown (0).
+                    remaining=slot.remaining if len(here) == len(slot.staff_ids) else 0,
+                    url=with_query(confirm_url, **{**carry, "location": shop.id}, start=value),
+                )
+            )
+        if times:
+            result.append(ShopTimes(shop=shop, times=times))
+    return result

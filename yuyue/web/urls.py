@@ -1,11 +1,12 @@
 from django.urls import path
 
-from yuyue.web.views import account, appointments, booking, business
+from yuyue.web.views import account, appointments, assets, booking, business
 
 app_name = "web"
 
 urlpatterns = [
     path("", business.home, name="home"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("b/<slug:slug>/", business.business_page, name="business"),
     path("b/<slug:slug>/book/<int:service_id>/", booking.choose_time, name="book"),
     path("b/<slug:slug>/book/<int:service_id>/confirm/", booking.confirm, name="book-confirm"),

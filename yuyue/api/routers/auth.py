@@ -34,6 +34,7 @@ def user_out(user: User) -> dict:
     return {
         "id": user.id,
         "username": user.username,
+        "display_name": user.display_name,
         "phone": user.phone,
         "email": user.email,
         "language": user.language,
@@ -62,6 +63,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
         password=payload.password,
         phone=payload.phone,
         email=payload.email,
+        display_name=payload.display_name,
         language=payload.language,
     )
     return Status(201, token_out(token_issue(user=user)))

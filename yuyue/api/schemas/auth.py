@@ -30,6 +30,9 @@ class RegisterIn(InputSchema):
         description="Mainland numbers may omit +86; stored as E.164.", examples=["13800138000"]
     )
     email: line(254, min_length=0) = ""
+    display_name: line(100, min_length=0) = Field(
+        "", description="How the shop calls the person, as written (optional).", examples=["张小美"]
+    )
     language: Language = Field("zh-hans", description="For messages sent to this user.")
 
 
@@ -46,6 +49,7 @@ class PasswordIn(InputSchema):
 class UserOut(Schema):
     id: int
     username: str
+    display_name: str = Field(description="As the person wrote it; may be empty.")
     phone: str = Field(description="E.164, e.g. +8613800138000.")
     email: str
     language: str

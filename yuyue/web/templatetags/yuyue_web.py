@@ -1,10 +1,16 @@
-"""Template filters of the customer pages: money and durations as people write them."""
+"""Template filters of the customer pages: money, durations and phone numbers as people
+write them."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from yuyue.accounts.phone import phone_display, phone_region
+from yuyue.lib.localtime import zone_label as _zone_label
 
 register = template.Library()
 
@@ -30,3 +36,30 @@ def minutes(value: int) -> str:
     if hours:
         return ngettext("%(h)d hour", "%(h)d hours", hours) % {"h": hours}
     return _("%(m)d min") % {"m": rest}
+
+
+@register.filter
+def tel(number: str, business_phone: str = "") -> str:
+    """A phone number as a tel: link, shown in national format for the business's country
+    (that of the business's own number, else China): `{{ place.phone|tel:business.phone }}`."""
+    if not number:
+        return ""
+    shown, dial = phone_display(number, home_region=phone_region(business_phone))
+    return format_html('<a href="tel:{}">{}</a>', dial, shown)
+
+
+@register.filter
+def map_search(address: str, business_phone: str = "") -> str:
+    """A plain link target searching a map for the address (no map script on our pages):
+    Amap for shops in China, OpenStreetMap elsewhere."""
+    if not address:
+        return ""
+    if phone_region(business_phone) == "CN":
+        return "https://uri.amap.com/search?" + urlencode({"keyword": address})
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
+
+
+@register.filter
+def zone_label(zone_name: str) -> str:
+    """ "Asia/Shanghai" → "北京时间" / "China Standard Time" (yuyue.lib.localtime)."""
+    return _zone_label(zone_name)

@@ -50,6 +50,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
                 language=translation.get_language(),
             )
         except DomainError as error:

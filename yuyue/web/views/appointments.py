@@ -21,7 +21,7 @@ from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
-from yuyue.web.lookups import appointment_or_404
+from yuyue.web.lookups import appointment_or_404, shop_phone
 from yuyue.web.pages import no_time_chosen, page, problem
 from yuyue.web.params import choice_of, chosen_start, parse_day, staff_value, start_value
 from yuyue.web.picker import build_picker, with_query
@@ -37,6 +37,7 @@ def _row(appointment: Appointment) -> dict:
         "appointment": appointment,
         "when": local_day_time_label(appointment.start, appointment.zone_name),
         "status_label": Status(appointment.status).label,
+        "shop_phone": shop_phone(appointment),
     }
 
 

@@ -45,7 +45,8 @@ _booking_throttle = BookingPerUser()
 
 def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
     """The choice of anyone first, then each staff member who offers the service (at the
-    chosen shop), as links; with several shops and none chosen, each name says its shop."""
+    chosen shop), as links; with several shops and none chosen, each name says its shop, and
+    picking someone picks their shop too (they work at one)."""
     location = choice.carry["location"]
     options = [
         {
@@ -60,10 +61,12 @@ def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
         label = member.name
         if name_shops and member.location is not None:
             label = f"{member.name} · {member.location.name}"
+        # Only the customer's own shop choice rides along; a reschedule keeps its shop.
+        shop_of_member = member.location_id if name_shops and not choice.fixed else None
         options.append(
             {
                 "label": label,
-                "url": with_query(url, location=location, staff=member.id),
+                "url": with_query(url, location=location or shop_of_member, staff=member.id),
                 "selected": choice.staff is not None and choice.staff.id == member.id,
             }
         )
@@ -101,6 +104,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
         selected=parse_day(request.GET.get("date")),
         page_url=page_url,
         confirm_url=reverse("web:book-confirm", args=[business.slug, service.id]),
+        shops=choice.offered if len(choice.offered) > 1 else None,
     )
     context = {
         "business": business,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Status
 from yuyue.catalog.models import Business
-from yuyue.demo.demo import ADMIN_URL, BACK_OFFICE_URL, LOGINS, demo_build, demo_exists
+from yuyue.demo.demo import LOGINS, demo_build, demo_exists, login_lines
 from yuyue.lib.admin import describe_error
 from yuyue.lib.errors import DomainError
 
@@ -70,21 +70,5 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write(_("Sign in at %(url)s with:") % {"url": BACK_OFFICE_URL})
-        roles = {
-            "owner": _("owner (back office)"),
-            "staff": _("staff (back office)"),
-            "customer": _("customer (booking pages)"),
-        }
-        for login in LOGINS:
-            self.stdout.write(
-                _("  %(role)s: %(username)s / %(password)s")
-                % {
-                    "role": roles[login.role],
-                    "username": login.username,
-                    "password": login.password,
-                }
-            )
-        self.stdout.write(
-            _("Raw data and support: the Django admin at %(url)s") % {"url": ADMIN_URL}
-        )
+        for line in login_lines(settings.YUYUE_PUBLIC_URL):
+            self.stdout.write(line)

@@ -1,0 +1,53 @@
+"""Refresh the README's pictures of the customer pages (docs/web-*.png) from a running demo.
+
+    yuyue demo && yuyue serve          # or make run
+    python tools/screenshots.py [http://127.0.0.1:8000]
+
+A phone (375 px, 2× pixels) in Chinese logs in as the demo customer, opens 洗剪吹,
+books the first free time and looks at its appointments. Needs the test extra (playwright) and
+Debian's chromium; it books one appointment in that database.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PHONE = {
+    "viewport": {"width": 375, "height": 760},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+
+
+def main(base: str) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_context(**PHONE).new_page()
+        page.goto(f"{base}/login")
+        page.fill("#id_username", "customer")
+        page.fill("#id_password", "yuyue-customer-demo")
+        page.locator("main form button[type=submit]").click()
+        page.goto(f"{base}/")
+        # The service two shops offer, so the picture shows the shop choice.
+        page.locator("a.card-link", has_text="洗剪吹").click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=DOCS / "web-choose-time.png")
+        page.locator("a.time").first.click()
+        page.locator("main form button.primary").click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=DOCS / "web-booked.png")
+        page.goto(f"{base}/appointments")
+        page.screenshot(path=DOCS / "web-my-appointments.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main((sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/"))
