@@ -110,7 +110,7 @@ def test_the_detail_shows_customer_record_trail_and_messages(as_owner, pending, 
     html = html_of(as_owner.get(f"/manage/salon/appointments/{pending.public_id}/"))
 
     assert "张小美" in html and "+8613700137000" in html
-    assert "Tue 1 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)" in html
+    assert "Tue 1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in html
     assert "Confirmed" in html and "owner" in html  # the trail names who did it
     assert "Queued" in html or "Sent" in html  # the message and its status
 
