@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yuyue.web",
     "yuyue.seed",
     "yuyue.demo",
+    "yuyue.backoffice",
 ]
 
 MIDDLEWARE = [

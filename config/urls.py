@@ -9,6 +9,8 @@ urlpatterns = [
     # Before the admin's own: the same login, throttled, with a safe `next`.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    # The back office for owners and staff.
+    path("manage/", include("yuyue.backoffice.urls")),
     # The JSON API v1, and its own 404 for any other URL under /api/.
     api_urls(),
     re_path(r"^api/", not_found_view),

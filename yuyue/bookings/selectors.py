@@ -1,14 +1,16 @@
 """Reads of appointments that depend on who asks."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yuyue.accounts.models import User
-from yuyue.bookings.models import HOLDING_STATUSES, Appointment
+from yuyue.bookings.models import HOLDING_STATUSES, Appointment, AppointmentEvent, Status
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
 from yuyue.lib.zones import first_zone
+from yuyue.notifications.models import Notification
 
 # Dates outside these bounds cannot be turned into instants in every zone (year 1 minus an
 # offset is no datetime at all), and no appointment lies there anyway.
@@ -18,7 +20,7 @@ _LATEST = dt.date(9000, 12, 31)
 
 def _appointments() -> QuerySet[Appointment]:
     return Appointment.objects.select_related(
-        "business", "service", "staff", "location", "customer"
+        "business", "service", "staff", "location__business", "customer"
     )
 
 
@@ -136,4 +138,135 @@ def holding_appointment_at(
             status__in=HOLDING_STATUSES,
         )
         .first()
+    )
+
+
+def appointments_overlapping(
+    *,
+    business: Business,
+    start: dt.datetime,
+    end: dt.datetime,
+    staff_ids: list[int] | None = None,
+    include_cancelled: bool = False,
+) -> QuerySet[Appointment]:
+    """The business's appointments that overlap [start, end), for its day and week calendars;
+    the caller checks that the reader is its staff."""
+    appointments = _appointments().filter(business=business, start__lt=end, end__gt=start)
+    if staff_ids is not None:
+        appointments = appointments.filter(staff_id__in=staff_ids)
+    if not include_cancelled:
+        appointments = appointments.exclude(status=Status.CANCELLED)
+    return appointments.order_by("start", "id")
+
+
+def pending_of_business(
+    *, business: Business, now: dt.datetime, staff_ids: list[int] | None = None
+) -> QuerySet[Appointment]:
+    """Appointments still waiting for the business to confirm them, soonest first."""
+    appointments = _appointments().filter(business=business, status=Status.PENDING, end__gt=now)
+    if staff_ids is not None:
+        appointments = appointments.filter(staff_id__in=staff_ids)
+    return appointments.order_by("start", "id")
+
+
+def appointment_history(*, business: Business, public_id: str) -> Appointment | None:
+    """One appointment of the business with its audit trail and messages, for its staff."""
+    return (
+        _appointments()
+        .filter(business=business, public_id=public_id)
+        .prefetch_related(
+            Prefetch("events", queryset=AppointmentEvent.objects.select_related("actor")),
+            Prefetch(
+                "notifications",
+                queryset=Notification.objects.select_related("recipient").order_by(
+                    "created_at", "id"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    visits: int  # completed appointments
+    no_shows: int
+    cancellations: int
+    upcoming: int
+
+
+def customer_record(*, business: Business, customer: User) -> CustomerRecord:
+    """How a customer has kept their appointments at this business: one query."""
+    counts = Appointment.objects.filter(business=business, customer=customer).aggregate(
+        visits=Count("id", filter=Q(status=Status.COMPLETED)),
+        no_shows=Count("id", filter=Q(status=Status.NO_SHOW)),
+        cancellations=Count("id", filter=Q(status=Status.CANCELLED)),
+        upcoming=Count("id", filter=Q(status__in=HOLDING_STATUSES)),
+    )
+    return CustomerRecord(**counts)
+
+
+def customers_of_business(*, business: Business, query: str = "") -> QuerySet[User]:
+    """People who booked at the business (or were booked for), found by display name,
+    username or phone digits; the caller checks that the reader is its staff."""
+    customers = User.objects.filter(appointments__business=business).distinct()
+    query = query.strip()
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        condition = Q(display_name__icontains=query) | Q(username__icontains=query)
+        if len(digits) >= 3:
+            condition |= Q(phone__contains=digits)
+        customers = customers.filter(condition)
+    return customers.annotate(
+        visits=Count(
+            "appointments",
+            filter=Q(appointments__business=business, appointments__status=Status.COMPLETED),
+        ),
+        no_shows=Count(
+            "appointments",
+            filter=Q(appointments__business=business, appointments__status=Status.NO_SHOW),
+        ),
+    ).order_by("display_name", "username", "id")
+
+
+def customer_of_business(*, business: Business, customer_id: int) -> User | None:
+    """A customer who has an appointment at the business, else None (as if nobody)."""
+    return User.objects.filter(id=customer_id, appointments__business=business).distinct().first()
+
+
+def appointments_by_ids(*, business: Business, ids: list[int]) -> dict[int, Appointment]:
+    """The business's appointments with these ids, by id (others are left out)."""
+    return {
+        appointment.id: appointment
+        for appointment in _appointments().filter(business=business, id__in=ids)
+    }
+
+
+def customers_by_phone(*, phone: str) -> QuerySet[User]:
+    """Active accounts with exactly this phone (E.164): whom a phone call may come from."""
+    return User.objects.filter(phone=phone, is_active=True).order_by("id")
+
+
+def appointment_rows(*, business: Business, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Plain rows of the business's appointments starting in [start, end), for reports: one
+    query, whatever their number."""
+    return list(
+        Appointment.objects.filter(business=business, start__gte=start, start__lt=end)
+        .order_by("start", "id")
+        .values(
+            "public_id",
+            "staff_id",
+            "staff__name",
+            "service__name",
+            "customer__display_name",
+            "customer__username",
+            "customer__phone",
+            "location__name",
+            "status",
+            "start",
+            "end",
+            "price",
+            "currency",
+            "channel",
+        )
     )

@@ -9,12 +9,14 @@ docs/booking.md#locking-order.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
+from yuyue.accounts.services import user_create_unclaimed
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
@@ -30,11 +32,17 @@ from yuyue.bookings.models import (
     Status,
 )
 from yuyue.bookings.permissions import appointment_permissions
-from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
+from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
-from yuyue.scheduling.engine import choose_staff, find_slots, nearest_starts, staff_can_take
+from yuyue.scheduling.engine import (
+    ServiceRules,
+    choose_staff,
+    find_slots,
+    nearest_starts,
+    staff_can_take,
+)
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import (
     bookable_staff,
@@ -145,6 +153,7 @@ def _pick_staff(
     start: dt.datetime,
     now: dt.datetime,
     exclude_appointment_id: int | None = None,
+    staff_override: bool = False,
 ) -> StaffMember | None:
     """Under the lock: the best-fit staff member who can take `start`, or None."""
     _end, occ_start, occ_end = _occupied(service, start)
@@ -155,6 +164,8 @@ def _pick_staff(
         exclude_appointment_id=exclude_appointment_id,
     )
     rules = service_rules(service)
+    if staff_override:
+        rules = overridden_rules(rules)
     if len(calendars) == 1:
         chosen_id = (
             calendars[0].staff_id
@@ -166,6 +177,18 @@ def _pick_staff(
     return next((member for member in candidates if member.id == chosen_id), None)
 
 
+def overridden_rules(rules: ServiceRules) -> ServiceRules:
+    """What staff may waive when they book for a customer: the minimum notice, the booking
+    horizon and the slot grid (a walk-in starts at any minute). Never working hours,
+    capacity or overlap: those stay the engine's to decide."""
+    return replace(
+        rules,
+        min_notice=dt.timedelta(0),
+        max_days_ahead=MAX_DAYS_AHEAD,
+        interval=dt.timedelta(minutes=1),
+    )
+
+
 class _NobodyFree(Exception):
     """No candidate can take the start, read without locks."""
 
@@ -175,7 +198,12 @@ class _NotFree(Exception):
 
 
 def _best_fit_unlocked(
-    *, service: Service, candidate_ids: Sequence[int], start: dt.datetime, now: dt.datetime
+    *,
+    service: Service,
+    candidate_ids: Sequence[int],
+    start: dt.datetime,
+    now: dt.datetime,
+    staff_override: bool = False,
 ) -> int:
     """ "Any staff", before any lock or transaction: the best fit's id from the candidates'
     calendars around the asked time; _NobodyFree if nobody can take it as of this read.
@@ -189,13 +217,26 @@ def _best_fit_unlocked(
         .select_related("location", "business")
         .order_by("id")
     )
-    best = _pick_staff(service=service, candidates=unlocked, start=start, now=now)
+    best = _pick_staff(
+        service=service,
+        candidates=unlocked,
+        start=start,
+        now=now,
+        staff_override=staff_override,
+    )
     if best is None:
         raise _NobodyFree()
     return best.id
 
 
-def _lock_if_free(*, service: Service, staff_id: int, start: dt.datetime, now: dt.datetime):
+def _lock_if_free(
+    *,
+    service: Service,
+    staff_id: int,
+    start: dt.datetime,
+    now: dt.datetime,
+    staff_override: bool = False,
+):
     """Lock one staff member and check they can still take `start`; None if not.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
@@ -205,7 +246,14 @@ def _lock_if_free(*, service: Service, staff_id: int, start: dt.datetime, now: d
     try:
         with transaction.atomic():
             (locked,) = _lock_staff([staff_id])
-            if _pick_staff(service=service, candidates=[locked], start=start, now=now) is None:
+            chosen = _pick_staff(
+                service=service,
+                candidates=[locked],
+                start=start,
+                now=now,
+                staff_override=staff_override,
+            )
+            if chosen is None:
                 raise _NotFree()
             return locked
     except _NotFree:
@@ -294,11 +342,15 @@ def appointment_create(
     idempotency_key: str | None = None,
     actor: User | None = None,
     now: dt.datetime | None = None,
+    staff_override: bool = False,
 ) -> Appointment:
     """Book `service` at `start` for `customer`; `staff=None` means any staff (best fit).
 
     `actor` is who books (the customer by default; staff may book for a customer). The same
     idempotency key for the same customer returns the first appointment, never a second one.
+    `staff_override` (owners and staff of the business only) waives the minimum notice, the
+    horizon and the slot grid, see `overridden_rules`; a booking made by the business for a
+    customer needs no confirmation of its own.
     """
     now = _now(now)
     actor = actor or customer
@@ -311,11 +363,10 @@ def appointment_create(
         raise InvalidInput({"channel": [_("Unknown channel.")]})
     if not customer.is_active:
         raise NotAllowed()
-    if (
-        actor.pk != customer.pk
-        and business_role(user=actor, business_id=service.business_id) is None
-    ):
+    role = business_role(user=actor, business_id=service.business_id)
+    if (actor.pk != customer.pk or staff_override) and role is None:
         raise NotAllowed()
+    by_business = role is not None and actor.pk != customer.pk
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
@@ -337,7 +388,11 @@ def appointment_create(
         if len(candidate_ids) > 1:
             try:
                 best_id = _best_fit_unlocked(
-                    service=service, candidate_ids=candidate_ids, start=start, now=now
+                    service=service,
+                    candidate_ids=candidate_ids,
+                    start=start,
+                    now=now,
+                    staff_override=staff_override,
                 )
             except _NobodyFree:
                 # A retry of a booking that went through finds its own appointment.
@@ -348,7 +403,13 @@ def appointment_create(
         with writer_turn(), transaction.atomic():
             chosen = None
             if best_id is not None:
-                chosen = _lock_if_free(service=service, staff_id=best_id, start=start, now=now)
+                chosen = _lock_if_free(
+                    service=service,
+                    staff_id=best_id,
+                    start=start,
+                    now=now,
+                    staff_override=staff_override,
+                )
             if chosen is None:
                 candidates = _lock_staff(candidate_ids)
             # Checked after the lock: a concurrent request with the same key that won the lock
@@ -357,7 +418,13 @@ def appointment_create(
             if existing is not None:
                 return _same_request(existing, service=service, start=start, staff=staff)
             if chosen is None:
-                chosen = _pick_staff(service=service, candidates=candidates, start=start, now=now)
+                chosen = _pick_staff(
+                    service=service,
+                    candidates=candidates,
+                    start=start,
+                    now=now,
+                    staff_override=staff_override,
+                )
             if chosen is None:
                 raise _Taken()
             end, occ_start, occ_end = _occupied(service, start)
@@ -372,7 +439,11 @@ def appointment_create(
                 occupied_start=occ_start,
                 occupied_end=occ_end,
                 exclusive=service.capacity == 1,
-                status=Status.PENDING if service.requires_confirmation else Status.CONFIRMED,
+                status=(
+                    Status.PENDING
+                    if service.requires_confirmation and not by_business
+                    else Status.CONFIRMED
+                ),
                 price=service.price,
                 currency=service.business.currency,
                 notes=notes,
@@ -488,6 +559,43 @@ def appointment_mark_no_show(
     return _transition(
         appointment=appointment, actor=actor, action="no_show", reason="", now=_now(now)
     )
+
+
+def appointment_walk_in(
+    *,
+    service: Service,
+    customer: User,
+    actor: User,
+    staff: StaffMember | None = None,
+    location: Location | None = None,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """A customer at the door: booked from the coming minute and started at once."""
+    now = _now(now)
+    # The next whole minute: a start is never in the past, and staff waive the grid.
+    start = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    with transaction.atomic():
+        appointment = appointment_create(
+            service=service,
+            customer=customer,
+            start=start,
+            staff=staff,
+            location=location,
+            notes=notes,
+            channel=Channel.BACKOFFICE,
+            actor=actor,
+            now=now,
+            staff_override=True,
+        )
+        return appointment_start(appointment=appointment, actor=actor, now=now)
+
+
+def customer_create(*, business: Business, display_name: str, phone: str, actor: User) -> User:
+    """A customer created on the spot by the business's staff (name and phone, no password)."""
+    if business_role(user=actor, business_id=business.id) is None:
+        raise NotAllowed()
+    return user_create_unclaimed(display_name=display_name, phone=phone)
 
 
 def appointment_reschedule(

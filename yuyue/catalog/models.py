@@ -276,3 +276,46 @@ class Invitation(models.Model):
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+MAX_CUSTOMER_NOTE_LENGTH = 2000
+
+
+class CustomerNote(models.Model):
+    """What a business's staff keep in mind about one customer ("prefers Tony", "allergic to
+    ammonia"). Private to the business: the customer never sees it, other businesses neither."""
+
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.CASCADE,
+        related_name="customer_notes",
+        verbose_name=_("business"),
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    text = models.TextField(_("note"), max_length=MAX_CUSTOMER_NOTE_LENGTH, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "customer"], name="customer_note_one_per_business"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} · {self.customer_id}"

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.catalog.models import Business
@@ -32,11 +33,12 @@ class Notification(models.Model):
         STAFF_CANCELLED = "staff_cancelled", _("Cancellation (staff)")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+        # Named for messages, not appointments: "queued", never the 待确认 of an appointment.
+        PENDING = "pending", pgettext_lazy("message", "Queued")
+        SENDING = "sending", pgettext_lazy("message", "Sending")
+        SENT = "sent", pgettext_lazy("message", "Sent")
+        FAILED = "failed", pgettext_lazy("message", "Failed")
+        SKIPPED = "skipped", pgettext_lazy("message", "Skipped")
 
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="+", verbose_name=_("business")

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 
+from yuyue.catalog.models import Business
 from yuyue.notifications.models import Notification
 
 Status = Notification.Status
@@ -64,3 +65,15 @@ def texts_in_last_hour(
         sent = sent.filter(business_id=business_id)
     window = sent.aggregate(count=Count("id"), oldest=Min("sent_at"))
     return window["count"], window["oldest"]
+
+
+def notifications_of_business(
+    *, business: Business, status: str | None = None
+) -> QuerySet[Notification]:
+    """The business's message log, newest first; the caller checks the reader is its staff."""
+    notifications = Notification.objects.filter(business=business).select_related(
+        "recipient", "appointment", "appointment__service", "appointment__customer"
+    )
+    if status is not None:
+        notifications = notifications.filter(status=status)
+    return notifications.order_by("-created_at", "-id")

@@ -45,10 +45,12 @@ from dataclasses import dataclass
 
 __all__ = [
     "Busy",
+    "Reason",
     "ServiceRules",
     "Slot",
     "StaffCalendar",
     "choose_staff",
+    "explain_start",
     "find_slots",
     "nearest_starts",
     "staff_can_take",
@@ -87,6 +89,7 @@ class Busy:
     start: dt.datetime
     end: dt.datetime
     service_id: int
+    appointment_id: int | None = None  # which appointment, for explaining a refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,3 +758,83 @@ def nearest_starts(slots: Sequence[Slot], target: dt.datetime, limit: int = 3) -
     nearest = heapq.nsmallest(limit, slots, key=distance)
     nearest.sort(key=lambda slot: (slot.start, slot.end))
     return nearest
+
+
+# --------------------------------------------------------------------------------------------
+# explain_start: why a start is not offered
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason a start is not offered to this staff member.
+
+    Codes: "past", "notice", "horizon", "day_off" (no weekly hours that weekday),
+    "closed_override" (a date override closes the day), "outside_hours" / "outside_override"
+    (the appointment does not fit the weekly / the override's hours), "break" (it reaches
+    into the gap between two working intervals), "off_grid", "overlap" (another appointment's
+    occupied span, buffers included, meets this one's; `busy` names them), "full" (capacity
+    reached; `peak` seats taken).
+    """
+
+    code: str
+    busy: tuple[Busy, ...] = ()
+    spans: tuple[tuple[dt.datetime, dt.datetime], ...] = ()  # the day's working hours
+    peak: int = 0
+
+
+def explain_start(
+    *, calendar: StaffCalendar, rules: ServiceRules, start: dt.datetime, now: dt.datetime
+) -> list[Reason]:
+    """Every reason `start` is not offered to this staff member; empty when it is offered.
+
+    The same decisions as `staff_can_take`, taken one by one and named instead of stopping
+    at the first, so staff can see all that stands in the way.
+    """
+    prepared = _rules(rules)
+    start_us, now_us = _to_us(start, "start"), _to_us(now, "now")
+    zone = calendar.zone
+    _check_zone(zone, f"zone of staff {calendar.staff_id}")
+    reasons: list[Reason] = []
+    if start_us < now_us:
+        reasons.append(Reason("past"))
+    elif start_us < now_us + prepared.notice:
+        reasons.append(Reason("notice"))
+    day = _owning_day(zone, start_us)
+    if day is not None and day > _add_days(_local_date(now_us, zone), prepared.days_ahead):
+        reasons.append(Reason("horizon"))
+    end_us = start_us + prepared.duration
+    spans = _Hours(calendar).spans(day) if day is not None else ()
+    shown = tuple((_to_dt(ws), _to_dt(we)) for ws, we in spans)
+    override = calendar.overrides.get(day) if day is not None else None
+    inside = next(((ws, we) for ws, we in spans if ws <= start_us and end_us <= we), None)
+    if not spans:
+        reasons.append(Reason("closed_override" if override is not None else "day_off"))
+    elif inside is None:
+        within_day = spans[0][0] <= start_us and end_us <= spans[-1][1]
+        if within_day and override is None:
+            reasons.append(Reason("break", spans=shown))
+        else:
+            code = "outside_override" if override is not None else "outside_hours"
+            reasons.append(Reason(code, spans=shown))
+    elif (start_us - inside[0]) % prepared.step:
+        reasons.append(Reason("off_grid", spans=shown))
+    occupied_lo, occupied_hi = start_us - prepared.before, end_us + prepared.after
+    blocking_items = []
+    shared = []
+    for item in calendar.busy:
+        b0, b1 = _to_us(item.start, "Busy.start"), _to_us(item.end, "Busy.end")
+        if b0 >= b1:
+            continue
+        if prepared.capacity > 1 and item.service_id == prepared.service_id:
+            shared.append((b0, b1))
+        elif b0 < occupied_hi and b1 > occupied_lo:
+            blocking_items.append(item)
+    if blocking_items:
+        blocking_items.sort(key=lambda item: item.start)
+        reasons.append(Reason("overlap", busy=tuple(blocking_items)))
+    shared.sort()
+    peak = _Shared(shared).peak(occupied_lo, occupied_hi)
+    if peak >= prepared.capacity:
+        reasons.append(Reason("full", peak=peak))
+    return reasons

@@ -1,3 +1,4 @@
+import hashlib
 import zoneinfo
 
 from django.conf import settings
@@ -135,3 +136,37 @@ class DateOverride(models.Model):
 
 def minute_label(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def feed_key_hash(key: str) -> str:
+    # 256 random bits: a fast hash is enough, nobody can search for a preimage.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private calendar subscription (.ics). Only a hash of the secret in its
+    address is stored; revoking deletes the row, and the address answers nothing any more."""
+
+    staff = models.OneToOneField(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("staff member"),
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.staff)

@@ -12,9 +12,24 @@ from django.utils import timezone
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.lib.epoch import EpochMicroseconds
-from yuyue.scheduling.engine import ServiceRules, Slot, StaffCalendar, find_slots
+from yuyue.scheduling.engine import (
+    Busy,
+    Reason,
+    ServiceRules,
+    Slot,
+    StaffCalendar,
+    explain_start,
+    find_slots,
+)
 from yuyue.scheduling.hours import WEEKDAY_KEYS
-from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval, minute_label
+from yuyue.scheduling.models import (
+    CalendarFeed,
+    DateOverride,
+    StaffMember,
+    WorkingInterval,
+    feed_key_hash,
+    minute_label,
+)
 
 # Staff may sit in other zones than the request's; loading a day more on each side covers any
 # offset difference (at most 26 hours between two IANA zones).
@@ -78,32 +93,49 @@ def bookable_staff(
     return qs.order_by("id")
 
 
+def staff_hours(
+    *, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date
+) -> tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]:
+    """Weekly hours and the date overrides in [date_from, date_to] of these staff: 2 queries.
+
+    Returns ({staff_id: {weekday: [(start_minute, end_minute)]}},
+    {staff_id: {date: [(start_minute, end_minute)]}}), local wall-clock minutes.
+    """
+    weekly: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for staff_id, weekday, s, e in WorkingInterval.objects.filter(
+        staff_id__in=staff_ids
+    ).values_list("staff_id", "weekday", "start_minute", "end_minute"):
+        weekly[staff_id][weekday].append((s, e))
+    overrides: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(dict)
+    for staff_id, day, intervals in DateOverride.objects.filter(
+        staff_id__in=staff_ids, date__range=(date_from, date_to)
+    ).values_list("staff_id", "date", "intervals"):
+        overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
+    return {key: dict(value) for key, value in weekly.items()}, dict(overrides)
+
+
 def staff_calendars(
     *,
     staff: Sequence[StaffMember],
     start: dt.datetime,
     end: dt.datetime,
     exclude_appointment_id: int | None = None,
+    with_ids: bool = False,
 ) -> list[StaffCalendar]:
-    """Hours, overrides and holding appointments of these staff around [start, end): 3 queries."""
+    """Hours, overrides and holding appointments of these staff around [start, end): 3 queries.
+
+    `with_ids` reads each holding span with its appointment (for the explainer); otherwise the
+    spans come as integers, which is all the availability engine needs.
+    """
     ids = [member.id for member in staff]
     if not ids:
         return []
-    weekly: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for staff_id, weekday, s, e in WorkingInterval.objects.filter(staff_id__in=ids).values_list(
-        "staff_id", "weekday", "start_minute", "end_minute"
-    ):
-        weekly[staff_id][weekday].append((s, e))
-
-    first_day = (start - _PAD).date()
-    last_day = (end + _PAD).date()
-    overrides: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(dict)
-    for staff_id, day, intervals in DateOverride.objects.filter(
-        staff_id__in=ids, date__range=(first_day, last_day)
-    ).values_list("staff_id", "date", "intervals"):
-        overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
+    weekly, overrides = staff_hours(
+        staff_ids=ids, date_from=(start - _PAD).date(), date_to=(end + _PAD).date()
+    )
 
     busy: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    named: dict[int, list[Busy]] = defaultdict(list)
     # Both sides bounded, so the (staff, occupied_end) index skips the history before the
     # window: the cost follows the window asked for, not the appointments kept.
     holding = Appointment.objects.filter(
@@ -114,21 +146,36 @@ def staff_calendars(
     )
     if exclude_appointment_id is not None:
         holding = holding.exclude(id=exclude_appointment_id)
-    # Integers straight from SQL: no datetime parsed per row (the engine works in microseconds).
-    for staff_id, occ_start, occ_end, service_id in (
-        holding.order_by()
-        .annotate(lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end"))
-        .values_list("staff_id", "lo", "hi", "service_id")
-    ):
-        busy[staff_id].append((occ_start, occ_end, service_id))
+    if with_ids:
+        # Which appointment holds each span, to explain a refusal in words: datetimes.
+        for staff_id, occ_start, occ_end, service_id, appointment_id in holding.values_list(
+            "staff_id", "occupied_start", "occupied_end", "service_id", "id"
+        ):
+            named[staff_id].append(
+                Busy(
+                    start=occ_start,
+                    end=occ_end,
+                    service_id=service_id,
+                    appointment_id=appointment_id,
+                )
+            )
+    else:
+        # Integers straight from SQL: no datetime parsed per row (the engine works in
+        # microseconds).
+        for staff_id, occ_start, occ_end, service_id in (
+            holding.order_by()
+            .annotate(lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end"))
+            .values_list("staff_id", "lo", "hi", "service_id")
+        ):
+            busy[staff_id].append((occ_start, occ_end, service_id))
 
     return [
         StaffCalendar(
             staff_id=member.id,
             zone=member.zone,
-            weekly=dict(weekly[member.id]),
-            overrides=overrides[member.id],
-            busy=(),
+            weekly=weekly.get(member.id, {}),
+            overrides=overrides.get(member.id, {}),
+            busy=named[member.id],
             busy_us=busy[member.id],
         )
         for member in staff
@@ -199,7 +246,9 @@ def business_staff(
     *, business: Business, service_id: int | None = None, include_inactive: bool = False
 ) -> QuerySet[StaffMember]:
     """The business's staff with their services; customers see the active ones."""
-    staff = StaffMember.objects.filter(business=business).select_related("user", "location")
+    staff = StaffMember.objects.filter(business=business).select_related(
+        "user", "location", "business"
+    )
     if not include_inactive:
         staff = staff.filter(active=True)
     if service_id is not None:
@@ -272,3 +321,28 @@ def service_locations(*, service: Service) -> list[Location]:
         .select_related("business")
         .order_by("name", "id")
     )
+
+
+def explain_time(
+    *, service: Service, staff: StaffMember, start: dt.datetime, now: dt.datetime | None = None
+) -> list[Reason]:
+    """Why `start` is not a free time of `service` with `staff` (empty: it is): 3 queries."""
+    now = now or timezone.now()
+    end = start + dt.timedelta(minutes=service.duration_minutes)
+    calendars = staff_calendars(staff=[staff], start=start, end=end, with_ids=True)
+    return explain_start(calendar=calendars[0], rules=service_rules(service), start=start, now=now)
+
+
+def staff_of_feed(*, key: str) -> StaffMember | None:
+    """The active staff member whose calendar feed this key opens, else None."""
+    if not key or len(key) > 100:
+        return None
+    return (
+        StaffMember.objects.filter(calendar_feed__key_hash=feed_key_hash(key), active=True)
+        .select_related("business", "location")
+        .first()
+    )
+
+
+def has_calendar_feed(*, staff: StaffMember) -> bool:
+    return CalendarFeed.objects.filter(staff=staff).exists()

@@ -1,6 +1,7 @@
 """Writes to staff members, their weekly hours and date overrides."""
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -9,12 +10,18 @@ from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Business, Location, Membership, Service
-from yuyue.catalog.selectors import require_owner
+from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.catalog.services import member_account_create
-from yuyue.lib.errors import InvalidInput
+from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 from yuyue.scheduling.hours import parse_intervals, parse_weekly
-from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
+from yuyue.scheduling.models import (
+    CalendarFeed,
+    DateOverride,
+    StaffMember,
+    WorkingInterval,
+    feed_key_hash,
+)
 
 STAFF_FIELDS = frozenset({"name", "user", "location", "timezone", "active"})
 
@@ -155,3 +162,30 @@ def staff_account_create(
     staff.user = user
     clean_and_save(staff, update_fields=["user"])
     return user
+
+
+def _may_manage_feed(*, staff: StaffMember, actor: User) -> bool:
+    role = business_role(user=actor, business_id=staff.business_id)
+    return role == Membership.Role.OWNER or (role is not None and staff.user_id == actor.pk)
+
+
+@transaction.atomic
+def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
+    """A new private feed address key for the staff member (the old one stops working).
+
+    The staff member themselves or an owner; the key is returned once and stored hashed.
+    """
+    if not _may_manage_feed(staff=staff, actor=actor):
+        raise NotAllowed()
+    key = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        staff=staff, defaults={"key_hash": feed_key_hash(key), "created_by": actor}
+    )
+    return key
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, staff: StaffMember, actor: User) -> None:
+    if not _may_manage_feed(staff=staff, actor=actor):
+        raise NotAllowed()
+    CalendarFeed.objects.filter(staff=staff).delete()

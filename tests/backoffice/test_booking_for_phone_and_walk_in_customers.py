@@ -1,0 +1,190 @@
+"""Booking for a customer who calls or walks in: found by phone or name, or created with a
+name and a phone; staff may waive notice and horizon, never overlap or capacity; a walk-in
+starts at once."""
+
+import datetime as dt
+import re
+from urllib.parse import unquote
+
+import pytest
+import time_machine
+
+from tests.backoffice.conftest import TUESDAY, html_of
+from tests.helpers import NOW, at, make_user
+from yuyue.accounts.models import User
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.services import appointment_create
+from yuyue.lib.errors import NotAllowed
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def token_in(html: str) -> str:
+    return re.search(r'name="customer" value="([^"]+)"', html).group(1)
+
+
+def choose(client, query: str) -> str:
+    """Search, then follow the first result; the booking form's customer token."""
+    found = html_of(client.get("/manage/salon/book/", {"q": query}))
+    link = re.search(r'href="\?customer=([^"]+)"', found).group(1)
+    return token_in(html_of(client.get("/manage/salon/book/", {"customer": unquote(link)})))
+
+
+def test_a_caller_is_found_by_phone_number_as_they_say_it(as_owner, customer, stylist):
+    html = html_of(as_owner.get("/manage/salon/book/", {"q": "137 0013 7000"}))
+
+    assert "customer" in html and "+8613700137000" in html
+
+
+def test_a_customer_is_found_by_chinese_name(as_owner, pending):
+    html = html_of(as_owner.get("/manage/salon/book/", {"q": "小美"}))
+
+    assert "张小美" in html
+
+
+def test_a_phone_booking_lands_confirmed_for_the_chosen_staff(as_owner, customer, service, stylist):
+    token = choose(as_owner, "13700137000")
+
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": token,
+            "service": service.id,
+            "staff": stylist.id,
+            "date": TUESDAY.isoformat(),
+            "time": "15:00",
+        },
+    )
+
+    assert response.status_code == 303
+    appointment = Appointment.objects.get(customer=customer)
+    assert (appointment.start, appointment.staff, appointment.channel) == (
+        at(TUESDAY, "15:00"),
+        stylist,
+        "backoffice",
+    )
+    assert appointment.status == "confirmed"
+
+
+def test_staff_may_book_sooner_than_the_notice_and_off_the_grid(
+    as_owner, customer, service, stylist
+):
+    token = choose(as_owner, "13700137000")
+
+    # The clock says 08:00; 09:10 is within the hour of notice and off the hourly grid.
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": token,
+            "service": service.id,
+            "staff": stylist.id,
+            "date": TUESDAY.isoformat(),
+            "time": "09:10",
+        },
+    )
+
+    assert response.status_code == 303
+    assert Appointment.objects.get(customer=customer).start == at(TUESDAY, "09:10")
+
+
+def test_staff_may_book_beyond_the_horizon(owner, customer, service, stylist):
+    far = at(NOW.date() + dt.timedelta(days=service.max_days_ahead + 10), "10:00")
+    while far.weekday() > 4:
+        far += dt.timedelta(days=1)
+
+    appointment = appointment_create(
+        service=service,
+        customer=customer,
+        start=far,
+        staff=stylist,
+        actor=owner,
+        staff_override=True,
+    )
+
+    assert appointment.start == far
+
+
+def test_customers_cannot_waive_the_rules_for_themselves(customer, service, stylist):
+    with pytest.raises(NotAllowed):
+        appointment_create(
+            service=service,
+            customer=customer,
+            start=at(TUESDAY, "09:10"),
+            staff=stylist,
+            staff_override=True,
+        )
+
+
+def test_staff_never_book_over_another_appointment(owner, pending, service, stylist):
+    other = make_user("other", phone="+8613311112222")
+    with pytest.raises(SlotUnavailable):
+        appointment_create(
+            service=service,
+            customer=other,
+            start=at(TUESDAY, "10:30"),
+            staff=stylist,
+            actor=owner,
+            staff_override=True,
+        )
+
+
+def test_a_refused_time_links_to_the_explainer(as_owner, pending, customer, service, stylist):
+    token = choose(as_owner, "13700137000")
+
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": token,
+            "service": service.id,
+            "staff": stylist.id,
+            "date": TUESDAY.isoformat(),
+            "time": "10:30",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "/manage/salon/why/?" in html_of(response)
+
+
+def test_a_new_customer_needs_only_a_name_and_a_phone(as_owner, service, stylist):
+    response = as_owner.post(
+        "/manage/salon/book/customer/", {"name": "王先生", "phone": "139 1234 5678"}
+    )
+
+    assert response.status_code == 303
+    created = User.objects.get(phone="+8613912345678")
+    assert created.display_name == "王先生" and not created.has_usable_password()
+
+
+def test_a_walk_in_starts_now(as_owner, service, stylist):
+    as_owner.post("/manage/salon/book/customer/", {"name": "路人甲", "phone": "13912345678"})
+    token = choose(as_owner, "13912345678")
+
+    with time_machine.travel(at(TUESDAY, "09:02"), tick=False):
+        response = as_owner.post(
+            "/manage/salon/book/",
+            {"customer": token, "service": service.id, "staff": stylist.id, "walk_in": "1"},
+        )
+
+    assert response.status_code == 303
+    appointment = Appointment.objects.get(customer__phone="+8613912345678")
+    assert appointment.status == "in_progress"
+    assert appointment.start == at(TUESDAY, "09:03")
+    assert list(appointment.events.values_list("action", flat=True)) == ["created", "started"]
+
+
+def test_a_forged_customer_token_books_nothing(as_owner, service, stylist):
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": "1:forged",
+            "service": service.id,
+            "staff": stylist.id,
+            "date": TUESDAY.isoformat(),
+            "time": "15:00",
+        },
+    )
+
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()

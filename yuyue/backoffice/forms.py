@@ -1,0 +1,140 @@
+"""Forms of the settings pages. They only read and type the input; every rule is checked by
+the catalog and scheduling services the views call, whose errors come back onto the form."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yuyue.catalog.models import Business, Location, Service
+from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.scheduling.hours import WEEKDAY_KEYS
+from yuyue.scheduling.models import WEEKDAYS
+
+SERVICE_FIELDS = [
+    "name",
+    "description",
+    "duration_minutes",
+    "price",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "capacity",
+    "slot_interval_minutes",
+    "min_notice_minutes",
+    "max_days_ahead",
+    "requires_confirmation",
+    "cancel_cutoff_minutes",
+    "reschedule_cutoff_minutes",
+    "active",
+]
+_INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
+MAX_HOURS_TEXT = 200
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = SERVICE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        # The service (service_create / service_update) validates the model; not the form.
+        pass
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "address", "phone", "timezone"]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class PoliciesForm(forms.ModelForm):
+    reminders = forms.CharField(
+        label=_("Reminders (minutes before start, separated by commas)"),
+        required=False,
+        max_length=100,
+        help_text=_("For example 1440, 120: a day and two hours before. Empty: no reminders."),
+    )
+
+    class Meta:
+        model = Business
+        fields = ["name", "phone"]
+
+    def _post_clean(self) -> None:
+        pass
+
+    def clean_reminders(self) -> list[int]:
+        text = self.cleaned_data["reminders"].replace("，", ",")
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(part.isascii() and part.isdigit() and len(part) <= 6 for part in parts):
+            raise forms.ValidationError(_("Give whole numbers of minutes, e.g. 1440, 120."))
+        return [int(part) for part in parts]
+
+
+def hours_text(intervals: list[list[str]]) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in intervals)
+
+
+class HoursForm(forms.Form):
+    """One line per weekday, "09:00-12:00, 13:00-18:00": the gap between is a break."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for key, (_number, label) in zip(WEEKDAY_KEYS, WEEKDAYS, strict=True):
+            self.fields[key] = forms.CharField(
+                label=label, required=False, max_length=MAX_HOURS_TEXT
+            )
+
+    def weekly(self) -> dict[str, list[list[str]]]:
+        """{"mon": [["09:00", "12:00"], ...]} for staff_hours_set, which checks the rest."""
+        hours: dict[str, list[list[str]]] = {}
+        errors: dict[str, list[str]] = {}
+        for key in WEEKDAY_KEYS:
+            text = self.cleaned_data.get(key, "").replace("，", ",")
+            intervals = []
+            for part in filter(None, (p.strip() for p in text.split(","))):
+                match = _INTERVAL.match(part)
+                if match is None:
+                    errors[key] = [str(_("Write hours as 09:00-12:00, 13:00-18:00."))]
+                    break
+                start, end = match.groups()
+                intervals.append([start.zfill(5), end.zfill(5)])
+            hours[key] = intervals
+        if errors:
+            raise InvalidInput(errors)
+        return hours
+
+
+class OverrideForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed = forms.BooleanField(label=_("Closed all day"), required=False)
+    hours = forms.CharField(
+        label=_("Special hours"),
+        required=False,
+        max_length=MAX_HOURS_TEXT,
+        help_text=_("For example 10:00-14:00. Leave empty when closed."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def intervals(self) -> list[list[str]]:
+        intervals = []
+        text = self.cleaned_data.get("hours", "").replace("，", ",")
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            match = _INTERVAL.match(part)
+            if match is None:
+                raise InvalidInput({"hours": [str(_("Write hours as 10:00-14:00."))]})
+            intervals.append([group.zfill(5) for group in match.groups()])
+        return intervals
+
+
+def add_errors(form: forms.Form, error: DomainError) -> None:
+    """A service's refusal onto the form: each field's messages at the field, others on top."""
+    if isinstance(error, InvalidInput):
+        for name, messages in error.fields.items():
+            field = name.removesuffix("_id") if name.endswith("_id") else name
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, str(error.message))

@@ -1,0 +1,228 @@
+"""One appointment: who, what, the audit trail, its messages, and the actions its status
+allows (confirm, start, complete, no-show, cancel with a reason, reschedule)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yuyue.backoffice.access import desk_view
+from yuyue.backoffice.desk import Desk
+from yuyue.backoffice.pages import PUBLIC_ID, page
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.selectors import appointment_history, customer_record
+from yuyue.bookings.services import (
+    MAX_REASON_LENGTH,
+    appointment_cancel,
+    appointment_complete,
+    appointment_confirm,
+    appointment_mark_no_show,
+    appointment_reschedule,
+    appointment_start,
+)
+from yuyue.catalog.selectors import customer_note_of
+from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.lib.localtime import local_clock_label, local_day_time_label
+from yuyue.scheduling.selectors import request_zone
+from yuyue.web.pages import safe_next
+from yuyue.web.params import choice_of, chosen_start, parse_day, start_value
+from yuyue.web.picker import build_picker, with_query
+from yuyue.web.views.booking import staff_options
+
+ACTIONS = {
+    "confirm": appointment_confirm,
+    "start": appointment_start,
+    "complete": appointment_complete,
+    "no-show": appointment_mark_no_show,
+}
+
+
+def appointment_of(desk: Desk, public_id: str) -> Appointment:
+    """The business's appointment, or 404: another business's ids name nothing here."""
+    appointment = None
+    if PUBLIC_ID.match(public_id):
+        appointment = appointment_history(business=desk.business, public_id=public_id)
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+def _detail_url(desk: Desk, appointment: Appointment) -> str:
+    return reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id])
+
+
+def refusal_text(error: DomainError) -> str:
+    if isinstance(error, InvalidInput):
+        return " ".join(message for messages_ in error.fields.values() for message in messages_)
+    return str(error.message)
+
+
+@require_GET
+@desk_view()
+def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    appointment = appointment_of(desk, public_id)
+    zone_name = appointment.zone_name
+    rights = appointment_permissions(appointment=appointment, actor=desk.user)
+    events = [
+        {"event": event, "when": local_day_time_label(event.created_at, zone_name)}
+        for event in appointment.events.all()
+    ]
+    notifications = [
+        {"notification": item, "when": local_day_time_label(item.created_at, zone_name)}
+        for item in appointment.notifications.all()
+    ]
+    context = {
+        "appointment": appointment,
+        "when": local_day_time_label(appointment.start, zone_name),
+        "until": local_clock_label(appointment.end, zone_name),
+        "record": customer_record(business=desk.business, customer=appointment.customer),
+        "note": customer_note_of(business=desk.business, customer=appointment.customer),
+        "rights": rights,
+        "events": events,
+        "notifications": notifications,
+        "max_reason": MAX_REASON_LENGTH,
+    }
+    return page(request, desk, "appointment.html", context)
+
+
+@require_POST
+@desk_view()
+def action(request: HttpRequest, desk: Desk, public_id: str, name: str) -> HttpResponse:
+    appointment = appointment_of(desk, public_id)
+    back = safe_next(request, _detail_url(desk, appointment))
+    if name not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[name](appointment=appointment, actor=desk.user)
+    except DomainError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("Done: %(status)s.") % {"status": _status_label(appointment)})
+    return HttpResponseRedirect(back, status=303)
+
+
+def _status_label(appointment: Appointment) -> str:
+    appointment.refresh_from_db(fields=["status"])
+    return appointment.get_status_display()
+
+
+def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str) -> HttpResponse:
+    """Cancel only after a confirmation step, with the reason the customer will read."""
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirmed") != "1":
+        return page(
+            request,
+            desk,
+            "cancel.html",
+            {
+                "appointment": appointment,
+                "reason": reason,
+                "back": back,
+                "max_reason": MAX_REASON_LENGTH,
+            },
+        )
+    try:
+        appointment_cancel(appointment=appointment, actor=desk.user, reason=reason)
+    except DomainError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("The appointment is cancelled; the customer is told why."))
+    return HttpResponseRedirect(back, status=303)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view()
+def cancel_page(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    appointment = appointment_of(desk, public_id)
+    back = safe_next(request, _detail_url(desk, appointment))
+    if request.method == "POST":
+        return cancel(request, desk, appointment, back)
+    context = {
+        "appointment": appointment,
+        "reason": "",
+        "back": back,
+        "max_reason": MAX_REASON_LENGTH,
+    }
+    return page(request, desk, "cancel.html", context)
+
+
+@require_GET
+@desk_view()
+def reschedule(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    """The customer's picker, for staff: the same days, staff and free times."""
+    appointment = appointment_of(desk, public_id)
+    service = appointment.service
+    choice = choice_of(
+        service,
+        request.GET,
+        fixed_location=appointment.location,
+        default_staff=str(appointment.staff_id),
+    )
+    page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
+    picker = build_picker(
+        service=service,
+        staff=choice.staff,
+        location=choice.location,
+        carry=choice.carry,
+        first_day=parse_day(request.GET.get("start")),
+        selected=parse_day(request.GET.get("date")),
+        page_url=page_url,
+        confirm_url=reverse("backoffice:reschedule-confirm", args=[desk.business.slug, public_id]),
+        exclude_appointment_id=appointment.id,
+    )
+    context = {
+        "appointment": appointment,
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
+        "service": service,
+        "staff_options": staff_options(service, choice, page_url),
+        "picker": picker,
+        "rights": appointment_permissions(appointment=appointment, actor=desk.user),
+    }
+    return page(request, desk, "reschedule.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view()
+def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    appointment = appointment_of(desk, public_id)
+    service = appointment.service
+    data = request.POST if request.method == "POST" else request.GET
+    choice = choice_of(service, data, fixed_location=appointment.location)
+    page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
+    zone = request_zone(business=service.business, location=choice.location)
+    try:
+        start = chosen_start(data.get("start"), zone)
+    except InvalidInput as error:
+        messages.error(request, refusal_text(error))
+        return HttpResponseRedirect(page_url, status=303)
+    context = {
+        "appointment": appointment,
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
+        "when_new": local_day_time_label(start, zone.key),
+        "staff": choice.staff,
+        "carry": choice.carry,
+        "start_value": start_value(start, zone),
+        "change_url": with_query(page_url, **choice.carry),
+    }
+    if request.method == "GET":
+        return page(request, desk, "reschedule_confirm.html", context)
+    try:
+        appointment_reschedule(
+            appointment=appointment,
+            actor=desk.user,
+            start=start,
+            staff=choice.staff,
+            any_staff=choice.staff is None,
+            reason=data.get("reason", "")[:MAX_REASON_LENGTH],
+        )
+    except SlotUnavailable:
+        context["refusal"] = _("That time was just taken. Choose another one.")
+        return page(request, desk, "reschedule_confirm.html", context, status=409)
+    except DomainError as error:
+        context["refusal"] = refusal_text(error)
+        return page(request, desk, "reschedule_confirm.html", context, status=409)
+    messages.success(request, _("Moved. The customer is told the new time."))
+    return HttpResponseRedirect(_detail_url(desk, appointment), status=303)

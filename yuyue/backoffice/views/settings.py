@@ -1,0 +1,278 @@
+"""Settings, for owners only: services, staff (their services, weekly hours, date overrides),
+shops and policies, all through the catalog and scheduling services."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yuyue.backoffice.access import desk_view
+from yuyue.backoffice.desk import Desk
+from yuyue.backoffice.forms import (
+    HoursForm,
+    LocationForm,
+    OverrideForm,
+    PoliciesForm,
+    ServiceForm,
+    add_errors,
+    hours_text,
+)
+from yuyue.backoffice.pages import MAX_ID, a_day, page
+from yuyue.catalog.selectors import business_locations, business_services
+from yuyue.catalog.services import (
+    business_update,
+    location_create,
+    location_update,
+    service_create,
+    service_update,
+)
+from yuyue.lib.errors import DomainError
+from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
+from yuyue.scheduling.services import (
+    staff_hours_set,
+    staff_member_create,
+    staff_member_update,
+    staff_override_delete,
+    staff_override_set,
+)
+
+
+def _url(desk: Desk, name: str, *args) -> str:
+    return reverse(f"backoffice:{name}", args=[desk.business.slug, *args])
+
+
+def _one(queryset, raw_id: int):
+    item = queryset.filter(id=raw_id).first() if 0 < raw_id <= MAX_ID else None
+    if item is None:
+        raise Http404
+    return item
+
+
+@require_GET
+@desk_view(owner_only=True)
+def settings_home(request: HttpRequest, desk: Desk) -> HttpResponse:
+    context = {
+        "services": business_services(business=desk.business, include_inactive=True),
+        "staff": business_staff(business=desk.business, include_inactive=True),
+        "locations": business_locations(business=desk.business),
+    }
+    return page(request, desk, "settings.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view(owner_only=True)
+def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpResponse:
+    service = None
+    if service_id:
+        service = _one(business_services(business=desk.business, include_inactive=True), service_id)
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if service is None:
+                service_create(business=desk.business, actor=desk.user, **fields)
+            else:
+                service_update(service=service, actor=desk.user, **fields)
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_url(desk, "settings"), status=303)
+    status = 400 if form.errors else 200
+    return page(
+        request,
+        desk,
+        "settings_form.html",
+        {"form": form, "title": service or _("New service")},
+        status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view(owner_only=True)
+def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> HttpResponse:
+    location = None
+    if location_id:
+        location = _one(business_locations(business=desk.business), location_id)
+    form = LocationForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if location is None:
+                location_create(business=desk.business, actor=desk.user, **fields)
+            else:
+                location_update(location=location, actor=desk.user, **fields)
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_url(desk, "settings"), status=303)
+    status = 400 if form.errors else 200
+    return page(
+        request,
+        desk,
+        "settings_form.html",
+        {"form": form, "title": location or _("New shop")},
+        status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view(owner_only=True)
+def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
+    business = desk.business
+    initial = {"reminders": ", ".join(str(m) for m in business.reminder_offsets_minutes)}
+    form = PoliciesForm(request.POST or None, instance=business, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business_update(
+                business=business,
+                actor=desk.user,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                reminder_offsets_minutes=form.cleaned_data["reminders"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_url(desk, "policies"), status=303)
+    context = {
+        "form": form,
+        "services": business_services(business=business, include_inactive=True),
+    }
+    return page(request, desk, "policies.html", context, 400 if form.errors else 200)
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
+    services = forms.TypedMultipleChoiceField(
+        label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    active = forms.BooleanField(label=_("Takes bookings"), required=False, initial=True)
+
+    def __init__(self, *args, locations, services, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "—")] + [(shop.id, shop.name) for shop in locations]
+        self.fields["services"].choices = [(s.id, s.name) for s in services]
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view(owner_only=True)
+def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpResponse:
+    """A staff member: name, shop, services, weekly hours (intervals per weekday) in one form."""
+    member = None
+    if staff_id:
+        member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
+    locations = list(business_locations(business=desk.business))
+    services = list(business_services(business=desk.business, include_inactive=True))
+    initial = {}
+    hours_initial = {}
+    if member is not None:
+        initial = {
+            "name": member.name,
+            "location": member.location_id,
+            "services": [s.id for s in member.services.all()],
+            "active": member.active,
+        }
+        hours_initial = {
+            key: hours_text(value) for key, value in staff_weekly_hours(staff=member).items()
+        }
+    data = request.POST or None
+    form = StaffForm(data, initial=initial, locations=locations, services=services)
+    hours = HoursForm(data, initial=hours_initial, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        chosen_location = next(
+            (shop for shop in locations if shop.id == form.cleaned_data["location"]), None
+        )
+        chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
+        try:
+            weekly = hours.weekly()
+            if member is None:
+                member = staff_member_create(
+                    business=desk.business,
+                    actor=desk.user,
+                    name=form.cleaned_data["name"],
+                    services=chosen_services,
+                    location=chosen_location,
+                )
+            else:
+                staff_member_update(
+                    staff=member,
+                    actor=desk.user,
+                    services=chosen_services,
+                    name=form.cleaned_data["name"],
+                    location=chosen_location,
+                    active=form.cleaned_data["active"],
+                )
+            staff_hours_set(staff=member, actor=desk.user, hours=weekly)
+        except DomainError as error:
+            add_errors(hours if _names_weekday(error) else form, error)
+        else:
+            messages.success(request, _("Saved. Customers see the new hours at once."))
+            return HttpResponseRedirect(_url(desk, "staff-edit", member.id), status=303)
+    context = {
+        "form": form,
+        "hours": hours,
+        "member": member,
+        "overrides": staff_overrides(
+            staff=member, date_from=timezone.now().astimezone(desk.business.zone).date()
+        )
+        if member is not None
+        else [],
+        "override_form": OverrideForm(),
+    }
+    return page(
+        request, desk, "staff_form.html", context, 400 if form.errors or hours.errors else 200
+    )
+
+
+def _names_weekday(error: DomainError) -> bool:
+    return any(key in HoursForm().fields for key in getattr(error, "fields", {}))
+
+
+@require_http_methods(["POST"])
+@desk_view(owner_only=True)
+def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpResponse:
+    """Add or replace a date override (closed, or special hours), or remove one."""
+    member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
+    back = _url(desk, "staff-edit", member.id)
+    if request.POST.get("delete"):
+        day = a_day(request.POST.get("delete"))
+        if day is not None:
+            staff_override_delete(staff=member, actor=desk.user, date=day)
+            messages.success(request, _("Removed."))
+        return HttpResponseRedirect(back, status=303)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return HttpResponseRedirect(back, status=303)
+    try:
+        staff_override_set(
+            staff=member,
+            actor=desk.user,
+            date=form.cleaned_data["date"],
+            closed=form.cleaned_data["closed"],
+            intervals=[] if form.cleaned_data["closed"] else form.intervals(),
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        messages.error(
+            request,
+            " ".join(m for ms in getattr(error, "fields", {}).values() for m in ms)
+            or str(error.message),
+        )
+    else:
+        messages.success(request, _("Saved."))
+    return HttpResponseRedirect(back, status=303)
+
+
+@require_GET
+@desk_view(owner_only=True)
+def invitations(request: HttpRequest, desk: Desk) -> HttpResponse:
+    """Placeholder until staff invitations (accounts join only by accepting) land."""
+    return page(request, desk, "invitations.html")
