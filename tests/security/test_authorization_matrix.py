@@ -29,6 +29,7 @@ from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import business_create, invitation_create
+from yuyue.notifications.models import Notification
 from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -78,11 +79,15 @@ NO_ID = {
     "api/v1/auth/wechat/phone": "binds a phone number to the caller's own account",
     "api/v1/me/wechat/subscriptions": "the caller's own message subscriptions",
     "favicon.ico": "a static icon",
+    "manage/": "lists the caller's own businesses (login required)",
 }
 # Routes whose id is itself the right to use them (a secret link), tested where they live.
 CAPABILITIES = {
     "invitations/<str:token>/": "test_joining_a_business_takes_an_accepted_invitation",
+    "manage/feed/<str:key>.ics": "test_the_feed_shows_one_staff_members_appointments_only",
 }
+# Back-office pages only owners may open; staff run the rest of the day from /manage/.
+_OWNER_ONLY_MANAGE = re.compile(r"^manage/<slug:slug>/(dashboard|settings)/")
 # Customer pages anyone may see, whatever the id (the business and its services are public).
 PUBLIC_PAGES = {
     "b/<slug:slug>/",
@@ -200,6 +205,7 @@ def victim(business, owner, service, stylist, customer, location):
         "appointment": appointment,
         "override": override,
         "invitation": invitation,
+        "notification": Notification.objects.filter(appointment=appointment).earliest("id"),
         "customer": customer,
         "service": service,
         "staff": stylist,
@@ -270,6 +276,9 @@ def fill(route: str, victim: dict) -> str | None:
         "location_id": victim["location"].id,
         "invitation_id": victim["invitation"].id,
         "date": "2026-12-24",
+        "name": "confirm",
+        "customer_id": victim["customer"].id,
+        "notification_id": victim["notification"].id,
         "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
     }
     if model_label is not None:
@@ -354,6 +363,12 @@ def expected_refusal(method: str, route: str, intruder: str, document: dict) -> 
         return None if not route.endswith("/delete/") else "refused"
     if intruder == "staff_not_owner" and (method, route) in STAFF_MAY:
         return None
+    if (
+        intruder == "staff_not_owner"
+        and route.startswith("manage/")
+        and not _OWNER_ONLY_MANAGE.match(route)
+    ):
+        return None  # their own business's day: checked for leaks and 500s only
     return "refused"
 
 
