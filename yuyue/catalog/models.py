@@ -277,6 +277,14 @@ class Invitation(models.Model):
     def is_open(self, now: dt.datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
 
+    def state(self, now: dt.datetime) -> str:
+        """ "accepted", "revoked", "open" or "expired"."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "open" if self.is_open(now) else "expired"
+
 
 MAX_CUSTOMER_NOTE_LENGTH = 2000
 

@@ -30,14 +30,7 @@ def invitation_url(token: str) -> str:
 
 
 def invitation_out(invitation: Invitation, *, token: str | None = None) -> dict[str, Any]:
-    if invitation.accepted_at is not None:
-        status = "accepted"
-    elif invitation.revoked_at is not None:
-        status = "revoked"
-    elif invitation.is_open(timezone.now()):
-        status = "open"
-    else:
-        status = "expired"
+    status = invitation.state(timezone.now())
     return {
         "id": invitation.id,
         "role": invitation.role,

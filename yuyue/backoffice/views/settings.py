@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.backoffice.access import desk_view
@@ -21,9 +22,12 @@ from yuyue.backoffice.forms import (
     hours_text,
 )
 from yuyue.backoffice.pages import MAX_ID, a_day, page
-from yuyue.catalog.selectors import business_locations, business_services
+from yuyue.catalog.models import Membership
+from yuyue.catalog.selectors import business_invitations, business_locations, business_services
 from yuyue.catalog.services import (
     business_update,
+    invitation_create,
+    invitation_revoke,
     location_create,
     location_update,
     service_create,
@@ -271,8 +275,65 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     return HttpResponseRedirect(back, status=303)
 
 
-@require_GET
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=Membership.Role.choices, initial="staff"
+    )
+    staff = forms.TypedChoiceField(
+        label=gettext_lazy("Becomes the account of"), coerce=int, required=False, empty_value=None
+    )
+
+
+_STATE_LABELS = {
+    "open": gettext_lazy("Waiting to be accepted"),
+    "accepted": gettext_lazy("Accepted"),
+    "revoked": gettext_lazy("Withdrawn"),
+    "expired": gettext_lazy("Expired"),
+}
+
+
+@require_http_methods(["GET", "POST"])
 @desk_view(owner_only=True)
 def invitations(request: HttpRequest, desk: Desk) -> HttpResponse:
-    """Placeholder until staff invitations (accounts join only by accepting) land."""
-    return page(request, desk, "invitations.html")
+    """Invite someone: the link is shown once; their account joins only when they accept it."""
+    staff = list(business_staff(business=desk.business))
+    form = InvitationForm(request.POST if request.POST.get("do") == "invite" else None)
+    form.fields["staff"].choices = [("", _("Nobody yet")), *[(m.id, m.name) for m in staff]]
+    link = error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "revoke":
+                invitation = _one(business_invitations(business=desk.business), _id(request))
+                invitation_revoke(invitation=invitation, actor=request.user)
+                messages.success(request, _("The invitation is withdrawn."))
+                return HttpResponseRedirect(_url(desk, "invitations"))
+            if form.is_valid():
+                chosen = form.cleaned_data["staff"]
+                issued = invitation_create(
+                    business=desk.business,
+                    actor=request.user,
+                    role=form.cleaned_data["role"],
+                    staff=next((m for m in staff if m.id == chosen), None),
+                )
+                link = request.build_absolute_uri(reverse("web:invitation", args=[issued.token]))
+                form = InvitationForm()
+                form.fields["staff"].choices = [
+                    ("", _("Nobody yet")),
+                    *[(m.id, m.name) for m in staff],
+                ]
+        except DomainError as failure:
+            error = failure.message
+    now = timezone.now()
+    rows = [
+        {"invitation": invitation, "state": _STATE_LABELS[invitation.state(now)]}
+        for invitation in business_invitations(business=desk.business).select_related(
+            "staff", "accepted_by"
+        )[:50]
+    ]
+    context = {"form": form, "link": link, "error": error, "rows": rows}
+    return page(request, desk, "invitations.html", context, status=400 if error else 200)
+
+
+def _id(request: HttpRequest) -> int:
+    raw = request.POST.get("invitation", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
