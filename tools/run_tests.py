@@ -38,27 +38,23 @@ def postgres_reachable(url: str) -> str | None:
 
 
 class Run:
-    """One pytest run on one database, started in the background."""
+    """One test runner started in the background, its output kept in a log and its counts read
+    from its report when it ends."""
 
-    def __init__(self, label: str, database_url: str, args: list[str]) -> None:
+    report_name = "junit-{label}.xml"
+
+    def __init__(self, label: str, command: list[str], *, cwd: Path, env: dict[str, str]) -> None:
         self.label = label
-        self.report = ROOT / "var" / f"junit-{label}.xml"
+        self.report = ROOT / "var" / self.report_name.format(label=label)
         self.log = ROOT / "var" / f"test-{label}.log"
         self.report.parent.mkdir(parents=True, exist_ok=True)
         self.report.unlink(missing_ok=True)
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            # Browser screenshots and axe reports of the two runs must not overwrite each other.
-            "YUYUE_ARTIFACTS": str(ROOT / "artifacts" / label),
-        }
-        parallel = ["-n", WORKERS] if WORKERS not in ("", "0") else []
         self.started = time.monotonic()
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pytest", f"--junitxml={self.report}", *parallel, *args],
-                cwd=ROOT,
-                env=env,
+                [part.format(report=self.report) for part in command],
+                cwd=cwd,
+                env={**os.environ, **env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -72,55 +68,52 @@ class Run:
         sys.stdout.flush()
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if self.report.exists():
-            suite = ET.parse(self.report).getroot()
-            suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
-            for key in counts:
-                counts[key] = int(suite.get(key, 0))
+            counts.update(self.counts())
         if code not in (0, 5) and counts["failures"] + counts["errors"] == 0:
-            counts["errors"] = 1  # pytest itself failed (collection, usage): count it.
+            counts["errors"] = 1  # the runner itself failed (collection, usage): count it.
         if counts["tests"] == 0:
             counts["errors"] += 1  # a run that tested nothing must not pass.
         return counts
+
+    def counts(self) -> dict[str, int]:
+        suite = ET.parse(self.report).getroot()
+        suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+        return {key: int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")}
+
+
+def pytest_run(label: str, database_url: str, args: list[str]) -> Run:
+    """pytest on one database, split over the xdist workers."""
+    parallel = ["-n", WORKERS] if WORKERS not in ("", "0") else []
+    command = [sys.executable, "-m", "pytest", "--junitxml={report}", *parallel, *args]
+    env = {
+        "DATABASE_URL": database_url,
+        # Browser screenshots and axe reports of the two runs must not overwrite each other.
+        "YUYUE_ARTIFACTS": str(ROOT / "artifacts" / label),
+    }
+    return Run(label, command, cwd=ROOT, env=env)
 
 
 class JestRun(Run):
     """The mini program's client tests (jest in miniprogram-tests/), beside the two databases."""
 
-    def __init__(self) -> None:
-        self.label = "miniprogram"
-        self.report = ROOT / "var" / "jest-report.json"
-        self.log = ROOT / "var" / "test-miniprogram.log"
-        self.report.parent.mkdir(parents=True, exist_ok=True)
-        self.report.unlink(missing_ok=True)
-        command = ["npx", "jest", "--runInBand", "--json", f"--outputFile={self.report}"]
-        self.started = time.monotonic()
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT / "miniprogram-tests",
-                env={**os.environ, "PYTHON": sys.executable},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+    report_name = "jest-{label}.json"
 
-    def finish(self) -> dict[str, int]:
-        code = self.process.wait()
-        seconds = time.monotonic() - self.started
-        print(f"\n=== mini program client tests ({seconds:.0f} s) ===", flush=True)
-        sys.stdout.write(self.log.read_text(errors="replace"))
-        sys.stdout.flush()
-        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        if self.report.exists():
-            report = json.loads(self.report.read_text())
-            counts["tests"] = report.get("numTotalTests", 0)
-            counts["failures"] = report.get("numFailedTests", 0)
-            counts["skipped"] = report.get("numPendingTests", 0) + report.get("numTodoTests", 0)
-        if code != 0 and counts["failures"] == 0:
-            counts["errors"] = 1  # jest itself failed (a suite that did not load): count it.
-        if counts["tests"] == 0:
-            counts["errors"] += 1
-        return counts
+    def __init__(self) -> None:
+        command = ["npx", "jest", "--runInBand", "--json", "--outputFile={report}"]
+        super().__init__(
+            "miniprogram",
+            command,
+            cwd=ROOT / "miniprogram-tests",
+            env={"PYTHON": sys.executable},
+        )
+
+    def counts(self) -> dict[str, int]:
+        report = json.loads(self.report.read_text())
+        return {
+            "tests": report.get("numTotalTests", 0),
+            "failures": report.get("numFailedTests", 0),
+            "skipped": report.get("numPendingTests", 0) + report.get("numTodoTests", 0),
+        }
 
 
 def main() -> int:
@@ -129,9 +122,9 @@ def main() -> int:
     if problem is not None and os.environ.get("CI") == "true":
         print(f"\nPostgreSQL is required under CI=true but unreachable at {PG_URL}: {problem}")
         return 1
-    runs: list[Run] = [Run("sqlite", "", args)]
+    runs = [pytest_run("sqlite", "", args)]
     if problem is None:
-        runs.append(Run("postgresql", PG_URL, args))
+        runs.append(pytest_run("postgresql", PG_URL, args))
     if not args:
         # A run narrowed to some pytest paths leaves the client tests out.
         runs.append(JestRun())
