@@ -60,7 +60,7 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # Playwright's loop runs in this thread while tests use the ORM here (fixtures, checks
     # of the database): Django would take that for async code calling sync code and refuse.
     # The ORM calls are plain synchronous calls between browser steps, so it is safe; the
