@@ -1,6 +1,8 @@
 """Settings, for owners only: services, staff (their services, weekly hours, date overrides),
 shops and policies, all through the catalog and scheduling services."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -66,33 +68,41 @@ def settings_home(request: HttpRequest, desk: Desk) -> HttpResponse:
     return page(request, desk, "settings.html", context)
 
 
+def _edit(
+    request: HttpRequest,
+    desk: Desk,
+    *,
+    form: forms.ModelForm,
+    save: Callable[[dict], object],
+    title: object,
+) -> HttpResponse:
+    """The edit page of one settings row: `save` calls the create or update service."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save({name: form.cleaned_data[name] for name in form.Meta.fields})
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_url(desk, "settings"), status=303)
+    context = {"form": form, "title": title}
+    return page(request, desk, "settings_form.html", context, 400 if form.errors else 200)
+
+
 @require_http_methods(["GET", "POST"])
 @desk_view(owner_only=True)
 def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpResponse:
     service = None
     if service_id:
         service = _one(business_services(business=desk.business, include_inactive=True), service_id)
+
+    def save(fields: dict) -> object:
+        if service is None:
+            return service_create(business=desk.business, actor=desk.user, **fields)
+        return service_update(service=service, actor=desk.user, **fields)
+
     form = ServiceForm(request.POST or None, instance=service)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if service is None:
-                service_create(business=desk.business, actor=desk.user, **fields)
-            else:
-                service_update(service=service, actor=desk.user, **fields)
-        except DomainError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(_url(desk, "settings"), status=303)
-    status = 400 if form.errors else 200
-    return page(
-        request,
-        desk,
-        "settings_form.html",
-        {"form": form, "title": service or _("New service")},
-        status,
-    )
+    return _edit(request, desk, form=form, save=save, title=service or _("New service"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,27 +111,14 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
     location = None
     if location_id:
         location = _one(business_locations(business=desk.business), location_id)
+
+    def save(fields: dict) -> object:
+        if location is None:
+            return location_create(business=desk.business, actor=desk.user, **fields)
+        return location_update(location=location, actor=desk.user, **fields)
+
     form = LocationForm(request.POST or None, instance=location)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if location is None:
-                location_create(business=desk.business, actor=desk.user, **fields)
-            else:
-                location_update(location=location, actor=desk.user, **fields)
-        except DomainError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(_url(desk, "settings"), status=303)
-    status = 400 if form.errors else 200
-    return page(
-        request,
-        desk,
-        "settings_form.html",
-        {"form": form, "title": location or _("New shop")},
-        status,
-    )
+    return _edit(request, desk, form=form, save=save, title=location or _("New shop"))
 
 
 @require_http_methods(["GET", "POST"])

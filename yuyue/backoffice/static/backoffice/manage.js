@@ -4,38 +4,13 @@
 (function () {
   "use strict";
 
+  // web/app.js (loaded first) does the swapping, as it does for the customer picker.
   function swapCalendar(url, push) {
-    var calendar = document.querySelector("[data-calendar]");
-    if (!calendar || !window.fetch || !window.DOMParser) {
-      window.location.href = url;
-      return;
-    }
-    calendar.setAttribute("aria-busy", "true");
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.text();
-      })
-      .then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("[data-calendar]");
-        if (!fresh) throw new Error("no calendar");
-        calendar.replaceWith(fresh);
-        document.title = doc.title;
-        if (push) window.history.pushState({ calendar: true }, "", url);
-        var here = new URL(url, window.location.href);
-        document.querySelectorAll("input[data-here]").forEach(function (input) {
-          input.value = here.pathname + here.search;
-        });
-        var heading = fresh.querySelector("h1");
-        if (heading) {
-          heading.setAttribute("tabindex", "-1");
-          heading.focus({ preventScroll: true });
-        }
-      })
-      .catch(function () {
-        window.location.href = url;
-      });
+    window.Yuyue.swapRegion("[data-calendar]", url, push, function (fresh) {
+      var heading = fresh.querySelector("h1");
+      if (heading) heading.setAttribute("tabindex", "-1");
+      return heading;
+    });
   }
 
   document.addEventListener("click", function (event) {

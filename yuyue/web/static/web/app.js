@@ -4,13 +4,15 @@
 (function () {
   "use strict";
 
-  function swapPicker(url, push) {
-    var picker = document.querySelector("[data-picker]");
-    if (!picker || !window.fetch || !window.DOMParser) {
+  // Swaps one region of the page (the picker here, the calendar in the back office) for the
+  // same region of `url`; `focus` names what to focus in the fresh region.
+  function swapRegion(selector, url, push, focus) {
+    var region = document.querySelector(selector);
+    if (!region || !window.fetch || !window.DOMParser) {
       window.location.href = url;
       return;
     }
-    picker.setAttribute("aria-busy", "true");
+    region.setAttribute("aria-busy", "true");
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
@@ -18,18 +20,27 @@
       })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("[data-picker]");
-        if (!fresh) throw new Error("no picker");
-        picker.replaceWith(fresh);
-        if (push) window.history.pushState({ picker: true }, "", url);
+        var fresh = doc.querySelector(selector);
+        if (!fresh) throw new Error("nothing to swap");
+        region.replaceWith(fresh);
+        document.title = doc.title;
+        if (push) window.history.pushState({ swapped: selector }, "", url);
         followAddress(url);
-        var current = fresh.querySelector(".day.selected") || fresh.querySelector("h2");
+        var current = focus(fresh);
         if (current && current.focus) current.focus({ preventScroll: true });
       })
       .catch(function () {
         window.location.href = url;
       });
   }
+
+  function swapPicker(url, push) {
+    swapRegion("[data-picker]", url, push, function (fresh) {
+      return fresh.querySelector(".day.selected") || fresh.querySelector("h2");
+    });
+  }
+
+  window.Yuyue = { swapRegion: swapRegion };
 
   // Links and forms that come back "here" (log in, switch language) must carry the address
   // the picker now shows, as they would after a full page load.
