@@ -7,26 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.models import WEEKDAYS
 
-SERVICE_FIELDS = [
-    "name",
-    "description",
-    "duration_minutes",
-    "price",
-    "buffer_before_minutes",
-    "buffer_after_minutes",
-    "capacity",
-    "slot_interval_minutes",
-    "min_notice_minutes",
-    "max_days_ahead",
-    "requires_confirmation",
-    "cancel_cutoff_minutes",
-    "reschedule_cutoff_minutes",
-    "active",
-]
 _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
 MAX_HOURS_TEXT = 200
 
@@ -34,7 +19,7 @@ MAX_HOURS_TEXT = 200
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = SERVICE_FIELDS
+        fields = SERVICE_FIELD_NAMES
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def _post_clean(self) -> None:

@@ -31,24 +31,24 @@ from yuyue.catalog.selectors import (
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
-SERVICE_FIELDS = frozenset(
-    {
-        "name",
-        "description",
-        "duration_minutes",
-        "price",
-        "buffer_before_minutes",
-        "buffer_after_minutes",
-        "capacity",
-        "slot_interval_minutes",
-        "min_notice_minutes",
-        "max_days_ahead",
-        "requires_confirmation",
-        "cancel_cutoff_minutes",
-        "reschedule_cutoff_minutes",
-        "active",
-    }
+# In the order a form shows them.
+SERVICE_FIELD_NAMES = (
+    "name",
+    "description",
+    "duration_minutes",
+    "price",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "capacity",
+    "slot_interval_minutes",
+    "min_notice_minutes",
+    "max_days_ahead",
+    "requires_confirmation",
+    "cancel_cutoff_minutes",
+    "reschedule_cutoff_minutes",
+    "active",
 )
+SERVICE_FIELDS = frozenset(SERVICE_FIELD_NAMES)
 LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone"})
 BUSINESS_FIELDS = frozenset(
     {"name", "timezone", "currency", "default_language", "phone", "reminder_offsets_minutes"}
