@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
+from yuyue.catalog.services import location_create
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 TUESDAY = NOW.date()
@@ -64,6 +65,31 @@ def kevin(business, service, location):
         name="Kevin 老师",
         services=[service],
         location=location,
+    )
+    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+    return member
+
+
+@pytest.fixture
+def xuhui(business):
+    """The salon's second shop."""
+    return location_create(
+        business=business,
+        actor=owner_of(business),
+        name="徐汇店",
+        address="上海市徐汇区衡山路 2 号",
+    )
+
+
+@pytest.fixture
+def lily(business, service, xuhui):
+    """A stylist at the second shop, with the same hours as Tony at the first."""
+    member = staff_member_create(
+        business=business,
+        actor=owner_of(business),
+        name="Lily 老师",
+        services=[service],
+        location=xuhui,
     )
     staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
     return member

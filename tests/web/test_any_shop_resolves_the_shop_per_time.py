@@ -6,35 +6,9 @@ import re
 
 import pytest
 
-from tests.helpers import WORKWEEK, owner_of
 from tests.web.conftest import book_url, browser_for, html_of, section
-from yuyue.catalog.services import location_create
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-@pytest.fixture
-def xuhui(business):
-    return location_create(
-        business=business,
-        actor=owner_of(business),
-        name="徐汇店",
-        address="上海市徐汇区衡山路 2 号",
-    )
-
-
-@pytest.fixture
-def lily(business, service, xuhui):
-    member = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Lily 老师",
-        services=[service],
-        location=xuhui,
-    )
-    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
-    return member
 
 
 def shop_groups(html: str) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import WORKWEEK, at, make_appointment, owner_of
+from tests.helpers import at, make_appointment, owner_of
 from tests.web.conftest import (
     WEDNESDAY,
     book_url,
@@ -17,35 +17,10 @@ from tests.web.conftest import (
 )
 from yuyue.bookings.models import Appointment
 from yuyue.catalog.services import location_create
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 TEN = "2026-12-02T10:00+08:00"
-
-
-@pytest.fixture
-def xuhui(business):
-    return location_create(
-        business=business,
-        actor=owner_of(business),
-        name="徐汇店",
-        address="上海市徐汇区衡山路 2 号",
-    )
-
-
-@pytest.fixture
-def lily(business, service, xuhui):
-    """A stylist at the second shop, with the same hours as Tony at the first."""
-    member = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Lily 老师",
-        services=[service],
-        location=xuhui,
-    )
-    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
-    return member
 
 
 def chips(html: str, heading_id: str) -> list[tuple[str, bool]]:
