@@ -276,7 +276,9 @@ def repack(day: dt.date, bookings: list[tuple[int, int, int, int]]) -> list[list
     Exact, by depth-first search over the bookings in order of occupied start. Staff with the
     same hours are interchangeable, and one whose last booking ended by the current start is
     as good as idle, so a state is, per group of hours, the sorted ends still to come; failed
-    states are remembered. Small: at most three groups, ten staff.
+    states are remembered. Small: at most three groups, ten staff. Before searching, a quick
+    necessary test settles most refusals: at no instant may more bookings be in progress
+    that only some groups of hours can hold than those groups have staff.
     """
     groups = GROUPS[day]
     items = sorted(bookings)
@@ -290,6 +292,17 @@ def repack(day: dt.date, bookings: list[tuple[int, int, int, int]]) -> list[list
         if not fits:
             return None
         eligible.append(fits)
+    heads = [
+        sum(n for g, (_, n) in enumerate(groups) if subset >> g & 1)
+        for subset in range(1 << len(groups))
+    ]
+    active: list[tuple[int, int]] = []  # (occupied end, mask) of bookings in progress
+    for (lo, hi, _, _), fits in zip(items, eligible, strict=True):
+        active = [(e, m) for e, m in active if e > lo]
+        active.append((hi, sum(1 << g for g in fits)))
+        for subset in range(1, len(heads)):
+            if sum(1 for _, m in active if m & ~subset == 0) > heads[subset]:
+                return None
     failed: set[tuple] = set()
     chosen: list[int] = []
 
