@@ -2,6 +2,7 @@
 
     python bench/bench_bestfit.py
     BENCH_BESTFIT_SEEDS=2 python bench/bench_bestfit.py      # smoke run
+    BENCH_BESTFIT_MIX=30,30,40 python bench/bench_bestfit.py # another cut/colour/perm mix, %
 
 Pure engine, no database: the week's bookings are kept as integer busy spans per staff member
 and every decision goes through the engine (`find_slots` for what is offered, `choose_staff`
@@ -29,9 +30,14 @@ The demand (one random stream per seed and load, the same for every rule):
 * Load: the number of requests is the load times the week's working minutes divided by the
   mean service minutes asked for (60%, 80%, 100% and 120% of capacity).
 
-Rules compared, on the same requests: the product's `choose_staff` ("best"), first fit (the
-lowest staff id that can take the start), random fit, and the comparison rules tried while
-looking for one that pays (see docs/performance.md, "Best fit against first fit").
+Rules compared, on the same requests (the same seeds), in the same run: the product's
+`choose_staff` ("best"), first fit (the lowest staff id that can take the start), random fit,
+"leastlost" (the candidate whose day loses the fewest offered starts, weighted by the demand
+mix -- tried as the rule most likely to beat best fit) and "repacked", the ceiling: a start
+counts as offered whenever the day's bookings could be re-assigned among the staff on duty to
+make room for it. For best and first fit, every preferred start not offered is classified: was
+everyone working busy then, could no arrangement at all hold it, or would re-packing have made
+room? Figures and conclusions: docs/performance.md, "Best fit against first fit".
 """
 
 import datetime as dt
@@ -79,7 +85,9 @@ SERVICES = (
     ),
 )
 NAMES = ("cut", "colour", "perm")
-MIX = (0.55, 0.30, 0.15)
+MIX = tuple(
+    int(share) / 100 for share in os.environ.get("BENCH_BESTFIT_MIX", "55,30,15").split(",")
+)
 DAY_WEIGHTS = (0.11, 0.11, 0.12, 0.12, 0.15, 0.21, 0.18)
 # Preferred start hour -> weight: a late-morning bump, the afternoon, the after-work peak.
 HOUR_WEIGHTS = {
