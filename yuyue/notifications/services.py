@@ -205,13 +205,13 @@ def notification_claim_due(
     rows = (
         Notification.objects.filter(lease_token=token, status=Status.SENDING)
         .select_related(
+            # What composing any message reads, and nothing more: each joined model costs
+            # every row of every batch.
             "recipient",
-            "business",
             "event",
             "appointment__business",
             "appointment__service",
-            "appointment__staff__location",
-            "appointment__staff__business",
+            "appointment__staff",
             "appointment__location",
             "appointment__customer",
         )
