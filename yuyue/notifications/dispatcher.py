@@ -72,6 +72,8 @@ class Dispatcher:
         lease_until = timezone.now() + self.lease
         connection = get_connection(fail_silently=False)
         provider = text_provider()
+        # Delivered in this step and not yet recorded: id → (address, provider message id).
+        sent: dict[int, tuple[str, str]] = {}
         try:
             for first in range(0, len(rows), STEP):
                 step = rows[first : first + STEP]
@@ -88,7 +90,11 @@ class Dispatcher:
                     outcome = self._deliver(
                         row, token, connection, provider, superseded=row.pk in superseded
                     )
-                    setattr(tally, outcome, getattr(tally, outcome) + 1)
+                    if isinstance(outcome, tuple):
+                        sent[row.pk] = outcome
+                    else:
+                        setattr(tally, outcome, getattr(tally, outcome) + 1)
+                self._record_sent(token, sent, tally)
                 if self.stop.is_set():
                     break
         finally:
@@ -96,8 +102,24 @@ class Dispatcher:
                 connection.close()
             except Exception:  # the session may already be gone; nothing is lost by it
                 logger.debug("closing the mail connection failed", exc_info=True)
+            # A delivered row must never be handed back (it would go twice): record it first.
+            # Should that fail, nothing is handed back; the leases run out and the rows are
+            # claimed again (at least once).
+            self._record_sent(token, sent, tally)
             tally.released = services.notification_release(lease_token=token)
         return tally
+
+    @staticmethod
+    def _record_sent(token: str, sent: dict[int, tuple[str, str]], tally: Tally) -> None:
+        """Record the step's deliveries in one statement, still on condition of the lease."""
+        if not sent:
+            return
+        recorded = services.notifications_mark_sent(lease_token=token, sent=sent)
+        for pk in sent.keys() - recorded:
+            logger.warning("notification %s was sent, but its lease had been taken", pk)
+        tally.sent += len(recorded)
+        tally.lost += len(sent) - len(recorded)
+        sent.clear()
 
     @staticmethod
     def _refresh(step: list[Notification]) -> set[int]:
@@ -110,8 +132,9 @@ class Dispatcher:
 
     def _deliver(
         self, row: Notification, token: str, connection, provider, *, superseded: bool
-    ) -> str:
-        """Handle one claimed row; returns the Tally field its outcome counts in."""
+    ) -> str | tuple[str, str]:
+        """Handle one claimed row. Returns the Tally field its outcome counts in, or, for an
+        email delivered, (address, provider message id) for the step's record."""
         now = timezone.now()
         reason = rules.skip_reason(row, row.appointment, now, superseded=superseded)
         if reason is not None:
@@ -153,6 +176,10 @@ class Dispatcher:
             # A bug (a template error, say) must not stop the other rows; retrying is safe.
             logger.exception("notification %s: unexpected error", row.pk)
             return self._retry(row, token, f"{type(error).__name__}: {error}", address, None)
+        if row.channel == Notification.Channel.EMAIL:
+            # Recorded with the rest of the step (_record_sent). Texts are recorded at once:
+            # their hourly caps count the sends already recorded.
+            return address, provider_id
         done = services.notification_mark_sent(
             notification=row, lease_token=token, address=address, provider_message_id=provider_id
         )

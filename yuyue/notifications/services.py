@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +227,43 @@ def _held(notification: Notification, lease_token: str):
 
 
 @transaction.atomic
+def notifications_mark_sent(
+    *, lease_token: str, sent: dict[int, tuple[str, str]], now: dt.datetime | None = None
+) -> set[int]:
+    """Record several deliveries at once: `sent` maps a row's id to (address, provider message
+    id). Returns the ids recorded; a row whose lease was lost (someone else's now) is left
+    alone and missing from the answer.
+
+    The held rows are locked first (on SQLite the transaction holds the write lock), so the
+    UPDATE writes exactly the rows found still carrying the caller's token.
+    """
+    now = _now(now)
+    held = set(
+        Notification.objects.select_for_update()
+        .filter(pk__in=sent, lease_token=lease_token, status=Status.SENDING)
+        .values_list("pk", flat=True)
+    )
+    if not held:
+        return held
+
+    def per_row(index: int, limit: int) -> Case:
+        return Case(
+            *(When(pk=pk, then=Value(sent[pk][index][:limit])) for pk in held),
+            output_field=CharField(),
+        )
+
+    Notification.objects.filter(pk__in=held, lease_token=lease_token).update(
+        status=Status.SENT,
+        address=per_row(0, 254),
+        provider_message_id=per_row(1, 200),
+        sent_at=now,
+        lease_until=None,
+        last_error="",
+        updated_at=now,
+    )
+    return held
+
+
 def notification_mark_sent(
     *,
     notification: Notification,
@@ -236,18 +273,12 @@ def notification_mark_sent(
     now: dt.datetime | None = None,
 ) -> bool:
     """Record a delivery; False when the lease was lost (the row is someone else's now)."""
-    now = _now(now)
-    return bool(
-        _held(notification, lease_token).update(
-            status=Status.SENT,
-            address=address[:254],
-            provider_message_id=provider_message_id[:200],
-            sent_at=now,
-            lease_until=None,
-            last_error="",
-            updated_at=now,
-        )
+    recorded = notifications_mark_sent(
+        lease_token=lease_token,
+        sent={notification.pk: (address, provider_message_id)},
+        now=now,
     )
+    return notification.pk in recorded
 
 
 @transaction.atomic
