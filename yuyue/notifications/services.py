@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -245,22 +245,32 @@ def notifications_mark_sent(
     )
     if not held:
         return held
-
-    def per_row(index: int, limit: int) -> Case:
-        return Case(
-            *(When(pk=pk, then=Value(sent[pk][index][:limit])) for pk in held),
-            output_field=CharField(),
-        )
-
-    Notification.objects.filter(pk__in=held, lease_token=lease_token).update(
-        status=Status.SENT,
-        address=per_row(0, 254),
-        provider_message_id=per_row(1, 200),
-        sent_at=now,
-        lease_until=None,
-        last_error="",
-        updated_at=now,
+    # One UPDATE whose CASEs give each row its own address and provider id, written as SQL:
+    # the ORM's Case(When(pk=…)) costs about 0.35 ms of CPU per row to build, more than the
+    # rest of recording a delivery.
+    ids = sorted(held)
+    q = connection.ops.quote_name
+    cases = " ".join(["WHEN %s THEN %s"] * len(ids))
+    sql = (
+        f"UPDATE {q(Notification._meta.db_table)} SET {q('status')} = %s, "
+        f"{q('address')} = CASE {q('id')} {cases} END, "
+        f"{q('provider_message_id')} = CASE {q('id')} {cases} END, "
+        f"{q('sent_at')} = %s, {q('lease_until')} = NULL, {q('last_error')} = '', "
+        f"{q('updated_at')} = %s "
+        f"WHERE {q('id')} IN ({', '.join(['%s'] * len(ids))}) AND {q('lease_token')} = %s"
     )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [
+        Status.SENT.value,
+        *(value for pk in ids for value in (pk, sent[pk][0][:254])),
+        *(value for pk in ids for value in (pk, sent[pk][1][:200])),
+        at,
+        at,
+        *ids,
+        lease_token,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
     return held
 
 
