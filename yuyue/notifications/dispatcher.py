@@ -2,8 +2,9 @@
 
 Sending happens outside any transaction. Each outcome is recorded on the condition that the
 lease is still ours; delivery is therefore at least once: a worker killed between a server's
-"accepted" and the database's "sent" leaves a row that another worker sends again, with the
-same Message-ID. The rules, written out: docs/notifications.md#dispatcher-leases.
+"accepted" and the database's "sent" leaves rows that another worker sends again, with the
+same Message-IDs (at most the emails of one step, which are recorded together). The rules,
+written out: docs/notifications.md#dispatcher-leases.
 """
 
 import dataclasses
@@ -29,7 +30,8 @@ LEASE_MARGIN = dt.timedelta(seconds=30)
 # A batch is worked through in steps of this many rows: before each step, one query re-reads
 # the appointments of its rows and one finds its superseded reminders, so what the skip rules
 # see is never older than one step (a fraction of a second), at two queries per step, not
-# two per row.
+# two per row; after it, one statement records the step's delivered emails. A worker killed
+# mid-step sends those again (at least once), so this also bounds the duplicates of a kill.
 STEP = 20
 
 
