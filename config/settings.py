@@ -257,9 +257,11 @@ NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 10, minimum=1, maximum=100)
 NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
 NOTIFY_RETRY_MAX_SECONDS = envint("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
 # The dispatcher (`yuyue worker`): how long a claimed row stays its own, how many rows it
-# claims at once, and how long it sleeps when nothing is due.
+# claims at once, and how long it sleeps when nothing is due. 100 rows a claim: each claim
+# (and its mail session) costs about as much as several messages, so small batches showed in
+# the drain benchmark (docs/performance.md#notifications-drain); a long batch renews its lease.
 NOTIFY_LEASE_SECONDS = envint("NOTIFY_LEASE_SECONDS", 120, minimum=1)
-NOTIFY_BATCH_SIZE = envint("NOTIFY_BATCH_SIZE", 20, minimum=1, maximum=1000)
+NOTIFY_BATCH_SIZE = envint("NOTIFY_BATCH_SIZE", 100, minimum=1, maximum=1000)
 NOTIFY_POLL_SECONDS = envint("NOTIFY_POLL_SECONDS", 5, minimum=1, maximum=3600)
 
 # WeChat mini program -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +31,8 @@ class Mailbox:
     `temporary_failures`: answer DATA with 421 this many times before accepting.
     `refuse`: recipient address → the 5xx answer to RCPT TO for it.
     `delay`: seconds to take over each accepted message (so a worker can be caught mid-batch).
+    `after_accepting`: called with the count so far after each accepted message, in a thread of
+    its own (the server's event loop is no place for database calls), before the server answers.
     """
 
     def __init__(self) -> None:
@@ -39,6 +42,7 @@ class Mailbox:
         self.refused_data = 0
         self.refuse: dict[str, str] = {}
         self.delay = 0.0
+        self.after_accepting: Callable[[int], None] | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -57,6 +61,11 @@ class Mailbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
+            count = len(self.messages)
+        if self.after_accepting is not None:
+            hook = threading.Thread(target=self.after_accepting, args=(count,))
+            hook.start()
+            hook.join()
         return "250 Message accepted"
 
     def received(self) -> list[EmailMessage]:

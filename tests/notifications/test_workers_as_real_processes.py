@@ -1,6 +1,7 @@
 """`yuyue worker` as real processes against the test database and a real SMTP server:
-killed mid-batch it loses nothing, stopped politely it hands its rows back, and two of them
-side by side on PostgreSQL send each message exactly once."""
+killed mid-batch it loses nothing (and sends again at most the step it had not recorded),
+stopped politely it hands its rows back, and two of them side by side on PostgreSQL send each
+message exactly once."""
 
 import collections
 import datetime as dt
@@ -11,6 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from yuyue.notifications.dispatcher import STEP
 from yuyue.notifications.models import Notification
 
 from .support import make_due_emails, start_worker, wait_until
@@ -67,7 +69,8 @@ def test_a_worker_killed_mid_batch_and_restarted_delivers_everything(
         f"duplicates={duplicates} drained_in={drained:.1f}s"
     )
     assert set(copies) == {f"bulk-{i}@example.com" for i in range(count)}
-    assert duplicates <= kills
+    # A killed worker's deliveries not yet recorded go again: at most one step's worth.
+    assert duplicates <= kills * STEP
     assert all(len(set(ids)) == 1 for ids in copies.values()), "a duplicate changed Message-ID"
     rows = dict(Notification.objects.values_list("recipient__email", "message_id"))
     assert all(ids[0] == rows[to] for to, ids in copies.items())

@@ -2,8 +2,9 @@
 
 Sending happens outside any transaction. Each outcome is recorded on the condition that the
 lease is still ours; delivery is therefore at least once: a worker killed between a server's
-"accepted" and the database's "sent" leaves a row that another worker sends again, with the
-same Message-ID. The rules, written out: docs/notifications.md#dispatcher-leases.
+"accepted" and the database's "sent" leaves rows that another worker sends again, with the
+same Message-IDs (at most the emails of one step, which are recorded together). The rules,
+written out: docs/notifications.md#dispatcher-leases.
 """
 
 import dataclasses
@@ -26,6 +27,12 @@ from yuyue.notifications.texts import text_address, text_send
 logger = logging.getLogger("yuyue.notifications")
 # Renew a batch's lease when less than this is left, so a slow batch is never taken over.
 LEASE_MARGIN = dt.timedelta(seconds=30)
+# A batch is worked through in steps of this many rows: before each step, one query re-reads
+# the appointments of its rows and one finds its superseded reminders, so what the skip rules
+# see is never older than one step (a fraction of a second), at two queries per step, not
+# two per row; after it, one statement records the step's delivered emails. A worker killed
+# mid-step sends those again (at least once), so this also bounds the duplicates of a kill.
+STEP = 20
 
 
 @dataclasses.dataclass
@@ -67,33 +74,70 @@ class Dispatcher:
         lease_until = timezone.now() + self.lease
         connection = get_connection(fail_silently=False)
         provider = text_provider()
+        # Delivered in this step and not yet recorded: id → (address, provider message id).
+        sent: dict[int, tuple[str, str]] = {}
         try:
-            for row in rows:
+            for first in range(0, len(rows), STEP):
+                step = rows[first : first + STEP]
+                superseded = self._refresh(step)
+                for row in step:
+                    if self.stop.is_set():
+                        break
+                    now = timezone.now()
+                    if lease_until - now < min(LEASE_MARGIN, self.lease / 2):
+                        services.notification_leases_extend(
+                            lease_token=token, lease_seconds=int(self.lease.total_seconds())
+                        )
+                        lease_until = now + self.lease
+                    outcome = self._deliver(
+                        row, token, connection, provider, superseded=row.pk in superseded
+                    )
+                    if isinstance(outcome, tuple):
+                        sent[row.pk] = outcome
+                    else:
+                        setattr(tally, outcome, getattr(tally, outcome) + 1)
+                self._record_sent(token, sent, tally)
                 if self.stop.is_set():
                     break
-                now = timezone.now()
-                if lease_until - now < min(LEASE_MARGIN, self.lease / 2):
-                    services.notification_leases_extend(
-                        lease_token=token, lease_seconds=int(self.lease.total_seconds())
-                    )
-                    lease_until = now + self.lease
-                outcome = self._deliver(row, token, connection, provider)
-                setattr(tally, outcome, getattr(tally, outcome) + 1)
         finally:
             try:
                 connection.close()
             except Exception:  # the session may already be gone; nothing is lost by it
                 logger.debug("closing the mail connection failed", exc_info=True)
+            # A delivered row must never be handed back (it would go twice): record it first.
+            # Should that fail, nothing is handed back; the leases run out and the rows are
+            # claimed again (at least once).
+            self._record_sent(token, sent, tally)
             tally.released = services.notification_release(lease_token=token)
         return tally
 
-    def _deliver(self, row: Notification, token: str, connection, provider) -> str:
-        """Handle one claimed row; returns the Tally field its outcome counts in."""
+    @staticmethod
+    def _record_sent(token: str, sent: dict[int, tuple[str, str]], tally: Tally) -> None:
+        """Record the step's deliveries in one statement, still on condition of the lease."""
+        if not sent:
+            return
+        recorded = services.notifications_mark_sent(lease_token=token, sent=sent)
+        for pk in sent.keys() - recorded:
+            logger.warning("notification %s was sent, but its lease had been taken", pk)
+        tally.sent += len(recorded)
+        tally.lost += len(sent) - len(recorded)
+        sent.clear()
+
+    @staticmethod
+    def _refresh(step: list[Notification]) -> set[int]:
+        """Bring the step's appointments up to date; returns its superseded reminders' ids."""
+        states = selectors.appointment_states(ids={row.appointment_id for row in step})
+        for row in step:
+            for field, value in states.get(row.appointment_id, {}).items():
+                setattr(row.appointment, field, value)
+        return selectors.reminders_superseded(step, now=timezone.now())
+
+    def _deliver(
+        self, row: Notification, token: str, connection, provider, *, superseded: bool
+    ) -> str | tuple[str, str]:
+        """Handle one claimed row. Returns the Tally field its outcome counts in, or, for an
+        email delivered, (address, provider message id) for the step's record."""
         now = timezone.now()
-        row.appointment.refresh_from_db(fields=["status", "start", "end", "sequence"])
-        superseded = row.kind == Notification.Kind.REMINDER and selectors.reminder_superseded(
-            row, now=now
-        )
         reason = rules.skip_reason(row, row.appointment, now, superseded=superseded)
         if reason is not None:
             done = services.notification_mark_skipped(
@@ -134,6 +178,10 @@ class Dispatcher:
             # A bug (a template error, say) must not stop the other rows; retrying is safe.
             logger.exception("notification %s: unexpected error", row.pk)
             return self._retry(row, token, f"{type(error).__name__}: {error}", address, None)
+        if row.channel == Notification.Channel.EMAIL:
+            # Recorded with the rest of the step (_record_sent). Texts are recorded at once:
+            # their hourly caps count the sends already recorded.
+            return address, provider_id
         done = services.notification_mark_sent(
             notification=row, lease_token=token, address=address, provider_message_id=provider_id
         )

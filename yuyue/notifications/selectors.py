@@ -1,9 +1,12 @@
 """Reads about the outbox: what the dispatcher and the health check need to know."""
 
 import datetime as dt
+from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from yuyue.bookings.models import Appointment
 from yuyue.catalog.models import Business
 from yuyue.notifications.models import Notification
 
@@ -31,26 +34,49 @@ def outbox_health(*, now: dt.datetime) -> dict[str, int | None]:
     }
 
 
-def reminder_superseded(notification: Notification, *, now: dt.datetime) -> bool:
-    """A closer reminder for the same start is due too (the dispatcher was down for a while).
+# What may change about an appointment between the claim of its message and the send.
+APPOINTMENT_STATE = ("status", "start", "end", "sequence")
+
+
+def appointment_states(*, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The appointments' state as it is now, in one query: id → {field: value}."""
+    rows = Appointment.objects.filter(id__in=ids).order_by().values("id", *APPOINTMENT_STATE)
+    return {row.pop("id"): row for row in rows}
+
+
+def reminders_superseded(notifications: list[Notification], *, now: dt.datetime) -> set[int]:
+    """The ids of those reminders for which a closer reminder for the same start is due too
+    (the dispatcher was down for a while); one query, whatever the number of rows.
 
     Reminders for one start have later send times the closer they are; a sent reminder of an
     earlier start always lies before this one's send time, so it never counts.
     """
-    return (
+    reminders = [n for n in notifications if n.kind == Notification.Kind.REMINDER]
+    if not reminders:
+        return set()
+    due = (
         Notification.objects.filter(
-            appointment_id=notification.appointment_id,
-            recipient_id=notification.recipient_id,
-            channel=notification.channel,
+            appointment_id__in={n.appointment_id for n in reminders},
             kind=Notification.Kind.REMINDER,
-            offset_minutes__lt=notification.offset_minutes,
-            send_after__gt=notification.send_after,
             send_after__lte=now,
             status__in=(Status.PENDING, Status.SENDING, Status.SENT),
         )
-        .exclude(pk=notification.pk)
-        .exists()
+        .order_by()
+        .values_list(
+            "pk", "appointment_id", "recipient_id", "channel", "offset_minutes", "send_after"
+        )
     )
+    by_person: defaultdict[tuple, list] = defaultdict(list)
+    for pk, appointment_id, recipient_id, channel, offset, send_after in due:
+        by_person[appointment_id, recipient_id, channel].append((pk, offset, send_after))
+    return {
+        n.pk
+        for n in reminders
+        if any(
+            pk != n.pk and offset < n.offset_minutes and send_after > n.send_after
+            for pk, offset, send_after in by_person[n.appointment_id, n.recipient_id, n.channel]
+        )
+    }
 
 
 def texts_in_last_hour(

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -205,13 +205,13 @@ def notification_claim_due(
     rows = (
         Notification.objects.filter(lease_token=token, status=Status.SENDING)
         .select_related(
+            # What composing any message reads, and nothing more: each joined model costs
+            # every row of every batch.
             "recipient",
-            "business",
             "event",
             "appointment__business",
             "appointment__service",
-            "appointment__staff__location",
-            "appointment__staff__business",
+            "appointment__staff",
             "appointment__location",
             "appointment__customer",
         )
@@ -227,6 +227,53 @@ def _held(notification: Notification, lease_token: str):
 
 
 @transaction.atomic
+def notifications_mark_sent(
+    *, lease_token: str, sent: dict[int, tuple[str, str]], now: dt.datetime | None = None
+) -> set[int]:
+    """Record several deliveries at once: `sent` maps a row's id to (address, provider message
+    id). Returns the ids recorded; a row whose lease was lost (someone else's now) is left
+    alone and missing from the answer.
+
+    The held rows are locked first (on SQLite the transaction holds the write lock), so the
+    UPDATE writes exactly the rows found still carrying the caller's token.
+    """
+    now = _now(now)
+    held = set(
+        Notification.objects.select_for_update()
+        .filter(pk__in=sent, lease_token=lease_token, status=Status.SENDING)
+        .values_list("pk", flat=True)
+    )
+    if not held:
+        return held
+    # One UPDATE whose CASEs give each row its own address and provider id, written as SQL:
+    # the ORM's Case(When(pk=…)) costs about 0.35 ms of CPU per row to build, more than the
+    # rest of recording a delivery.
+    ids = sorted(held)
+    q = connection.ops.quote_name
+    cases = " ".join(["WHEN %s THEN %s"] * len(ids))
+    sql = (
+        f"UPDATE {q(Notification._meta.db_table)} SET {q('status')} = %s, "
+        f"{q('address')} = CASE {q('id')} {cases} END, "
+        f"{q('provider_message_id')} = CASE {q('id')} {cases} END, "
+        f"{q('sent_at')} = %s, {q('lease_until')} = NULL, {q('last_error')} = '', "
+        f"{q('updated_at')} = %s "
+        f"WHERE {q('id')} IN ({', '.join(['%s'] * len(ids))}) AND {q('lease_token')} = %s"
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [
+        Status.SENT.value,
+        *(value for pk in ids for value in (pk, sent[pk][0][:254])),
+        *(value for pk in ids for value in (pk, sent[pk][1][:200])),
+        at,
+        at,
+        *ids,
+        lease_token,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    return held
+
+
 def notification_mark_sent(
     *,
     notification: Notification,
@@ -236,18 +283,12 @@ def notification_mark_sent(
     now: dt.datetime | None = None,
 ) -> bool:
     """Record a delivery; False when the lease was lost (the row is someone else's now)."""
-    now = _now(now)
-    return bool(
-        _held(notification, lease_token).update(
-            status=Status.SENT,
-            address=address[:254],
-            provider_message_id=provider_message_id[:200],
-            sent_at=now,
-            lease_until=None,
-            last_error="",
-            updated_at=now,
-        )
+    recorded = notifications_mark_sent(
+        lease_token=lease_token,
+        sent={notification.pk: (address, provider_message_id)},
+        now=now,
     )
+    return notification.pk in recorded
 
 
 @transaction.atomic
