@@ -6,11 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
 from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.versions import new_version, version_key
 from yuyue.lib.epoch import EpochMicroseconds
 from yuyue.scheduling.engine import (
     Busy,
@@ -22,6 +26,7 @@ from yuyue.scheduling.engine import (
     find_slots,
 )
 from yuyue.scheduling.hours import WEEKDAY_KEYS
+from yuyue.scheduling.listing_cache import Entry, listing_key
 from yuyue.scheduling.models import (
     CalendarFeed,
     DateOverride,
@@ -201,7 +206,8 @@ def availability(
     now: dt.datetime | None = None,
     exclude_appointment_id: int | None = None,
 ) -> Availability:
-    """Free slots of a service: 4 queries whatever the number of staff or days.
+    """Free slots of a service: 4 queries whatever the number of staff or days, or none when
+    the shared cache holds the listing (yuyue/scheduling/listing_cache.py).
 
     `service` must come with its business (select_related) and `location`, if any, must be of
     the same business; the caller resolves both from the request. `exclude_appointment_id`
@@ -214,6 +220,76 @@ def availability(
     date_to = min(date_to, horizon)
     if date_to < date_from:
         return Availability(zone=zone, slots=[])
+    rules = service_rules(service)
+
+    def compute() -> tuple[Availability, set[dt.tzinfo]]:
+        return _compute_availability(
+            service=service,
+            rules=rules,
+            zone=zone,
+            date_from=date_from,
+            date_to=date_to,
+            staff_id=staff_id,
+            location=location,
+            now=now,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+
+    seconds = settings.AVAILABILITY_CACHE_SECONDS
+    # Inside a transaction the rows read may be its own writes, not committed (and perhaps
+    # never): only what every reader can see is cached. Tests that run in a transaction
+    # therefore never meet the cache (tests/scheduling/test_availability_cache.py commits).
+    if not seconds or connection.in_atomic_block:
+        return compute()[0]
+    business_id = service.business_id
+    key = listing_key(
+        business_id=business_id,
+        rules=rules,
+        zone=zone,
+        date_from=date_from,
+        date_to=date_to,
+        staff_id=staff_id,
+        location_id=None if location is None else location.id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    # The version and the listing in one round trip.
+    found = cache.get_many([version_key(business_id), key])
+    version = found.get(version_key(business_id))
+    entry = Entry.unpack(found.get(key))
+    if entry is not None and entry.answers(version=version, now=now):
+        slots, working_days = entry.listing(now=now, rules=rules)
+        return Availability(zone=zone, slots=slots, working_days=working_days)
+    if version is None:
+        version = new_version(business_id)
+    # The version is read before the rows: a write committing meanwhile bumps it after, so
+    # what is stored below is never taken for newer than it is.
+    result, zones = compute()
+    if version:
+        stored = Entry.of(
+            version=version,
+            now=now,
+            zones=zones,
+            slots=result.slots,
+            working_days=result.working_days,
+        )
+        cache.set(key, stored.pack(), seconds)
+    return result
+
+
+def _compute_availability(
+    *,
+    service: Service,
+    rules: ServiceRules,
+    zone: zoneinfo.ZoneInfo,
+    date_from: dt.date,
+    date_to: dt.date,
+    staff_id: int | None,
+    location: Location | None,
+    now: dt.datetime,
+    exclude_appointment_id: int | None,
+) -> tuple[Availability, set[dt.tzinfo]]:
+    """The listing, from the database (4 queries), and the zones whose local dates it hangs on:
+    the request's and every staff member's."""
     staff = list(
         bookable_staff(
             service=service,
@@ -231,15 +307,16 @@ def availability(
     )
     slots = find_slots(
         calendars=calendars,
-        rules=service_rules(service),
+        rules=rules,
         date_from=date_from,
         date_to=date_to,
         now=now,
         zone=zone,
     )
-    return Availability(
+    result = Availability(
         zone=zone, slots=slots, working_days=_working_days(calendars, date_from, date_to)
     )
+    return result, {zone, *(calendar.zone for calendar in calendars)}
 
 
 def business_staff(
