@@ -1,12 +1,18 @@
 """Free times through the API: local offsets, inclusive dates, the 62-day limit."""
 
 import datetime as dt
+import json
 
 import pytest
+from ninja.responses import NinjaJSONEncoder
 
 from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
 from tests.helpers import WORKWEEK, at, owner_of
+from yuyue.api.errors import slot_out
+from yuyue.api.schemas.catalog import AvailabilityOut
+from yuyue.catalog.models import Location, Service
 from yuyue.catalog.services import location_create, service_update
+from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -147,3 +153,31 @@ def test_an_unknown_business_is_404(anon, service):
     response = anon.get(url(service, WEDNESDAY, WEDNESDAY).replace("salon", "nowhere"))
 
     assert response.status_code == 404
+
+
+def test_the_body_is_what_the_response_schema_renders(anon, business, service, stylist):
+    # The route writes its JSON itself (many slots are costly to validate); byte for byte it is
+    # what django-ninja would render through AvailabilityOut, "Z" for UTC included.
+    utc = location_create(business=business, actor=owner_of(business), name="UTC", timezone="UTC")
+    for name in ("Amy", "Bo"):
+        member = staff_member_create(
+            business=business, actor=owner_of(business), name=name, services=[service], location=utc
+        )
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+    for extra in ({}, {"location_id": utc.id}):
+        response = anon.get(url(service, TUESDAY, WEDNESDAY, **extra))
+        location = Location.objects.filter(id=extra.get("location_id")).first()
+        found = availability(
+            service=Service.objects.select_related("business").get(pk=service.pk),
+            date_from=TUESDAY,
+            date_to=WEDNESDAY,
+            location=location,
+        )
+        schema = AvailabilityOut.model_validate(
+            {"timezone": found.zone.key, "slots": [slot_out(s, found.zone) for s in found.slots]}
+        )
+
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.content.decode() == json.dumps(schema.model_dump(), cls=NinjaJSONEncoder)
+        assert any(len(slot["staff_ids"]) == 2 for slot in response.json()["slots"])
+    assert response.json()["slots"][0]["start"].endswith("Z")

@@ -182,9 +182,7 @@ def test_a_rolled_back_write_leaves_the_listing_cached(service, stylist):
     with time_machine.travel(NOW, tick=False):
         before, _ = read(service)
         with pytest.raises(RuntimeError), transaction.atomic():
-            staff_override_set(
-                staff=stylist, actor=owner_of(stylist), date=WEDNESDAY, closed=True
-            )
+            staff_override_set(staff=stylist, actor=owner_of(stylist), date=WEDNESDAY, closed=True)
             raise RuntimeError("changed my mind")
 
         assert read(service) == (before, 0)
