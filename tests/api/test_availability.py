@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from ninja.responses import NinjaJSONEncoder
 
 from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
@@ -181,3 +182,28 @@ def test_the_body_is_what_the_response_schema_renders(anon, business, service, s
         assert response.content.decode() == json.dumps(schema.model_dump(), cls=NinjaJSONEncoder)
         assert any(len(slot["staff_ids"]) == 2 for slot in response.json()["slots"])
     assert response.json()["slots"][0]["start"].endswith("Z")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_served_from_the_cache_is_the_same_bytes_as_a_fresh_one(
+    anon, settings, service, stylist
+):
+    # Each process keeps the JSON of the cached listings it served; a later request is cut
+    # from it at the minimum notice (an hour here), exactly as a fresh computation would be.
+    settings.AVAILABILITY_CACHE_SECONDS = 86_400
+    path = url(service, TUESDAY, WEDNESDAY)
+    with time_machine.travel(at(TUESDAY, "07:50"), tick=False):
+        first = anon.get(path).content
+    for moment in ("08:00", "08:00:00.000001", "09:30", "17:00"):
+        hours, minutes, *rest = moment.split(":")
+        when = at(TUESDAY, f"{hours}:{minutes}")
+        if rest:
+            when += dt.timedelta(microseconds=1)
+        with time_machine.travel(when, tick=False):
+            cached = anon.get(path).content
+            settings.AVAILABILITY_CACHE_SECONDS = 0
+            fresh = anon.get(path).content
+            settings.AVAILABILITY_CACHE_SECONDS = 86_400
+        assert cached == fresh, moment
+    assert json.loads(first)["slots"][0]["start"] == "2026-12-01T09:00:00+08:00"
+    assert json.loads(cached)["slots"][0]["start"] == "2026-12-02T09:00:00+08:00"

@@ -12,8 +12,8 @@ a later request at `now` when:
 Between those two instants the only thing `now` changes is the minimum notice: a start is
 offered iff it is at least `min_notice` after `now`, whichever staff member takes it, and the
 grid of starts never depends on `now`. So the listing at `now` is the stored one without the
-starts before `now + min_notice`, which is what `Entry.listing` returns. Entries also expire
-after AVAILABILITY_CACHE_SECONDS, a safety net should a version bump be lost.
+starts before `now + min_notice`: the entry's slots from `Entry.first_offered` on. Entries also
+expire after AVAILABILITY_CACHE_SECONDS, a safety net should a version bump be lost.
 
 Entries are plain tuples and ints (no class of ours is pickled), so changing this code never
 makes an old entry unreadable; FORMAT changes the keys when the layout changes.
@@ -140,9 +140,12 @@ class Entry:
     def answers(self, *, version: str | None, now: dt.datetime) -> bool:
         return version == self.version and self.computed_at <= _us(now) < self.valid_until
 
-    def listing(self, *, now: dt.datetime, rules: ServiceRules) -> tuple[list[Slot], frozenset]:
-        """The slots offered at `now` (see the module docstring) and the working days."""
-        first = bisect.bisect_left(self.starts, _us(now + rules.min_notice))
+    def first_offered(self, *, now: dt.datetime, rules: ServiceRules) -> int:
+        """The index of the first slot still offered at `now` (see the module docstring)."""
+        return bisect.bisect_left(self.starts, _us(now + rules.min_notice))
+
+    def slots(self, *, first: int, rules: ServiceRules) -> list[Slot]:
+        """The slots from index `first` on."""
         duration = rules.duration
         slots = []
         for start, staff, remaining in zip(
@@ -150,4 +153,7 @@ class Entry:
         ):
             begins = _EPOCH + dt.timedelta(microseconds=start)
             slots.append(Slot(begins, begins + duration, staff, remaining))
-        return slots, frozenset(dt.date.fromordinal(day) for day in self.working_days)
+        return slots
+
+    def days(self) -> frozenset[dt.date]:
+        return frozenset(dt.date.fromordinal(day) for day in self.working_days)

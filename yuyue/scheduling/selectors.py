@@ -213,13 +213,71 @@ def availability(
     the same business; the caller resolves both from the request. `exclude_appointment_id`
     leaves one appointment's own time free, for showing where it could move to.
     """
+    return availability_listing(
+        service=service,
+        date_from=date_from,
+        date_to=date_to,
+        staff_id=staff_id,
+        location=location,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    ).availability()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `availability` returns, before its slots are built: a cached listing stays in its
+    compact form until asked, so the API can serve one it has already rendered (by `stamp`)
+    without building a thousand slots again."""
+
+    zone: zoneinfo.ZoneInfo
+    # Names the cache entry the slots come from: one stamp, one content (the entry's key,
+    # version and moment of computing). Empty when the cache was not used.
+    stamp: str = ""
+    # The entry's first slot still offered at the request's `now`.
+    first: int = 0
+    entry: Entry | None = None
+    rules: ServiceRules | None = None
+    # Slots just computed (a miss, or the cache not used), so not built again from the entry.
+    computed: Availability | None = None
+
+    def availability(self) -> Availability:
+        if self.computed is not None:
+            return self.computed
+        if self.entry is None or self.rules is None:
+            return Availability(zone=self.zone, slots=[])
+        return Availability(
+            zone=self.zone,
+            slots=self.entry.slots(first=self.first, rules=self.rules),
+            working_days=self.entry.days(),
+        )
+
+    def entry_slots(self) -> list[Slot]:
+        """Every slot of the cache entry, from its first (index 0) on: `first` says where the
+        request's own begin."""
+        if self.entry is None or self.rules is None:
+            return self.availability().slots
+        return self.entry.slots(first=0, rules=self.rules)
+
+
+def availability_listing(
+    *,
+    service: Service,
+    date_from: dt.date,
+    date_to: dt.date,
+    staff_id: int | None = None,
+    location: Location | None = None,
+    now: dt.datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> Listing:
+    """`availability`, its slots not built yet (see `Listing`)."""
     now = now or timezone.now()
     zone = request_zone(business=service.business, location=location)
     # Nothing past the horizon can be offered, so never load it.
     horizon = now.astimezone(zone).date() + dt.timedelta(days=service.max_days_ahead + 1)
     date_to = min(date_to, horizon)
     if date_to < date_from:
-        return Availability(zone=zone, slots=[])
+        return Listing(zone=zone)
     rules = service_rules(service)
 
     def compute() -> tuple[Availability, set[dt.tzinfo]]:
@@ -240,7 +298,7 @@ def availability(
     # never): only what every reader can see is cached. Tests that run in a transaction
     # therefore never meet the cache (tests/scheduling/test_availability_cache.py commits).
     if not seconds or connection.in_atomic_block:
-        return compute()[0]
+        return Listing(zone=zone, computed=compute()[0])
     business_id = service.business_id
     key = listing_key(
         business_id=business_id,
@@ -256,24 +314,31 @@ def availability(
     found = cache.get_many([version_key(business_id), key])
     version = found.get(version_key(business_id))
     entry = Entry.unpack(found.get(key))
-    if entry is not None and entry.answers(version=version, now=now):
-        slots, working_days = entry.listing(now=now, rules=rules)
-        return Availability(zone=zone, slots=slots, working_days=working_days)
-    if version is None:
-        version = new_version(business_id)
-    # The version is read before the rows: a write committing meanwhile bumps it after, so
-    # what is stored below is never taken for newer than it is.
-    result, zones = compute()
-    if version:
-        stored = Entry.of(
+    computed = None
+    if entry is None or not entry.answers(version=version, now=now):
+        if version is None:
+            version = new_version(business_id)
+        # The version is read before the rows: a write committing meanwhile bumps it after,
+        # so what is stored below is never taken for newer than it is.
+        computed, zones = compute()
+        if not version:
+            return Listing(zone=zone, computed=computed)
+        entry = Entry.of(
             version=version,
             now=now,
             zones=zones,
-            slots=result.slots,
-            working_days=result.working_days,
+            slots=computed.slots,
+            working_days=computed.working_days,
         )
-        cache.set(key, stored.pack(), seconds)
-    return result
+        cache.set(key, entry.pack(), seconds)
+    return Listing(
+        zone=zone,
+        stamp=f"{key}:{entry.version}:{entry.computed_at}",
+        first=entry.first_offered(now=now, rules=rules),
+        entry=entry,
+        rules=rules,
+        computed=computed,
+    )
 
 
 def _compute_availability(

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+from collections import OrderedDict
+from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +16,45 @@ from yuyue.api.schemas.catalog import AvailabilityOut, AvailabilityQuery
 from yuyue.api.schemas.common import Slug, errors
 from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import InvalidInput
-from yuyue.scheduling.selectors import availability, request_zone
+from yuyue.scheduling.engine import Slot
+from yuyue.scheduling.selectors import Listing, availability_listing, request_zone
 
 router = Router(tags=["availability"])
 # How the API renders a datetime (django-ninja's encoder is Django's): ISO 8601, "Z" for UTC.
 _datetime_text = DjangoJSONEncoder().default
+# In each process, the JSON of every slot of the cached listings served lately, by stamp. A
+# stamp names one cache entry, whose content never changes (a write makes a new version, so a
+# new stamp): what is kept here cannot go stale, and each process renders an entry once.
+_RENDERED: OrderedDict[str, list[str]] = OrderedDict()
+_RENDERED_KEPT = 32
+
+
+def _slot_texts(slots: Sequence[Slot], zone: dt.tzinfo) -> list[str]:
+    return [
+        json.dumps(
+            {
+                "start": _datetime_text(slot.start.astimezone(zone)),
+                "end": _datetime_text(slot.end.astimezone(zone)),
+                "staff_ids": slot.staff_ids,
+                "remaining": slot.remaining,
+            }
+        )
+        for slot in slots
+    ]
+
+
+def _body(listing: Listing) -> str:
+    """The response: what json.dumps gives for {"timezone": …, "slots": […]}, byte for byte."""
+    if not listing.stamp:
+        texts = _slot_texts(listing.availability().slots, listing.zone)
+    else:
+        rendered = _RENDERED.get(listing.stamp)
+        if rendered is None:
+            rendered = _RENDERED[listing.stamp] = _slot_texts(listing.entry_slots(), listing.zone)
+            while len(_RENDERED) > _RENDERED_KEPT:
+                _RENDERED.popitem(last=False)
+        texts = rendered[listing.first :]
+    return f'{{"timezone": {json.dumps(listing.zone.key)}, "slots": [{", ".join(texts)}]}}'
 
 
 @router.get(
@@ -43,7 +79,7 @@ def availability_view(
     # Past starts are never offered, so a range reaching far back can start yesterday: that
     # keeps the calendar arithmetic away from year 1.
     yesterday = timezone.now().astimezone(zone).date() - dt.timedelta(days=1)
-    result = availability(
+    listing = availability_listing(
         service=service,
         date_from=max(query.date_from, yesterday),
         date_to=query.date_to,
@@ -53,17 +89,4 @@ def availability_view(
     # A month for fifty staff is a thousand slots and ten thousand staff ids: validated through
     # AvailabilityOut they cost several times what a cached listing does, so they are written
     # straight to JSON, in the same bytes (tests/api/test_availability.py checks both agree).
-    zone = result.zone
-    slots = [
-        {
-            "start": _datetime_text(slot.start.astimezone(zone)),
-            "end": _datetime_text(slot.end.astimezone(zone)),
-            "staff_ids": slot.staff_ids,
-            "remaining": slot.remaining,
-        }
-        for slot in result.slots
-    ]
-    return HttpResponse(
-        json.dumps({"timezone": zone.key, "slots": slots}),
-        content_type="application/json; charset=utf-8",
-    )
+    return HttpResponse(_body(listing), content_type="application/json; charset=utf-8")
