@@ -255,8 +255,11 @@ class Listing:
     def entry_slots(self) -> list[Slot]:
         """Every slot of the cache entry, from its first (index 0) on: `first` says where the
         request's own begin."""
+        if self.computed is not None:
+            # Just computed: these are the entry's slots, all of them (`first` is 0).
+            return self.computed.slots
         if self.entry is None or self.rules is None:
-            return self.availability().slots
+            return []
         return self.entry.slots(first=0, rules=self.rules)
 
 

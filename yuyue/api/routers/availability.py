@@ -30,17 +30,26 @@ _RENDERED_KEPT = 32
 
 
 def _slot_texts(slots: Sequence[Slot], zone: dt.tzinfo) -> list[str]:
-    return [
-        json.dumps(
-            {
-                "start": _datetime_text(slot.start.astimezone(zone)),
-                "end": _datetime_text(slot.end.astimezone(zone)),
-                "staff_ids": slot.staff_ids,
-                "remaining": slot.remaining,
-            }
+    """Each slot as json.dumps writes it (the times are ASCII, so nothing needs escaping)."""
+    times: dict[dt.datetime, str] = {}  # one slot's end is often a later slot's start
+    staff: dict[tuple[int, ...], str] = {}  # and many slots have the same staff
+
+    def local(moment: dt.datetime) -> str:
+        text = times.get(moment)
+        if text is None:
+            text = times[moment] = _datetime_text(moment.astimezone(zone))
+        return text
+
+    texts = []
+    for slot in slots:
+        ids = staff.get(slot.staff_ids)
+        if ids is None:
+            ids = staff[slot.staff_ids] = json.dumps(slot.staff_ids)
+        texts.append(
+            f'{{"start": "{local(slot.start)}", "end": "{local(slot.end)}", '
+            f'"staff_ids": {ids}, "remaining": {slot.remaining}}}'
         )
-        for slot in slots
-    ]
+    return texts
 
 
 def _body(listing: Listing) -> str:
