@@ -1,8 +1,8 @@
 """Free-time listings kept in the shared cache, exactly as an uncached call would give them.
 
-`selectors.availability` is the one caller. An entry holds the slots computed at one instant
-`computed_at` with the business's version of that moment (yuyue/catalog/versions.py); it answers
-a later request at `now` when:
+`selectors.availability_listing` (behind `availability`) is the one caller. An entry holds the
+slots computed at one instant `computed_at` with the business's version of that moment
+(yuyue/catalog/versions.py); it answers a later request at `now` when:
 
 * the business's version is still the one it was computed under (no write since), and
 * `computed_at <= now < valid_until`, the first local midnight after `computed_at` in any zone
@@ -15,12 +15,13 @@ grid of starts never depends on `now`. So the listing at `now` is the stored one
 starts before `now + min_notice`: the entry's slots from `Entry.first_offered` on. Entries also
 expire after AVAILABILITY_CACHE_SECONDS, a safety net should a version bump be lost.
 
-Entries are plain tuples and ints (no class of ours is pickled), so changing this code never
-makes an old entry unreadable; FORMAT changes the keys when the layout changes.
+Entries are plain tuples, strings and ints (no class of ours is pickled), so changing this code
+never makes an old entry unreadable; FORMAT changes the keys when the layout changes.
 """
 
 import bisect
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -91,6 +92,9 @@ class Entry:
     """A cached listing; `pack` and `unpack` turn it into plain values for the cache."""
 
     version: str
+    # Random, set when computed: names this entry's content for whoever keeps something derived
+    # from it (the API keeps its JSON), even should two entries share a version and a moment.
+    ident: str
     computed_at: int  # epoch microseconds
     valid_until: int
     starts: Sequence[int]  # ascending epoch microseconds, one per slot
@@ -112,6 +116,7 @@ class Entry:
         shared: dict[tuple[int, ...], tuple[int, ...]] = {}
         return cls(
             version=version,
+            ident=secrets.token_hex(8),
             computed_at=_us(now),
             valid_until=min(_next_day_us(now, zone) for zone in zones),
             starts=[_us(slot.start) for slot in slots],
@@ -123,6 +128,7 @@ class Entry:
     def pack(self) -> tuple:
         return (
             self.version,
+            self.ident,
             self.computed_at,
             self.valid_until,
             self.starts,
@@ -133,7 +139,7 @@ class Entry:
 
     @classmethod
     def unpack(cls, value: object) -> "Entry | None":
-        if not isinstance(value, tuple) or len(value) != 7:
+        if not isinstance(value, tuple) or len(value) != 8:
             return None
         return cls(*value)
 

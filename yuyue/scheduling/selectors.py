@@ -231,8 +231,8 @@ class Listing:
     without building a thousand slots again."""
 
     zone: zoneinfo.ZoneInfo
-    # Names the cache entry the slots come from: one stamp, one content (the entry's key,
-    # version and moment of computing). Empty when the cache was not used.
+    # Names the cache entry the slots come from: one stamp, one content (the entry's key and
+    # its random ident). Empty when the cache was not used.
     stamp: str = ""
     # The entry's first slot still offered at the request's `now`.
     first: int = 0
@@ -336,7 +336,7 @@ def availability_listing(
         cache.set(key, entry.pack(), seconds)
     return Listing(
         zone=zone,
-        stamp=f"{key}:{entry.version}:{entry.computed_at}",
+        stamp=f"{key}:{entry.ident}",
         first=entry.first_offered(now=now, rules=rules),
         entry=entry,
         rules=rules,
