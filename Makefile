@@ -80,9 +80,11 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_availability.py
 	$(PY) bench/bench_bookings.py
 	$(PY) bench/bench_bestfit.py
+	$(PY) bench/bench_http.py
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_availability.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_http.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notifications.py; fi
 
 ## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a

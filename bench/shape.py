@@ -79,8 +79,9 @@ def _appointment(business, service, staff_id, customer_id, start, status) -> App
     )
 
 
-def build(*, history_days: int = HISTORY_DAYS) -> Service:
-    """Migrate, wipe the bench business if present, build the shape; returns the service."""
+def build(*, history_days: int = HISTORY_DAYS, today: dt.date = TODAY) -> Service:
+    """Migrate, wipe the bench business if present, build the shape around `today` (the
+    benchmarks' fixed day unless a server reads the real clock); returns the service."""
     call_command("migrate", verbosity=0)
     Appointment.objects.filter(business__slug="bench").delete()
     StaffMember.objects.filter(business__slug="bench").delete()
@@ -114,7 +115,7 @@ def build(*, history_days: int = HISTORY_DAYS) -> Service:
     for member in staff:
         for offset in range(-history_days, FUTURE_DAYS):
             if rng.random() < OVERRIDE_SHARE:
-                day = TODAY + dt.timedelta(days=offset)
+                day = today + dt.timedelta(days=offset)
                 overrides.append(
                     DateOverride(staff=member, date=day, intervals=rng.choice([[], SPECIAL]))
                 )
@@ -124,7 +125,7 @@ def build(*, history_days: int = HISTORY_DAYS) -> Service:
     )
     rows = []
     for offset in range(-history_days, FUTURE_DAYS):
-        day = TODAY + dt.timedelta(days=offset)
+        day = today + dt.timedelta(days=offset)
         past = offset < 0
         for member in staff:
             for hour in rng.sample(CELLS, rng.choice((5, 6))):

@@ -184,6 +184,11 @@ else:
         }
     }
 
+# Seconds a listing of free times stays in that cache at most (0: never cached). Every write
+# that changes a business's free times replaces its version, which stales its listings at once
+# (yuyue/catalog/versions.py); this bound only matters if such a bump is lost.
+AVAILABILITY_CACHE_SECONDS = envint("AVAILABILITY_CACHE_SECONDS", 300, minimum=0, maximum=86400)
+
 # Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 # Each language is named in itself, as language pickers do.

@@ -33,24 +33,31 @@ def make_appointment(*, service, staff, customer, start: dt.datetime, status: st
     Tests of the booking services book through them; this is for arranging a state
     (a past appointment, one in progress) that the services would need many steps to reach.
     """
+    from django.db import transaction
+
     from yuyue.bookings.models import Appointment
+    from yuyue.catalog.versions import availability_changed
 
     end = start + dt.timedelta(minutes=service.duration_minutes)
-    return Appointment.objects.create(
-        business_id=service.business_id,
-        service=service,
-        staff=staff,
-        location=staff.location,
-        customer=customer,
-        start=start,
-        end=end,
-        occupied_start=start - dt.timedelta(minutes=service.buffer_before_minutes),
-        occupied_end=end + dt.timedelta(minutes=service.buffer_after_minutes),
-        exclusive=service.capacity == 1,
-        status=status,
-        price=service.price,
-        currency="CNY",
-    )
+    with transaction.atomic():
+        appointment = Appointment.objects.create(
+            business_id=service.business_id,
+            service=service,
+            staff=staff,
+            location=staff.location,
+            customer=customer,
+            start=start,
+            end=end,
+            occupied_start=start - dt.timedelta(minutes=service.buffer_before_minutes),
+            occupied_end=end + dt.timedelta(minutes=service.buffer_after_minutes),
+            exclusive=service.capacity == 1,
+            status=status,
+            price=service.price,
+            currency="CNY",
+        )
+        # Written past the services, so it says itself that cached free times are stale.
+        availability_changed(business_id=service.business_id)
+    return appointment
 
 
 def owner_of(thing) -> User:

@@ -1,12 +1,19 @@
 """Free times through the API: local offsets, inclusive dates, the 62-day limit."""
 
 import datetime as dt
+import json
 
 import pytest
+import time_machine
+from ninja.responses import NinjaJSONEncoder
 
 from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
 from tests.helpers import WORKWEEK, at, owner_of
+from yuyue.api.errors import slot_out
+from yuyue.api.schemas.catalog import AvailabilityOut
+from yuyue.catalog.models import Location, Service
 from yuyue.catalog.services import location_create, service_update
+from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -147,3 +154,56 @@ def test_an_unknown_business_is_404(anon, service):
     response = anon.get(url(service, WEDNESDAY, WEDNESDAY).replace("salon", "nowhere"))
 
     assert response.status_code == 404
+
+
+def test_the_body_is_what_the_response_schema_renders(anon, business, service, stylist):
+    # The route writes its JSON itself (many slots are costly to validate); byte for byte it is
+    # what django-ninja would render through AvailabilityOut, "Z" for UTC included.
+    utc = location_create(business=business, actor=owner_of(business), name="UTC", timezone="UTC")
+    for name in ("Amy", "Bo"):
+        member = staff_member_create(
+            business=business, actor=owner_of(business), name=name, services=[service], location=utc
+        )
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+    for extra in ({}, {"location_id": utc.id}):
+        response = anon.get(url(service, TUESDAY, WEDNESDAY, **extra))
+        location = Location.objects.filter(id=extra.get("location_id")).first()
+        found = availability(
+            service=Service.objects.select_related("business").get(pk=service.pk),
+            date_from=TUESDAY,
+            date_to=WEDNESDAY,
+            location=location,
+        )
+        schema = AvailabilityOut.model_validate(
+            {"timezone": found.zone.key, "slots": [slot_out(s, found.zone) for s in found.slots]}
+        )
+
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.content.decode() == json.dumps(schema.model_dump(), cls=NinjaJSONEncoder)
+        assert any(len(slot["staff_ids"]) == 2 for slot in response.json()["slots"])
+    assert response.json()["slots"][0]["start"].endswith("Z")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listing_served_from_the_cache_is_the_same_bytes_as_a_fresh_one(
+    anon, settings, service, stylist
+):
+    # Each process keeps the JSON of the cached listings it served; a later request is cut
+    # from it at the minimum notice (an hour here), exactly as a fresh computation would be.
+    settings.AVAILABILITY_CACHE_SECONDS = 86_400
+    path = url(service, TUESDAY, WEDNESDAY)
+    with time_machine.travel(at(TUESDAY, "07:50"), tick=False):
+        first = anon.get(path).content
+    for moment in ("08:00", "08:00:00.000001", "09:30", "17:00"):
+        hours, minutes, *rest = moment.split(":")
+        when = at(TUESDAY, f"{hours}:{minutes}")
+        if rest:
+            when += dt.timedelta(microseconds=1)
+        with time_machine.travel(when, tick=False):
+            cached = anon.get(path).content
+            settings.AVAILABILITY_CACHE_SECONDS = 0
+            fresh = anon.get(path).content
+            settings.AVAILABILITY_CACHE_SECONDS = 86_400
+        assert cached == fresh, moment
+    assert json.loads(first)["slots"][0]["start"] == "2026-12-01T09:00:00+08:00"
+    assert json.loads(cached)["slots"][0]["start"] == "2026-12-02T09:00:00+08:00"

@@ -34,6 +34,7 @@ from yuyue.bookings.models import (
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
+from yuyue.catalog.versions import availability_changed
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import (
@@ -467,6 +468,7 @@ def appointment_create(
                 data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
             )
             notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
+            availability_changed(business_id=appointment.business_id)
             return appointment
     except _Taken:
         raise SlotUnavailable(
@@ -513,6 +515,7 @@ def _transition(
             locked, actor=actor, action=event_action, from_status=from_status, reason=reason.strip()
         )
         notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
         return locked
 
 
@@ -689,6 +692,7 @@ def appointment_reschedule(
                 data={"old": old, "new": {"start": start.isoformat(), "staff_id": chosen.id}},
             )
             notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+            availability_changed(business_id=locked.business_id)
             return locked
     except _Taken:
         raise SlotUnavailable(

@@ -28,6 +28,7 @@ from yuyue.catalog.selectors import (
     invitation_token_hash,
     require_owner,
 )
+from yuyue.catalog.versions import availability_changed
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
@@ -107,6 +108,8 @@ def business_update(*, business: Business, actor: User, **fields: Any) -> Busine
     require_owner(user=actor, business_id=business.id)
     changed = _apply(business, fields, BUSINESS_FIELDS)
     clean_and_save(business, update_fields=changed)
+    # Its zone is the zone of requests and of staff without one of their own.
+    availability_changed(business_id=business.id)
     return business
 
 
@@ -176,6 +179,7 @@ def location_update(*, location: Location, actor: User, **fields: Any) -> Locati
     require_owner(user=actor, business_id=location.business_id)
     changed = _apply(location, fields, LOCATION_FIELDS)
     clean_and_save(location, update_fields=changed)
+    availability_changed(business_id=location.business_id)
     return location
 
 
@@ -194,6 +198,7 @@ def service_update(*, service: Service, actor: User, **fields: Any) -> Service:
     require_owner(user=actor, business_id=service.business_id)
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
+    availability_changed(business_id=service.business_id)
     return service
 
 

@@ -6,11 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
 from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.versions import new_version, version_key
 from yuyue.lib.epoch import EpochMicroseconds
 from yuyue.scheduling.engine import (
     Busy,
@@ -22,6 +26,7 @@ from yuyue.scheduling.engine import (
     find_slots,
 )
 from yuyue.scheduling.hours import WEEKDAY_KEYS
+from yuyue.scheduling.listing_cache import Entry, listing_key
 from yuyue.scheduling.models import (
     CalendarFeed,
     DateOverride,
@@ -201,19 +206,158 @@ def availability(
     now: dt.datetime | None = None,
     exclude_appointment_id: int | None = None,
 ) -> Availability:
-    """Free slots of a service: 4 queries whatever the number of staff or days.
+    """Free slots of a service: 4 queries whatever the number of staff or days, or none when
+    the shared cache holds the listing (yuyue/scheduling/listing_cache.py).
 
     `service` must come with its business (select_related) and `location`, if any, must be of
     the same business; the caller resolves both from the request. `exclude_appointment_id`
     leaves one appointment's own time free, for showing where it could move to.
     """
+    return availability_listing(
+        service=service,
+        date_from=date_from,
+        date_to=date_to,
+        staff_id=staff_id,
+        location=location,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    ).availability()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `availability` returns, before its slots are built: a cached listing stays in its
+    compact form until asked, so the API can serve one it has already rendered (by `stamp`)
+    without building a thousand slots again."""
+
+    zone: zoneinfo.ZoneInfo
+    # Names the cache entry the slots come from: one stamp, one content (the entry's key and
+    # its random ident). Empty when the cache was not used.
+    stamp: str = ""
+    # The entry's first slot still offered at the request's `now`.
+    first: int = 0
+    entry: Entry | None = None
+    rules: ServiceRules | None = None
+    # Slots just computed (a miss, or the cache not used), so not built again from the entry.
+    computed: Availability | None = None
+
+    def availability(self) -> Availability:
+        if self.computed is not None:
+            return self.computed
+        if self.entry is None or self.rules is None:
+            return Availability(zone=self.zone, slots=[])
+        return Availability(
+            zone=self.zone,
+            slots=self.entry.slots(first=self.first, rules=self.rules),
+            working_days=self.entry.days(),
+        )
+
+    def entry_slots(self) -> list[Slot]:
+        """Every slot of the cache entry, from its first (index 0) on: `first` says where the
+        request's own begin."""
+        if self.computed is not None:
+            # Just computed: these are the entry's slots, all of them (`first` is 0).
+            return self.computed.slots
+        if self.entry is None or self.rules is None:
+            return []
+        return self.entry.slots(first=0, rules=self.rules)
+
+
+def availability_listing(
+    *,
+    service: Service,
+    date_from: dt.date,
+    date_to: dt.date,
+    staff_id: int | None = None,
+    location: Location | None = None,
+    now: dt.datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> Listing:
+    """`availability`, its slots not built yet (see `Listing`)."""
     now = now or timezone.now()
     zone = request_zone(business=service.business, location=location)
     # Nothing past the horizon can be offered, so never load it.
     horizon = now.astimezone(zone).date() + dt.timedelta(days=service.max_days_ahead + 1)
     date_to = min(date_to, horizon)
     if date_to < date_from:
-        return Availability(zone=zone, slots=[])
+        return Listing(zone=zone)
+    rules = service_rules(service)
+
+    def compute() -> tuple[Availability, set[dt.tzinfo]]:
+        return _compute_availability(
+            service=service,
+            rules=rules,
+            zone=zone,
+            date_from=date_from,
+            date_to=date_to,
+            staff_id=staff_id,
+            location=location,
+            now=now,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+
+    seconds = settings.AVAILABILITY_CACHE_SECONDS
+    # Inside a transaction the rows read may be its own writes, not committed (and perhaps
+    # never): only what every reader can see is cached. Tests that run in a transaction
+    # therefore never meet the cache (tests/scheduling/test_availability_cache.py commits).
+    if not seconds or connection.in_atomic_block:
+        return Listing(zone=zone, computed=compute()[0])
+    business_id = service.business_id
+    key = listing_key(
+        business_id=business_id,
+        rules=rules,
+        zone=zone,
+        date_from=date_from,
+        date_to=date_to,
+        staff_id=staff_id,
+        location_id=None if location is None else location.id,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    # The version and the listing in one round trip.
+    found = cache.get_many([version_key(business_id), key])
+    version = found.get(version_key(business_id))
+    entry = Entry.unpack(found.get(key))
+    computed = None
+    if entry is None or not entry.answers(version=version, now=now):
+        if version is None:
+            version = new_version(business_id)
+        # The version is read before the rows: a write committing meanwhile bumps it after,
+        # so what is stored below is never taken for newer than it is.
+        computed, zones = compute()
+        if not version:
+            return Listing(zone=zone, computed=computed)
+        entry = Entry.of(
+            version=version,
+            now=now,
+            zones=zones,
+            slots=computed.slots,
+            working_days=computed.working_days,
+        )
+        cache.set(key, entry.pack(), seconds)
+    return Listing(
+        zone=zone,
+        stamp=f"{key}:{entry.ident}",
+        first=entry.first_offered(now=now, rules=rules),
+        entry=entry,
+        rules=rules,
+        computed=computed,
+    )
+
+
+def _compute_availability(
+    *,
+    service: Service,
+    rules: ServiceRules,
+    zone: zoneinfo.ZoneInfo,
+    date_from: dt.date,
+    date_to: dt.date,
+    staff_id: int | None,
+    location: Location | None,
+    now: dt.datetime,
+    exclude_appointment_id: int | None,
+) -> tuple[Availability, set[dt.tzinfo]]:
+    """The listing, from the database (4 queries), and the zones whose local dates it hangs on:
+    the request's and every staff member's."""
     staff = list(
         bookable_staff(
             service=service,
@@ -231,15 +375,16 @@ def availability(
     )
     slots = find_slots(
         calendars=calendars,
-        rules=service_rules(service),
+        rules=rules,
         date_from=date_from,
         date_to=date_to,
         now=now,
         zone=zone,
     )
-    return Availability(
+    result = Availability(
         zone=zone, slots=slots, working_days=_working_days(calendars, date_from, date_to)
     )
+    return result, {zone, *(calendar.zone for calendar in calendars)}
 
 
 def business_staff(

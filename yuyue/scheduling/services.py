@@ -12,6 +12,7 @@ from yuyue.accounts.models import User
 from yuyue.catalog.models import Business, Location, Membership, Service
 from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.catalog.services import member_account_create
+from yuyue.catalog.versions import availability_changed
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 from yuyue.scheduling.hours import parse_intervals, parse_weekly
@@ -62,6 +63,7 @@ def staff_member_create(
     )
     clean_and_save(staff)
     staff.services.set(services)
+    availability_changed(business_id=business.id)
     return staff
 
 
@@ -88,6 +90,7 @@ def staff_member_update(
     clean_and_save(staff)
     if services is not None:
         staff.services.set(list(services))
+    availability_changed(business_id=staff.business_id)
     return staff
 
 
@@ -104,6 +107,7 @@ def staff_hours_set(
         for weekday, intervals in weekly.items()
         for start, end in intervals
     )
+    availability_changed(business_id=staff.business_id)
     return weekly
 
 
@@ -132,6 +136,7 @@ def staff_override_set(
         date=date,
         defaults={"intervals": [list(pair) for pair in parsed], "note": note[:200]},
     )
+    availability_changed(business_id=staff.business_id)
     return override
 
 
@@ -139,6 +144,7 @@ def staff_override_set(
 def staff_override_delete(*, staff: StaffMember, actor: User, date: dt.date) -> None:
     require_owner(user=actor, business_id=staff.business_id)
     DateOverride.objects.filter(staff=staff, date=date).delete()
+    availability_changed(business_id=staff.business_id)
 
 
 @transaction.atomic
