@@ -59,7 +59,21 @@ def pytest_configure(config):
     django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
+# The modules whose tests wait longest on real processes, in order: they go first, so that on
+# a parallel run they overlap with the rest instead of leaving one worker running alone at the
+# end (xdist hands each worker its share in collection order). Modules stay whole.
+LONG_FIRST = (
+    "tests/notifications/test_workers_as_real_processes.py",
+    "tests/lib/test_make_run_prints_logins_last_and_stops_cleanly.py",
+    "tests/security/test_throttles_hold_across_server_processes.py",
+    "tests/wechat/test_access_token_is_cached_and_shared.py",
+    "tests/scheduling/test_engine_properties.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {path: index for index, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
