@@ -8,8 +8,9 @@ docs/booking.md#locking-order.
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,10 +39,13 @@ from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import (
     ServiceRules,
+    Slot,
+    StaffCalendar,
     choose_staff,
     find_slots,
     nearest_starts,
     staff_can_take,
+    wall_to_instant,
 )
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import (
@@ -58,7 +62,12 @@ MAX_REASON_LENGTH = 500
 
 
 class _Taken(Exception):
-    """Raised inside the transaction so it rolls back before alternatives are computed."""
+    """Raised inside the transaction so it rolls back before alternatives are computed; it
+    carries the calendars the decision read, if any, to compute them from."""
+
+    def __init__(self, look: "_Look | None" = None) -> None:
+        super().__init__()
+        self.look = look
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -129,10 +138,11 @@ def _validate_booking_target(
 def _lock_staff(ids: Sequence[int]) -> list[StaffMember]:
     # Ascending id order is what makes two writers that need overlapping sets of staff
     # (a reschedule from A to B and one from B to A) queue instead of deadlocking.
+    # The linked user comes along: the notifications of a booking need it.
     return list(
         StaffMember.objects.select_for_update(of=("self",))
         .filter(id__in=ids)
-        .select_related("location", "business")
+        .select_related("location", "business", "user")
         .order_by("id")
     )
 
@@ -146,23 +156,45 @@ def _occupied(service: Service, start: dt.datetime) -> tuple[dt.datetime, dt.dat
     )
 
 
+@dataclass(frozen=True)
+class _Look:
+    """The calendars a booking decision read, complete for the asked start's local day (in
+    the request's zone): enough to offer alternatives near a refused start without reading
+    anything again."""
+
+    calendars: list[StaffCalendar]
+    zone: zoneinfo.ZoneInfo
+    day: dt.date
+    day_start: dt.datetime
+    day_end: dt.datetime
+
+
 def _pick_staff(
     *,
     service: Service,
     candidates: Sequence[StaffMember],
     start: dt.datetime,
     now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
     exclude_appointment_id: int | None = None,
     staff_override: bool = False,
-) -> StaffMember | None:
-    """Under the lock: the best-fit staff member who can take `start`, or None."""
+) -> tuple[StaffMember | None, _Look]:
+    """The best-fit staff member who can take `start` (None if nobody), and what was read.
+
+    Called under the lock, or before it for "any staff" (then checked again under it).
+    """
     _end, occ_start, occ_end = _occupied(service, start)
+    day = start.astimezone(zone).date()
+    # The instants find_slots gives the local day, so alternatives on it can come from here.
+    day_start = wall_to_instant(day, 0, zone)
+    day_end = wall_to_instant(day + dt.timedelta(days=1), 0, zone)
     calendars = staff_calendars(
         staff=candidates,
-        start=occ_start,
-        end=occ_end,
+        start=min(occ_start, day_start),
+        end=max(occ_end, day_end),
         exclude_appointment_id=exclude_appointment_id,
     )
+    look = _Look(calendars, zone, day, day_start, day_end)
     rules = service_rules(service)
     if staff_override:
         rules = overridden_rules(rules)
@@ -174,7 +206,7 @@ def _pick_staff(
         )
     else:
         chosen_id = choose_staff(calendars=calendars, rules=rules, start=start, now=now)
-    return next((member for member in candidates if member.id == chosen_id), None)
+    return next((member for member in candidates if member.id == chosen_id), None), look
 
 
 def overridden_rules(rules: ServiceRules) -> ServiceRules:
@@ -197,46 +229,15 @@ class _NotFree(Exception):
     """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
 
 
-def _best_fit_unlocked(
-    *,
-    service: Service,
-    candidate_ids: Sequence[int],
-    start: dt.datetime,
-    now: dt.datetime,
-    staff_override: bool = False,
-) -> int:
-    """ "Any staff", before any lock or transaction: the best fit's id from the candidates'
-    calendars around the asked time; _NobodyFree if nobody can take it as of this read.
-
-    Locking every candidate first (and loading all their calendars while holding the locks,
-    or on SQLite while holding the one write lock) made concurrent "any staff" bookings queue
-    behind each other even for different people. The choice is checked again under the lock.
-    """
-    unlocked = list(
-        StaffMember.objects.filter(id__in=candidate_ids)
-        .select_related("location", "business")
-        .order_by("id")
-    )
-    best = _pick_staff(
-        service=service,
-        candidates=unlocked,
-        start=start,
-        now=now,
-        staff_override=staff_override,
-    )
-    if best is None:
-        raise _NobodyFree()
-    return best.id
-
-
 def _lock_if_free(
     *,
     service: Service,
     staff_id: int,
     start: dt.datetime,
     now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
     staff_override: bool = False,
-):
+) -> StaffMember | None:
     """Lock one staff member and check they can still take `start`; None if not.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
@@ -246,11 +247,12 @@ def _lock_if_free(
     try:
         with transaction.atomic():
             (locked,) = _lock_staff([staff_id])
-            chosen = _pick_staff(
+            chosen, _look = _pick_staff(
                 service=service,
                 candidates=[locked],
                 start=start,
                 now=now,
+                zone=zone,
                 staff_override=staff_override,
             )
             if chosen is None:
@@ -296,6 +298,46 @@ def alternatives_for(
         zone=zone,
     )
     return nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
+
+
+def _alternatives(
+    *,
+    look: _Look | None,
+    service: Service,
+    start: dt.datetime,
+    staff: StaffMember | None,
+    location: Location | None,
+    now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """What `alternatives_for` gives, from the calendars the refusal already read when the
+    nearest free starts lie on the asked day.
+
+    Every start outside that day is at least as far from `start` as the day's nearer edge,
+    so when the day holds ALTERNATIVES starts strictly nearer than that, the wider search
+    could only find the same ones. Otherwise (a full day, a refusal by the database) it runs.
+    """
+    if look is not None:
+        slots = find_slots(
+            calendars=look.calendars,
+            rules=service_rules(service),
+            date_from=look.day,
+            date_to=look.day,
+            now=now,
+            zone=look.zone,
+        )
+        nearest = nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
+        reach = min(start - look.day_start, look.day_end - start)
+        if len(nearest) == ALTERNATIVES and all(abs(s.start - start) < reach for s in nearest):
+            return nearest
+    return alternatives_for(
+        service=service,
+        start=start,
+        staff=staff,
+        location=location,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    )
 
 
 def _record(
@@ -363,10 +405,13 @@ def appointment_create(
         raise InvalidInput({"channel": [_("Unknown channel.")]})
     if not customer.is_active:
         raise NotAllowed()
-    role = business_role(user=actor, business_id=service.business_id)
-    if (actor.pk != customer.pk or staff_override) and role is None:
-        raise NotAllowed()
-    by_business = role is not None and actor.pk != customer.pk
+    by_business = False
+    if actor.pk != customer.pk or staff_override:
+        # Customers booking for themselves need no role: the query is only for the others.
+        role = business_role(user=actor, business_id=service.business_id)
+        if role is None:
+            raise NotAllowed()
+        by_business = actor.pk != customer.pk
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
@@ -375,102 +420,123 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
+    zone = request_zone(business=service.business, location=location)
     if staff is not None:
+        candidates = None
         candidate_ids = [staff.id]
     else:
-        candidate_ids = list(
-            bookable_staff(
-                service=service, location_id=None if location is None else location.id
-            ).values_list("id", flat=True)
+        candidates = list(
+            bookable_staff(service=service, location_id=None if location is None else location.id)
         )
-    best_id = None
+        candidate_ids = [member.id for member in candidates]
+    best = None
+    # Set once the appointment's row is written: a later integrity error is not a refusal.
+    written = False
     try:
-        if len(candidate_ids) > 1:
-            try:
-                best_id = _best_fit_unlocked(
-                    service=service,
-                    candidate_ids=candidate_ids,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            except _NobodyFree:
+        if candidates is not None and len(candidates) > 1:
+            # "Any staff" ranks the candidates before any lock or transaction, then locks and
+            # checks again only the best fit. Locking every candidate first (and loading all
+            # their calendars while holding the locks, or on SQLite the one write lock) made
+            # concurrent "any staff" bookings queue behind each other even for different
+            # people.
+            best, look = _pick_staff(
+                service=service,
+                candidates=candidates,
+                start=start,
+                now=now,
+                zone=zone,
+                staff_override=staff_override,
+            )
+            if best is None:
                 # A retry of a booking that went through finds its own appointment.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                raise _Taken() from None
-        with writer_turn(), transaction.atomic():
-            chosen = None
-            if best_id is not None:
-                chosen = _lock_if_free(
-                    service=service,
-                    staff_id=best_id,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            if chosen is None:
-                candidates = _lock_staff(candidate_ids)
-            # Checked after the lock: a concurrent request with the same key that won the lock
-            # first has committed by now, and this statement sees its row.
-            existing = existing_for_key()
-            if existing is not None:
-                return _same_request(existing, service=service, start=start, staff=staff)
-            if chosen is None:
-                chosen = _pick_staff(
-                    service=service,
-                    candidates=candidates,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            if chosen is None:
-                raise _Taken()
-            end, occ_start, occ_end = _occupied(service, start)
-            appointment = Appointment(
-                business_id=service.business_id,
-                service=service,
-                staff=chosen,
-                location=location or chosen.location,
-                customer=customer,
-                start=start,
-                end=end,
-                occupied_start=occ_start,
-                occupied_end=occ_end,
-                exclusive=service.capacity == 1,
-                status=(
-                    Status.PENDING
-                    if service.requires_confirmation and not by_business
-                    else Status.CONFIRMED
-                ),
-                price=service.price,
-                currency=service.business.currency,
-                notes=notes,
-                channel=channel,
-                idempotency_key=idempotency_key,
-            )
-            try:
-                with transaction.atomic():
-                    appointment.save(force_insert=True)
-            except IntegrityError:
+                raise _Taken(look)
+        try:
+            with writer_turn(), transaction.atomic():
+                chosen = None
+                if best is not None:
+                    chosen = _lock_if_free(
+                        service=service,
+                        staff_id=best.id,
+                        start=start,
+                        now=now,
+                        zone=zone,
+                        staff_override=staff_override,
+                    )
+                if chosen is None:
+                    locked = _lock_staff(candidate_ids)
+                # Checked after the lock: a concurrent request with the same key that won the
+                # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                # The exclusion constraint refused an overlap the check missed.
-                raise _Taken() from None
-            event = _record(
-                appointment,
-                actor=actor,
-                action=AppointmentEvent.Action.CREATED,
-                from_status="",
-                data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
-            )
-            notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
-            return appointment
-    except _Taken:
+                if chosen is None:
+                    chosen, look = _pick_staff(
+                        service=service,
+                        candidates=locked,
+                        start=start,
+                        now=now,
+                        zone=zone,
+                        staff_override=staff_override,
+                    )
+                    if chosen is None:
+                        raise _Taken(look)
+                end, occ_start, occ_end = _occupied(service, start)
+                appointment = Appointment(
+                    business=service.business,
+                    service=service,
+                    staff=chosen,
+                    location=location or chosen.location,
+                    customer=customer,
+                    start=start,
+                    end=end,
+                    occupied_start=occ_start,
+                    occupied_end=occ_end,
+                    exclusive=service.capacity == 1,
+                    status=(
+                        Status.PENDING
+                        if service.requires_confirmation and not by_business
+                        else Status.CONFIRMED
+                    ),
+                    price=service.price,
+                    currency=service.business.currency,
+                    notes=notes,
+                    channel=channel,
+                    idempotency_key=idempotency_key,
+                )
+                # No savepoint of its own: an integrity error rolls the whole transaction
+                # back, and the check below runs after it.
+                appointment.save(force_insert=True)
+                written = True
+                event = _record(
+                    appointment,
+                    actor=actor,
+                    action=AppointmentEvent.Action.CREATED,
+                    from_status="",
+                    data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
+                )
+                notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
+                return appointment
+        except IntegrityError:
+            if written:
+                raise
+            existing = existing_for_key()
+            if existing is not None:
+                return _same_request(existing, service=service, start=start, staff=staff)
+            # The exclusion constraint refused an overlap the check missed.
+            raise _Taken() from None
+    except _Taken as taken:
         raise SlotUnavailable(
-            alternatives_for(service=service, start=start, staff=staff, location=location, now=now),
+            _alternatives(
+                look=taken.look,
+                service=service,
+                start=start,
+                staff=staff,
+                location=location,
+                now=now,
+            ),
             zone=request_zone(business=service.business, location=location, staff=staff),
         ) from None
 
@@ -641,11 +707,14 @@ def appointment_reschedule(
             permissions = appointment_permissions(appointment=locked, actor=actor, now=now)
             permissions.require("reschedule")
             candidates = [member for member in locked_staff if member.id in wanted]
-            chosen = _pick_staff(
+            # The alternatives are searched afresh: a named or kept staff member may not be
+            # bookable at the appointment's location, which alternatives_for decides.
+            chosen, _look = _pick_staff(
                 service=locked.service,
                 candidates=candidates,
                 start=start,
                 now=now,
+                zone=request_zone(business=locked.business, location=locked.location),
                 exclude_appointment_id=locked.id,
             )
             if chosen is None:

@@ -1,0 +1,83 @@
+"""One booking through appointment_create, profiled: its queries, and where the time goes.
+
+    python bench/profile_booking.py
+    DATABASE_URL=postgres://.../yuyue_bench python bench/profile_booking.py
+    BENCH_PROFILE=1 python bench/profile_booking.py    # also print cProfile's top functions
+
+On issue 14's shape without history: a named booking, an "any staff" booking and a refusal,
+each after a warm-up, with the SQL each one sends.
+"""
+
+import contextlib
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import statistics
+import time
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from shape import NOW, TODAY, ZONE, build, say
+
+from yuyue.accounts.models import User
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.models import Appointment
+from yuyue.bookings.services import appointment_create
+from yuyue.scheduling.models import StaffMember
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def main() -> None:
+    say(f"one booking on {connection.vendor}: building the shape without history")
+    service = build(history_days=int(os.environ.get("BENCH_HISTORY_DAYS", "0")))
+    staff = list(StaffMember.objects.filter(business_id=service.business_id).order_by("id"))
+    customer = User.objects.get(username="bench-owner")
+    hours = [9, 10, 11, 13, 14, 15, 16, 17]
+    Appointment.objects.filter(business_id=service.business_id, start__gte=NOW).delete()
+    days = [TODAY + dt.timedelta(days=d) for d in range(1, 40) if (TODAY + dt.timedelta(days=d)).weekday() < 6]
+    free = iter((day, h) for day in days for h in hours)
+
+    def named():
+        day, h = next(free)
+        start = dt.datetime.combine(day, dt.time(h), tzinfo=ZONE)
+        return appointment_create(service=service, customer=customer, start=start, staff=staff[0], now=NOW)
+
+    def anyone():
+        day, h = next(free)
+        start = dt.datetime.combine(day, dt.time(h), tzinfo=ZONE)
+        return appointment_create(service=service, customer=customer, start=start, now=NOW)
+
+    taken = dt.datetime.combine(days[0], dt.time(9), tzinfo=ZONE)
+
+    def refusal():
+        with contextlib.suppress(SlotUnavailable):
+            appointment_create(service=service, customer=customer, start=taken, staff=staff[0], now=NOW)
+
+    for name, call in (("named", named), ("any staff", anyone), ("refusal", refusal)):
+        call()
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        times = []
+        for _ in range(RUNS):
+            began = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - began) * 1000)
+        say(f"{name}: median {statistics.median(times):.1f} ms, {len(queries)} queries")
+        for query in queries.captured_queries:
+            print(f"    {query['time']}s  {query['sql'][:160]}")
+        if os.environ.get("BENCH_PROFILE"):
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(RUNS):
+                call()
+            profile.disable()
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(35)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
