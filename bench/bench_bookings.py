@@ -3,10 +3,17 @@
 
     python bench/bench_bookings.py
     DATABASE_URL=postgres://.../yuyue_bench python bench/bench_bookings.py
+    BENCH_BASELINE=/tmp/main python bench/bench_bookings.py    # against other code, same run
+    BENCH_BOOKINGS_PER_THREAD=5 python bench/bench_bookings.py # a quick smoke run
 
 The shape is issue 14's without history (the future emptied so every planned start is free).
 Each thread books its own share of the planned (staff, start) pairs; "any staff" threads ask
 for starts only, each start as many times as there are staff.
+
+BENCH_BASELINE names another checkout (e.g. `git archive main | tar -x -C /tmp/main`) with
+this bench/ folder copied over it: its code books in child processes of its own, alternately
+with this checkout's, on the same database, and the ratios between the two are printed.
+BENCH_ROUNDS repeats each pair (the medians over rounds are compared).
 """
 
 import contextlib
@@ -16,8 +23,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
+from typing import IO
 
 from django.db import connection
 from shape import NOW, STAFF, TODAY, ZONE, build, say
@@ -31,7 +41,11 @@ from yuyue.scheduling.models import StaffMember
 
 PROCESSES, THREADS = 2, 4
 PER_THREAD = int(os.environ.get("BENCH_BOOKINGS_PER_THREAD", "40"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
 HOURS = [9, 10, 11, 13, 14, 15, 16, 17]
+# Issue 14's figures for main's code before the work (8 threads, free slots).
+ISSUE_RATE = {"postgresql": 57, "sqlite": 60}
+P99_TARGET_MS = {"postgresql": 50, "sqlite": 100}
 
 
 def starts(days: range) -> list[dt.datetime]:
@@ -43,22 +57,35 @@ def starts(days: range) -> list[dt.datetime]:
     ]
 
 
-def worker(mode: str, index: int) -> None:
-    """One process: THREADS threads, each booking PER_THREAD times; prints latencies (ms)."""
+def _objects():
     service = Service.objects.select_related("business").get(business__slug="bench")
     staff = list(StaffMember.objects.filter(business__slug="bench").order_by("id"))
     customer = User.objects.get(username="bench-owner")
+    return service, staff, customer
+
+
+def worker(mode: str, index: int) -> None:
+    """One process: THREADS threads, each booking PER_THREAD times; prints latencies (ms).
+
+    The threads connect first, then wait for "go" on stdin, so the rate counts bookings only,
+    not starting Python and Django.
+    """
+    service, staff, customer = _objects()
     # Named: days 1-14; any staff: days 15-28, so the two modes never share a slot.
     named_plan = [(m, s) for s in starts(range(1, 15)) for m in staff]
     any_plan = [(None, s) for s in starts(range(15, 29)) for _ in staff]
     plan = named_plan if mode == "named" else any_plan
     latencies: list[float] = []
+    ended: list[float] = []
     failures = [0]
     lock = threading.Lock()
+    ready = threading.Barrier(THREADS + 1)
 
     def run(thread: int) -> None:
         slot = index * THREADS + thread
         mine = plan[slot :: PROCESSES * THREADS][:PER_THREAD]
+        connection.ensure_connection()
+        ready.wait()
         for member, start in mine:
             began = time.perf_counter()
             try:
@@ -71,48 +98,30 @@ def worker(mode: str, index: int) -> None:
             took = (time.perf_counter() - began) * 1000
             with lock:
                 latencies.append(took)
+        with lock:
+            ended.append(time.time())
         connection.close()
 
     threads = [threading.Thread(target=run, args=(t,)) for t in range(THREADS)]
     for thread in threads:
         thread.start()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    began = time.time()
+    ready.wait()
     for thread in threads:
         thread.join()
-    print(json.dumps({"latencies": latencies, "failures": failures[0]}))
+    result = {"latencies": latencies, "failures": failures[0], "began": began, "ended": max(ended)}
+    print(json.dumps(result))
 
 
-def run_mode(mode: str) -> dict:
-    began = time.perf_counter()
-    children = [
-        subprocess.Popen(
-            [sys.executable, __file__, "worker", mode, str(i)],
-            stdout=subprocess.PIPE,
-            env=os.environ,
-        )
-        for i in range(PROCESSES)
-    ]
-    latencies: list[float] = []
-    failures = 0
-    for child in children:
-        out, _ = child.communicate()
-        data = json.loads(out.decode().strip().splitlines()[-1])
-        latencies += data["latencies"]
-        failures += data["failures"]
-    seconds = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "rate": len(latencies) / seconds,
-        "p50": statistics.median(latencies),
-        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
-        "n": len(latencies),
-        "failures": failures,
-    }
+def refusal_worker() -> None:
+    """One thread: a booking, then the same start again (refused), 20 times; medians (ms).
 
-
-def refusal_vs_success() -> tuple[float, float]:
-    service = Service.objects.select_related("business").get(business__slug="bench")
-    member = StaffMember.objects.filter(business__slug="bench").order_by("id").first()
-    customer = User.objects.get(username="bench-owner")
+    The refused start is taken on a day with free times left, as most refusals are.
+    """
+    service, staff, customer = _objects()
+    member = staff[0]
     success, refusal = [], []
     for start in starts(range(29, 33))[:20]:
         began = time.perf_counter()
@@ -124,37 +133,152 @@ def refusal_vs_success() -> tuple[float, float]:
                 service=service, customer=customer, start=start, staff=member, now=NOW
             )
         refusal.append((time.perf_counter() - began) * 1000)
-    return statistics.median(success), statistics.median(refusal)
+    medians = {"success": statistics.median(success), "refusal": statistics.median(refusal)}
+    print(json.dumps(medians))
+
+
+def _child(code: Path, *args: str) -> tuple[subprocess.Popen, IO[bytes]]:
+    # The children log as the product does (an audit line per booking, on stderr), into a
+    # file that is shown only if they fail; _last_line closes it.
+    log = tempfile.TemporaryFile()  # noqa: SIM115
+    child = subprocess.Popen(
+        [sys.executable, str(code / "bench" / "bench_bookings.py"), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        env=os.environ,
+    )
+    return child, log
+
+
+def _last_line(started: tuple[subprocess.Popen, IO[bytes]]) -> dict:
+    child, log = started
+    out, _ = child.communicate()
+    with log:
+        if child.returncode:
+            log.seek(0)
+            sys.stderr.write(log.read().decode()[-5000:])
+            raise SystemExit(f"a bench child failed with exit code {child.returncode}")
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def run_mode(code: Path, mode: str) -> dict:
+    children = [_child(code, "worker", mode, str(i)) for i in range(PROCESSES)]
+    # Every process set up and connected before any books.
+    for child, _log in children:
+        if child.stdout.readline().strip() != b"ready":
+            _last_line((child, _log))
+    for child, _log in children:
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+    latencies: list[float] = []
+    failures = 0
+    began, ended = [], []
+    for child in children:
+        data = _last_line(child)
+        latencies += data["latencies"]
+        failures += data["failures"]
+        began.append(data["began"])
+        ended.append(data["ended"])
+    seconds = max(ended) - min(began)
+    latencies.sort()
+    return {
+        "rate": len(latencies) / seconds,
+        "p50": statistics.median(latencies),
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "n": len(latencies),
+        "failures": failures,
+    }
+
+
+def run_code(code: Path, label: str) -> dict:
+    """Every measurement for one checkout's code, on a future emptied first."""
+    Appointment.objects.filter(business__slug="bench").delete()
+    connection.close()
+    named = run_mode(code, "named")
+    say(
+        f"  {label}: named staff {named['rate']:.0f}/s, p50 {named['p50']:.1f} ms, "
+        f"p99 {named['p99']:.1f} ms, {named['failures']} refused"
+    )
+    anyone = run_mode(code, "any")
+    say(
+        f"  {label}: any staff ({STAFF} candidates) {anyone['rate']:.0f}/s, "
+        f"p50 {anyone['p50']:.1f} ms, p99 {anyone['p99']:.1f} ms, {anyone['failures']} refused"
+    )
+    one = _last_line(_child(code, "refusal"))
+    say(f"  {label}: one booking {one['success']:.1f} ms, one refusal {one['refusal']:.1f} ms")
+    return {"named": named, "any": anyone, **one}
+
+
+def _median(results: list[dict], *path: str) -> float:
+    def get(result: dict) -> float:
+        for key in path:
+            result = result[key]
+        return result
+
+    return statistics.median(get(result) for result in results)
+
+
+def report(results: list[dict], label: str, vendor: str) -> dict:
+    named = {k: _median(results, "named", k) for k in ("rate", "p50", "p99")}
+    anyone = {k: _median(results, "any", k) for k in ("rate", "p50", "p99")}
+    success, refusal = _median(results, "success"), _median(results, "refusal")
+    say(
+        f"{label} on {vendor}, {PROCESSES} processes x {THREADS} threads, "
+        f"{PROCESSES * THREADS * PER_THREAD} bookings per mode, median of {len(results)} round(s):"
+    )
+    say(
+        f"  named {named['rate']:.0f}/s -> {named['rate'] / ISSUE_RATE[vendor]:.2f}x issue 14's "
+        f"{ISSUE_RATE[vendor]}/s (target >= 5x); p50 {named['p50']:.1f} ms, p99 "
+        f"{named['p99']:.1f} ms (target <= {P99_TARGET_MS[vendor]} ms)"
+    )
+    say(
+        f"  any staff {anyone['rate']:.0f}/s, p99 {anyone['p99']:.1f} ms -> any/named rate "
+        f"{anyone['rate'] / named['rate']:.2f} (target >= 0.5)"
+    )
+    say(
+        f"  one booking {success:.1f} ms, one refusal (with alternatives) {refusal:.1f} ms -> "
+        f"refusal/success {refusal / success:.2f} (target <= 2)"
+    )
+    return {"named": named, "any": anyone, "success": success, "refusal": refusal}
 
 
 def main() -> None:
     vendor = connection.vendor
+    here = Path(__file__).resolve().parent.parent
+    baseline = os.environ.get("BENCH_BASELINE")
+    codes = [(here, "this checkout")]
+    if baseline:
+        base = Path(baseline).resolve()
+        if not (base / "bench" / "bench_bookings.py").exists():
+            raise SystemExit(f"copy this bench/ folder into {base} first")
+        codes.insert(0, (base, f"baseline {base}"))
     say(f"bookings on {vendor}: building the shape without history, future emptied")
-    service = build(history_days=0)
-    Appointment.objects.filter(business_id=service.business_id).delete()
-    connection.close()
-    total = PROCESSES * THREADS * PER_THREAD
-    named = run_mode("named")
-    say(
-        f"named staff, {PROCESSES} processes x {THREADS} threads, {total} bookings: "
-        f"{named['rate']:.0f}/s, p50 {named['p50']:.1f} ms, p99 {named['p99']:.1f} ms, "
-        f"{named['failures']} refused"
-    )
-    anyone = run_mode("any")
-    say(
-        f"any staff ({STAFF} candidates): {anyone['rate']:.0f}/s, p50 {anyone['p50']:.1f} ms, "
-        f"p99 {anyone['p99']:.1f} ms, {anyone['failures']} refused -> any/named rate "
-        f"{anyone['rate'] / named['rate']:.2f} (target >= 0.5)"
-    )
-    success, refusal = refusal_vs_success()
-    say(
-        f"one booking {success:.1f} ms, one refusal (with alternatives) {refusal:.1f} ms -> "
-        f"refusal/success {refusal / success:.2f} (target <= 2)"
-    )
+    say(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    build(history_days=0)
+    results: dict[str, list[dict]] = {label: [] for _, label in codes}
+    for round_ in range(ROUNDS):
+        for code, label in codes:
+            say(f"round {round_ + 1}/{ROUNDS}, {label}")
+            results[label].append(run_code(code, label))
+    say(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    summaries = {label: report(results[label], label, vendor) for _, label in codes}
+    if baseline:
+        ours, theirs = summaries["this checkout"], summaries[codes[0][1]]
+        say(
+            "this checkout / baseline, same run: named rate "
+            f"{ours['named']['rate'] / theirs['named']['rate']:.2f}x, any-staff rate "
+            f"{ours['any']['rate'] / theirs['any']['rate']:.2f}x, named p99 "
+            f"{ours['named']['p99'] / theirs['named']['p99']:.2f}x, one booking "
+            f"{ours['success'] / theirs['success']:.2f}x the time, one refusal "
+            f"{ours['refusal'] / theirs['refusal']:.2f}x the time"
+        )
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "worker":
         worker(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 2 and sys.argv[1] == "refusal":
+        refusal_worker()
     else:
         main()
