@@ -13,13 +13,14 @@ from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db
 DAY = NOW.date() + dt.timedelta(days=1)
-# Validating the staff member, the lock, hours, overrides and busy spans, the appointment,
-# its event and its messages in one insert, and the savepoint the test's transaction makes of
-# the booking's.
+# Validating the staff member, hours and overrides (before the lock), the lock, the busy
+# spans, the appointment, its event and its messages in one insert, and the savepoint the
+# test's transaction makes of the booking's.
 NAMED_BOOKING = 10
-# The candidates instead of the validation, their calendars read before the lock, and the
-# lock on the best fit in a savepoint of its own (let go if someone took them meanwhile).
-ANY_STAFF_BOOKING = 15
+# The candidates instead of the validation, their busy spans read before the lock too, and the
+# lock on the best fit in a savepoint of its own (let go if someone took them meanwhile) with
+# that one's busy spans read again under it.
+ANY_STAFF_BOOKING = 13
 # Up to the check under the lock, then the rollback (to the test's savepoint, and its release).
 REFUSAL = 8
 

@@ -49,10 +49,14 @@ from yuyue.scheduling.engine import (
 )
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import (
+    Hours,
     bookable_staff,
+    calendars_of,
+    holding_spans,
     request_zone,
     service_rules,
     staff_calendars,
+    staff_hours_around,
 )
 
 ALTERNATIVES = 3
@@ -157,44 +161,48 @@ def _occupied(service: Service, start: dt.datetime) -> tuple[dt.datetime, dt.dat
 
 
 @dataclass(frozen=True)
-class _Look:
-    """The calendars a booking decision read, complete for the asked start's local day (in
-    the request's zone): enough to offer alternatives near a refused start without reading
-    anything again."""
+class _Around:
+    """Where a booking decision looks: the asked start's local day in the request's zone (the
+    instants find_slots gives that day), and the span whose calendars are read for it."""
 
-    calendars: list[StaffCalendar]
     zone: zoneinfo.ZoneInfo
     day: dt.date
     day_start: dt.datetime
     day_end: dt.datetime
+    read_start: dt.datetime
+    read_end: dt.datetime
 
 
-def _pick_staff(
-    *,
-    service: Service,
-    candidates: Sequence[StaffMember],
-    start: dt.datetime,
-    now: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-    exclude_appointment_id: int | None = None,
-    staff_override: bool = False,
-) -> tuple[StaffMember | None, _Look]:
-    """The best-fit staff member who can take `start` (None if nobody), and what was read.
-
-    Called under the lock, or before it for "any staff" (then checked again under it).
-    """
+def _around(service: Service, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> _Around:
     _end, occ_start, occ_end = _occupied(service, start)
     day = start.astimezone(zone).date()
-    # The instants find_slots gives the local day, so alternatives on it can come from here.
     day_start = wall_to_instant(day, 0, zone)
     day_end = wall_to_instant(day + dt.timedelta(days=1), 0, zone)
-    calendars = staff_calendars(
-        staff=candidates,
-        start=min(occ_start, day_start),
-        end=max(occ_end, day_end),
-        exclude_appointment_id=exclude_appointment_id,
-    )
-    look = _Look(calendars, zone, day, day_start, day_end)
+    return _Around(zone, day, day_start, day_end, min(occ_start, day_start), max(occ_end, day_end))
+
+
+@dataclass(frozen=True)
+class _Look:
+    """The calendars a booking decision used, complete for the asked start's local day:
+    enough to offer alternatives near a refused start without reading anything again."""
+
+    calendars: list[StaffCalendar]
+    around: _Around
+
+
+def _decide(
+    *,
+    service: Service,
+    members: Sequence[StaffMember],
+    hours: Hours,
+    busy: dict[int, list[tuple[int, int, int]]],
+    start: dt.datetime,
+    now: dt.datetime,
+    around: _Around,
+    staff_override: bool = False,
+) -> tuple[StaffMember | None, _Look]:
+    """The best-fit member who can take `start` (None if nobody), as the engine decides."""
+    calendars = calendars_of(staff=members, hours=hours, busy=busy)
     rules = service_rules(service)
     if staff_override:
         rules = overridden_rules(rules)
@@ -206,7 +214,19 @@ def _pick_staff(
         )
     else:
         chosen_id = choose_staff(calendars=calendars, rules=rules, start=start, now=now)
-    return next((member for member in candidates if member.id == chosen_id), None), look
+    chosen = next((member for member in members if member.id == chosen_id), None)
+    return chosen, _Look(calendars, around)
+
+
+def _busy_of(
+    members: Sequence[StaffMember], around: _Around, exclude_appointment_id: int | None = None
+) -> dict[int, list[tuple[int, int, int]]]:
+    return holding_spans(
+        staff_ids=[member.id for member in members],
+        start=around.read_start,
+        end=around.read_end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
 
 
 def overridden_rules(rules: ServiceRules) -> ServiceRules:
@@ -221,10 +241,6 @@ def overridden_rules(rules: ServiceRules) -> ServiceRules:
     )
 
 
-class _NobodyFree(Exception):
-    """No candidate can take the start, read without locks."""
-
-
 class _NotFree(Exception):
     """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
 
@@ -233,9 +249,10 @@ def _lock_if_free(
     *,
     service: Service,
     staff_id: int,
+    hours: Hours,
     start: dt.datetime,
     now: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
+    around: _Around,
     staff_override: bool = False,
 ) -> StaffMember | None:
     """Lock one staff member and check they can still take `start`; None if not.
@@ -246,18 +263,20 @@ def _lock_if_free(
     """
     try:
         with transaction.atomic():
-            (locked,) = _lock_staff([staff_id])
-            chosen, _look = _pick_staff(
+            locked = _lock_staff([staff_id])
+            chosen, _look = _decide(
                 service=service,
-                candidates=[locked],
+                members=locked,
+                hours=hours,
+                busy=_busy_of(locked, around),
                 start=start,
                 now=now,
-                zone=zone,
+                around=around,
                 staff_override=staff_override,
             )
             if chosen is None:
                 raise _NotFree()
-            return locked
+            return chosen
     except _NotFree:
         return None
 
@@ -318,16 +337,17 @@ def _alternatives(
     could only find the same ones. Otherwise (a full day, a refusal by the database) it runs.
     """
     if look is not None:
+        around = look.around
         slots = find_slots(
             calendars=look.calendars,
             rules=service_rules(service),
-            date_from=look.day,
-            date_to=look.day,
+            date_from=around.day,
+            date_to=around.day,
             now=now,
-            zone=look.zone,
+            zone=around.zone,
         )
         nearest = nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
-        reach = min(start - look.day_start, look.day_end - start)
+        reach = min(start - around.day_start, around.day_end - start)
         if len(nearest) == ALTERNATIVES and all(abs(s.start - start) < reach for s in nearest):
             return nearest
     return alternatives_for(
@@ -420,7 +440,7 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
-    zone = request_zone(business=service.business, location=location)
+    around = _around(service, start, request_zone(business=service.business, location=location))
     if staff is not None:
         candidates = None
         candidate_ids = [staff.id]
@@ -429,6 +449,12 @@ def appointment_create(
             bookable_staff(service=service, location_id=None if location is None else location.id)
         )
         candidate_ids = [member.id for member in candidates]
+    # Hours are read before any lock: their writes do not take the staff locks, so reading
+    # them under the lock would promise nothing more, and the lock is held for less. What the
+    # lock guards, the holding appointments, is read under it.
+    hours = staff_hours_around(
+        staff_ids=candidate_ids, start=around.read_start, end=around.read_end
+    )
     best = None
     # Set once the appointment's row is written: a later integrity error is not a refusal.
     written = False
@@ -439,12 +465,14 @@ def appointment_create(
             # their calendars while holding the locks, or on SQLite the one write lock) made
             # concurrent "any staff" bookings queue behind each other even for different
             # people.
-            best, look = _pick_staff(
+            best, look = _decide(
                 service=service,
-                candidates=candidates,
+                members=candidates,
+                hours=hours,
+                busy=_busy_of(candidates, around),
                 start=start,
                 now=now,
-                zone=zone,
+                around=around,
                 staff_override=staff_override,
             )
             if best is None:
@@ -460,9 +488,10 @@ def appointment_create(
                     chosen = _lock_if_free(
                         service=service,
                         staff_id=best.id,
+                        hours=hours,
                         start=start,
                         now=now,
-                        zone=zone,
+                        around=around,
                         staff_override=staff_override,
                     )
                 if chosen is None:
@@ -473,12 +502,14 @@ def appointment_create(
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
                 if chosen is None:
-                    chosen, look = _pick_staff(
+                    chosen, look = _decide(
                         service=service,
-                        candidates=locked,
+                        members=locked,
+                        hours=hours,
+                        busy=_busy_of(locked, around),
                         start=start,
                         now=now,
-                        zone=zone,
+                        around=around,
                         staff_override=staff_override,
                     )
                     if chosen is None:
@@ -707,15 +738,25 @@ def appointment_reschedule(
             permissions = appointment_permissions(appointment=locked, actor=actor, now=now)
             permissions.require("reschedule")
             candidates = [member for member in locked_staff if member.id in wanted]
+            around = _around(
+                locked.service,
+                start,
+                request_zone(business=locked.business, location=locked.location),
+            )
             # The alternatives are searched afresh: a named or kept staff member may not be
             # bookable at the appointment's location, which alternatives_for decides.
-            chosen, _look = _pick_staff(
+            chosen, _look = _decide(
                 service=locked.service,
-                candidates=candidates,
+                members=candidates,
+                hours=staff_hours_around(
+                    staff_ids=[member.id for member in candidates],
+                    start=around.read_start,
+                    end=around.read_end,
+                ),
+                busy=_busy_of(candidates, around, exclude_appointment_id=locked.id),
                 start=start,
                 now=now,
-                zone=request_zone(business=locked.business, location=locked.location),
-                exclude_appointment_id=locked.id,
+                around=around,
             )
             if chosen is None:
                 raise _Taken()
