@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,10 +82,16 @@ def worker(mode: str, index: int) -> None:
     lock = threading.Lock()
     ready = threading.Barrier(THREADS + 1)
 
+    backends: list[int] = []
+
     def run(thread: int) -> None:
         slot = index * THREADS + thread
         mine = plan[slot :: PROCESSES * THREADS][:PER_THREAD]
         connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backends.append(cursor.fetchone()[0])
         ready.wait()
         for member, start in mine:
             began = time.perf_counter()
@@ -108,11 +115,33 @@ def worker(mode: str, index: int) -> None:
     print("ready", flush=True)
     sys.stdin.readline()
     began = time.time()
+    cpu = _cpu_seconds(backends)
     ready.wait()
     for thread in threads:
         thread.join()
-    result = {"latencies": latencies, "failures": failures[0], "began": began, "ended": max(ended)}
+    (client_after, server_after), (client_before, server_before) = _cpu_seconds(backends), cpu
+    client, server = client_after - client_before, server_after - server_before
+    result = {
+        "latencies": latencies,
+        "failures": failures[0],
+        "began": began,
+        "ended": max(ended),
+        "client_cpu": client,
+        "server_cpu": server,
+    }
     print(json.dumps(result))
+
+
+def _cpu_seconds(backends: list[int]) -> tuple[float, float]:
+    """CPU seconds used so far by this process (all threads) and by these PostgreSQL
+    backends (read from /proc: the server runs on this machine)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    server = 0.0
+    for pid in backends:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            server += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return usage.ru_utime + usage.ru_stime, server
 
 
 def refusal_worker() -> None:
@@ -174,20 +203,27 @@ def run_mode(code: Path, mode: str) -> dict:
     latencies: list[float] = []
     failures = 0
     began, ended = [], []
+    client = server = 0.0
     for child in children:
         data = _last_line(child)
         latencies += data["latencies"]
         failures += data["failures"]
         began.append(data["began"])
         ended.append(data["ended"])
+        client += data["client_cpu"]
+        server += data["server_cpu"]
     seconds = max(ended) - min(began)
     latencies.sort()
+    n = len(latencies)
     return {
-        "rate": len(latencies) / seconds,
+        "rate": n / seconds,
         "p50": statistics.median(latencies),
-        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
-        "n": len(latencies),
+        "p99": latencies[max(0, int(n * 0.99) - 1)],
+        "n": n,
         "failures": failures,
+        # CPU per booking moves far less with the machine's load than the rate does.
+        "client_ms": client * 1000 / n,
+        "server_ms": server * 1000 / n,
     }
 
 
@@ -198,12 +234,14 @@ def run_code(code: Path, label: str) -> dict:
     named = run_mode(code, "named")
     say(
         f"  {label}: named staff {named['rate']:.0f}/s, p50 {named['p50']:.1f} ms, "
-        f"p99 {named['p99']:.1f} ms, {named['failures']} refused"
+        f"p99 {named['p99']:.1f} ms, {named['failures']} refused; CPU per booking "
+        f"{named['client_ms']:.1f} ms in Python + {named['server_ms']:.1f} ms in PostgreSQL"
     )
     anyone = run_mode(code, "any")
     say(
         f"  {label}: any staff ({STAFF} candidates) {anyone['rate']:.0f}/s, "
-        f"p50 {anyone['p50']:.1f} ms, p99 {anyone['p99']:.1f} ms, {anyone['failures']} refused"
+        f"p50 {anyone['p50']:.1f} ms, p99 {anyone['p99']:.1f} ms, {anyone['failures']} refused; "
+        f"CPU per booking {anyone['client_ms']:.1f} + {anyone['server_ms']:.1f} ms"
     )
     one = _last_line(_child(code, "refusal"))
     say(f"  {label}: one booking {one['success']:.1f} ms, one refusal {one['refusal']:.1f} ms")
@@ -219,9 +257,14 @@ def _median(results: list[dict], *path: str) -> float:
     return statistics.median(get(result) for result in results)
 
 
+def _cpu(mode: dict) -> float:
+    return mode["client_ms"] + mode["server_ms"]
+
+
 def report(results: list[dict], label: str, vendor: str) -> dict:
-    named = {k: _median(results, "named", k) for k in ("rate", "p50", "p99")}
-    anyone = {k: _median(results, "any", k) for k in ("rate", "p50", "p99")}
+    keys = ("rate", "p50", "p99", "client_ms", "server_ms")
+    named = {k: _median(results, "named", k) for k in keys}
+    anyone = {k: _median(results, "any", k) for k in keys}
     success, refusal = _median(results, "success"), _median(results, "refusal")
     say(
         f"{label} on {vendor}, {PROCESSES} processes x {THREADS} threads, "
@@ -231,6 +274,12 @@ def report(results: list[dict], label: str, vendor: str) -> dict:
         f"  named {named['rate']:.0f}/s -> {named['rate'] / ISSUE_RATE[vendor]:.2f}x issue 14's "
         f"{ISSUE_RATE[vendor]}/s (target >= 5x); p50 {named['p50']:.1f} ms, p99 "
         f"{named['p99']:.1f} ms (target <= {P99_TARGET_MS[vendor]} ms)"
+    )
+    cpu = named["client_ms"] + named["server_ms"]
+    say(
+        f"  named CPU per booking {cpu:.1f} ms (Python {named['client_ms']:.1f}, PostgreSQL "
+        f"{named['server_ms']:.1f}): at most {2000 / cpu:.0f}/s on 2 idle cores, "
+        f"{2000 / cpu / ISSUE_RATE[vendor]:.2f}x issue 14's rate"
     )
     say(
         f"  any staff {anyone['rate']:.0f}/s, p99 {anyone['p99']:.1f} ms -> any/named rate "
@@ -269,7 +318,9 @@ def main() -> None:
             "this checkout / baseline, same run: named rate "
             f"{ours['named']['rate'] / theirs['named']['rate']:.2f}x, any-staff rate "
             f"{ours['any']['rate'] / theirs['any']['rate']:.2f}x, named p99 "
-            f"{ours['named']['p99'] / theirs['named']['p99']:.2f}x, one booking "
+            f"{ours['named']['p99'] / theirs['named']['p99']:.2f}x, named CPU per booking "
+            f"{_cpu(ours['named']) / _cpu(theirs['named']):.2f}x, any-staff CPU per booking "
+            f"{_cpu(ours['any']) / _cpu(theirs['any']):.2f}x, one booking "
             f"{ours['success'] / theirs['success']:.2f}x the time, one refusal "
             f"{ours['refusal'] / theirs['refusal']:.2f}x the time"
         )
