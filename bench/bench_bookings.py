@@ -72,6 +72,7 @@ def worker(mode: str, index: int) -> None:
     not starting Python and Django.
     """
     service, staff, customer = _objects()
+    held = _time_the_transactions()
     # Named: days 1-14; any staff: days 15-28, so the two modes never share a slot.
     named_plan = [(m, s) for s in starts(range(1, 15)) for m in staff]
     any_plan = [(None, s) for s in starts(range(15, 29)) for _ in staff]
@@ -128,8 +129,33 @@ def worker(mode: str, index: int) -> None:
         "ended": max(ended),
         "client_cpu": client,
         "server_cpu": server,
+        "held": held,
     }
     print(json.dumps(result))
+
+
+def _time_the_transactions() -> list[float]:
+    """Time each booking's write transaction, from the moment it has its turn (on SQLite the
+    file lock, then BEGIN IMMEDIATE) to its commit: how long the others may have to wait."""
+    from yuyue.bookings import services
+
+    held: list[float] = []
+    lock = threading.Lock()
+    original = services.writer_turn
+
+    @contextlib.contextmanager
+    def timed_turn():
+        with original():
+            began = time.perf_counter()
+            try:
+                yield
+            finally:
+                took = (time.perf_counter() - began) * 1000
+                with lock:
+                    held.append(took)
+
+    services.writer_turn = timed_turn
+    return held
 
 
 def _cpu_seconds(backends: list[int]) -> tuple[float, float]:
@@ -191,6 +217,11 @@ def _last_line(started: tuple[subprocess.Popen, IO[bytes]]) -> dict:
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
+def _p99(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.99) - 1)] if values else 0.0
+
+
 def run_mode(code: Path, mode: str) -> dict:
     children = [_child(code, "worker", mode, str(i)) for i in range(PROCESSES)]
     # Every process set up and connected before any books.
@@ -204,6 +235,7 @@ def run_mode(code: Path, mode: str) -> dict:
     failures = 0
     began, ended = [], []
     client = server = 0.0
+    held: list[float] = []
     for child in children:
         data = _last_line(child)
         latencies += data["latencies"]
@@ -212,18 +244,21 @@ def run_mode(code: Path, mode: str) -> dict:
         ended.append(data["ended"])
         client += data["client_cpu"]
         server += data["server_cpu"]
+        held += data["held"]
     seconds = max(ended) - min(began)
     latencies.sort()
     n = len(latencies)
     return {
         "rate": n / seconds,
         "p50": statistics.median(latencies),
-        "p99": latencies[max(0, int(n * 0.99) - 1)],
+        "p99": _p99(latencies),
         "n": n,
         "failures": failures,
         # CPU per booking moves far less with the machine's load than the rate does.
         "client_ms": client * 1000 / n,
         "server_ms": server * 1000 / n,
+        "held_p50": statistics.median(held) if held else 0.0,
+        "held_p99": _p99(held),
     }
 
 
@@ -235,13 +270,15 @@ def run_code(code: Path, label: str) -> dict:
     say(
         f"  {label}: named staff {named['rate']:.0f}/s, p50 {named['p50']:.1f} ms, "
         f"p99 {named['p99']:.1f} ms, {named['failures']} refused; CPU per booking "
-        f"{named['client_ms']:.1f} ms in Python + {named['server_ms']:.1f} ms in PostgreSQL"
+        f"{named['client_ms']:.1f} ms in Python + {named['server_ms']:.1f} ms in PostgreSQL; "
+        f"write transaction p50 {named['held_p50']:.1f} ms, p99 {named['held_p99']:.1f} ms"
     )
     anyone = run_mode(code, "any")
     say(
         f"  {label}: any staff ({STAFF} candidates) {anyone['rate']:.0f}/s, "
         f"p50 {anyone['p50']:.1f} ms, p99 {anyone['p99']:.1f} ms, {anyone['failures']} refused; "
-        f"CPU per booking {anyone['client_ms']:.1f} + {anyone['server_ms']:.1f} ms"
+        f"CPU per booking {anyone['client_ms']:.1f} + {anyone['server_ms']:.1f} ms; write "
+        f"transaction p50 {anyone['held_p50']:.1f} ms, p99 {anyone['held_p99']:.1f} ms"
     )
     one = _last_line(_child(code, "refusal"))
     say(f"  {label}: one booking {one['success']:.1f} ms, one refusal {one['refusal']:.1f} ms")

@@ -60,6 +60,9 @@ from yuyue.scheduling.selectors import (
 )
 
 ALTERNATIVES = 3
+# How many times "any staff" locks a best fit and finds them taken meanwhile before it locks
+# every candidate instead.
+BEST_FIT_TRIES = 5
 # How far around the refused time to look for alternatives, in days each way.
 ALTERNATIVES_WINDOW_DAYS = 7
 MAX_REASON_LENGTH = 500
@@ -258,8 +261,8 @@ def _lock_if_free(
     """Lock one staff member and check they can still take `start`; None if not.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
-    lock go: the caller then locks every candidate in ascending id order, so no transaction
-    ever waits for a row while holding one taken out of that order.
+    lock go: whatever the caller locks next (another best fit, or every candidate in ascending
+    id order), no transaction ever waits for a row while holding one taken out of that order.
     """
     try:
         with transaction.atomic():
@@ -484,7 +487,10 @@ def appointment_create(
         try:
             with writer_turn(), transaction.atomic():
                 chosen = None
-                if best is not None:
+                nobody = False
+                for _try in range(BEST_FIT_TRIES):
+                    if best is None:
+                        break
                     chosen = _lock_if_free(
                         service=service,
                         staff_id=best.id,
@@ -494,14 +500,32 @@ def appointment_create(
                         around=around,
                         staff_override=staff_override,
                     )
-                if chosen is None:
+                    if chosen is not None:
+                        break
+                    # Someone took the best fit meanwhile (a rush on one time): read everyone's
+                    # bookings again and choose again, rather than lock every candidate and
+                    # queue all such requests behind each other. Each miss is someone else's
+                    # booking, so the rush drains.
+                    best, look = _decide(
+                        service=service,
+                        members=candidates,
+                        hours=hours,
+                        busy=_busy_of(candidates, around),
+                        start=start,
+                        now=now,
+                        around=around,
+                        staff_override=staff_override,
+                    )
+                    nobody = best is None
+                if chosen is None and not nobody:
+                    # A named staff member, or "any staff" after BEST_FIT_TRIES misses.
                     locked = _lock_staff(candidate_ids)
                 # Checked after the lock: a concurrent request with the same key that won the
                 # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                if chosen is None:
+                if chosen is None and not nobody:
                     chosen, look = _decide(
                         service=service,
                         members=locked,
@@ -512,8 +536,8 @@ def appointment_create(
                         around=around,
                         staff_override=staff_override,
                     )
-                    if chosen is None:
-                        raise _Taken(look)
+                if chosen is None:
+                    raise _Taken(look)
                 end, occ_start, occ_end = _occupied(service, start)
                 appointment = Appointment(
                     business=service.business,
