@@ -79,9 +79,11 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_availability.py
 	$(PY) bench/bench_bookings.py
+	$(PY) bench/bench_growth.py
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_availability.py && \
-	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py; fi
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_growth.py; fi
 
 ## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a
 ## PostgreSQL restart under load on a throwaway cluster. Loopback only, a few minutes.
