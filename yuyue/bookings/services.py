@@ -1,10 +1,10 @@
 """Every write to appointments. Each function locks, checks and writes in one transaction.
 
 Concurrency: a write that takes or moves time on staff first locks the staff rows
-(ascending id, so two writers never wait on each other in a cycle), then loads the calendar and
-checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of the
-row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out:
-docs/booking.md#locking-order.
+(ascending id, so two writers never wait on each other in a cycle), then loads their bookings
+and checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of
+the row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out
+(and how "any staff" locks only its best fit): docs/booking.md#locking-order.
 """
 
 import datetime as dt
@@ -12,7 +12,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,9 +60,9 @@ from yuyue.scheduling.selectors import (
 )
 
 ALTERNATIVES = 3
-# How many times "any staff" locks a best fit and finds them taken meanwhile before it locks
-# every candidate instead.
-BEST_FIT_TRIES = 5
+# How many best fits "any staff" tries (each found locked by someone else, or taken meanwhile)
+# before it locks every candidate instead.
+BEST_FIT_TRIES = 8
 # How far around the refused time to look for alternatives, in days each way.
 ALTERNATIVES_WINDOW_DAYS = 7
 MAX_REASON_LENGTH = 500
@@ -142,12 +142,12 @@ def _validate_booking_target(
         raise InvalidInput(errors)
 
 
-def _lock_staff(ids: Sequence[int]) -> list[StaffMember]:
+def _lock_staff(ids: Sequence[int], *, nowait: bool = False) -> list[StaffMember]:
     # Ascending id order is what makes two writers that need overlapping sets of staff
     # (a reschedule from A to B and one from B to A) queue instead of deadlocking.
     # The linked user comes along: the notifications of a booking need it.
     return list(
-        StaffMember.objects.select_for_update(of=("self",))
+        StaffMember.objects.select_for_update(of=("self",), nowait=nowait)
         .filter(id__in=ids)
         .select_related("location", "business", "user")
         .order_by("id")
@@ -245,7 +245,15 @@ def overridden_rules(rules: ServiceRules) -> ServiceRules:
 
 
 class _NotFree(Exception):
-    """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
+    """The staff member chosen before the lock was taken meanwhile."""
+
+
+class _LockedByOther(Exception):
+    """Another transaction holds the chosen staff member's row right now (PostgreSQL)."""
+
+
+# PostgreSQL's "lock_not_available", what FOR UPDATE NOWAIT raises on a row someone holds.
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _lock_if_free(
@@ -258,7 +266,8 @@ def _lock_if_free(
     around: _Around,
     staff_override: bool = False,
 ) -> StaffMember | None:
-    """Lock one staff member and check they can still take `start`; None if not.
+    """Lock one staff member without waiting and check they can still take `start`; None if
+    not, _LockedByOther if someone else holds them.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
     lock go: whatever the caller locks next (another best fit, or every candidate in ascending
@@ -266,7 +275,7 @@ def _lock_if_free(
     """
     try:
         with transaction.atomic():
-            locked = _lock_staff([staff_id])
+            locked = _lock_staff([staff_id], nowait=True)
             chosen, _look = _decide(
                 service=service,
                 members=locked,
@@ -282,6 +291,10 @@ def _lock_if_free(
             return chosen
     except _NotFree:
         return None
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            raise _LockedByOther() from None
+        raise
 
 
 def alternatives_for(
@@ -468,11 +481,12 @@ def appointment_create(
             # their calendars while holding the locks, or on SQLite the one write lock) made
             # concurrent "any staff" bookings queue behind each other even for different
             # people.
+            busy = _busy_of(candidates, around)
             best, look = _decide(
                 service=service,
                 members=candidates,
                 hours=hours,
-                busy=_busy_of(candidates, around),
+                busy=busy,
                 start=start,
                 now=now,
                 around=around,
@@ -488,35 +502,43 @@ def appointment_create(
             with writer_turn(), transaction.atomic():
                 chosen = None
                 nobody = False
+                # Candidates someone else was booking (their row locked) when this one tried.
+                skipped: set[int] = set()
                 for _try in range(BEST_FIT_TRIES):
                     if best is None:
                         break
-                    chosen = _lock_if_free(
-                        service=service,
-                        staff_id=best.id,
-                        hours=hours,
-                        start=start,
-                        now=now,
-                        around=around,
-                        staff_override=staff_override,
-                    )
-                    if chosen is not None:
-                        break
-                    # Someone took the best fit meanwhile (a rush on one time): read everyone's
-                    # bookings again and choose again, rather than lock every candidate and
-                    # queue all such requests behind each other. Each miss is someone else's
-                    # booking, so the rush drains.
+                    try:
+                        chosen = _lock_if_free(
+                            service=service,
+                            staff_id=best.id,
+                            hours=hours,
+                            start=start,
+                            now=now,
+                            around=around,
+                            staff_override=staff_override,
+                        )
+                    except _LockedByOther:
+                        # In a rush on one time everyone ranks the same best fit: rather than
+                        # wait for whoever is booking them, take the best of the others.
+                        skipped.add(best.id)
+                    else:
+                        if chosen is not None:
+                            break
+                        # Someone took the best fit meanwhile: read everyone's bookings again.
+                        busy = _busy_of(candidates, around)
                     best, look = _decide(
                         service=service,
-                        members=candidates,
+                        members=[member for member in candidates if member.id not in skipped],
                         hours=hours,
-                        busy=_busy_of(candidates, around),
+                        busy=busy,
                         start=start,
                         now=now,
                         around=around,
                         staff_override=staff_override,
                     )
-                    nobody = best is None
+                    # Nobody can take it whoever is locked: refused. If only those someone else
+                    # is booking might, the lock on every candidate below decides.
+                    nobody = best is None and not skipped
                 if chosen is None and not nobody:
                     # A named staff member, or "any staff" after BEST_FIT_TRIES misses.
                     locked = _lock_staff(candidate_ids)
