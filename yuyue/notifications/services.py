@@ -2,8 +2,8 @@
 
 Enqueueing runs inside the booking service's transaction (joining it, without a savepoint: an
 error here fails the booking), so a booking that rolls back leaves no row and nothing is ever
-sent for it. The dispatcher's
-writes are each one short transaction, conditional on the lease still being the caller's.
+sent for it. The dispatcher's writes are each one short transaction, conditional on the lease
+still being the caller's.
 """
 
 import datetime as dt

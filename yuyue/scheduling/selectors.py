@@ -93,9 +93,11 @@ def bookable_staff(
     return qs.order_by("id")
 
 
-def staff_hours(
-    *, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date
-) -> tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]:
+# Weekly hours and date overrides, as staff_hours returns them.
+Hours = tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]
+
+
+def staff_hours(*, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date) -> Hours:
     """Weekly hours and the date overrides in [date_from, date_to] of these staff: 2 queries.
 
     Returns ({staff_id: {weekday: [(start_minute, end_minute)]}},
@@ -112,9 +114,6 @@ def staff_hours(
     ).values_list("staff_id", "date", "intervals"):
         overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
     return {key: dict(value) for key, value in weekly.items()}, dict(overrides)
-
-
-Hours = tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]
 
 
 def staff_hours_around(*, staff_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> Hours:
