@@ -35,7 +35,7 @@ from yuyue.bookings.models import (
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
-from yuyue.lib.writers import writer_turn
+from yuyue.lib.writers import one_writer, writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import (
     ServiceRules,
@@ -60,8 +60,8 @@ from yuyue.scheduling.selectors import (
 )
 
 ALTERNATIVES = 3
-# How many best fits "any staff" tries (each found locked by someone else, or taken meanwhile)
-# before it locks every candidate instead.
+# How many best fits "any staff" tries (each found taken meanwhile, or being booked by someone
+# else) before it locks every candidate instead.
 BEST_FIT_TRIES = 8
 # How far around the refused time to look for alternatives, in days each way.
 ALTERNATIVES_WINDOW_DAYS = 7
@@ -501,8 +501,7 @@ def appointment_create(
         try:
             with writer_turn(), transaction.atomic():
                 chosen = None
-                nobody = False
-                # Candidates someone else was booking (their row locked) when this one tried.
+                # Best fits found taken, or being booked by someone else, when this one tried.
                 skipped: set[int] = set()
                 for _try in range(BEST_FIT_TRIES):
                     if best is None:
@@ -518,14 +517,19 @@ def appointment_create(
                             staff_override=staff_override,
                         )
                     except _LockedByOther:
-                        # In a rush on one time everyone ranks the same best fit: rather than
-                        # wait for whoever is booking them, take the best of the others.
-                        skipped.add(best.id)
-                    else:
-                        if chosen is not None:
-                            break
-                        # Someone took the best fit meanwhile: read everyone's bookings again.
+                        chosen = None
+                    if chosen is not None:
+                        break
+                    if one_writer():
+                        # Nothing changes while this transaction holds SQLite's write lock:
+                        # read everyone's bookings again and the next choice is exact.
                         busy = _busy_of(candidates, around)
+                    else:
+                        # Taken meanwhile, or being booked right now: in a rush on one time
+                        # everyone ranks the same best fit, and a fresh read would not see the
+                        # bookings in flight either. The next best of the same read, without
+                        # waiting for anyone.
+                        skipped.add(best.id)
                     best, look = _decide(
                         service=service,
                         members=[member for member in candidates if member.id not in skipped],
@@ -536,18 +540,16 @@ def appointment_create(
                         around=around,
                         staff_override=staff_override,
                     )
-                    # Nobody can take it whoever is locked: refused. If only those someone else
-                    # is booking might, the lock on every candidate below decides.
-                    nobody = best is None and not skipped
-                if chosen is None and not nobody:
-                    # A named staff member, or "any staff" after BEST_FIT_TRIES misses.
+                if chosen is None:
+                    # A named staff member, or "any staff" whose tries ran out: the decision
+                    # under the lock on every candidate is exact (and may refuse).
                     locked = _lock_staff(candidate_ids)
                 # Checked after the lock: a concurrent request with the same key that won the
                 # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                if chosen is None and not nobody:
+                if chosen is None:
                     chosen, look = _decide(
                         service=service,
                         members=locked,
