@@ -14,7 +14,6 @@ import pytest
 from django.db import connection, connections
 
 from tests.helpers import NOW, WORKWEEK, at, make_appointment, make_user, owner_of
-from yuyue.bookings import services
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
@@ -153,13 +152,11 @@ def test_only_capacity_reschedules_win_a_race(service, stylist, capacity):
     assert peak_holding(stylist.id) == capacity
 
 
-@pytest.mark.parametrize("tries", [services.BEST_FIT_TRIES, 1])
 def test_a_rush_on_one_time_for_any_staff_gives_each_staff_member_one_booking(
-    business, service, location, stylist, tries, monkeypatch
+    business, service, location, stylist
 ):
-    # Everyone ranks the same best fit before the lock; all but one find them taken and choose
-    # again, or after `tries` misses lock every candidate: each staff member is booked once.
-    monkeypatch.setattr(services, "BEST_FIT_TRIES", tries)
+    # Everyone ranks the same best fit before the lock; all but one find them held or taken
+    # and try the next best, then wait for those still held: each staff member is booked once.
     team = [stylist]
     for i in range(3):
         member = staff_member_create(

@@ -60,9 +60,6 @@ from yuyue.scheduling.selectors import (
 )
 
 ALTERNATIVES = 3
-# How many best fits "any staff" tries (each found taken meanwhile, or being booked by someone
-# else) before it locks every candidate instead.
-BEST_FIT_TRIES = 8
 # How far around the refused time to look for alternatives, in days each way.
 ALTERNATIVES_WINDOW_DAYS = 7
 MAX_REASON_LENGTH = 500
@@ -264,10 +261,11 @@ def _lock_if_free(
     start: dt.datetime,
     now: dt.datetime,
     around: _Around,
+    nowait: bool,
     staff_override: bool = False,
 ) -> StaffMember | None:
-    """Lock one staff member without waiting and check they can still take `start`; None if
-    not, _LockedByOther if someone else holds them.
+    """Lock one staff member and check they can still take `start`; None if not. With
+    `nowait`, _LockedByOther if someone else holds them right now.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
     lock go: whatever the caller locks next (another best fit, or every candidate in ascending
@@ -275,7 +273,7 @@ def _lock_if_free(
     """
     try:
         with transaction.atomic():
-            locked = _lock_staff([staff_id], nowait=True)
+            locked = _lock_staff([staff_id], nowait=nowait)
             chosen, _look = _decide(
                 service=service,
                 members=locked,
@@ -295,6 +293,81 @@ def _lock_if_free(
         if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
             raise _LockedByOther() from None
         raise
+
+
+def _lock_best_fit(
+    *,
+    service: Service,
+    candidates: Sequence[StaffMember],
+    hours: Hours,
+    busy: dict[int, list[tuple[int, int, int]]],
+    best: StaffMember,
+    look: _Look,
+    start: dt.datetime,
+    now: dt.datetime,
+    around: _Around,
+    staff_override: bool = False,
+) -> tuple[StaffMember | None, _Look]:
+    """ "Any staff", in the transaction: lock the best fit of the read made before it and check
+    they can still take `start`; on a miss, the next best. Returns the locked staff member, or
+    None and the calendars read when nobody can take it.
+
+    The first tries do not wait (FOR UPDATE NOWAIT): in a rush on one time everyone ranks the
+    same best fit, and each takes the next one rather than queue behind whoever is booking
+    them. Only when nobody else is left does it read again and wait for those. One staff row
+    at most is locked at a time (a miss's savepoint lets it go), so bookings never wait on each
+    other in a cycle. On SQLite nothing changes while this transaction holds the write lock:
+    after a miss one fresh read makes the next choice exact.
+    """
+    skipped: set[int] = set()  # someone else held them when tried
+    taken: set[int] = set()  # could not take it under their lock
+    wait = False
+    while best is not None:
+        try:
+            chosen = _lock_if_free(
+                service=service,
+                staff_id=best.id,
+                hours=hours,
+                start=start,
+                now=now,
+                around=around,
+                nowait=not wait,
+                staff_override=staff_override,
+            )
+        except _LockedByOther:
+            skipped.add(best.id)
+        else:
+            if chosen is not None:
+                return chosen, look
+            taken.add(best.id)
+            if one_writer():
+                busy = _busy_of(candidates, around)
+        best, look = _decide(
+            service=service,
+            members=[member for member in candidates if member.id not in skipped | taken],
+            hours=hours,
+            busy=busy,
+            start=start,
+            now=now,
+            around=around,
+            staff_override=staff_override,
+        )
+        if best is None and skipped and not wait:
+            # Only staff someone else was booking may still take it: read again, and wait.
+            wait = True
+            skipped.clear()
+            busy = _busy_of(candidates, around)
+            best, look = _decide(
+                service=service,
+                members=[member for member in candidates if member.id not in taken],
+                hours=hours,
+                busy=busy,
+                start=start,
+                now=now,
+                around=around,
+                staff_override=staff_override,
+            )
+    return None, look
 
 
 def alternatives_for(
@@ -500,56 +573,27 @@ def appointment_create(
                 raise _Taken(look)
         try:
             with writer_turn(), transaction.atomic():
-                chosen = None
-                # Best fits found taken, or being booked by someone else, when this one tried.
-                skipped: set[int] = set()
-                for _try in range(BEST_FIT_TRIES):
-                    if best is None:
-                        break
-                    try:
-                        chosen = _lock_if_free(
-                            service=service,
-                            staff_id=best.id,
-                            hours=hours,
-                            start=start,
-                            now=now,
-                            around=around,
-                            staff_override=staff_override,
-                        )
-                    except _LockedByOther:
-                        chosen = None
-                    if chosen is not None:
-                        break
-                    if one_writer():
-                        # Nothing changes while this transaction holds SQLite's write lock:
-                        # read everyone's bookings again and the next choice is exact.
-                        busy = _busy_of(candidates, around)
-                    else:
-                        # Taken meanwhile, or being booked right now: in a rush on one time
-                        # everyone ranks the same best fit, and a fresh read would not see the
-                        # bookings in flight either. The next best of the same read, without
-                        # waiting for anyone.
-                        skipped.add(best.id)
-                    best, look = _decide(
+                if best is not None:
+                    chosen, look = _lock_best_fit(
                         service=service,
-                        members=[member for member in candidates if member.id not in skipped],
+                        candidates=candidates,
                         hours=hours,
                         busy=busy,
+                        best=best,
+                        look=look,
                         start=start,
                         now=now,
                         around=around,
                         staff_override=staff_override,
                     )
-                if chosen is None:
-                    # A named staff member, or "any staff" whose tries ran out: the decision
-                    # under the lock on every candidate is exact (and may refuse).
+                else:
                     locked = _lock_staff(candidate_ids)
                 # Checked after the lock: a concurrent request with the same key that won the
                 # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                if chosen is None:
+                if best is None:
                     chosen, look = _decide(
                         service=service,
                         members=locked,
