@@ -261,6 +261,12 @@ def add_history(*, service: Service, total: int) -> None:
             cursor.execute(_HISTORY_SQL[vendor], {**params, "lo": lo, "hi": hi})
         say(f"  history rows {lo:,}-{hi:,} written")
     with connection.cursor() as cursor:
-        # As autovacuum leaves a table that has been in use: statistics fresh, and on
-        # PostgreSQL the visibility map set, so index-only scans need not visit the heap.
-        cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
+        # As a database in use is: statistics fresh; on PostgreSQL the visibility map set (as
+        # autovacuum leaves it), so index-only scans need not visit the heap; on SQLite the
+        # write-ahead log checkpointed (as its auto-checkpoint keeps it), not a gigabyte that
+        # every read must look through first.
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
