@@ -79,11 +79,13 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_availability.py
 	$(PY) bench/bench_bookings.py
-	$(PY) bench/bench_bestfit.py
+	$(PY) bench/bench_growth.py
 	$(PY) bench/bench_http.py
+	$(PY) bench/bench_bestfit.py
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_availability.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_growth.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_http.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notifications.py; fi
 

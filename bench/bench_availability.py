@@ -2,7 +2,8 @@
 
     python bench/bench_availability.py                       # SQLite, temporary folder
     DATABASE_URL=postgres://.../yuyue_bench python bench/bench_availability.py
-    BENCH_GROWTH=10000,100000,1000000 python bench/bench_availability.py   # flat with history
+
+Flat with history (availability and one booking from 10k to 3M stored): bench/bench_growth.py.
 
 Both are timed in the same run, alternately, after a warm-up; the ratio is median/median.
 """
@@ -23,7 +24,6 @@ from shape import (
     WEEKLY,
     WINDOW_DAYS,
     WORKDAYS,
-    add_history,
     build,
     say,
 )
@@ -103,15 +103,6 @@ def main() -> None:
         f"{result['floor_ms']:.1f} ms, same {result['slots']} slots -> ratio "
         f"{result['ratio']:.2f}x the floor (target <= 2x)"
     )
-    growth = [int(n) for n in os.environ.get("BENCH_GROWTH", "").split(",") if n]
-    for total in growth:
-        say(f"growing history to {total} stored appointments")
-        add_history(service=service, total=total)
-        result = measure(service)
-        say(
-            f"  {total} stored: Yuyue {result['yuyue_ms']:.1f} ms, floor "
-            f"{result['floor_ms']:.1f} ms, ratio {result['ratio']:.2f}x"
-        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ this is a measuring setup, not a product path.
 """
 
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -34,7 +35,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from yuyue.accounts.models import User  # noqa: E402
 from yuyue.bookings.models import Appointment  # noqa: E402
@@ -79,13 +80,36 @@ def _appointment(business, service, staff_id, customer_id, start, status) -> App
     )
 
 
-def build(*, history_days: int = HISTORY_DAYS, today: dt.date = TODAY) -> Service:
+def _wipe() -> None:
+    """Delete the bench business and everything of it, in set-based SQL: after a growth run
+    there are millions of appointments, too many for the ORM's cascading delete."""
+    business = Business.objects.filter(slug="bench").first()
+    if business is None:
+        return
+    appointments = "SELECT id FROM bookings_appointment WHERE business_id = %s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # What references these rows is deleted first: no per-row trigger needs to look.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "DELETE FROM notifications_notification WHERE business_id = %s", [business.id]
+        )
+        cursor.execute(
+            f"DELETE FROM bookings_appointmentevent WHERE appointment_id IN ({appointments})",
+            [business.id],
+        )
+        cursor.execute("DELETE FROM bookings_appointment WHERE business_id = %s", [business.id])
+    StaffMember.objects.filter(business=business).delete()
+    business.delete()
+
+
+def build(
+    *, history_days: int = HISTORY_DAYS, future_days: int = FUTURE_DAYS, today: dt.date = TODAY
+) -> Service:
     """Migrate, wipe the bench business if present, build the shape around `today` (the
     benchmarks' fixed day unless a server reads the real clock); returns the service."""
     call_command("migrate", verbosity=0)
-    Appointment.objects.filter(business__slug="bench").delete()
-    StaffMember.objects.filter(business__slug="bench").delete()
-    Business.objects.filter(slug="bench").delete()
+    _wipe()
     rng = random.Random(SEED)
     User.objects.get_or_create(username="bench-owner")
     business = Business.objects.create(slug="bench", name="Bench", timezone="Asia/Shanghai")
@@ -113,7 +137,7 @@ def build(*, history_days: int = HISTORY_DAYS, today: dt.date = TODAY) -> Servic
     )
     overrides = []
     for member in staff:
-        for offset in range(-history_days, FUTURE_DAYS):
+        for offset in range(-history_days, future_days):
             if rng.random() < OVERRIDE_SHARE:
                 day = today + dt.timedelta(days=offset)
                 overrides.append(
@@ -124,7 +148,7 @@ def build(*, history_days: int = HISTORY_DAYS, today: dt.date = TODAY) -> Servic
         User(username=f"bench-customer-{i}-{time.time_ns()}") for i in range(200)
     )
     rows = []
-    for offset in range(-history_days, FUTURE_DAYS):
+    for offset in range(-history_days, future_days):
         day = today + dt.timedelta(days=offset)
         past = offset < 0
         for member in staff:
@@ -144,32 +168,108 @@ def build(*, history_days: int = HISTORY_DAYS, today: dt.date = TODAY) -> Servic
     return Service.objects.select_related("business").get(pk=service.pk)
 
 
+# History added by add_history: 10 completed appointments a staff member and day, hourly, going
+# back in time from the day before the shape's own history; public ids "hist-<n>".
+HISTORY_PREFIX = "hist-"
+HISTORY_PER_DAY = 10
+HISTORY_CHUNK = 500_000
+
+_HISTORY_COLUMNS = (
+    'public_id, business_id, service_id, staff_id, location_id, customer_id, start, "end", '
+    "occupied_start, occupied_end, exclusive, status, price, currency, notes, channel, "
+    "idempotency_key, sequence, created_at, updated_at"
+)
+# Row n goes to staff n % S, on day (n // S) // 10 back from the first day, at hour
+# (n // S) % 10 after 09:00 UTC-ish: far history that no window asks for, none overlapping.
+_HISTORY_SQL = {
+    "postgresql": f"""
+        INSERT INTO bookings_appointment ({_HISTORY_COLUMNS})
+        SELECT %(prefix)s || n, %(business)s, %(service)s, (%(staff)s::bigint[])[1 + n %% %(s)s],
+               NULL, %(customer)s, t, t + interval '30 minutes', t - interval '10 minutes',
+               t + interval '40 minutes', true, 'completed', 88.00, 'CNY', '', 'web', NULL, 0,
+               now(), now()
+        FROM generate_series(%(lo)s, %(hi)s - 1) AS n,
+             LATERAL (SELECT %(first)s::timestamptz
+                      - ((n / %(s)s) / {HISTORY_PER_DAY}) * interval '1 day'
+                      + ((n / %(s)s) %% {HISTORY_PER_DAY}) * interval '1 hour' AS t) AS at
+    """,
+    "sqlite": f"""
+        WITH RECURSIVE numbers(n) AS (
+            SELECT %(lo)s UNION ALL SELECT n + 1 FROM numbers WHERE n + 1 < %(hi)s
+        ), rows(n, staff, t) AS (
+            SELECT n, (n %% %(s)s),
+                   datetime(%(first)s, '-' || ((n / %(s)s) / {HISTORY_PER_DAY}) || ' days',
+                            '+' || ((n / %(s)s) %% {HISTORY_PER_DAY}) || ' hours')
+            FROM numbers
+        )
+        INSERT INTO bookings_appointment ({_HISTORY_COLUMNS})
+        SELECT %(prefix)s || n, %(business)s, %(service)s,
+               json_extract(%(staff)s, '$[' || staff || ']'), NULL, %(customer)s, t,
+               datetime(t, '+30 minutes'), datetime(t, '-10 minutes'), datetime(t, '+40 minutes'),
+               1, 'completed', '88.00', 'CNY', '', 'web', NULL, 0, datetime('now'), datetime('now')
+        FROM rows
+    """,
+}
+
+
 def add_history(*, service: Service, total: int) -> None:
-    """Grow the stored appointments to `total` with completed ones further in the past (SQL)."""
-    have = Appointment.objects.filter(business_id=service.business_id).count()
+    """Grow the stored appointments to `total` with completed ones further in the past.
+
+    Set-based: one INSERT ... SELECT per chunk (generate_series on PostgreSQL, a recursive CTE
+    on SQLite), so millions of rows take minutes, not hours of Python objects.
+    """
+    business_id = service.business_id
+    have = Appointment.objects.filter(business_id=business_id).count()
+    done = Appointment.objects.filter(
+        business_id=business_id, public_id__startswith=HISTORY_PREFIX
+    ).count()
     missing = total - have
     if missing <= 0:
         return
-    staff = list(StaffMember.objects.filter(business_id=service.business_id).values_list("id"))
+    staff = list(
+        StaffMember.objects.filter(business_id=business_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     customer_id = User.objects.get(username="bench-owner").id
-    first = dt.datetime.combine(TODAY - dt.timedelta(days=HISTORY_DAYS + 1), dt.time(9), ZONE)
-    per_staff = missing // len(staff) + 1
-    rows = []
-    done = 0
-    for (staff_id,) in staff:
-        for i in range(per_staff):
-            if done >= missing:
-                break
-            # Hourly, back in time, 10 a day: far history that no window asks for.
-            day, slot = divmod(i, 10)
-            start = first - dt.timedelta(days=day) + dt.timedelta(hours=slot - 9)
-            rows.append(
-                _appointment(service.business, service, staff_id, customer_id, start, "completed")
-            )
-            done += 1
-            if len(rows) >= 50_000:
-                Appointment.objects.bulk_create(rows, batch_size=5000)
-                rows = []
-    Appointment.objects.bulk_create(rows, batch_size=5000)
+    # The day before the earliest appointment of the shape's own history, 09:00 local: fixed
+    # by the shape, so a later call's rows carry on further back from the last call's.
+    earliest = (
+        Appointment.objects.filter(business_id=business_id)
+        .exclude(public_id__startswith=HISTORY_PREFIX)
+        .order_by("start")
+        .first()
+    )
+    day = min(earliest.start.astimezone(ZONE).date(), TODAY) - dt.timedelta(days=1)
+    first = dt.datetime.combine(day, dt.time(9), ZONE)
+    vendor = connection.vendor
+    params = {
+        "prefix": HISTORY_PREFIX,
+        "business": business_id,
+        "service": service.id,
+        "staff": staff if vendor == "postgresql" else json.dumps(staff),
+        "s": len(staff),
+        "customer": customer_id,
+        "first": first
+        if vendor == "postgresql"
+        else first.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    for lo in range(done, done + missing, HISTORY_CHUNK):
+        hi = min(lo + HISTORY_CHUNK, done + missing)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if vendor == "postgresql":
+                # The rows reference the bench's own business, service, staff and customer by
+                # construction: skipping the per-row foreign-key triggers makes this a bulk load.
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(_HISTORY_SQL[vendor], {**params, "lo": lo, "hi": hi})
+        say(f"  history rows {lo:,}-{hi:,} written")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As a database in use is: statistics fresh; on PostgreSQL the visibility map set (as
+        # autovacuum leaves it), so index-only scans need not visit the heap; on SQLite the
+        # write-ahead log checkpointed (as its auto-checkpoint keeps it), not a gigabyte that
+        # every read must look through first.
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -13,11 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from tests.helpers import NOW, at, make_appointment, make_user, owner_of
+from tests.helpers import NOW, WORKWEEK, at, make_appointment, make_user, owner_of
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
 from yuyue.catalog.services import service_update
+from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,3 +150,34 @@ def test_only_capacity_reschedules_win_a_race(service, stylist, capacity):
     assert [o for o in outcomes if o.startswith("crash")] == []
     assert outcomes.count("won") == capacity
     assert peak_holding(stylist.id) == capacity
+
+
+def test_a_rush_on_one_time_for_any_staff_gives_each_staff_member_one_booking(
+    business, service, location, stylist
+):
+    # Everyone ranks the same best fit before the lock; all but one find them held or taken
+    # and try the next best, then wait for those still held: each staff member is booked once.
+    team = [stylist]
+    for i in range(3):
+        member = staff_member_create(
+            business=business,
+            actor=owner_of(business),
+            name=f"Rush {i}",
+            services=[service],
+            location=location,
+        )
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        team.append(member)
+    customers = [make_user(f"rusher{i}", phone="+8613800138000") for i in range(threads())]
+
+    def attempt_for(i):
+        return lambda: appointment_create(
+            service=service, customer=customers[i], start=RACED_STARTS[0], now=NOW
+        )
+
+    outcomes = race([attempt_for(i) for i in range(len(customers))])
+
+    assert [o for o in outcomes if o.startswith("crash")] == []
+    assert outcomes.count("won") == len(team)
+    assert outcomes.count("conflict") == len(customers) - len(team)
+    assert all(peak_holding(member.id) == 1 for member in team)

@@ -1,17 +1,18 @@
 """Every write to appointments. Each function locks, checks and writes in one transaction.
 
 Concurrency: a write that takes or moves time on staff first locks the staff rows
-(ascending id, so two writers never wait on each other in a cycle), then loads the calendar and
-checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of the
-row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out:
-docs/booking.md#locking-order.
+(ascending id, so two writers never wait on each other in a cycle), then loads their bookings
+and checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of
+the row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out
+(and how "any staff" locks only its best fit): docs/booking.md#locking-order.
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,21 +36,28 @@ from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.catalog.versions import availability_changed
-from yuyue.lib.writers import writer_turn
+from yuyue.lib.writers import one_writer, writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.engine import (
     ServiceRules,
+    Slot,
+    StaffCalendar,
     choose_staff,
     find_slots,
     nearest_starts,
     staff_can_take,
+    wall_to_instant,
 )
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import (
+    Hours,
     bookable_staff,
+    calendars_of,
+    holding_spans,
     request_zone,
     service_rules,
     staff_calendars,
+    staff_hours_around,
 )
 
 ALTERNATIVES = 3
@@ -59,7 +67,12 @@ MAX_REASON_LENGTH = 500
 
 
 class _Taken(Exception):
-    """Raised inside the transaction so it rolls back before alternatives are computed."""
+    """Raised inside the transaction so it rolls back before alternatives are computed; it
+    carries the calendars the decision read, if any, to compute them from."""
+
+    def __init__(self, look: "_Look | None" = None) -> None:
+        super().__init__()
+        self.look = look
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -127,13 +140,14 @@ def _validate_booking_target(
         raise InvalidInput(errors)
 
 
-def _lock_staff(ids: Sequence[int]) -> list[StaffMember]:
+def _lock_staff(ids: Sequence[int], *, nowait: bool = False) -> list[StaffMember]:
     # Ascending id order is what makes two writers that need overlapping sets of staff
     # (a reschedule from A to B and one from B to A) queue instead of deadlocking.
+    # The linked user comes along: the notifications of a booking need it.
     return list(
-        StaffMember.objects.select_for_update(of=("self",))
+        StaffMember.objects.select_for_update(of=("self",), nowait=nowait)
         .filter(id__in=ids)
-        .select_related("location", "business")
+        .select_related("location", "business", "user")
         .order_by("id")
     )
 
@@ -147,23 +161,49 @@ def _occupied(service: Service, start: dt.datetime) -> tuple[dt.datetime, dt.dat
     )
 
 
-def _pick_staff(
+@dataclass(frozen=True)
+class _Around:
+    """Where a booking decision looks: the asked start's local day in the request's zone (the
+    instants find_slots gives that day), and the span whose calendars are read for it."""
+
+    zone: zoneinfo.ZoneInfo
+    day: dt.date
+    day_start: dt.datetime
+    day_end: dt.datetime
+    read_start: dt.datetime
+    read_end: dt.datetime
+
+
+def _around(service: Service, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> _Around:
+    _end, occ_start, occ_end = _occupied(service, start)
+    day = start.astimezone(zone).date()
+    day_start = wall_to_instant(day, 0, zone)
+    day_end = wall_to_instant(day + dt.timedelta(days=1), 0, zone)
+    return _Around(zone, day, day_start, day_end, min(occ_start, day_start), max(occ_end, day_end))
+
+
+@dataclass(frozen=True)
+class _Look:
+    """The calendars a booking decision used, complete for the asked start's local day:
+    enough to offer alternatives near a refused start without reading anything again."""
+
+    calendars: list[StaffCalendar]
+    around: _Around
+
+
+def _decide(
     *,
     service: Service,
-    candidates: Sequence[StaffMember],
+    members: Sequence[StaffMember],
+    hours: Hours,
+    busy: dict[int, list[tuple[int, int, int]]],
     start: dt.datetime,
     now: dt.datetime,
-    exclude_appointment_id: int | None = None,
+    around: _Around,
     staff_override: bool = False,
-) -> StaffMember | None:
-    """Under the lock: the best-fit staff member who can take `start`, or None."""
-    _end, occ_start, occ_end = _occupied(service, start)
-    calendars = staff_calendars(
-        staff=candidates,
-        start=occ_start,
-        end=occ_end,
-        exclude_appointment_id=exclude_appointment_id,
-    )
+) -> tuple[StaffMember | None, _Look]:
+    """The best-fit member who can take `start` (None if nobody), as the engine decides."""
+    calendars = calendars_of(staff=members, hours=hours, busy=busy)
     rules = service_rules(service)
     if staff_override:
         rules = overridden_rules(rules)
@@ -175,7 +215,19 @@ def _pick_staff(
         )
     else:
         chosen_id = choose_staff(calendars=calendars, rules=rules, start=start, now=now)
-    return next((member for member in candidates if member.id == chosen_id), None)
+    chosen = next((member for member in members if member.id == chosen_id), None)
+    return chosen, _Look(calendars, around)
+
+
+def _busy_of(
+    members: Sequence[StaffMember], around: _Around, exclude_appointment_id: int | None = None
+) -> dict[int, list[tuple[int, int, int]]]:
+    return holding_spans(
+        staff_ids=[member.id for member in members],
+        start=around.read_start,
+        end=around.read_end,
+        exclude_appointment_id=exclude_appointment_id,
+    )
 
 
 def overridden_rules(rules: ServiceRules) -> ServiceRules:
@@ -190,75 +242,133 @@ def overridden_rules(rules: ServiceRules) -> ServiceRules:
     )
 
 
-class _NobodyFree(Exception):
-    """No candidate can take the start, read without locks."""
-
-
 class _NotFree(Exception):
-    """The staff member chosen before the lock was taken meanwhile: release it, lock all."""
+    """The staff member chosen before the lock was taken meanwhile."""
 
 
-def _best_fit_unlocked(
-    *,
-    service: Service,
-    candidate_ids: Sequence[int],
-    start: dt.datetime,
-    now: dt.datetime,
-    staff_override: bool = False,
-) -> int:
-    """ "Any staff", before any lock or transaction: the best fit's id from the candidates'
-    calendars around the asked time; _NobodyFree if nobody can take it as of this read.
+class _LockedByOther(Exception):
+    """Another transaction holds the chosen staff member's row right now (PostgreSQL)."""
 
-    Locking every candidate first (and loading all their calendars while holding the locks,
-    or on SQLite while holding the one write lock) made concurrent "any staff" bookings queue
-    behind each other even for different people. The choice is checked again under the lock.
-    """
-    unlocked = list(
-        StaffMember.objects.filter(id__in=candidate_ids)
-        .select_related("location", "business")
-        .order_by("id")
-    )
-    best = _pick_staff(
-        service=service,
-        candidates=unlocked,
-        start=start,
-        now=now,
-        staff_override=staff_override,
-    )
-    if best is None:
-        raise _NobodyFree()
-    return best.id
+
+# PostgreSQL's "lock_not_available", what FOR UPDATE NOWAIT raises on a row someone holds.
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _lock_if_free(
     *,
     service: Service,
     staff_id: int,
+    hours: Hours,
     start: dt.datetime,
     now: dt.datetime,
+    around: _Around,
+    nowait: bool,
     staff_override: bool = False,
-):
-    """Lock one staff member and check they can still take `start`; None if not.
+) -> StaffMember | None:
+    """Lock one staff member and check they can still take `start`; None if not. With
+    `nowait`, _LockedByOther if someone else holds them right now.
 
     When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
-    lock go: the caller then locks every candidate in ascending id order, so no transaction
-    ever waits for a row while holding one taken out of that order.
+    lock go: whatever the caller locks next (another best fit, or every candidate in ascending
+    id order), no transaction ever waits for a row while holding one taken out of that order.
     """
     try:
         with transaction.atomic():
-            (locked,) = _lock_staff([staff_id])
-            chosen = _pick_staff(
+            locked = _lock_staff([staff_id], nowait=nowait)
+            chosen, _look = _decide(
                 service=service,
-                candidates=[locked],
+                members=locked,
+                hours=hours,
+                busy=_busy_of(locked, around),
                 start=start,
                 now=now,
+                around=around,
                 staff_override=staff_override,
             )
             if chosen is None:
                 raise _NotFree()
-            return locked
+            return chosen
     except _NotFree:
         return None
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            raise _LockedByOther() from None
+        raise
+
+
+def _lock_best_fit(
+    *,
+    service: Service,
+    candidates: Sequence[StaffMember],
+    hours: Hours,
+    busy: dict[int, list[tuple[int, int, int]]],
+    best: StaffMember,
+    look: _Look,
+    start: dt.datetime,
+    now: dt.datetime,
+    around: _Around,
+    staff_override: bool = False,
+) -> tuple[StaffMember | None, _Look]:
+    """ "Any staff", in the transaction: lock the best fit of the read made before it and check
+    they can still take `start`; on a miss, the next best. Returns the locked staff member, or
+    None and the calendars read when nobody can take it.
+
+    The first tries do not wait (FOR UPDATE NOWAIT): in a rush on one time everyone ranks the
+    same best fit, and each takes the next one rather than queue behind whoever is booking
+    them. Only when nobody else is left does it read again and wait for those. One staff row
+    at most is locked at a time (a miss's savepoint lets it go), so bookings never wait on each
+    other in a cycle. On SQLite nothing changes while this transaction holds the write lock:
+    after a miss one fresh read makes the next choice exact.
+    """
+    skipped: set[int] = set()  # someone else held them when tried
+    taken: set[int] = set()  # could not take it under their lock
+    wait = False
+    while best is not None:
+        try:
+            chosen = _lock_if_free(
+                service=service,
+                staff_id=best.id,
+                hours=hours,
+                start=start,
+                now=now,
+                around=around,
+                nowait=not wait,
+                staff_override=staff_override,
+            )
+        except _LockedByOther:
+            skipped.add(best.id)
+        else:
+            if chosen is not None:
+                return chosen, look
+            taken.add(best.id)
+            if one_writer():
+                busy = _busy_of(candidates, around)
+        best, look = _decide(
+            service=service,
+            members=[member for member in candidates if member.id not in skipped | taken],
+            hours=hours,
+            busy=busy,
+            start=start,
+            now=now,
+            around=around,
+            staff_override=staff_override,
+        )
+        if best is None and skipped and not wait:
+            # Only staff someone else was booking may still take it: read again, and wait.
+            wait = True
+            skipped.clear()
+            busy = _busy_of(candidates, around)
+            best, look = _decide(
+                service=service,
+                members=[member for member in candidates if member.id not in taken],
+                hours=hours,
+                busy=busy,
+                start=start,
+                now=now,
+                around=around,
+                staff_override=staff_override,
+            )
+    return None, look
 
 
 def alternatives_for(
@@ -297,6 +407,47 @@ def alternatives_for(
         zone=zone,
     )
     return nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
+
+
+def _alternatives(
+    *,
+    look: _Look | None,
+    service: Service,
+    start: dt.datetime,
+    staff: StaffMember | None,
+    location: Location | None,
+    now: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """What `alternatives_for` gives, from the calendars the refusal already read when the
+    nearest free starts lie on the asked day.
+
+    Every start outside that day is at least as far from `start` as the day's nearer edge,
+    so when the day holds ALTERNATIVES starts strictly nearer than that, the wider search
+    could only find the same ones. Otherwise (a full day, a refusal by the database) it runs.
+    """
+    if look is not None:
+        around = look.around
+        slots = find_slots(
+            calendars=look.calendars,
+            rules=service_rules(service),
+            date_from=around.day,
+            date_to=around.day,
+            now=now,
+            zone=around.zone,
+        )
+        nearest = nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
+        reach = min(start - around.day_start, around.day_end - start)
+        if len(nearest) == ALTERNATIVES and all(abs(s.start - start) < reach for s in nearest):
+            return nearest
+    return alternatives_for(
+        service=service,
+        start=start,
+        staff=staff,
+        location=location,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    )
 
 
 def _record(
@@ -364,10 +515,13 @@ def appointment_create(
         raise InvalidInput({"channel": [_("Unknown channel.")]})
     if not customer.is_active:
         raise NotAllowed()
-    role = business_role(user=actor, business_id=service.business_id)
-    if (actor.pk != customer.pk or staff_override) and role is None:
-        raise NotAllowed()
-    by_business = role is not None and actor.pk != customer.pk
+    by_business = False
+    if actor.pk != customer.pk or staff_override:
+        # Customers booking for themselves need no role: the query is only for the others.
+        role = business_role(user=actor, business_id=service.business_id)
+        if role is None:
+            raise NotAllowed()
+        by_business = actor.pk != customer.pk
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
@@ -376,103 +530,138 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
+    around = _around(service, start, request_zone(business=service.business, location=location))
     if staff is not None:
+        candidates = None
         candidate_ids = [staff.id]
     else:
-        candidate_ids = list(
-            bookable_staff(
-                service=service, location_id=None if location is None else location.id
-            ).values_list("id", flat=True)
+        candidates = list(
+            bookable_staff(service=service, location_id=None if location is None else location.id)
         )
-    best_id = None
+        candidate_ids = [member.id for member in candidates]
+    # Hours are read before any lock: their writes do not take the staff locks, so reading
+    # them under the lock would promise nothing more, and the lock is held for less. What the
+    # lock guards, the holding appointments, is read under it.
+    hours = staff_hours_around(
+        staff_ids=candidate_ids, start=around.read_start, end=around.read_end
+    )
+    best = None
+    # Set once the appointment's row is written: a later integrity error is not a refusal.
+    written = False
     try:
-        if len(candidate_ids) > 1:
-            try:
-                best_id = _best_fit_unlocked(
-                    service=service,
-                    candidate_ids=candidate_ids,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            except _NobodyFree:
+        if candidates is not None and len(candidates) > 1:
+            # "Any staff" ranks the candidates before any lock or transaction, then locks and
+            # checks again only the best fit. Locking every candidate first (and loading all
+            # their calendars while holding the locks, or on SQLite the one write lock) made
+            # concurrent "any staff" bookings queue behind each other even for different
+            # people.
+            busy = _busy_of(candidates, around)
+            best, look = _decide(
+                service=service,
+                members=candidates,
+                hours=hours,
+                busy=busy,
+                start=start,
+                now=now,
+                around=around,
+                staff_override=staff_override,
+            )
+            if best is None:
                 # A retry of a booking that went through finds its own appointment.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                raise _Taken() from None
-        with writer_turn(), transaction.atomic():
-            chosen = None
-            if best_id is not None:
-                chosen = _lock_if_free(
-                    service=service,
-                    staff_id=best_id,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            if chosen is None:
-                candidates = _lock_staff(candidate_ids)
-            # Checked after the lock: a concurrent request with the same key that won the lock
-            # first has committed by now, and this statement sees its row.
-            existing = existing_for_key()
-            if existing is not None:
-                return _same_request(existing, service=service, start=start, staff=staff)
-            if chosen is None:
-                chosen = _pick_staff(
-                    service=service,
-                    candidates=candidates,
-                    start=start,
-                    now=now,
-                    staff_override=staff_override,
-                )
-            if chosen is None:
-                raise _Taken()
-            end, occ_start, occ_end = _occupied(service, start)
-            appointment = Appointment(
-                business_id=service.business_id,
-                service=service,
-                staff=chosen,
-                location=location or chosen.location,
-                customer=customer,
-                start=start,
-                end=end,
-                occupied_start=occ_start,
-                occupied_end=occ_end,
-                exclusive=service.capacity == 1,
-                status=(
-                    Status.PENDING
-                    if service.requires_confirmation and not by_business
-                    else Status.CONFIRMED
-                ),
-                price=service.price,
-                currency=service.business.currency,
-                notes=notes,
-                channel=channel,
-                idempotency_key=idempotency_key,
-            )
-            try:
-                with transaction.atomic():
-                    appointment.save(force_insert=True)
-            except IntegrityError:
+                raise _Taken(look)
+        try:
+            with writer_turn(), transaction.atomic():
+                if best is not None:
+                    chosen, look = _lock_best_fit(
+                        service=service,
+                        candidates=candidates,
+                        hours=hours,
+                        busy=busy,
+                        best=best,
+                        look=look,
+                        start=start,
+                        now=now,
+                        around=around,
+                        staff_override=staff_override,
+                    )
+                else:
+                    locked = _lock_staff(candidate_ids)
+                # Checked after the lock: a concurrent request with the same key that won the
+                # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                # The exclusion constraint refused an overlap the check missed.
-                raise _Taken() from None
-            event = _record(
-                appointment,
-                actor=actor,
-                action=AppointmentEvent.Action.CREATED,
-                from_status="",
-                data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
-            )
-            notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
-            availability_changed(business_id=appointment.business_id)
-            return appointment
-    except _Taken:
+                if best is None:
+                    chosen, look = _decide(
+                        service=service,
+                        members=locked,
+                        hours=hours,
+                        busy=_busy_of(locked, around),
+                        start=start,
+                        now=now,
+                        around=around,
+                        staff_override=staff_override,
+                    )
+                if chosen is None:
+                    raise _Taken(look)
+                end, occ_start, occ_end = _occupied(service, start)
+                appointment = Appointment(
+                    business=service.business,
+                    service=service,
+                    staff=chosen,
+                    location=location or chosen.location,
+                    customer=customer,
+                    start=start,
+                    end=end,
+                    occupied_start=occ_start,
+                    occupied_end=occ_end,
+                    exclusive=service.capacity == 1,
+                    status=(
+                        Status.PENDING
+                        if service.requires_confirmation and not by_business
+                        else Status.CONFIRMED
+                    ),
+                    price=service.price,
+                    currency=service.business.currency,
+                    notes=notes,
+                    channel=channel,
+                    idempotency_key=idempotency_key,
+                )
+                # No savepoint of its own: an integrity error rolls the whole transaction
+                # back, and the check below runs after it.
+                appointment.save(force_insert=True)
+                written = True
+                event = _record(
+                    appointment,
+                    actor=actor,
+                    action=AppointmentEvent.Action.CREATED,
+                    from_status="",
+                    data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
+                )
+                notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
+                availability_changed(business_id=appointment.business_id)
+                return appointment
+        except IntegrityError:
+            if written:
+                raise
+            existing = existing_for_key()
+            if existing is not None:
+                return _same_request(existing, service=service, start=start, staff=staff)
+            # The exclusion constraint refused an overlap the check missed.
+            raise _Taken() from None
+    except _Taken as taken:
         raise SlotUnavailable(
-            alternatives_for(service=service, start=start, staff=staff, location=location, now=now),
+            _alternatives(
+                look=taken.look,
+                service=service,
+                start=start,
+                staff=staff,
+                location=location,
+                now=now,
+            ),
             zone=request_zone(business=service.business, location=location, staff=staff),
         ) from None
 
@@ -644,12 +833,25 @@ def appointment_reschedule(
             permissions = appointment_permissions(appointment=locked, actor=actor, now=now)
             permissions.require("reschedule")
             candidates = [member for member in locked_staff if member.id in wanted]
-            chosen = _pick_staff(
+            around = _around(
+                locked.service,
+                start,
+                request_zone(business=locked.business, location=locked.location),
+            )
+            # The alternatives are searched afresh: a named or kept staff member may not be
+            # bookable at the appointment's location, which alternatives_for decides.
+            chosen, _look = _decide(
                 service=locked.service,
-                candidates=candidates,
+                members=candidates,
+                hours=staff_hours_around(
+                    staff_ids=[member.id for member in candidates],
+                    start=around.read_start,
+                    end=around.read_end,
+                ),
+                busy=_busy_of(candidates, around, exclude_appointment_id=locked.id),
                 start=start,
                 now=now,
-                exclude_appointment_id=locked.id,
+                around=around,
             )
             if chosen is None:
                 raise _Taken()

@@ -39,3 +39,9 @@ def writer_turn() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def one_writer() -> bool:
+    """True where a writer holds the whole database (SQLite), so nothing it reads can change
+    until it commits; False where writers lock rows (PostgreSQL)."""
+    return not connection.features.has_select_for_update

@@ -1,8 +1,9 @@
 """Every write to the outbox: enqueue with the change that causes it, then claim, mark, resend.
 
-Enqueueing runs inside the booking service's transaction (it opens a savepoint of its own), so
-a booking that rolls back leaves no row and nothing is ever sent for it. The dispatcher's
-writes are each one short transaction, conditional on the lease still being the caller's.
+Enqueueing runs inside the booking service's transaction (joining it, without a savepoint: an
+error here fails the booking), so a booking that rolls back leaves no row and nothing is ever
+sent for it. The dispatcher's writes are each one short transaction, conditional on the lease
+still being the caller's.
 """
 
 import datetime as dt
@@ -74,10 +75,14 @@ def _reminder_rows(
     """Reminders for each offset that is still ahead and has no live reminder yet (on any
     channel: a reminder the mini program carries is not doubled by email)."""
     customer = appointment.customer
-    live = set(
-        Notification.objects.filter(
-            appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
-        ).values_list("recipient_id", "offset_minutes")
+    live = (
+        set()
+        if event.action == AppointmentEvent.Action.CREATED  # a new appointment has no rows yet
+        else set(
+            Notification.objects.filter(
+                appointment=appointment, kind=Kind.REMINDER, status__in=LIVE
+            ).values_list("recipient_id", "offset_minutes")
+        )
     )
     offsets = appointment.business.reminder_offsets_minutes or []
     return [
@@ -128,7 +133,7 @@ def _skip_reminders(*, appointment: Appointment, now: dt.datetime) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def notifications_enqueue_for_event(
     *, appointment: Appointment, event: AppointmentEvent, now: dt.datetime | None = None
 ) -> list[Notification]:

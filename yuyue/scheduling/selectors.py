@@ -98,25 +98,107 @@ def bookable_staff(
     return qs.order_by("id")
 
 
-def staff_hours(
-    *, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date
-) -> tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]:
+# Weekly hours and date overrides, as staff_hours returns them.
+Hours = tuple[dict[int, dict[int, list[tuple[int, int]]]], dict[int, dict[dt.date, list]]]
+
+
+def staff_hours(*, staff_ids: Sequence[int], date_from: dt.date, date_to: dt.date) -> Hours:
     """Weekly hours and the date overrides in [date_from, date_to] of these staff: 2 queries.
 
     Returns ({staff_id: {weekday: [(start_minute, end_minute)]}},
     {staff_id: {date: [(start_minute, end_minute)]}}), local wall-clock minutes.
     """
     weekly: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for staff_id, weekday, s, e in WorkingInterval.objects.filter(
-        staff_id__in=staff_ids
-    ).values_list("staff_id", "weekday", "start_minute", "end_minute"):
+    # No ORDER BY (the models' default ordering): building it costs Django more than reading
+    # the rows costs the database, on every booking. The few intervals of a day are sorted here.
+    for staff_id, weekday, s, e in (
+        WorkingInterval.objects.filter(staff_id__in=staff_ids)
+        .order_by()
+        .values_list("staff_id", "weekday", "start_minute", "end_minute")
+    ):
         weekly[staff_id][weekday].append((s, e))
     overrides: dict[int, dict[dt.date, list[tuple[int, int]]]] = defaultdict(dict)
-    for staff_id, day, intervals in DateOverride.objects.filter(
-        staff_id__in=staff_ids, date__range=(date_from, date_to)
-    ).values_list("staff_id", "date", "intervals"):
+    for staff_id, day, intervals in (
+        DateOverride.objects.filter(staff_id__in=staff_ids, date__range=(date_from, date_to))
+        .order_by()
+        .values_list("staff_id", "date", "intervals")
+    ):
         overrides[staff_id][day] = [(int(s), int(e)) for s, e in intervals]
-    return {key: dict(value) for key, value in weekly.items()}, dict(overrides)
+    by_staff = {
+        staff_id: {weekday: sorted(spans) for weekday, spans in days.items()}
+        for staff_id, days in weekly.items()
+    }
+    return by_staff, dict(overrides)
+
+
+def staff_hours_around(*, staff_ids: Sequence[int], start: dt.datetime, end: dt.datetime) -> Hours:
+    """Weekly hours and the date overrides these staff need around [start, end): 2 queries."""
+    return staff_hours(
+        staff_ids=staff_ids, date_from=(start - _PAD).date(), date_to=(end + _PAD).date()
+    )
+
+
+def _holding(
+    staff_ids: Sequence[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_appointment_id: int | None,
+) -> QuerySet[Appointment]:
+    # Both sides bounded, so the (staff, occupied_end) index skips the history before the
+    # window: the cost follows the window asked for, not the appointments kept.
+    holding = Appointment.objects.filter(
+        staff_id__in=staff_ids,
+        status__in=HOLDING_STATUSES,
+        occupied_end__gt=start - _PAD,
+        occupied_start__lt=end + _PAD,
+    )
+    if exclude_appointment_id is not None:
+        holding = holding.exclude(id=exclude_appointment_id)
+    return holding
+
+
+def holding_spans(
+    *,
+    staff_ids: Sequence[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_appointment_id: int | None = None,
+) -> dict[int, list[tuple[int, int, int]]]:
+    """The holding appointments of these staff around [start, end) as integers, (occupied
+    start, occupied end, service id) in epoch microseconds: 1 query."""
+    holding = _holding(staff_ids, start, end, exclude_appointment_id)
+    busy: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    # Integers straight from SQL: no datetime parsed per row (the engine works in
+    # microseconds).
+    for staff_id, occ_start, occ_end, service_id in (
+        holding.order_by()
+        .annotate(lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end"))
+        .values_list("staff_id", "lo", "hi", "service_id")
+    ):
+        busy[staff_id].append((occ_start, occ_end, service_id))
+    return busy
+
+
+def calendars_of(
+    *,
+    staff: Sequence[StaffMember],
+    hours: Hours,
+    busy: dict[int, list[tuple[int, int, int]]],
+    named: dict[int, list[Busy]] | None = None,
+) -> list[StaffCalendar]:
+    """The engine's calendars from what staff_hours_around and holding_spans read."""
+    weekly, overrides = hours
+    return [
+        StaffCalendar(
+            staff_id=member.id,
+            zone=member.zone,
+            weekly=weekly.get(member.id, {}),
+            overrides=overrides.get(member.id, {}),
+            busy=named.get(member.id, []) if named else [],
+            busy_us=busy.get(member.id, []),
+        )
+        for member in staff
+    ]
 
 
 def staff_calendars(
@@ -135,56 +217,22 @@ def staff_calendars(
     ids = [member.id for member in staff]
     if not ids:
         return []
-    weekly, overrides = staff_hours(
-        staff_ids=ids, date_from=(start - _PAD).date(), date_to=(end + _PAD).date()
-    )
-
-    busy: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    named: dict[int, list[Busy]] = defaultdict(list)
-    # Both sides bounded, so the (staff, occupied_end) index skips the history before the
-    # window: the cost follows the window asked for, not the appointments kept.
-    holding = Appointment.objects.filter(
-        staff_id__in=ids,
-        status__in=HOLDING_STATUSES,
-        occupied_end__gt=start - _PAD,
-        occupied_start__lt=end + _PAD,
-    )
-    if exclude_appointment_id is not None:
-        holding = holding.exclude(id=exclude_appointment_id)
-    if with_ids:
-        # Which appointment holds each span, to explain a refusal in words: datetimes.
-        for staff_id, occ_start, occ_end, service_id, appointment_id in holding.values_list(
-            "staff_id", "occupied_start", "occupied_end", "service_id", "id"
-        ):
-            named[staff_id].append(
-                Busy(
-                    start=occ_start,
-                    end=occ_end,
-                    service_id=service_id,
-                    appointment_id=appointment_id,
-                )
-            )
-    else:
-        # Integers straight from SQL: no datetime parsed per row (the engine works in
-        # microseconds).
-        for staff_id, occ_start, occ_end, service_id in (
-            holding.order_by()
-            .annotate(lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end"))
-            .values_list("staff_id", "lo", "hi", "service_id")
-        ):
-            busy[staff_id].append((occ_start, occ_end, service_id))
-
-    return [
-        StaffCalendar(
-            staff_id=member.id,
-            zone=member.zone,
-            weekly=weekly.get(member.id, {}),
-            overrides=overrides.get(member.id, {}),
-            busy=named[member.id],
-            busy_us=busy[member.id],
+    hours = staff_hours_around(staff_ids=ids, start=start, end=end)
+    if not with_ids:
+        busy = holding_spans(
+            staff_ids=ids, start=start, end=end, exclude_appointment_id=exclude_appointment_id
         )
-        for member in staff
-    ]
+        return calendars_of(staff=staff, hours=hours, busy=busy)
+    holding = _holding(ids, start, end, exclude_appointment_id)
+    # Which appointment holds each span, to explain a refusal in words: datetimes.
+    named: dict[int, list[Busy]] = defaultdict(list)
+    for staff_id, occ_start, occ_end, service_id, appointment_id in holding.values_list(
+        "staff_id", "occupied_start", "occupied_end", "service_id", "id"
+    ):
+        named[staff_id].append(
+            Busy(start=occ_start, end=occ_end, service_id=service_id, appointment_id=appointment_id)
+        )
+    return calendars_of(staff=staff, hours=hours, busy={}, named=named)
 
 
 def request_zone(

@@ -1,0 +1,95 @@
+"""A booking costs the same few queries for one staff member or many, and a refusal whose
+alternatives lie on the asked day reads nothing more after its check."""
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import NOW, WORKWEEK, at, owner_of
+from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.services import appointment_create
+from yuyue.catalog.models import Service
+from yuyue.scheduling.services import staff_hours_set, staff_member_create
+
+pytestmark = pytest.mark.django_db
+DAY = NOW.date() + dt.timedelta(days=1)
+# Validating the staff member, hours and overrides (before the lock), the lock, the busy
+# spans, the appointment, its event and its messages in one insert, and the savepoint the
+# test's transaction makes of the booking's.
+NAMED_BOOKING = 10
+# The candidates instead of the validation, their busy spans read before the lock too, and the
+# lock on the best fit in a savepoint of its own (let go if someone took them meanwhile) with
+# that one's busy spans read again under it.
+ANY_STAFF_BOOKING = 13
+# Up to the check under the lock, then the rollback (to the test's savepoint, and its release).
+REFUSAL = 8
+
+
+@pytest.fixture
+def loaded_service(service):
+    return Service.objects.select_related("business").get(pk=service.pk)
+
+
+@pytest.fixture
+def team(business, service, location, stylist):
+    members = [stylist]
+    for i in range(4):
+        member = staff_member_create(
+            business=business,
+            actor=owner_of(business),
+            name=f"Staff {i}",
+            services=[service],
+            location=location,
+        )
+        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        members.append(member)
+    return members
+
+
+def test_a_named_booking_costs_a_fixed_number_of_queries(
+    loaded_service, stylist, customer, django_assert_num_queries
+):
+    with django_assert_num_queries(NAMED_BOOKING):
+        appointment_create(
+            service=loaded_service,
+            customer=customer,
+            start=at(DAY, "10:00"),
+            staff=stylist,
+            now=NOW,
+        )
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_an_any_staff_booking_costs_the_same_for_one_candidate_or_five(
+    loaded_service, team, customer, size, django_assert_num_queries
+):
+    for member in team[size:]:
+        member.services.clear()
+    # With one candidate there is nothing to rank: reading the candidates takes the place of
+    # validating a named one.
+    expected = ANY_STAFF_BOOKING if size > 1 else NAMED_BOOKING
+    with django_assert_num_queries(expected):
+        appointment_create(
+            service=loaded_service, customer=customer, start=at(DAY, "10:00"), now=NOW
+        )
+
+
+def test_a_refusal_with_free_times_that_day_reads_nothing_after_its_check(
+    loaded_service, stylist, customer, stranger, django_assert_num_queries
+):
+    appointment_create(
+        service=loaded_service, customer=stranger, start=at(DAY, "14:00"), staff=stylist, now=NOW
+    )
+    with django_assert_num_queries(REFUSAL), pytest.raises(SlotUnavailable) as refused:
+        appointment_create(
+            service=loaded_service,
+            customer=customer,
+            start=at(DAY, "14:00"),
+            staff=stylist,
+            now=NOW,
+        )
+    assert [slot.start for slot in refused.value.alternatives] == [
+        at(DAY, "13:00"),
+        at(DAY, "15:00"),
+        at(DAY, "16:00"),
+    ]
