@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MINIPROGRAM_TESTS := miniprogram-tests
 
-.PHONY: run test test-miniprogram lint format migrations-check messages i18n-check check bench faults clean
+.PHONY: run test test-clock test-clock-ahead test-clock-behind test-miniprogram lint format migrations-check messages i18n-check check bench faults clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
 	$(PY) tools/run_tests.py $(ARGS)
 
+## No test depends on today's date: the SQLite suite with the machine's clock 400 days ahead,
+## then 30 days behind (Debian's faketime; every process the tests start inherits it).
+test-clock: test-clock-ahead test-clock-behind
+
+test-clock-ahead: $(VENV)/.installed-test
+	env -u DATABASE_URL faketime -f +400d $(PY) -m pytest -n 2 --dist worksteal -q $(ARGS)
+
+test-clock-behind: $(VENV)/.installed-test
+	env -u DATABASE_URL faketime -f -30d $(PY) -m pytest -n 2 --dist worksteal -q $(ARGS)
 
 $(MINIPROGRAM_TESTS)/node_modules/.installed: $(MINIPROGRAM_TESTS)/package-lock.json
 	cd $(MINIPROGRAM_TESTS) && npm ci --no-audit --no-fund

@@ -1,5 +1,13 @@
 """The shared cast and fixtures: one business with an owner, a staff member, a customer and a
-stranger who must see nothing; clock frozen at a known moment."""
+stranger who must see nothing; every test on a clock that starts at a known moment.
+
+No test reads the real date: `shop_clock` starts each test at tests.helpers.NOW (Tuesday
+1 December 2026, 08:00 in Shanghai) and lets it run, for the test and every thread it starts
+(live servers included); `frozen_now` stops it there; processes a test starts get the same
+clock through `tests.helpers.clock_env()`. `make test-clock` proves it: the suite passes with
+the machine's clock 400 days ahead and 30 days behind. A test that must see the real clock
+says so with `@pytest.mark.real_clock`.
+"""
 
 import contextlib
 import os
@@ -55,6 +63,9 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_configure(config):
     from django.conf import settings as django_settings
 
+    config.addinivalue_line(
+        "markers", "real_clock: runs on the machine's clock, not on one started at NOW"
+    )
     # Whitenoise warns at start-up when the collected-static folder is missing.
     django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -105,8 +116,19 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     # Argon2 is deliberately slow; the cast's passwords need no protection.
-    # tests/accounts/test_passwords.py checks the real setting.
+    # tests/accounts/test_users.py checks the real setting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def shop_clock(request):
+    """The clock starts at NOW and keeps running, for the test and every thread it starts, so
+    that whatever the real date, "today" is the same Tuesday (see this module's docstring)."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
 
 
 @pytest.fixture

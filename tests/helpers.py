@@ -1,13 +1,21 @@
 """Plain helpers shared by tests (fixtures live in conftest.py)."""
 
 import datetime as dt
+import glob
+import os
 import zoneinfo
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from yuyue.accounts.models import User
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # A Tuesday morning, before opening time, in the business's zone.
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI)
+# Debian's libfaketime (package faketime): what puts a process a test starts on the test's clock.
+LIBFAKETIME = "/usr/lib/*/faketime/libfaketime.so.1"
 WORKWEEK = {
     day: [["09:00", "12:00"], ["13:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
 }
@@ -76,3 +84,28 @@ def join_business(*, business, user: User, role: str, actor: User | None = None)
     inviter = actor or business.memberships.filter(role="owner").first().user
     issued = invitation_create(business=business, actor=inviter, role=role)
     return invitation_accept(token=issued.token, actor=user)
+
+
+def clock_env() -> dict[str, str]:
+    """The environment variables that start a process on this test's clock.
+
+    time-machine moves the clock of this process only; a worker, server or script a test starts
+    would read the real date, which moves on every day. libfaketime starts the process's clock
+    at this process's "now" (rounded up to the second, its resolution, so that nothing due now
+    looks not yet due there) and lets it run. `TZ` is the zone it reads that time in, and the
+    one Django sets in the process anyway (TIME_ZONE), so re-reading it later changes nothing.
+    """
+    library = sorted(glob.glob(LIBFAKETIME))
+    if not library:
+        message = "libfaketime is not installed (Debian: apt-get install faketime)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must run the tests that start processes.", pytrace=False)
+        pytest.skip(message)
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    now = timezone.now().astimezone(zone)
+    start = now.replace(microsecond=0) + dt.timedelta(seconds=1 if now.microsecond else 0)
+    return {
+        "LD_PRELOAD": library[0],
+        "FAKETIME": start.strftime("@%Y-%m-%d %H:%M:%S"),
+        "TZ": settings.TIME_ZONE,
+    }

@@ -1,7 +1,7 @@
 """Real-browser tests: Debian's Chromium, driven by Playwright's sync API, against live_server.
 
 Every test gets a fresh browser context shaped like a phone (375×812, touch) speaking one
-language, a clock that starts at tests.helpers.NOW (a Tuesday, 08:00 in Shanghai) and runs on,
+language, on the server's clock (tests.helpers.NOW, a Tuesday, 08:00 in Shanghai, running on),
 full-page screenshots in artifacts/, and `ui.audit(...)`: axe-core on the page (fails on a
 serious or critical violation; every violation goes to artifacts/axe-<page>-<lang>.json) and
 no console error so far (a CSP violation is one).
@@ -17,10 +17,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-import time_machine
+from django.utils import timezone
 
 from tests.browser.axe import ARTIFACTS, write_axe_summary
-from tests.helpers import NOW, WORKWEEK, owner_of
+from tests.helpers import WORKWEEK, owner_of
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 CHROMIUM_ARGS = [
@@ -83,14 +83,6 @@ def browser():
 @pytest.fixture(autouse=True)
 def _web_settings(settings):
     settings.YUYUE_DEFAULT_BUSINESS = "salon"
-
-
-@pytest.fixture(autouse=True)
-def shop_clock():
-    """The clock starts at NOW (Tue 1 Dec 2026, 08:00 Asia/Shanghai) and keeps running, for
-    the test and for live_server's thread alike, so the week strip is always the same."""
-    with time_machine.travel(NOW, tick=True):
-        yield NOW
 
 
 @pytest.fixture
@@ -242,6 +234,8 @@ class UI:
 @pytest.fixture
 def ui(browser, live_server, lang, javascript, request):
     context = browser.new_context(**PHONE, locale=LOCALES[lang], java_script_enabled=javascript)
+    # The page's clock is the server's (tests/conftest.py's shop_clock), not the machine's.
+    context.clock.install(time=timezone.now())
     # A blocked resource or script shows in the console as "Refused to …"; say it once more,
     # with the directive, in case a future Chromium words it otherwise.
     if javascript:

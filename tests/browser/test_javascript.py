@@ -78,6 +78,8 @@ def test_book_now_sends_once(ui, service, stylist, customer):
     page.locator("a.time", has_text="14:00").click()
     ui.log_in_here("customer")
     expect(page.locator("#id_notes")).to_be_visible()
+    # The fields show before app.js (deferred) has run; on a busy machine, long before.
+    page.wait_for_load_state("load")
 
     # Hold the booking request, as a slow network would: the page stays, its form sent.
     held = []

@@ -12,6 +12,7 @@ import icalendar
 from django.db import connection
 from django.utils import timezone
 
+from tests.helpers import clock_env
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.notifications.models import Notification
@@ -108,6 +109,7 @@ def start_worker(*, smtp_port: int, log: Path, args: list[str]) -> subprocess.Po
         "NOTIFY_SMS_PROVIDER": "console",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        **clock_env(),
     }
     with log.open("ab") as out:
         return subprocess.Popen(

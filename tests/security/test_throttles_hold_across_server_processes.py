@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 
-from tests.helpers import make_user
+from tests.helpers import clock_env, make_user
 from tools.faults.servers import request, start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +29,11 @@ def database_url() -> str:
 @pytest.fixture
 def servers(tmp_path: Path):
     started = []
-    env = {"API_RATE_LOGIN_FAILURES": f"{LIMIT}/15m", "API_RATE_LOGIN_IP": "1000/m"}
+    env = {
+        "API_RATE_LOGIN_FAILURES": f"{LIMIT}/15m",
+        "API_RATE_LOGIN_IP": "1000/m",
+        **clock_env(),
+    }
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         env["REDIS_URL"] = settings.CACHES["default"]["LOCATION"]
     try:

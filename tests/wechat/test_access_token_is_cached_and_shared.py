@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from tests.helpers import clock_env
 from tests.wechat.standin import Standin
 from tests.wechat.support import SECRET
 from yuyue.wechat.tokens import EARLY_SECONDS, access_token
@@ -65,6 +66,7 @@ def test_two_processes_refresh_once_and_share_the_token(tmp_path):
         # takes longer than the default timeout.
         "WECHAT_TIMEOUT": "60",
         "LOG_LEVEL": "INFO",
+        **clock_env(),
     }
     env.pop("DATABASE_URL", None)
     run = [sys.executable, "-c", SCRIPT]
