@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "yuyue.lib.middleware.personal_no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "yuyue.lib.middleware.body_limit",
     "yuyue.lib.audit.audit_context",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "yuyue.web.middleware.permissions_policy",
+    # Last, so its 413 goes back out through all of the above and carries the same headers;
+    # still before anything reads the body (views and CSRF's process_view run after the chain).
+    "yuyue.lib.middleware.body_limit",
 ]
 
 ROOT_URLCONF = "config.urls"
