@@ -37,8 +37,11 @@ run: $(VENV)/.installed-run
 	trap 'exit 0' INT TERM; \
 	$(BIN)/yuyue serve
 
-## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true).
-test: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
+## The whole suite on SQLite, and on PostgreSQL when reachable (required under CI=true), and
+## the mini program's client tests. ARGS narrows it: pytest paths and options run pytest alone,
+## paths under miniprogram-tests/ run jest on them; npm is needed only when jest runs.
+TEST_RUNS_JEST := $(if $(strip $(ARGS)),$(findstring $(MINIPROGRAM_TESTS),$(ARGS)),all)
+test: $(VENV)/.installed-test $(if $(TEST_RUNS_JEST),$(MINIPROGRAM_TESTS)/node_modules/.installed)
 	$(PY) tools/run_tests.py $(ARGS)
 
 ## No test depends on today's date: the SQLite suite with the machine's clock 400 days ahead,
@@ -60,9 +63,11 @@ $(MINIPROGRAM_TESTS)/node_modules/.installed: $(MINIPROGRAM_TESTS)/package-lock.
 test-miniprogram: $(VENV)/.installed-test $(MINIPROGRAM_TESTS)/node_modules/.installed
 	cd $(MINIPROGRAM_TESTS) && PYTHON=$(abspath $(PY)) npx jest --runInBand
 
+## ruff, then mypy with django-stubs over yuyue/ (its settings and exceptions: pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
@@ -105,4 +110,4 @@ faults: $(VENV)/.installed-test
 	$(PY) tools/faults/postgres_restart.py
 
 clean:
-	rm -rf $(VENV) var artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) var artifacts .pytest_cache .hypothesis .ruff_cache .mypy_cache

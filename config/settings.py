@@ -1,10 +1,12 @@
 """Yuyue settings, read from the environment (see .env.example for every variable).
 
-The defaults are the embedded mode: SQLite in ./var, console email, local-memory cache, so a
-checkout runs at once. YUYUE_ENV=production tightens everything and refuses unsafe values.
+The defaults are the embedded mode: SQLite in ./var, mail kept as files in ./var/mail, the
+cache in a database table, so a checkout runs at once. YUYUE_ENV=production tightens
+everything and refuses unsafe values.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -73,7 +75,6 @@ MIDDLEWARE = [
     "yuyue.lib.middleware.personal_no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "yuyue.lib.middleware.body_limit",
     "yuyue.lib.audit.audit_context",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "yuyue.web.middleware.permissions_policy",
+    # Last, so its 413 goes back out through all of the above and carries the same headers;
+    # still before anything reads the body (views and CSRF's process_view run after the chain).
+    "yuyue.lib.middleware.body_limit",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,7 +125,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "yuyue.sqlite3",
+            "NAME": str(DATA_DIR / "yuyue.sqlite3"),
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -164,6 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Redis when configured; else a table in the database (created by `migrate`), whose counters
 # are atomic too (yuyue.lib.dbcache).
 REDIS_URL = envstr("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -282,7 +287,8 @@ WECHAT_TIMEOUT = envint("WECHAT_TIMEOUT", 5, minimum=1, maximum=60)
 # developer, trial or formal: which version of the mini program a message's card opens.
 WECHAT_MINIPROGRAM_STATE = envstr("WECHAT_MINIPROGRAM_STATE", "formal")
 # Subscribe-message templates (ids from the mini program's admin console), one per purpose, and
-# for each kind of message the template's keys → what fills them (see yuyue/wechat/messages.py).
+# for each kind of message the template's keys → what fills them
+# (see yuyue/notifications/miniprogram.py).
 WECHAT_TEMPLATE_IDS = {
     "confirmation": envstr("WECHAT_TEMPLATE_CONFIRMATION"),
     "reminder": envstr("WECHAT_TEMPLATE_REMINDER"),

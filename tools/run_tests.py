@@ -9,6 +9,10 @@ per database, default 2; 0 runs in one process). Every worker has its own test d
 (pytest-django suffixes the name with the worker id), so runs never share rows. Each run's
 output goes to var/test-<label>.log and is printed whole when that run ends, so the two never
 interleave.
+
+Arguments narrow the run: paths under miniprogram-tests/ go to jest, everything else (paths,
+options) to pytest; a run that names no mini program test leaves jest out (and so needs no
+npm), one that names only mini program tests leaves pytest out.
 """
 
 import compileall
@@ -21,6 +25,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MINIPROGRAM_TESTS = ROOT / "miniprogram-tests"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yuyue")
 WORKERS = os.environ.get("YUYUE_TEST_WORKERS", "2")
 
@@ -120,12 +125,12 @@ class JestRun(Run):
 
     report_name = "jest-{label}.json"
 
-    def __init__(self) -> None:
-        command = ["npx", "jest", "--runInBand", "--json", "--outputFile={report}"]
+    def __init__(self, paths: list[str]) -> None:
+        command = ["npx", "jest", "--runInBand", "--json", "--outputFile={report}", *paths]
         super().__init__(
             "miniprogram",
             command,
-            cwd=ROOT / "miniprogram-tests",
+            cwd=MINIPROGRAM_TESTS,
             env={"PYTHON": sys.executable},
         )
 
@@ -138,8 +143,36 @@ class JestRun(Run):
         }
 
 
+def miniprogram_path(arg: str) -> str | None:
+    """The argument as a path inside miniprogram-tests/ ("" for the folder itself), or None
+    when it names something else: a pytest path, an option or an option's value."""
+    if arg.startswith("-"):
+        return None
+    path = Path(arg).resolve()
+    if path != MINIPROGRAM_TESTS and MINIPROGRAM_TESTS not in path.parents:
+        return None
+    relative = path.relative_to(MINIPROGRAM_TESTS).as_posix()
+    return "" if relative == "." else relative
+
+
+def split_arguments(args: list[str]) -> tuple[list[str], list[str] | None]:
+    """(pytest's arguments, jest's paths or None when jest does not run). No arguments: all."""
+    if not args:
+        return [], []
+    jest = [miniprogram_path(arg) for arg in args]
+    pytest_args = [arg for arg, path in zip(args, jest, strict=True) if path is None]
+    jest_paths = [path for path in jest if path is not None]
+    if not jest_paths:
+        return pytest_args, None
+    return pytest_args, [path for path in jest_paths if path]
+
+
 def main() -> int:
-    args = sys.argv[1:]
+    args, jest_paths = split_arguments(sys.argv[1:])
+    only_jest = bool(sys.argv[1:]) and not args and jest_paths is not None
+    if only_jest:
+        results = {"miniprogram": JestRun(jest_paths).finish()}
+        return summarize(results)
     problem = postgres_reachable(PG_URL)
     if problem is not None and os.environ.get("CI") == "true":
         print(f"\nPostgreSQL is required under CI=true but unreachable at {PG_URL}: {problem}")
@@ -150,13 +183,16 @@ def main() -> int:
     runs = [pytest_run("sqlite", "", args)]
     if problem is None:
         runs.append(pytest_run("postgresql", PG_URL, args))
-    if not args:
-        # A run narrowed to some pytest paths leaves the client tests out.
-        runs.append(JestRun())
+    if jest_paths is not None:
+        runs.append(JestRun(jest_paths))
     results = {run.label: run.finish() for run in runs}
     if problem is not None:
         print(f"\nPostgreSQL not reachable ({problem}); ran SQLite only.")
+    return summarize(results)
 
+
+def summarize(results: dict[str, dict[str, int]]) -> int:
+    """One line per run, then the total; 1 when anything failed."""
     failed = passed = skipped = 0
     print()
     for label, c in results.items():

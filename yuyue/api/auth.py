@@ -50,7 +50,7 @@ def anonymous(request: HttpRequest) -> Any:
 bearer = BearerAuth()
 OPTIONAL = [bearer, anonymous]
 # OpenAPI: an empty requirement next to the bearer one marks the token as optional.
-OPTIONAL_SECURITY = {"security": [{}]}
+OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}
 
 
 def user_of(request: HttpRequest) -> User | None:

@@ -211,17 +211,25 @@ def _outage(request: HttpRequest, error: Exception) -> HttpResponse:
     return database_unavailable(request)
 
 
+# Each error and its answer. Typed loosely: ninja's annotation wants handlers that also take the
+# class itself, which it never passes.
+HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+    (RecursionError, _too_deep),
+    (RequestDataTooBig, _too_large),
+    (OperationalError, _outage),
+    (InterfaceError, _outage),
+    (DomainError, _domain),
+    (ValidationError, _validation),
+    (HttpError, _http),
+    (ApiError, _api_error),
+    (Http404, _not_found),
+    (Exception, _unexpected),
+]
+
+
 def install_handlers(api: NinjaAPI) -> None:
-    api.add_exception_handler(RecursionError, _too_deep)
-    api.add_exception_handler(RequestDataTooBig, _too_large)
-    api.add_exception_handler(OperationalError, _outage)
-    api.add_exception_handler(InterfaceError, _outage)
-    api.add_exception_handler(DomainError, _domain)
-    api.add_exception_handler(ValidationError, _validation)
-    api.add_exception_handler(HttpError, _http)
-    api.add_exception_handler(ApiError, _api_error)
-    api.add_exception_handler(Http404, _not_found)
-    api.add_exception_handler(Exception, _unexpected)
+    for error_class, handler in HANDLERS:
+        api.add_exception_handler(error_class, handler)
 
 
 # Outside the operations ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from yuyue.bookings.models import Appointment, Status
+from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointments_overlapping
 from yuyue.catalog.models import Business
 from yuyue.lib.localtime import day_label, weekday_label
@@ -20,7 +20,6 @@ from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import staff_hours
 
 ROW_MINUTES = 5
-ROWS_PER_DAY = 24 * 60 // ROW_MINUTES
 # Shown even on an empty day, so the grid never collapses to nothing.
 DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR = 9, 18
 MAX_LANES = 4
@@ -223,6 +222,3 @@ def build_grid(
         end_row=row_of(last),
         now_row=now_row,
     )
-
-
-STATUS_CLASSES = {status.value: f"status-{status.value}" for status in Status}

@@ -68,11 +68,6 @@ def require_owner(*, user: User | AnonymousUser | None, business_id: int) -> Non
         raise NotAllowed(_("Only the business's owner may do this."))
 
 
-def is_business_staff(*, user: User | AnonymousUser | None, business_id: int) -> bool:
-    """Owners count as staff: they can do everything staff can."""
-    return business_role(user=user, business_id=business_id) is not None
-
-
 def business_by_slug(slug: str) -> Business | None:
     return Business.objects.filter(slug=slug).first()
 

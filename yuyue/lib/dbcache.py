@@ -16,7 +16,7 @@ class AtomicDatabaseCache(DatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]  # DatabaseCache's, not in its stub
         now = tz_now().replace(microsecond=0, tzinfo=None)
         # PostgreSQL locks the row; SQLite's IMMEDIATE transactions lock the file at BEGIN.
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

@@ -5,16 +5,23 @@ seed routes answer for it.
 """
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# A message is text, or lazily translated text (gettext_lazy) rendered in the request's language.
+Message: TypeAlias = "str | StrPromise"
 
 
 class DomainError(Exception):
     code = "error"
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: "Message | None" = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 
@@ -25,7 +32,9 @@ class InvalidInput(DomainError):
     code = "validation_error"
     default_message = _("Some fields are not valid.")
 
-    def __init__(self, fields: Mapping[str, Sequence[str]], message: str | None = None) -> None:
+    def __init__(
+        self, fields: Mapping[str, Sequence["Message"]], message: "Message | None" = None
+    ) -> None:
         self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
         super().__init__(message)
 
@@ -49,7 +58,9 @@ class Duplicate(DomainError):
     code = "duplicate"
     default_message = _("This already exists.")
 
-    def __init__(self, fields: Mapping[str, Sequence[str]], message: str | None = None) -> None:
+    def __init__(
+        self, fields: Mapping[str, Sequence["Message"]], message: "Message | None" = None
+    ) -> None:
         self.fields = {name: [str(m) for m in messages] for name, messages in fields.items()}
         super().__init__(message)
 

@@ -18,7 +18,7 @@ from django.db import connection
 try:
     import fcntl
 except ImportError:  # not POSIX: SQLite's own busy handler is all there is
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 
 @contextlib.contextmanager

@@ -67,7 +67,7 @@ class StaffMember(models.Model):
     def zone_name(self) -> str:
         """Hours are wall-clock here: the staff member's own zone, else their location's."""
         # The staff member's own business, not the location's: that is the row loaded with them.
-        own_place = self.location.timezone if self.location_id else ""
+        own_place = self.location.timezone if self.location is not None else ""
         return self.timezone or own_place or self.business.zone_name
 
     @property

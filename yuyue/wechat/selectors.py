@@ -38,7 +38,3 @@ def identity_of(user: User) -> WeChatIdentity | None:
 def consents_left(*, user: User, template_id: str) -> int:
     consent = SubscribeConsent.objects.filter(user=user, template_id=template_id).first()
     return consent.remaining if consent else 0
-
-
-def consents_of(user: User) -> list[SubscribeConsent]:
-    return list(SubscribeConsent.objects.filter(user=user).order_by("template_id"))

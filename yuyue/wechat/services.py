@@ -5,6 +5,7 @@ lock is held while waiting on the network.
 """
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -182,7 +183,7 @@ def _bind(*, actor: User, phone: str) -> IssuedToken:
 
 
 @transaction.atomic
-def subscribe_consent_record(*, actor: User, results: dict[str, str]) -> list[SubscribeConsent]:
+def subscribe_consent_record(*, actor: User, results: Mapping[str, str]) -> list[SubscribeConsent]:
     """Record what wx.requestSubscribeMessage reported: each "accept" allows one more message.
 
     `results` maps template id → "accept" | "reject" | "ban" | "filter". "ban" (the user
