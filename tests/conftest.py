@@ -20,7 +20,7 @@ from django.db import DatabaseError, connection
 from hypothesis import HealthCheck, settings
 
 from tests.browser.axe import ARTIFACTS, clear_page_reports, write_axe_summary
-from tests.helpers import NOW, WORKWEEK, join_business, make_user, owner_of
+from tests.helpers import NOW, join_business, make_staff, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import (
@@ -28,7 +28,6 @@ from yuyue.catalog.services import (
     location_create,
     service_create,
 )
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -183,16 +182,7 @@ def staff_user(business) -> User:
 
 @pytest.fixture
 def stylist(business, service, location, staff_user):
-    member = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Tony 老师",
-        services=[service],
-        location=location,
-        user=staff_user,
-    )
-    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
-    return member
+    return make_staff(service=service, location=location, user=staff_user)
 
 
 @pytest.fixture

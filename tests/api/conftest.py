@@ -1,27 +1,10 @@
 """API fixtures: a client per member of the cast, each with its own bearer token."""
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
-from tests.helpers import NOW, at
-from yuyue.accounts.models import User
-from yuyue.accounts.services import token_issue
+from tests.helpers import WEDNESDAY, at, client_for
 from yuyue.bookings.services import appointment_create
-
-TUESDAY = NOW.date()
-WEDNESDAY = TUESDAY + dt.timedelta(days=1)
-
-
-def bearer(user: User) -> str:
-    return f"Bearer {token_issue(user=user).key}"
-
-
-def client_for(user: User | None = None, **headers: str) -> Client:
-    if user is not None:
-        headers["Authorization"] = bearer(user)
-    return Client(headers=headers)
 
 
 @pytest.fixture
@@ -60,12 +43,3 @@ def booked(service, stylist, customer, frozen_now):
     return appointment_create(
         service=service, customer=customer, start=at(WEDNESDAY, "10:00"), now=frozen_now
     )
-
-
-def error_of(response) -> dict:
-    """The error object of a response, after checking it has the one error shape."""
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    return body["error"]

@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 
-from tests.api.conftest import bearer, client_for, error_of
+from tests.helpers import bearer, client_for, error_of
 from yuyue.accounts.models import ApiToken, User
 from yuyue.accounts.services import token_issue, user_set_password
 

@@ -7,14 +7,12 @@ import pytest
 import time_machine
 from ninja.responses import NinjaJSONEncoder
 
-from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
-from tests.helpers import WORKWEEK, at, owner_of
+from tests.helpers import TUESDAY, WEDNESDAY, at, error_of, make_staff, owner_of
 from yuyue.api.errors import slot_out
 from yuyue.api.schemas.catalog import AvailabilityOut
 from yuyue.catalog.models import Location, Service
 from yuyue.catalog.services import location_create, service_update
 from yuyue.scheduling.selectors import availability
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -113,10 +111,7 @@ def test_an_inactive_service_offers_nothing(anon, service, stylist):
 
 
 def test_one_staff_member_can_be_asked_for(anon, business, service, stylist, location):
-    other = staff_member_create(
-        business=business, actor=owner_of(business), name="Amy", services=[service]
-    )
-    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
+    other = make_staff(service=service, name="Amy", hours={"wed": [["14:00", "15:00"]]})
 
     slots = anon.get(url(service, WEDNESDAY, WEDNESDAY, staff_id=other.id)).json()["slots"]
 
@@ -129,14 +124,7 @@ def test_a_location_with_its_own_zone_shows_its_offset(anon, business, service):
     berlin = location_create(
         business=business, actor=owner_of(business), name="Berlin", timezone="Europe/Berlin"
     )
-    member = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Jonas",
-        services=[service],
-        location=berlin,
-    )
-    staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+    make_staff(service=service, location=berlin, name="Jonas")
 
     body = anon.get(url(service, WEDNESDAY, WEDNESDAY, location_id=berlin.id)).json()
 
@@ -161,10 +149,7 @@ def test_the_body_is_what_the_response_schema_renders(anon, business, service, s
     # what django-ninja would render through AvailabilityOut, "Z" for UTC included.
     utc = location_create(business=business, actor=owner_of(business), name="UTC", timezone="UTC")
     for name in ("Amy", "Bo"):
-        member = staff_member_create(
-            business=business, actor=owner_of(business), name=name, services=[service], location=utc
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        make_staff(service=service, location=utc, name=name)
     for extra in ({}, {"location_id": utc.id}):
         response = anon.get(url(service, TUESDAY, WEDNESDAY, **extra))
         location = Location.objects.filter(id=extra.get("location_id")).first()

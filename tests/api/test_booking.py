@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import WEDNESDAY, error_of
-from tests.helpers import at, owner_of
+from tests.helpers import WEDNESDAY, at, error_of, owner_of
 from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.catalog.services import business_create, service_update
 from yuyue.scheduling.services import staff_member_create
@@ -65,7 +64,7 @@ def test_a_service_that_needs_confirmation_books_pending(as_customer, service, s
 
 
 def test_status_labels_follow_the_language(customer, service, stylist):
-    from tests.api.conftest import client_for
+    from tests.helpers import client_for
 
     client = client_for(customer, **{"Accept-Language": "en"})
 

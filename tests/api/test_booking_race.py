@@ -12,8 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
-from tests.api.conftest import WEDNESDAY, client_for
-from tests.helpers import at, make_user
+from tests.helpers import WEDNESDAY, at, client_for, make_user
 from yuyue.bookings.models import Appointment
 
 RACERS = 50

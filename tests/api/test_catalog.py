@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import client_for, error_of
-from tests.helpers import owner_of
+from tests.helpers import client_for, error_of, owner_of
 from yuyue.catalog.services import location_create, service_create, service_update
 from yuyue.scheduling.services import staff_member_create, staff_member_update
 

@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.test import Client
 
-from tests.api.conftest import error_of
+from tests.helpers import error_of
 
 pytestmark = pytest.mark.django_db
 

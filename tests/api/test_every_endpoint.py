@@ -11,8 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.api.conftest import bearer, error_of
-from tests.helpers import at, make_user
+from tests.helpers import at, bearer, error_of, make_user
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.catalog.services import invitation_create

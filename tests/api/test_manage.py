@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import client_for, error_of
+from tests.helpers import client_for, error_of
 from yuyue.catalog.models import Business, Membership, Service
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval
 

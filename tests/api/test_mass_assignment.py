@@ -6,7 +6,7 @@ appointment directly, and the status changes are the business's.
 
 import pytest
 
-from tests.api.conftest import error_of
+from tests.helpers import error_of
 from yuyue.bookings.models import Appointment, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

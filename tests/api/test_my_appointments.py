@@ -5,12 +5,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
-from tests.helpers import at, make_appointment, owner_of
+from tests.helpers import TUESDAY, WEDNESDAY, at, error_of, make_appointment, make_staff, owner_of
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import service_update
-from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
+from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -58,10 +57,7 @@ def test_the_list_filters_by_status_and_local_date(as_customer, service, stylist
 def test_an_appointment_just_after_local_midnight_belongs_to_that_local_day(
     as_customer, business, service, customer
 ):
-    night = staff_member_create(
-        business=business, actor=owner_of(business), name="夜班", services=[service]
-    )
-    staff_hours_set(staff=night, actor=owner_of(night), hours={"wed": [["00:00", "02:00"]]})
+    night = make_staff(service=service, name="夜班", hours={"wed": [["00:00", "02:00"]]})
     # 00:30 in Shanghai is still Tuesday in UTC.
     make_appointment(service=service, staff=night, customer=customer, start=at(WEDNESDAY, "00:30"))
 
@@ -225,10 +221,7 @@ def test_a_taken_new_time_is_409_and_nothing_moves(as_customer, booked, service,
 
 
 def test_without_staff_id_the_same_staff_member_keeps_it(as_customer, booked, business, service):
-    other = staff_member_create(
-        business=business, actor=owner_of(business), name="Amy", services=[service]
-    )
-    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
+    make_staff(service=service, name="Amy", hours={"wed": [["14:00", "15:00"]]})
 
     same = post(
         as_customer,
@@ -239,14 +232,9 @@ def test_without_staff_id_the_same_staff_member_keeps_it(as_customer, booked, bu
 
 
 def test_any_staff_moves_to_whoever_fits(as_customer, booked, business, service, stylist):
-    other = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Amy",
-        services=[service],
-        location=stylist.location,
+    other = make_staff(
+        service=service, location=stylist.location, name="Amy", hours={"wed": [["14:00", "15:00"]]}
     )
-    staff_hours_set(staff=other, actor=owner_of(other), hours={"wed": [["14:00", "15:00"]]})
     staff_override_set(
         staff=stylist, actor=owner_of(stylist), date=WEDNESDAY, intervals=[["09:00", "12:00"]]
     )

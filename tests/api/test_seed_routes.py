@@ -3,8 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.api.conftest import WEDNESDAY, bearer
-from tests.helpers import at, make_appointment, owner_of
+from tests.helpers import WEDNESDAY, at, bearer, make_appointment, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, Channel
 from yuyue.catalog.services import business_create, service_create

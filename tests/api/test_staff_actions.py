@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.api.conftest import WEDNESDAY, error_of
-from tests.helpers import at, make_appointment, owner_of
+from tests.helpers import WEDNESDAY, at, error_of, make_appointment, owner_of
 from yuyue.bookings.models import Status
 from yuyue.catalog.services import service_update
 from yuyue.scheduling.services import staff_member_create

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.api.conftest import client_for, error_of
+from tests.helpers import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 

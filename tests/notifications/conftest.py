@@ -4,7 +4,6 @@ each on a free loopback port, with settings pointing the dispatcher at them."""
 import asyncio
 import json
 import logging
-import socket
 import threading
 from collections.abc import Callable
 from email import message_from_bytes, policy
@@ -14,15 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-WEBHOOK_SECRET = "test-webhook-secret"
+from tests.helpers import free_port
+from tests.notifications.support import WEBHOOK_SECRET
+
 # aiosmtpd logs every SMTP command at INFO; the tests' own output is what matters.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Mailbox:

@@ -17,6 +17,8 @@ from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.notifications.models import Notification
 
+WEBHOOK_SECRET = "test-webhook-secret"
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

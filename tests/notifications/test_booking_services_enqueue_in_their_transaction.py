@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from tests.helpers import NOW, at, make_user, owner_of
+from tests.helpers import NOW, WEDNESDAY, at, make_user, owner_of
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.services import (
     appointment_cancel,
@@ -23,7 +23,6 @@ from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def rows():
@@ -35,7 +34,12 @@ def rows():
 
 def book(service, stylist, customer, hhmm="10:00", **extra):
     return appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, hhmm), now=NOW, **extra
+        service=service,
+        customer=customer,
+        staff=stylist,
+        start=at(WEDNESDAY, hhmm),
+        now=NOW,
+        **extra,
     )
 
 
@@ -107,7 +111,7 @@ def test_cancelling_tells_customer_and_staff_and_skips_the_reminders(service, st
 def test_starting_and_completing_tell_nobody(service, stylist, customer, staff_user):
     appointment = book(service, stylist, customer)
     before = rows()
-    later = at(DAY, "10:05")
+    later = at(WEDNESDAY, "10:05")
     appointment_start(appointment=appointment, actor=staff_user, now=later)
     appointment_complete(appointment=appointment, actor=staff_user, now=later)
     assert rows() == before

@@ -1,17 +1,13 @@
 """Emails name people by their display name, as written, in both languages: never given and
 family names put together ("小美 张")."""
 
-import datetime as dt
-
 import time_machine
 
-from tests.helpers import NOW, at
+from tests.helpers import NOW, WEDNESDAY, at
 from yuyue.bookings.services import appointment_create, appointment_reschedule
 from yuyue.notifications.dispatcher import drain
 
 from .support import html_of, text_of
-
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def test_the_customer_is_greeted_and_named_by_display_name(
@@ -23,9 +19,11 @@ def test_the_customer_is_greeted_and_named_by_display_name(
     staff_user.save()
     with time_machine.travel(NOW, tick=False):
         appointment = appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
-        appointment_reschedule(appointment=appointment, actor=customer, start=at(DAY, "14:00"))
+        appointment_reschedule(
+            appointment=appointment, actor=customer, start=at(WEDNESDAY, "14:00")
+        )
         drain()
 
     (rescheduled,) = [m for m in mailbox.to("customer@example.com") if "改期" in m["Subject"]]
@@ -44,9 +42,11 @@ def test_in_english_without_a_display_name_the_username_is_used(
     customer.save()
     with time_machine.travel(NOW, tick=False):
         appointment = appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
-        appointment_reschedule(appointment=appointment, actor=customer, start=at(DAY, "14:00"))
+        appointment_reschedule(
+            appointment=appointment, actor=customer, start=at(WEDNESDAY, "14:00")
+        )
         drain()
 
     (rescheduled,) = [

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at, owner_of
+from tests.helpers import NOW, WEDNESDAY, at, owner_of
 from yuyue.bookings.services import (
     appointment_cancel,
     appointment_confirm,
@@ -19,7 +19,6 @@ from yuyue.notifications.models import Notification
 
 from .support import html_of, invite_of, text_of
 
-DAY = NOW.date() + dt.timedelta(days=1)
 LABELS = {
     ("zh-hans", "10:00"): "2026年12月2日 10:00（北京时间，UTC+08:00）",
     ("zh-hans", "14:00"): "2026年12月2日 14:00（北京时间，UTC+08:00）",
@@ -69,14 +68,16 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
     service_update(service=service, actor=owner_of(service), requires_confirmation=True)
     with time_machine.travel(NOW, tick=False) as clock:
         appointment = appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
         drain()
         appointment_confirm(appointment=appointment, actor=staff_user)
         drain()
-        clock.move_to(at(DAY, "10:00") - dt.timedelta(hours=24))
+        clock.move_to(at(WEDNESDAY, "10:00") - dt.timedelta(hours=24))
         drain()
-        appointment_reschedule(appointment=appointment, actor=staff_user, start=at(DAY, "14:00"))
+        appointment_reschedule(
+            appointment=appointment, actor=staff_user, start=at(WEDNESDAY, "14:00")
+        )
         drain()
         appointment_cancel(appointment=appointment, actor=customer, reason="Feeling unwell")
         drain()
@@ -99,7 +100,7 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
             assert invite is None
             continue
         event = invite.walk("VEVENT")[0]
-        start = at(DAY, clock_time)
+        start = at(WEDNESDAY, clock_time)
         assert invite["METHOD"] == method, kind
         assert event.decoded("DTSTART") == start, kind
         assert event.decoded("DTEND") == start + dt.timedelta(minutes=60), kind
@@ -110,9 +111,11 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
 def test_the_rescheduled_email_names_the_old_and_the_new_time(mailbox, service, stylist, customer):
     with time_machine.travel(NOW, tick=False):
         appointment = appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
-        appointment_reschedule(appointment=appointment, actor=customer, start=at(DAY, "14:00"))
+        appointment_reschedule(
+            appointment=appointment, actor=customer, start=at(WEDNESDAY, "14:00")
+        )
         drain()
     (message,) = [m for m in mailbox.received() if "预约已改期" in m["Subject"]]
     body = text_of(message)
@@ -125,7 +128,7 @@ def test_a_direct_booking_sends_a_chinese_confirmation_with_links_and_an_invitat
 ):
     with time_machine.travel(NOW, tick=False):
         appointment = appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
         drain()
     (message,) = mailbox.to("customer@example.com")

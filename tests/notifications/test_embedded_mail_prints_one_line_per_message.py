@@ -1,16 +1,13 @@
 """Without EMAIL_URL the worker keeps each email as an .eml file under var/mail and prints one
 line per message (kind, recipient, subject), not the whole message, into the terminal."""
 
-import datetime as dt
 from email import message_from_bytes, policy
 
 import time_machine
 from django.core.management import call_command
 
-from tests.helpers import NOW, at
+from tests.helpers import NOW, WEDNESDAY, at
 from yuyue.bookings.services import appointment_create
-
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def test_a_booking_dispatched_by_the_worker_prints_one_line_and_stores_the_message(
@@ -20,7 +17,7 @@ def test_a_booking_dispatched_by_the_worker_prints_one_line_and_stores_the_messa
     settings.YUYUE_MAIL_DIR = tmp_path / "mail"
     with time_machine.travel(NOW, tick=False):
         appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, "10:00")
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")
         )
         capsys.readouterr()
         # The command itself (it closes stale connections, hence a transactional test).

@@ -9,19 +9,18 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.helpers import NOW, at
+from tests.helpers import NOW, WEDNESDAY, at
 from yuyue.bookings.services import appointment_create
 from yuyue.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 LOG = reverse("admin:notifications_notification_changelist")
 
 
 @pytest.fixture
 def failed(service, stylist, customer):
     appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, "10:00"), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00"), now=NOW
     )
     row = Notification.objects.get(kind="booked")
     Notification.objects.filter(pk=row.pk).update(
@@ -71,7 +70,7 @@ def test_the_health_check_reports_the_oldest_due_row_and_fails_past_a_limit(
     capsys, service, stylist, customer
 ):
     appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, "10:00"), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00"), now=NOW
     )
     with time_machine.travel(NOW + dt.timedelta(minutes=10), tick=False):
         call_command("notifications_health")

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from tests.helpers import NOW, at
+from tests.helpers import FRIDAY, NOW, WEDNESDAY, at
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_cancel, appointment_create, appointment_reschedule
 from yuyue.catalog.models import validate_reminder_offsets
@@ -15,8 +15,6 @@ from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
-LATER_DAY = NOW.date() + dt.timedelta(days=3)
 
 
 def reminders():
@@ -35,7 +33,7 @@ def book(service, stylist, customer, start):
 def test_the_business_chooses_the_offsets(business, service, stylist, customer):
     business.reminder_offsets_minutes = [60]
     business.save()
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     assert reminders() == {(60, "pending"): appointment.start - dt.timedelta(hours=1)}
 
 
@@ -46,9 +44,9 @@ def test_no_reminder_is_written_for_a_time_already_past(service, stylist, custom
 
 
 def test_a_reschedule_moves_the_pending_reminders(service, stylist, customer):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     moved = appointment_reschedule(
-        appointment=appointment, actor=customer, start=at(LATER_DAY, "15:00"), now=NOW
+        appointment=appointment, actor=customer, start=at(FRIDAY, "15:00"), now=NOW
     )
     assert moved.sequence == 1
     assert reminders() == {
@@ -61,11 +59,11 @@ def test_a_reschedule_moves_the_pending_reminders(service, stylist, customer):
 def test_a_reminder_already_sent_is_written_again_for_the_new_time(
     mailbox, service, stylist, customer
 ):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     with time_machine.travel(appointment.start - dt.timedelta(hours=24), tick=False):
         drain()
         moved = appointment_reschedule(
-            appointment=appointment, actor=customer, start=at(LATER_DAY, "15:00")
+            appointment=appointment, actor=customer, start=at(FRIDAY, "15:00")
         )
     assert reminders() == {
         (1440, "sent"): appointment.start - dt.timedelta(hours=24),
@@ -75,7 +73,7 @@ def test_a_reminder_already_sent_is_written_again_for_the_new_time(
 
 
 def test_a_reschedule_too_close_for_a_reminder_skips_it(service, stylist, customer):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     moved = appointment_reschedule(
         appointment=appointment, actor=customer, start=at(NOW.date(), "11:00"), now=NOW
     )
@@ -86,7 +84,7 @@ def test_a_reschedule_too_close_for_a_reminder_skips_it(service, stylist, custom
 
 
 def test_a_cancellation_skips_the_reminders(service, stylist, customer):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     appointment_cancel(appointment=appointment, actor=customer, now=NOW)
     assert {status for _offset, status in reminders()} == {"skipped"}
 
@@ -94,7 +92,7 @@ def test_a_cancellation_skips_the_reminders(service, stylist, customer):
 def test_a_reminder_due_for_a_cancelled_appointment_is_not_sent(
     mailbox, service, stylist, customer
 ):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     # Cancelled behind the services' back (a restore from backup, a manual fix): the
     # dispatcher's own check at send time still stops the reminder.
     Appointment.objects.filter(pk=appointment.pk).update(status="cancelled")
@@ -109,7 +107,7 @@ def test_a_reminder_due_for_a_cancelled_appointment_is_not_sent(
 def test_a_dispatcher_down_for_a_day_sends_the_reminder_when_back(
     mailbox, service, stylist, customer
 ):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     # Nothing ran between the booking and ten minutes after the reminder was due.
     with time_machine.travel(appointment.start - dt.timedelta(hours=23, minutes=50), tick=False):
         drain()
@@ -120,7 +118,7 @@ def test_a_dispatcher_down_for_a_day_sends_the_reminder_when_back(
 
 
 def test_after_a_longer_outage_only_the_closest_reminder_goes(mailbox, service, stylist, customer):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     with time_machine.travel(appointment.start - dt.timedelta(hours=1), tick=False):
         drain()
     assert Notification.objects.get(offset_minutes=1440).status == "skipped"
@@ -129,7 +127,7 @@ def test_after_a_longer_outage_only_the_closest_reminder_goes(mailbox, service, 
 
 
 def test_no_reminder_goes_once_the_appointment_has_started(mailbox, service, stylist, customer):
-    appointment = book(service, stylist, customer, at(DAY, "10:00"))
+    appointment = book(service, stylist, customer, at(WEDNESDAY, "10:00"))
     with time_machine.travel(appointment.start + dt.timedelta(minutes=5), tick=False):
         drain()
     assert set(Notification.objects.filter(kind="reminder").values_list("status", flat=True)) == {

@@ -1,24 +1,21 @@
 """A recipient the server refuses, an invalid or missing address: failed with the reason,
 at once, while every other message is delivered."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at, make_user
+from tests.helpers import NOW, WEDNESDAY, at, make_user
 from yuyue.accounts.models import User
 from yuyue.bookings.services import appointment_create
 from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def book(service, stylist, customer, hhmm):
     appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, hhmm), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=NOW
     )
 
 

@@ -7,22 +7,19 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.helpers import NOW, at, make_user
+from tests.helpers import NOW, WEDNESDAY, at, free_port, make_user
 from yuyue.bookings.services import appointment_create
 from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
-from .conftest import free_port
-
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def book_five(service, stylist):
     for i, hhmm in enumerate(("09:00", "10:00", "11:00", "14:00", "15:00")):
         customer = make_user(f"c{i}", email=f"c{i}@example.com")
         appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(DAY, hhmm), now=NOW
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=NOW
         )
 
 
@@ -62,7 +59,7 @@ def test_an_unreachable_server_is_a_temporary_failure(
 ):
     settings.EMAIL_PORT = free_port()  # nothing listens there
     appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, "10:00"), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00"), now=NOW
     )
     with time_machine.travel(NOW, tick=False):
         drain()
@@ -78,7 +75,7 @@ def test_after_the_last_attempt_a_temporary_failure_becomes_failed(
     settings.NOTIFY_MAX_ATTEMPTS = 3
     mailbox.temporary_failures = 1000
     appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, "10:00"), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00"), now=NOW
     )
     row = Notification.objects.get(kind="booked")
     with time_machine.travel(NOW, tick=False) as clock:

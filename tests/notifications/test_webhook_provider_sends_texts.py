@@ -9,20 +9,18 @@ import json
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at, make_user
+from tests.helpers import NOW, WEDNESDAY, at, make_user
+from tests.notifications.support import WEBHOOK_SECRET
 from yuyue.bookings.services import appointment_create
 from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
-from .conftest import WEBHOOK_SECRET
-
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 
 
 def book(service, stylist, customer, hhmm="10:00"):
     return appointment_create(
-        service=service, customer=customer, staff=stylist, start=at(DAY, hhmm), now=NOW
+        service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=NOW
     )
 
 

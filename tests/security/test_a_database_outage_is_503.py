@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.api.conftest import client_for, error_of
+from tests.helpers import client_for, error_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from config import urls
-from tests.api.conftest import client_for
+from tests.helpers import client_for
 from yuyue.web.views.errors import server_error
 
 pytestmark = pytest.mark.django_db

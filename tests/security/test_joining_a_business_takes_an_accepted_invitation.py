@@ -7,8 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.api.conftest import client_for, error_of
-from tests.helpers import make_user
+from tests.helpers import client_for, error_of, make_user
 from yuyue.catalog.models import Invitation, Membership
 from yuyue.catalog.services import (
     invitation_accept,

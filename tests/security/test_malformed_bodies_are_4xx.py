@@ -4,7 +4,7 @@ error shape on the API and as a page on the web — never a 500."""
 import pytest
 from django.test import Client
 
-from tests.api.conftest import error_of
+from tests.helpers import error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ the public catalog stays cacheable."""
 import pytest
 from django.test import Client
 
-from tests.web.conftest import browser_for
+from tests.helpers import browser_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import logging
 import pytest
 from django.test import Client
 
-from tests.api.conftest import WEDNESDAY
-from tests.helpers import at
+from tests.helpers import WEDNESDAY, at
 
 pytestmark = pytest.mark.django_db
 

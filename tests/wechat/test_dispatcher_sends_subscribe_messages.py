@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.helpers import NOW, at
+from tests.helpers import FRIDAY, NOW, WEDNESDAY, at
 from tests.wechat.support import APPID, TEMPLATES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
 from yuyue.notifications import errors
@@ -16,8 +16,6 @@ from yuyue.wechat.models import SubscribeConsent, WeChatIdentity
 from yuyue.wechat.services import subscribe_consent_record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-DAY = NOW.date() + dt.timedelta(days=1)
-LATER_DAY = NOW.date() + dt.timedelta(days=3)
 OPENID = "o-customer"
 
 
@@ -38,7 +36,7 @@ def accept(standin, user, *purposes):
 
 def book(service, stylist, customer, start=None):
     return appointment_create(
-        service=service, customer=customer, staff=stylist, start=start or at(DAY, "10:00")
+        service=service, customer=customer, staff=stylist, start=start or at(WEDNESDAY, "10:00")
     )
 
 
@@ -109,7 +107,7 @@ def test_a_reminder_goes_out_at_the_new_time_after_a_reschedule(
     accept(standin, wechat_customer, "reminder", "change")
     appointment = book(service, stylist, wechat_customer)
     appointment_reschedule(
-        appointment=appointment, actor=wechat_customer, start=at(LATER_DAY, "15:00")
+        appointment=appointment, actor=wechat_customer, start=at(FRIDAY, "15:00")
     )
     drain()
     [moved] = standin.sent
@@ -118,7 +116,7 @@ def test_a_reminder_goes_out_at_the_new_time_after_a_reschedule(
     assert moved["data"]["time3"] == {"value": "2026年12月2日 10:00"}
     assert moved["data"]["phrase4"] == {"value": "已改期"}
 
-    with time_machine.travel(at(LATER_DAY - dt.timedelta(days=1), "15:00"), tick=False):
+    with time_machine.travel(at(FRIDAY - dt.timedelta(days=1), "15:00"), tick=False):
         drain()
 
     reminder = only("reminder")
@@ -163,7 +161,7 @@ def test_42001_refreshes_the_token_and_sends(standin, wechat_customer, service, 
     drain()
     standin.expire_tokens()
     appointment_reschedule(
-        appointment=appointment, actor=wechat_customer, start=at(LATER_DAY, "15:00")
+        appointment=appointment, actor=wechat_customer, start=at(FRIDAY, "15:00")
     )
 
     drain()

@@ -67,7 +67,7 @@ def test_a_phone_already_bound_to_another_wechat_user_is_refused(anon, standin):
 
 
 def test_a_customer_without_a_wechat_login_cannot_bind(standin, customer):
-    from tests.api.conftest import bearer
+    from tests.helpers import bearer
 
     response = bearer_client(bearer(customer).split(" ", 1)[1]).post(
         "/api/v1/auth/wechat/phone",
