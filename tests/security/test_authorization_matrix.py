@@ -348,7 +348,7 @@ def secrets_of(victim: dict) -> list[str]:
 def accounts_shown(response, victim: dict) -> list[str]:
     """The usernames of the victim's people that a JSON answer names: staff accounts are
     shown to the business's own members only (StaffOut.username)."""
-    if response.get("Content-Type") != "application/json":
+    if not response.get("Content-Type", "").startswith("application/json"):
         return []
     people = {victim["customer"].username, victim["staff"].user.username}
     found = []
