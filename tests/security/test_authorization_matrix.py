@@ -1,9 +1,12 @@
 """The authorization matrix, generated: every route of the URL configuration that takes an id,
 slug or token — API, customer pages, back office — tried by everyone who must not reach it.
 
-Intruders: nobody (anonymous), another customer, staff of another business, and staff of this
-business without the owner role. Each must be refused (401/403/404, or a redirect to a login
-or an index page), see no field of the victim's data, and change nothing in the database.
+Intruders: nobody (anonymous), another customer, the owner and a staff member of another
+business (rights there are no rights here), and staff of this business without the owner role.
+Each must be refused (401/403/404, or a redirect to a login or an index page; an appointment is
+404, its existence is not theirs to know), see no field of the victim's data, and change nothing
+in the database. An API refusal has the one error shape, and is the same whether the row it
+names exists or not.
 
 Routes are discovered, not listed: a new route (a /manage/ back-office page, /api/v1/auth/
 wechat…) joins the matrix by itself. Its parameters are filled by name (fill()); an unknown
@@ -23,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.api.conftest import WEDNESDAY, client_for
+from tests.api.conftest import WEDNESDAY, client_for, error_of
 from tests.helpers import at, join_business, make_user
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
@@ -41,7 +44,15 @@ _PARAM = re.compile(r"(?<!\?P)<(?:(\w+):)?(\w+)>")
 # (tests/catalog/test_admin_scoping.py), so it needs no row of its own here.
 _ADMIN_WRITES = re.compile(r"/(change|delete|password)/$")
 _ADMIN_LIST = re.compile(r"^admin/(\w+/\w+/(add/)?|\^\(\?P<app_label>[\w|]+\)/\$)$")
-INTRUDERS = ["anonymous", "other_customer", "other_business_staff", "staff_not_owner"]
+INTRUDERS = [
+    "anonymous",
+    "other_customer",
+    "other_business_owner",
+    "other_business_staff",
+    "staff_not_owner",
+]
+# Those with no role at the victim's business: nothing of it beyond the public may show.
+OUTSIDERS = ["other_customer", "other_business_owner", "other_business_staff"]
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 # Routes that take no id, slug or token: why each is safe for anyone to call.
@@ -85,6 +96,17 @@ NO_ID = {
 CAPABILITIES = {
     "invitations/<str:token>/": "test_joining_a_business_takes_an_accepted_invitation",
     "manage/feed/<str:key>.ics": "test_the_feed_shows_one_staff_members_appointments_only",
+}
+# API routes naming an appointment: to anyone but its customer and its business, it does not
+# exist (404, never 403).
+_APPOINTMENT_API = re.compile(r"^api/v1/appointments/<id>")
+# Path parameters that name a row, and a value of the same kind that names none.
+MADE_UP = {
+    "id": "x" * 16,
+    "service_id": 999999,
+    "staff_id": 999999,
+    "location_id": 999999,
+    "invitation_id": 999999,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
 _OWNER_ONLY_MANAGE = re.compile(r"^manage/<slug:slug>/(dashboard|settings)/")
@@ -223,6 +245,7 @@ def intruders(stranger, staff_user, db) -> dict[str, tuple[object, Client, Clien
     people = {
         "anonymous": None,
         "other_customer": stranger,
+        "other_business_owner": elsewhere_owner,
         "other_business_staff": other_staff,
         "staff_not_owner": staff_user,
     }
@@ -261,8 +284,9 @@ def admin_object(model_label: str, victim: dict):
     return rows.order_by("pk").first()
 
 
-def fill(route: str, victim: dict) -> str | None:
-    """The route's URL for the victim's rows, or None when there is no row to aim at."""
+def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
+    """The route's URL for the victim's rows, or None when there is no row to aim at; with
+    `made_up`, an API route's row ids are replaced by ids that name nothing."""
     model_label = None
     match = re.match(r"admin/(\w+)/(\w+)/", route)
     if match:
@@ -281,6 +305,8 @@ def fill(route: str, victim: dict) -> str | None:
         "notification_id": victim["notification"].id,
         "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
     }
+    if made_up:
+        values.update(MADE_UP)
     if model_label is not None:
         row = admin_object(model_label, victim)
         if row is None:
@@ -310,7 +336,52 @@ def snapshot() -> list:
 
 def secrets_of(victim: dict) -> list[str]:
     customer = victim["customer"]
-    return [SECRET_NOTE, OVERRIDE_NOTE, customer.phone, customer.email]
+    return [
+        SECRET_NOTE,
+        OVERRIDE_NOTE,
+        customer.phone,
+        customer.email,
+        victim["appointment"].public_id,
+    ]
+
+
+def accounts_shown(response, victim: dict) -> list[str]:
+    """The usernames of the victim's people that a JSON answer names: staff accounts are
+    shown to the business's own members only (StaffOut.username)."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return []
+    people = {victim["customer"].username, victim["staff"].user.username}
+    found = []
+
+    def walk_json(value) -> None:
+        if isinstance(value, dict):
+            if value.get("username") in people:
+                found.append(value["username"])
+            for item in value.values():
+                walk_json(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk_json(item)
+
+    walk_json(response.json())
+    return found
+
+
+def error_shape_problem(response) -> str | None:
+    try:
+        error_of(response)
+    except (AssertionError, ValueError) as problem:
+        return f"not the error shape: {problem}"
+    return None
+
+
+def public_get_answers(method: str, route: str, document: dict) -> bool:
+    """A public read that needs nothing but its path must answer anyone with 200."""
+    operation = openapi_operations(document)[route][method]
+    return method == "get" and not any(
+        parameter.get("required") and parameter["in"] != "path"
+        for parameter in operation.get("parameters", [])
+    )
 
 
 def body_for(route: str, victim: dict) -> dict:
@@ -355,6 +426,8 @@ def expected_refusal(method: str, route: str, intruder: str, document: dict) -> 
             return None
         if intruder == "staff_not_owner" and (method, route) in STAFF_MAY:
             return None
+        if _APPOINTMENT_API.match(route):
+            return "404"
         return "403/404"
     if route in PUBLIC_PAGES:
         return None
@@ -383,7 +456,9 @@ def test_no_intruder_reaches_anything_of_the_victim(document, victim, intruders,
             continue
         refusal = expected_refusal(method, route, intruder, document)
         is_api = route.startswith("api/")
-        before = snapshot() if method in WRITE_METHODS and refusal else None
+        # An API read refused must not mark, count or create anything either. (Pages' reads
+        # are not snapshotted: the back office has ~90 of them and it would triple the run.)
+        before = snapshot() if refusal and (is_api or method in WRITE_METHODS) else None
         response = call(
             api if is_api else browser,
             method,
@@ -393,16 +468,33 @@ def test_no_intruder_reaches_anything_of_the_victim(document, victim, intruders,
         )
         checked += 1
         text = response.content.decode("utf-8", "replace")
-        leaked = [secret for secret in secrets_of(victim) if secret and secret in text]
+        # A page repeats its own address (the language form's `next`): what the intruder put
+        # in the URL is theirs already. An API answer repeats nothing.
+        leaked = [
+            secret
+            for secret in secrets_of(victim)
+            if secret and secret in text and (is_api or secret not in url)
+        ]
+        leaked += accounts_shown(response, victim)
         if leaked and intruder != "staff_not_owner":
             problems.append(f"{method.upper()} {url}: shows {leaked}")
         if response.status_code >= 500:
             problems.append(f"{method.upper()} {url}: {response.status_code}")
         if refusal is None:
+            if (
+                is_api
+                and public_get_answers(method, route, document)
+                and response.status_code != 200
+            ):
+                problems.append(f"GET {url}: {response.status_code}, public, expected 200")
             continue
         status = response.status_code
+        if is_api and (shape := error_shape_problem(response)):
+            problems.append(f"{method.upper()} {url}: {shape}")
         if refusal == "401" and status != 401:
             problems.append(f"{method.upper()} {url}: {status}, expected 401")
+        elif refusal == "404" and status != 404:
+            problems.append(f"{method.upper()} {url}: {status}, expected 404")
         elif refusal == "403/404" and status not in {403, 404}:
             problems.append(f"{method.upper()} {url}: {status}, expected 403 or 404")
         elif refusal == "refused" and status not in {302, 400, 401, 403, 404, 405}:
@@ -415,4 +507,30 @@ def test_no_intruder_reaches_anything_of_the_victim(document, victim, intruders,
             problems.append(f"{method.upper()} {url}: changed the database")
 
     assert checked > 50
+    assert problems == []
+
+
+@pytest.mark.parametrize("intruder", OUTSIDERS)
+def test_an_api_refusal_does_not_reveal_whether_the_row_exists(
+    document, victim, intruders, intruder
+):
+    _user, api, _browser = intruders[intruder]
+    problems = []
+    compared = 0
+    for method, route in cases(document):
+        if not route.startswith("api/") or not set(params_of(route)) & set(MADE_UP):
+            continue
+        if expected_refusal(method, route, intruder, document) is None:
+            continue
+        body = body_for(route, victim)
+        real = call(api, method, fill(route, victim), body, as_json=True)
+        made_up = call(api, method, fill(route, victim, made_up=True), body, as_json=True)
+        compared += 1
+        if (real.status_code, real.content) != (made_up.status_code, made_up.content):
+            problems.append(
+                f"{method.upper()} {route}: {real.status_code} {real.content[:80]!r} for the row, "
+                f"{made_up.status_code} {made_up.content[:80]!r} for none"
+            )
+
+    assert compared > 20
     assert problems == []
