@@ -26,8 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.api.conftest import WEDNESDAY, client_for, error_of
-from tests.helpers import at, join_business, make_user
+from tests.helpers import WEDNESDAY, at, client_for, error_of, join_business, make_user
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Membership
