@@ -17,8 +17,7 @@ from yuyue.accounts.phone import normalize_phone
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
-from yuyue.backoffice.pages import a_day, an_id, page
-from yuyue.backoffice.views.appointments import refusal_text
+from yuyue.backoffice.pages import a_day
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
 from yuyue.bookings.selectors import (
@@ -30,7 +29,8 @@ from yuyue.bookings.services import appointment_create, appointment_walk_in, cus
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.selectors import business_staff, explain_time
-from yuyue.web.picker import with_query
+from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.pages import an_id, page, with_query
 
 MAX_QUERY_LENGTH = 100
 _CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?\Z")
@@ -115,15 +115,15 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         "errors": [],
     }
     if request.method == "GET":
-        return page(request, desk, "book.html", context)
+        return page(request, "backoffice/book.html", context, desk=desk)
     if customer is None:
         context["errors"] = [_("Choose the customer first.")]
-        return page(request, desk, "book.html", context, status=400)
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     service = next((s for s in services if s.id == an_id(data.get("service"))), None)
     member = next((m for m in staff if m.id == an_id(data.get("staff"))), None)
     if service is None:
         context["errors"] = [_("Choose a service.")]
-        return page(request, desk, "book.html", context, status=400)
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     notes = data.get("notes", "")[:MAX_NOTES_LENGTH]
     try:
         if data.get("walk_in") == "1":
@@ -134,7 +134,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
             start = _local_start(desk, a_day(data.get("date")), data.get("time", ""))
             if start is None:
                 context["errors"] = [_("Give a date and a time (HH:MM).")]
-                return page(request, desk, "book.html", context, status=400)
+                return page(request, "backoffice/book.html", context, status=400, desk=desk)
             appointment = appointment_create(
                 service=service,
                 customer=customer,
@@ -155,10 +155,10 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 date=data.get("date"),
                 time=data.get("time"),
             )
-        return page(request, desk, "book.html", context, status=409)
+        return page(request, "backoffice/book.html", context, status=409, desk=desk)
     except DomainError as error:
         context["errors"] = [refusal_text(error)]
-        return page(request, desk, "book.html", context, status=400)
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     messages.success(request, _("Booked."))
     return HttpResponseRedirect(
         reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id]),
@@ -244,4 +244,4 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
             date=day.isoformat(),
             time=request.GET.get("time", "")[:5],
         )
-    return page(request, desk, "why.html", context)
+    return page(request, "backoffice/why.html", context, desk=desk)

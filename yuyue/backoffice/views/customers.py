@@ -9,8 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import MAX_ID, page
-from yuyue.backoffice.views.appointments import refusal_text
 from yuyue.bookings.selectors import (
     appointments_of_business,
     customer_of_business,
@@ -21,6 +19,8 @@ from yuyue.catalog.models import MAX_CUSTOMER_NOTE_LENGTH
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.catalog.services import customer_note_set
 from yuyue.lib.errors import DomainError
+from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.pages import MAX_ID, page
 
 PER_PAGE = 30
 MAX_QUERY_LENGTH = 100
@@ -33,7 +33,9 @@ def customer_list(request: HttpRequest, desk: Desk) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
     paginator = Paginator(customers_of_business(business=desk.business, query=query), PER_PAGE)
     customers = paginator.get_page(request.GET.get("page"))
-    return page(request, desk, "customers.html", {"customers": customers, "query": query})
+    return page(
+        request, "backoffice/customers.html", {"customers": customers, "query": query}, desk=desk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,4 +70,4 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         "history": history,
         "max_note": MAX_CUSTOMER_NOTE_LENGTH,
     }
-    return page(request, desk, "customer.html", context)
+    return page(request, "backoffice/customer.html", context, desk=desk)

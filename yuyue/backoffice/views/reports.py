@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.dashboard import bars, compute, heat_cells, percent
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import a_day, page
+from yuyue.backoffice.pages import a_day
 from yuyue.bookings.models import Channel, Status
 from yuyue.bookings.selectors import appointment_rows
 from yuyue.lib.localtime import WEEKDAYS, day_label
 from yuyue.scheduling.selectors import business_staff, staff_hours
-from yuyue.web.picker import with_query
-from yuyue.web.templatetags.yuyue_web import money
+from yuyue.webkit.pages import page, with_query
+from yuyue.webkit.templatetags.webkit import money
 
 MAX_PERIOD_DAYS = 92
 DEFAULT_PERIOD_DAYS = 30
@@ -129,7 +129,7 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
         ),
         "path": path,
     }
-    return page(request, desk, "dashboard.html", context)
+    return page(request, "backoffice/dashboard.html", context, desk=desk)
 
 
 def _cell(text: str) -> str:

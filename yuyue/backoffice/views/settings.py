@@ -20,10 +20,9 @@ from yuyue.backoffice.forms import (
     OverrideForm,
     PoliciesForm,
     ServiceForm,
-    add_errors,
     hours_text,
 )
-from yuyue.backoffice.pages import MAX_ID, a_day, page
+from yuyue.backoffice.pages import a_day
 from yuyue.catalog.models import Membership
 from yuyue.catalog.selectors import business_invitations, business_locations, business_services
 from yuyue.catalog.services import (
@@ -44,6 +43,8 @@ from yuyue.scheduling.services import (
     staff_override_delete,
     staff_override_set,
 )
+from yuyue.webkit.forms import Form, add_errors
+from yuyue.webkit.pages import MAX_ID, page
 
 
 def _url(desk: Desk, name: str, *args) -> str:
@@ -65,7 +66,7 @@ def settings_home(request: HttpRequest, desk: Desk) -> HttpResponse:
         "staff": business_staff(business=desk.business, include_inactive=True),
         "locations": business_locations(business=desk.business),
     }
-    return page(request, desk, "settings.html", context)
+    return page(request, "backoffice/settings.html", context, desk=desk)
 
 
 def _edit(
@@ -86,7 +87,9 @@ def _edit(
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_url(desk, "settings"), status=303)
     context = {"form": form, "title": title}
-    return page(request, desk, "settings_form.html", context, 400 if form.errors else 200)
+    return page(
+        request, "backoffice/settings_form.html", context, 400 if form.errors else 200, desk=desk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,10 +148,12 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
         "form": form,
         "services": business_services(business=business, include_inactive=True),
     }
-    return page(request, desk, "policies.html", context, 400 if form.errors else 200)
+    return page(
+        request, "backoffice/policies.html", context, 400 if form.errors else 200, desk=desk
+    )
 
 
-class StaffForm(forms.Form):
+class StaffForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
     services = forms.TypedMultipleChoiceField(
@@ -228,7 +233,11 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         "override_form": OverrideForm(),
     }
     return page(
-        request, desk, "staff_form.html", context, 400 if form.errors or hours.errors else 200
+        request,
+        "backoffice/staff_form.html",
+        context,
+        400 if form.errors or hours.errors else 200,
+        desk=desk,
     )
 
 
@@ -272,7 +281,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     return HttpResponseRedirect(back, status=303)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=Membership.Role.choices, initial="staff"
     )
@@ -328,7 +337,9 @@ def invitations(request: HttpRequest, desk: Desk) -> HttpResponse:
         )[:50]
     ]
     context = {"form": form, "link": link, "error": error, "rows": rows}
-    return page(request, desk, "invitations.html", context, status=400 if error else 200)
+    return page(
+        request, "backoffice/invitations.html", context, status=400 if error else 200, desk=desk
+    )
 
 
 def _id(request: HttpRequest) -> int:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yuyue.lib.middleware import database_unavailable, error_response
-from yuyue.web.pages import problem
+from yuyue.webkit.pages import problem
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
