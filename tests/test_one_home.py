@@ -34,6 +34,29 @@ def test_the_check_above_can_fail():
     assert re.search(r"ZoneInfo\(|\.timezone\s+or\b", line)
 
 
+_BUSINESS_ZONE = re.compile(r"\.business\.zone(_name)?\b")
+
+
+def test_only_the_models_and_selectors_read_the_business_zone_as_the_answer():
+    # A shop (or a staff member) may be in another zone than its business: edges ask the
+    # appointment's, location's or staff member's `zone`, or `request_zone`, which fall back to
+    # the business's themselves.
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path, text in _sources()
+        if path.name not in {"models.py", "selectors.py"}
+        for number, line in enumerate(text.splitlines(), 1)
+        if _BUSINESS_ZONE.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_business_zone_check_can_fail():
+    assert _BUSINESS_ZONE.search("today = now.astimezone(desk.business.zone).date()")
+    assert _BUSINESS_ZONE.search("label(start, appointment.business.zone_name)")
+    assert not _BUSINESS_ZONE.search("zone = appointment.zone")
+
+
 def _imports(text: str) -> set[str]:
     names = set()
     for node in ast.walk(ast.parse(text)):

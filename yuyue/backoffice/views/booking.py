@@ -28,6 +28,7 @@ from yuyue.bookings.selectors import (
 from yuyue.bookings.services import appointment_create, appointment_walk_in, customer_create
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
+from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, explain_time
 from yuyue.webkit.forms import refusal_text
 from yuyue.webkit.pages import an_id, page, with_query
@@ -69,8 +70,11 @@ def _find(desk: Desk, query: str) -> list[User]:
     return found
 
 
-def _local_start(desk: Desk, day: dt.date | None, time: str) -> dt.datetime | None:
-    """The day at a wall-clock "HH:MM" in the business's zone, or None for anything else."""
+def _local_start(
+    desk: Desk, member: StaffMember | None, day: dt.date | None, time: str
+) -> dt.datetime | None:
+    """The day at a wall-clock "HH:MM" where the staff member works (their shop's zone, else
+    the business's), or None for anything else."""
     try:
         clock = dt.time.fromisoformat(time) if _CLOCK.match(time or "") else None
     except ValueError:
@@ -78,7 +82,9 @@ def _local_start(desk: Desk, day: dt.date | None, time: str) -> dt.datetime | No
     if day is None or clock is None:
         return None
     return dt.datetime.combine(
-        day, clock.replace(second=0, microsecond=0), tzinfo=desk.business.zone
+        day,
+        clock.replace(second=0, microsecond=0),
+        tzinfo=desk.zone_at(member),
     )
 
 
@@ -92,7 +98,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     services = list(business_services(business=desk.business))
     staff = list(business_staff(business=desk.business))
     now = timezone.now()
-    today = now.astimezone(desk.business.zone).date()
+    today = now.astimezone(desk.zone).date()
     context = {
         "query": query,
         "found": [
@@ -131,7 +137,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 service=service, customer=customer, staff=member, actor=desk.user, notes=notes
             )
         else:
-            start = _local_start(desk, a_day(data.get("date")), data.get("time", ""))
+            start = _local_start(desk, member, a_day(data.get("date")), data.get("time", ""))
             if start is None:
                 context["errors"] = [_("Give a date and a time (HH:MM).")]
                 return page(request, "backoffice/book.html", context, status=400, desk=desk)
@@ -203,8 +209,8 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
     if service is None and member is not None and offered:
         service = offered[0]
     day = a_day(request.GET.get("date"))
-    start = _local_start(desk, day, request.GET.get("time", ""))
-    today = timezone.now().astimezone(desk.business.zone).date()
+    start = _local_start(desk, member, day, request.GET.get("time", ""))
+    today = timezone.now().astimezone(desk.zone).date()
     context = {
         "staff": staff,
         "services": services,

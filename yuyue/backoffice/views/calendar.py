@@ -65,7 +65,7 @@ def _staff_and_shops(request: HttpRequest, desk: Desk):
 @desk_view()
 def day(request: HttpRequest, desk: Desk) -> HttpResponse:
     now = timezone.now()
-    zone = desk.business.zone
+    zone = desk.zone
     today = now.astimezone(zone).date()
     shown = a_day(request.GET.get("date")) or today
     staff, locations, location, mine = _staff_and_shops(request, desk)
@@ -113,7 +113,7 @@ def day(request: HttpRequest, desk: Desk) -> HttpResponse:
 def week(request: HttpRequest, desk: Desk, staff_id: int) -> HttpResponse:
     id_or_404(staff_id)
     now = timezone.now()
-    today = now.astimezone(desk.business.zone).date()
+    today = now.astimezone(desk.zone).date()
     shown = a_day(request.GET.get("date")) or today
     monday = shown - dt.timedelta(days=shown.weekday())
     member = next((m for m in business_staff(business=desk.business) if m.id == staff_id), None)

@@ -31,7 +31,7 @@ def message_log(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
     shown = paginator.get_page(request.GET.get("page"))
     rows = [
-        {"notification": n, "when": local_day_time_label(n.created_at, desk.business.timezone)}
+        {"notification": n, "when": local_day_time_label(n.created_at, desk.zone.key)}
         for n in shown
     ]
     context = {

@@ -26,7 +26,7 @@ DEFAULT_PERIOD_DAYS = 30
 
 def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
     """The asked period, clamped to sense; a note when it had to be changed."""
-    today = timezone.now().astimezone(desk.business.zone).date()
+    today = timezone.now().astimezone(desk.zone).date()
     date_to = a_day(request.GET.get("to")) or today
     date_from = a_day(request.GET.get("from")) or date_to - dt.timedelta(
         days=DEFAULT_PERIOD_DAYS - 1
@@ -42,7 +42,7 @@ def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
 
 
 def _window(desk: Desk, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = desk.business.zone
+    zone = desk.zone
     return (
         dt.datetime.combine(date_from, dt.time(), tzinfo=zone),
         dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone),
@@ -62,7 +62,7 @@ def figures_for(desk: Desk, date_from: dt.date, date_to: dt.date):
         overrides=overrides,
         date_from=date_from,
         date_to=date_to,
-        zone=desk.business.zone,
+        zone=desk.zone,
     )
 
 
@@ -144,7 +144,7 @@ def export(request: HttpRequest, desk: Desk) -> HttpResponse:
     Chinese text right."""
     date_from, date_to, _note = _period(request, desk)
     start, end = _window(desk, date_from, date_to)
-    zone = desk.business.zone
+    zone = desk.zone
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{desk.business.slug}-{date_from.isoformat()}-{date_to.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

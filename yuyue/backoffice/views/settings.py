@@ -37,7 +37,6 @@ from yuyue.catalog.services import (
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
 from yuyue.scheduling.services import (
-    staff_hours_set,
     staff_member_create,
     staff_member_update,
     staff_override_delete,
@@ -197,7 +196,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         )
         chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
         try:
-            weekly = hours.weekly()
+            # The member and their hours are saved together, or nothing is.
             if member is None:
                 member = staff_member_create(
                     business=desk.business,
@@ -205,6 +204,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     name=form.cleaned_data["name"],
                     services=chosen_services,
                     location=chosen_location,
+                    hours=hours.weekly(),
                 )
             else:
                 staff_member_update(
@@ -214,8 +214,8 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     name=form.cleaned_data["name"],
                     location=chosen_location,
                     active=form.cleaned_data["active"],
+                    hours=hours.weekly(),
                 )
-            staff_hours_set(staff=member, actor=desk.user, hours=weekly)
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:
@@ -226,7 +226,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         "hours": hours,
         "member": member,
         "overrides": staff_overrides(
-            staff=member, date_from=timezone.now().astimezone(desk.business.zone).date()
+            staff=member, date_from=timezone.now().astimezone(desk.zone).date()
         )
         if member is not None
         else [],
