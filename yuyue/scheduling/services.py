@@ -199,6 +199,11 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
     """
     if not _may_manage_feed(staff=staff, actor=actor):
         raise NotAllowed()
+    if staff.user_id is None:
+        # The feed lives as long as the staff member's account is a member (staff_of_feed).
+        raise NotAllowed(
+            _("A calendar feed is for a staff member with an account: invite them first.")
+        )
     key = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(
         staff=staff, defaults={"key_hash": feed_key_hash(key), "created_by": actor}

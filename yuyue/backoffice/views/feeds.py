@@ -7,6 +7,7 @@ import icalendar
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.backoffice.access import desk_view
@@ -77,6 +78,7 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
         event.add("status", "TENTATIVE" if appointment.status == Status.PENDING else "CONFIRMED")
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    # Customers' names, phones and notes: no cache anywhere may keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
     response["Content-Disposition"] = 'inline; filename="appointments.ics"'
     return response
