@@ -114,3 +114,31 @@ class OverrideForm(Form):
                 raise InvalidInput({"hours": [str(_("Write hours as 10:00-14:00."))]})
             intervals.append([group.zfill(5) for group in match.groups()])
         return intervals
+
+
+class ReasonForm(Form):
+    """Why an appointment is cancelled or moved; the customer reads it."""
+
+    reason = forms.CharField(required=False)
+
+
+class CustomerNoteForm(Form):
+    text = forms.CharField(required=False)
+
+
+class NewCustomerForm(Form):
+    """Name and phone; customer_create says what is missing or wrong."""
+
+    name = forms.CharField(required=False)
+    phone = forms.CharField(required=False)
+
+
+class BookingForm(Form):
+    """What the booking form sends besides the customer; the view reads the ids and the time
+    (anything it cannot read is "choose one"), the services decide the rest."""
+
+    service = forms.CharField(required=False)
+    staff = forms.CharField(required=False)
+    date = forms.CharField(required=False)
+    time = forms.CharField(required=False)
+    notes = forms.CharField(required=False, strip=False)

@@ -54,3 +54,8 @@ def refusal_text(error: DomainError) -> str:
     if isinstance(error, InvalidInput | Duplicate):
         return " ".join(message for messages in error.fields.values() for message in messages)
     return str(error.message)
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors as one sentence, for a page that shows them as a notice."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

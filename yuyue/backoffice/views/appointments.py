@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
+from yuyue.backoffice.forms import ReasonForm
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.permissions import appointment_permissions
@@ -26,7 +27,7 @@ from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.scheduling.selectors import request_zone
-from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import PUBLIC_ID, page, safe_next, with_query
 from yuyue.webkit.params import choice_of, chosen_start, start_value
 from yuyue.webkit.picker import build_picker, staff_options
@@ -104,7 +105,11 @@ def _status_label(appointment: Appointment) -> str:
 
 def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str) -> HttpResponse:
     """Cancel only after a confirmation step, with the reason the customer will read."""
-    reason = request.POST.get("reason", "").strip()
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return HttpResponseRedirect(back, status=303)
+    reason = form.cleaned_data["reason"]
     if request.POST.get("confirmed") != "1":
         return page(
             request,
@@ -198,6 +203,10 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
     }
     if request.method == "GET":
         return page(request, "backoffice/reschedule_confirm.html", context, desk=desk)
+    form = ReasonForm(data)
+    if not form.is_valid():
+        context["refusal"] = error_text(form)
+        return page(request, "backoffice/reschedule_confirm.html", context, status=400, desk=desk)
     try:
         appointment_reschedule(
             appointment=appointment,
@@ -205,7 +214,7 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
             start=start,
             staff=choice.staff,
             any_staff=choice.staff is None,
-            reason=data.get("reason", "")[:MAX_REASON_LENGTH],
+            reason=form.cleaned_data["reason"][:MAX_REASON_LENGTH],
         )
     except SlotUnavailable:
         context["refusal"] = _("That time was just taken. Choose another one.")

@@ -17,6 +17,7 @@ from yuyue.accounts.phone import normalize_phone
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
+from yuyue.backoffice.forms import BookingForm, NewCustomerForm
 from yuyue.backoffice.pages import a_day
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
@@ -30,7 +31,7 @@ from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, explain_time
-from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import an_id, page, with_query
 
 MAX_QUERY_LENGTH = 100
@@ -122,6 +123,10 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     }
     if request.method == "GET":
         return page(request, "backoffice/book.html", context, desk=desk)
+    form = BookingForm(data)
+    if not form.is_valid():
+        context["errors"] = [error_text(form)]
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     if customer is None:
         context["errors"] = [_("Choose the customer first.")]
         return page(request, "backoffice/book.html", context, status=400, desk=desk)
@@ -130,7 +135,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     if service is None:
         context["errors"] = [_("Choose a service.")]
         return page(request, "backoffice/book.html", context, status=400, desk=desk)
-    notes = data.get("notes", "")[:MAX_NOTES_LENGTH]
+    notes = form.cleaned_data["notes"][:MAX_NOTES_LENGTH]
     try:
         if data.get("walk_in") == "1":
             appointment = appointment_walk_in(
@@ -176,18 +181,21 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
 @desk_view()
 def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
     """Name and phone are enough; the person can claim the account by registering later."""
+    back = reverse("backoffice:book", args=[desk.business.slug])
+    form = NewCustomerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return HttpResponseRedirect(back, status=303)
     try:
         customer = customer_create(
             business=desk.business,
-            display_name=request.POST.get("name", "")[:200],
-            phone=request.POST.get("phone", "")[:40],
+            display_name=form.cleaned_data["name"][:200],
+            phone=form.cleaned_data["phone"][:40],
             actor=desk.user,
         )
     except DomainError as error:
         messages.error(request, refusal_text(error))
-        return HttpResponseRedirect(
-            reverse("backoffice:book", args=[desk.business.slug]), status=303
-        )
+        return HttpResponseRedirect(back, status=303)
     return HttpResponseRedirect(
         with_query(
             reverse("backoffice:book", args=[desk.business.slug]),

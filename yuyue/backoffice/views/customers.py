@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
+from yuyue.backoffice.forms import CustomerNoteForm
 from yuyue.bookings.selectors import (
     appointments_of_business,
     customer_of_business,
@@ -19,7 +20,7 @@ from yuyue.catalog.models import MAX_CUSTOMER_NOTE_LENGTH
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.catalog.services import customer_note_set
 from yuyue.lib.errors import DomainError
-from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import MAX_ID, page
 
 PER_PAGE = 30
@@ -48,11 +49,15 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         raise Http404
     here = reverse("backoffice:customer", args=[desk.business.slug, customer.id])
     if request.method == "POST":
+        form = CustomerNoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            return HttpResponseRedirect(here, status=303)
         try:
             customer_note_set(
                 business=desk.business,
                 customer=customer,
-                text=request.POST.get("text", ""),
+                text=form.cleaned_data["text"],
                 actor=desk.user,
             )
         except DomainError as error:

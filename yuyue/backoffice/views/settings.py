@@ -42,7 +42,7 @@ from yuyue.scheduling.services import (
     staff_override_delete,
     staff_override_set,
 )
-from yuyue.webkit.forms import Form, add_errors
+from yuyue.webkit.forms import Form, add_errors, error_text
 from yuyue.webkit.pages import MAX_ID, page
 
 
@@ -259,7 +259,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
         return HttpResponseRedirect(back, status=303)
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, error_text(form))
         return HttpResponseRedirect(back, status=303)
     try:
         staff_override_set(
