@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yuyue.lib.middleware import database_unavailable, error_response
+from yuyue.lib.middleware import database_unavailable, error_response, wants_json
 from yuyue.webkit.pages import problem
 
 
@@ -38,7 +38,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if is_outage(error):
         return database_unavailable(request)
-    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return error_response(
             request,
             status=500,
