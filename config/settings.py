@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yuyue.notifications",
     "yuyue.wechat",
     "yuyue.api",
+    "yuyue.webkit",
     "yuyue.web",
     "yuyue.seed",
     "yuyue.demo",

@@ -1,8 +1,9 @@
 """Imports run downhill: edges → services/selectors → models, and `yuyue/lib` imports no app.
 
 The apps are ranked lib < accounts < wechat < catalog < scheduling < bookings < notifications <
-the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat identities and
-consents and the calls to WeChat, which the notifications' mini-program channel sends through.
+webkit < the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat
+identities and consents and the calls to WeChat, which the notifications' mini-program channel
+sends through; `webkit` holds what the two web front ends (web, backoffice) share.
 A module may import its own app and any app ranked below it; the edges sit side by side and do
 not import one another, except the seed routes, which answer as the API does (JSON errors) and
 as the customer pages do. Read with `ast`
@@ -16,13 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "yuyue"
-CORE = ("lib", "accounts", "wechat", "catalog", "scheduling", "bookings", "notifications")
+CORE = ("lib", "accounts", "wechat", "catalog", "scheduling", "bookings", "notifications", "webkit")
 EDGES = frozenset({"api", "web", "seed", "backoffice", "demo"})
 # Edges built on other edges, by design.
 EDGE_USES = {
     "seed": frozenset({"api", "web"}),
-    # The back office reschedules with the customer's own picker and shares its filters.
-    "backoffice": frozenset({"web"}),
 }
 
 # Upward edges that exist today and belong to other work; each names why it is still here.

@@ -4,20 +4,24 @@ starts at once."""
 
 import datetime as dt
 import re
+import zoneinfo
 from urllib.parse import unquote
 
 import pytest
 import time_machine
 
 from tests.backoffice.conftest import TUESDAY, html_of
-from tests.helpers import NOW, at, make_user
+from tests.helpers import NOW, WORKWEEK, at, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_create
+from yuyue.catalog.services import location_create
 from yuyue.lib.errors import NotAllowed
+from yuyue.scheduling.services import staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def token_in(html: str) -> str:
@@ -188,3 +192,35 @@ def test_a_forged_customer_token_books_nothing(as_owner, service, stylist):
 
     assert response.status_code == 400
     assert not Appointment.objects.exists()
+
+
+def test_a_time_for_staff_at_a_shop_in_another_zone_is_that_shops_time(
+    as_owner, business, customer, service
+):
+    shop = location_create(
+        business=business, actor=owner_of(business), name="东京店", timezone="Asia/Tokyo"
+    )
+    ken = staff_member_create(
+        business=business,
+        actor=owner_of(business),
+        name="Ken",
+        services=[service],
+        location=shop,
+        hours=WORKWEEK,
+    )
+    token = choose(as_owner, "13700137000")
+
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": token,
+            "service": service.id,
+            "staff": ken.id,
+            "date": TUESDAY.isoformat(),
+            "time": "15:00",
+        },
+    )
+
+    assert response.status_code == 303
+    booked = Appointment.objects.get(staff=ken)
+    assert booked.start == dt.datetime.combine(TUESDAY, dt.time(15), tzinfo=TOKYO)

@@ -2,14 +2,19 @@
 revoked; the message log names message statuses (queued, not 待确认), shows why a message
 failed, and resends it."""
 
+import datetime as dt
 import re
 
 import icalendar
 import pytest
+import time_machine
 
 from tests.backoffice.conftest import TUESDAY, browser_for, html_of
-from tests.helpers import at, make_appointment
+from tests.helpers import NOW, at, make_appointment, make_user
+from yuyue.catalog.models import Membership
+from yuyue.catalog.services import membership_end
 from yuyue.notifications.models import Notification
+from yuyue.scheduling.selectors import has_calendar_feed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -102,3 +107,46 @@ def test_another_business_cannot_resend(other_owner, as_owner, pending):
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.status == "failed"
+
+
+def test_the_feed_is_never_kept_by_a_cache(as_staff, stylist, pending):
+    response = browser_for(None).get(issue(as_staff, stylist))
+
+    assert "no-store" in response["Cache-Control"]
+    assert "max-age" not in response["Cache-Control"]
+
+
+def test_the_feed_dies_with_the_staff_members_membership(
+    owner, business, as_staff, stylist, staff_user, pending
+):
+    address = issue(as_staff, stylist)
+
+    membership_end(
+        membership=Membership.objects.get(business=business, user=staff_user), actor=owner
+    )
+
+    assert browser_for(None).get(address).status_code == 404
+    assert not has_calendar_feed(staff=stylist)
+
+
+def test_a_new_account_on_the_staff_record_does_not_revive_the_old_feed(
+    owner, business, as_staff, stylist, staff_user, pending
+):
+    address = issue(as_staff, stylist)
+    membership_end(
+        membership=Membership.objects.get(business=business, user=staff_user), actor=owner
+    )
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        successor = make_user("successor")
+        Membership.objects.create(business=business, user=successor, role="staff")
+        stylist.user = successor
+        stylist.save(update_fields=["user"])
+
+        assert browser_for(None).get(address).status_code == 404
+
+
+def test_a_staff_member_without_an_account_gets_no_feed(as_owner, colleague):
+    response = as_owner.post(f"/manage/salon/staff/{colleague.id}/feed/", {"do": "issue"})
+
+    assert response.status_code == 403
+    assert 'id="address"' not in html_of(response)

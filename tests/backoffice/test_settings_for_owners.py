@@ -151,3 +151,33 @@ def test_another_businesss_service_is_a_404(as_owner, business, other_owner):
 
     assert as_owner.get(f"/manage/salon/settings/services/{theirs.id}/").status_code == 404
     assert browser_for(other_owner).get("/manage/salon/settings/").status_code == 404
+
+
+def test_a_new_staff_member_with_refused_hours_is_not_saved_even_when_sent_twice(
+    as_owner, business, location, service
+):
+    form = {
+        "name": "新人",
+        "location": location.id,
+        "services": [service.id],
+        "active": "on",
+        "hours-mon": "09:00-12:00, 11:00-13:00",
+    }
+
+    first = as_owner.post("/manage/salon/settings/staff/new/", form)
+    second = as_owner.post("/manage/salon/settings/staff/new/", form)
+
+    assert first.status_code == second.status_code == 400
+    assert 'id="id_hours-mon_error"' in html_of(second)
+    assert not StaffMember.objects.filter(name="新人").exists()
+
+
+def test_refused_hours_leave_the_rest_of_a_staff_member_unchanged(as_owner, stylist, service):
+    response = as_owner.post(
+        f"/manage/salon/settings/staff/{stylist.id}/",
+        {"name": "改名", "services": [service.id], "hours-mon": "09:00-12:00, 11:00-13:00"},
+    )
+
+    stylist.refresh_from_db()
+    assert response.status_code == 400
+    assert (stylist.name, stylist.active) == ("Tony 老师", True)

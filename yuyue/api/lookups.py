@@ -13,7 +13,6 @@ from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import business_role
-from yuyue.catalog.selectors import require_owner as owner_only
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.scheduling.models import StaffMember
 
@@ -31,11 +30,6 @@ def require_member(user: User | None, business: Business) -> str:
     if role is None:
         raise NotAllowed()
     return role
-
-
-def require_owner(user: User | None, business: Business) -> None:
-    """Checked before any row inside the business is looked up (the services check again)."""
-    owner_only(user=user, business_id=business.id)
 
 
 def is_member(user: User | None, business: Business) -> bool:

@@ -113,6 +113,7 @@ def appointment_out(
             if location is None
             else {"id": location.id, "name": location.name, "address": location.address}
         ),
+        "zone": appointment.zone_name,
         "start": local(appointment.start),
         "end": local(appointment.end),
         "status": appointment.status,

@@ -10,7 +10,7 @@ from yuyue.catalog.models import Service
 from yuyue.lib.localtime import local_clock_label, weekday_label
 from yuyue.scheduling.engine import Reason
 from yuyue.scheduling.models import StaffMember
-from yuyue.web.templatetags.yuyue_web import minutes
+from yuyue.webkit.templatetags.webkit import minutes
 
 
 def _span(start: dt.datetime, end: dt.datetime, zone_name: str) -> str:

@@ -8,15 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.services import SERVICE_FIELD_NAMES
-from yuyue.lib.errors import DomainError, InvalidInput
+from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.models import WEEKDAYS
+from yuyue.webkit.forms import Form, ModelForm
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
 MAX_HOURS_TEXT = 200
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(ModelForm):
     class Meta:
         model = Service
         fields = SERVICE_FIELD_NAMES
@@ -27,7 +28,7 @@ class ServiceForm(forms.ModelForm):
         pass
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(ModelForm):
     class Meta:
         model = Location
         fields = ["name", "address", "phone", "timezone"]
@@ -36,7 +37,7 @@ class LocationForm(forms.ModelForm):
         pass
 
 
-class PoliciesForm(forms.ModelForm):
+class PoliciesForm(ModelForm):
     reminders = forms.CharField(
         label=_("Reminders (minutes before start, separated by commas)"),
         required=False,
@@ -63,7 +64,7 @@ def hours_text(intervals: list[list[str]]) -> str:
     return ", ".join(f"{start}-{end}" for start, end in intervals)
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     """One line per weekday, "09:00-12:00, 13:00-18:00": the gap between is a break."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -93,7 +94,7 @@ class HoursForm(forms.Form):
         return hours
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     closed = forms.BooleanField(label=_("Closed all day"), required=False)
     hours = forms.CharField(
@@ -115,11 +116,29 @@ class OverrideForm(forms.Form):
         return intervals
 
 
-def add_errors(form: forms.Form, error: DomainError) -> None:
-    """A service's refusal onto the form: each field's messages at the field, others on top."""
-    if isinstance(error, InvalidInput):
-        for name, messages in error.fields.items():
-            field = name.removesuffix("_id") if name.endswith("_id") else name
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, str(error.message))
+class ReasonForm(Form):
+    """Why an appointment is cancelled or moved; the customer reads it."""
+
+    reason = forms.CharField(required=False)
+
+
+class CustomerNoteForm(Form):
+    text = forms.CharField(required=False)
+
+
+class NewCustomerForm(Form):
+    """Name and phone; customer_create says what is missing or wrong."""
+
+    name = forms.CharField(required=False)
+    phone = forms.CharField(required=False)
+
+
+class BookingForm(Form):
+    """What the booking form sends besides the customer; the view reads the ids and the time
+    (anything it cannot read is "choose one"), the services decide the rest."""
+
+    service = forms.CharField(required=False)
+    staff = forms.CharField(required=False)
+    date = forms.CharField(required=False)
+    time = forms.CharField(required=False)
+    notes = forms.CharField(required=False, strip=False)

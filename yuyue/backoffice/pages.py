@@ -1,52 +1,28 @@
-"""Rendering helpers every back-office page uses."""
+"""What back-office pages read from a request, and the refusal page; rendering is
+yuyue.webkit.pages'."""
 
 import datetime as dt
-import re
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from yuyue.backoffice.desk import Desk
+from yuyue.webkit.pages import MAX_ID, problem
 
-# Ids beyond a 64-bit integer name nothing; some databases cannot even compare them.
-MAX_ID = 2**63 - 1
-PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 # Dates a calendar may show: wide enough for any real business, narrow enough that no
 # arithmetic on them overflows.
 EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
 
-def page(
-    request: HttpRequest,
-    desk: Desk | None,
-    template: str,
-    context: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context = dict(context or {})
-    context["desk"] = desk
-    context["business"] = None if desk is None else desk.business
-    return render(request, f"backoffice/{template}", context, status=status)
-
-
-def problem(
-    request: HttpRequest, desk: Desk | None, title: str, message: str, status: int
-) -> HttpResponse:
-    return page(request, desk, "problem.html", {"title": title, "message": message}, status)
-
-
 def refused(request: HttpRequest, desk: Desk, message: str) -> HttpResponse:
-    return problem(request, desk, _("Not allowed"), message, status=403)
-
-
-def an_id(raw: str | None) -> int | None:
-    """A positive database id from a query value, or None for anything else."""
-    if raw is None or not raw.isascii() or not raw.isdigit():
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
+    return problem(
+        request,
+        _("Not allowed"),
+        message,
+        status=403,
+        desk=desk,
+        template="backoffice/problem.html",
+    )
 
 
 def a_day(raw: str | None) -> dt.date | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment
@@ -527,15 +527,27 @@ def explain_time(
 
 
 def staff_of_feed(*, key: str) -> StaffMember | None:
-    """The active staff member whose calendar feed this key opens, else None."""
+    """The active staff member whose calendar feed this key opens, else None. A feed dies with
+    the membership it was issued under: the account linked to the staff member must still be a
+    member of the business, since before the feed was issued."""
     if not key or len(key) > 100:
         return None
     return (
-        StaffMember.objects.filter(calendar_feed__key_hash=feed_key_hash(key), active=True)
+        StaffMember.objects.filter(
+            calendar_feed__key_hash=feed_key_hash(key),
+            active=True,
+            user__memberships__business_id=F("business_id"),
+            user__memberships__created_at__lte=F("calendar_feed__created_at"),
+        )
         .select_related("business", "location")
         .first()
     )
 
 
 def has_calendar_feed(*, staff: StaffMember) -> bool:
-    return CalendarFeed.objects.filter(staff=staff).exists()
+    """Whether the staff member has a feed that still answers (staff_of_feed's rule)."""
+    return CalendarFeed.objects.filter(
+        staff=staff,
+        staff__user__memberships__business_id=F("staff__business_id"),
+        staff__user__memberships__created_at__lte=F("created_at"),
+    ).exists()

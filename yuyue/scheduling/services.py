@@ -54,8 +54,12 @@ def staff_member_create(
     location: Location | None = None,
     user: User | None = None,
     timezone: str = "",
+    hours: Mapping[str, Any] | None = None,
 ) -> StaffMember:
+    """A new staff member, with their weekly `hours` when given (as staff_hours_set takes
+    them): the hours are checked first, so a refusal saves nobody."""
     require_owner(user=actor, business_id=business.id)
+    weekly = None if hours is None else parse_weekly(hours)
     services = list(services)
     _check_same_business(business, services=services, location=location, user=user)
     staff = StaffMember(
@@ -63,6 +67,8 @@ def staff_member_create(
     )
     clean_and_save(staff)
     staff.services.set(services)
+    if weekly is not None:
+        _replace_hours(staff, weekly)
     availability_changed(business_id=business.id)
     return staff
 
@@ -73,12 +79,16 @@ def staff_member_update(
     staff: StaffMember,
     actor: User,
     services: Iterable[Service] | None = None,
+    hours: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> StaffMember:
+    """Change the given fields, and replace the weekly `hours` when given; a refusal of any of
+    it changes nothing."""
     require_owner(user=actor, business_id=staff.business_id)
     unknown = sorted(set(fields) - STAFF_FIELDS)
     if unknown:
         raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
+    weekly = None if hours is None else parse_weekly(hours)
     _check_same_business(
         staff.business,
         services=services or (),
@@ -90,6 +100,8 @@ def staff_member_update(
     clean_and_save(staff)
     if services is not None:
         staff.services.set(list(services))
+    if weekly is not None:
+        _replace_hours(staff, weekly)
     availability_changed(business_id=staff.business_id)
     return staff
 
@@ -101,14 +113,18 @@ def staff_hours_set(
     """Replace the whole weekly schedule; an invalid day leaves the old schedule untouched."""
     require_owner(user=actor, business_id=staff.business_id)
     weekly = parse_weekly(hours)
+    _replace_hours(staff, weekly)
+    availability_changed(business_id=staff.business_id)
+    return weekly
+
+
+def _replace_hours(staff: StaffMember, weekly: Mapping[int, list[tuple[int, int]]]) -> None:
     WorkingInterval.objects.filter(staff=staff).delete()
     WorkingInterval.objects.bulk_create(
         WorkingInterval(staff=staff, weekday=weekday, start_minute=start, end_minute=end)
         for weekday, intervals in weekly.items()
         for start, end in intervals
     )
-    availability_changed(business_id=staff.business_id)
-    return weekly
 
 
 @transaction.atomic
@@ -183,6 +199,11 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
     """
     if not _may_manage_feed(staff=staff, actor=actor):
         raise NotAllowed()
+    if staff.user_id is None:
+        # The feed lives as long as the staff member's account is a member (staff_of_feed).
+        raise NotAllowed(
+            _("A calendar feed is for a staff member with an account: invite them first.")
+        )
     key = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(
         staff=staff, defaults={"key_hash": feed_key_hash(key), "created_by": actor}

@@ -41,6 +41,7 @@ from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_by_slug, business_services
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
+from yuyue.lib.middleware import wants_json
 from yuyue.lib.throttle import BookingPerUser, login_throttles, register_throttles, retry_after
 from yuyue.lib.times import parse_start
 from yuyue.web.views import account, appointments
@@ -56,10 +57,6 @@ class _Failed(Exception):
         self.status = status or http_status(code)
         self.retry_after: int | None = None
         super().__init__(message)
-
-
-def wants_json(request: HttpRequest) -> bool:
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def _json_failed(error: _Failed) -> JsonResponse:

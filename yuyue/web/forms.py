@@ -1,51 +1,39 @@
 """The customer pages' forms: labels, sizes and shapes. The services decide everything else
 (is the name free, is the phone real, is the time free), and their answers land on the same
-fields, so every error shows next to what caused it."""
+fields, so every error shows next to what caused it. Their base refuses NUL characters
+(yuyue.webkit.forms)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.bookings.services import MAX_NOTES_LENGTH, MAX_REASON_LENGTH
-from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
+from yuyue.webkit.forms import Form
 
 MAX_PASSWORD_INPUT = 256
 
 
-class NoNulCharField(forms.CharField):
-    """Text without NUL characters, which PostgreSQL cannot store or even compare."""
-
-    def to_python(self, value: object) -> str:
-        text = super().to_python(value)
-        if "\x00" in text:
-            raise forms.ValidationError(
-                _("This value has characters or a form that is not allowed here."),
-                code="nul",
-            )
-        return text
-
-
-class RegisterForm(forms.Form):
-    username = NoNulCharField(
+class RegisterForm(Form):
+    username = forms.CharField(
         label=_("Username"),
         max_length=150,
         help_text=_("Letters, digits and @/./+/-/_ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    password = NoNulCharField(
+    password = forms.CharField(
         label=_("Password"),
         max_length=MAX_PASSWORD_INPUT,
         strip=False,
         help_text=_("At least 8 characters, not only digits, not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    display_name = NoNulCharField(
+    display_name = forms.CharField(
         label=_("Your name (optional)"),
         required=False,
         max_length=100,
         help_text=_("As the shop should call you, e.g. 张小美."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = NoNulCharField(
+    phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=32,
         help_text=_("For reminders; e.g. 138 0013 8000."),
@@ -59,13 +47,13 @@ class RegisterForm(forms.Form):
     )
 
 
-class LoginForm(forms.Form):
-    username = NoNulCharField(
+class LoginForm(Form):
+    username = forms.CharField(
         label=_("Username"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    password = NoNulCharField(
+    password = forms.CharField(
         label=_("Password"),
         max_length=MAX_PASSWORD_INPUT,
         strip=False,
@@ -73,10 +61,10 @@ class LoginForm(forms.Form):
     )
 
 
-class BookingForm(forms.Form):
+class BookingForm(Form):
     """The last step: the chosen time (and staff) ride along as hidden fields."""
 
-    notes = NoNulCharField(
+    notes = forms.CharField(
         label=_("Notes for the shop (optional)"),
         required=False,
         max_length=MAX_NOTES_LENGTH,
@@ -84,20 +72,10 @@ class BookingForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
-    reason = NoNulCharField(
+class CancelForm(Form):
+    reason = forms.CharField(
         label=_("Reason (optional)"),
         required=False,
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on the form: on the fields it names, else at the top."""
-    if isinstance(error, InvalidInput | Duplicate):
-        for name, messages in error.fields.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-        return
-    form.add_error(None, str(error.message))

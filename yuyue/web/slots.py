@@ -11,7 +11,7 @@ from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.engine import Slot
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import availability, request_zone
-from yuyue.web.params import start_value
+from yuyue.webkit.params import start_value
 
 
 def is_free(

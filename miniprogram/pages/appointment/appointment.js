@@ -25,11 +25,11 @@ Component({
         const canMove = actions.indexOf('reschedule') >= 0
         this.setData({
           appointment: a,
-          when: time.withZone(a.start, a.business.timezone),
+          when: time.withZone(a.start, a.zone),
           canCancel,
           canMove,
           tooLate: open && !canCancel && !canMove,
-          deadline: canCancel ? time.withZone(a.cancel_deadline, a.business.timezone) : '',
+          deadline: canCancel ? time.withZone(a.cancel_deadline, a.zone) : '',
         })
       })
     },

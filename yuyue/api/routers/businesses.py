@@ -4,12 +4,12 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from yuyue.api.auth import bearer
-from yuyue.api.lookups import location_or_404, require_owner
+from yuyue.api.lookups import location_or_404
 from yuyue.api.presenters import business_out, location_out
 from yuyue.api.schemas.catalog import BusinessOut, LocationOut
 from yuyue.api.schemas.common import Id, Slug, errors
 from yuyue.api.schemas.manage import BusinessIn, BusinessPatch, LocationIn, LocationPatch
-from yuyue.catalog.selectors import business_locations, business_or_404
+from yuyue.catalog.selectors import business_locations, business_or_404, require_owner
 from yuyue.catalog.services import (
     business_create,
     business_update,
@@ -50,7 +50,7 @@ def business_new(request: HttpRequest, payload: BusinessIn) -> Status:
 )
 def business_change(request: HttpRequest, slug: Slug, payload: BusinessPatch) -> dict:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     business_update(actor=request.auth, business=business, **payload.model_dump(exclude_unset=True))
     return business_out(business, business_locations(business=business))
 
@@ -63,7 +63,7 @@ def business_change(request: HttpRequest, slug: Slug, payload: BusinessPatch) ->
 )
 def location_new(request: HttpRequest, slug: Slug, payload: LocationIn) -> Status:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     location = location_create(actor=request.auth, business=business, **payload.model_dump())
     return Status(201, location_out(location))
 
@@ -78,7 +78,7 @@ def location_change(
     request: HttpRequest, slug: Slug, location_id: Id, payload: LocationPatch
 ) -> dict:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     location = location_or_404(business, location_id)
     location_update(actor=request.auth, location=location, **payload.model_dump(exclude_unset=True))
     return location_out(location)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from yuyue.api.auth import bearer
-from yuyue.api.lookups import require_owner, staff_or_404
+from yuyue.api.lookups import staff_or_404
 from yuyue.api.schemas.common import Id, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import (
     AcceptedOut,
@@ -19,7 +19,7 @@ from yuyue.api.schemas.manage import (
     InvitationPage,
 )
 from yuyue.catalog.models import Invitation
-from yuyue.catalog.selectors import business_invitations, business_or_404
+from yuyue.catalog.selectors import business_invitations, business_or_404, require_owner
 from yuyue.catalog.services import invitation_accept, invitation_create, invitation_revoke
 
 router = Router(tags=["invitations"])
@@ -53,7 +53,7 @@ def invitation_new(request: HttpRequest, slug: Slug, payload: InvitationIn) -> S
     """The answer carries the `token` and `url` once; only a hash is kept. Whoever accepts
     it while logged in joins, so send it only to the person you mean."""
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     staff = None if payload.staff_id is None else staff_or_404(business, payload.staff_id)
     issued = invitation_create(
         business=business, actor=request.auth, role=payload.role, staff=staff
@@ -69,7 +69,7 @@ def invitation_new(request: HttpRequest, slug: Slug, payload: InvitationIn) -> S
 )
 def invitation_list(request: HttpRequest, slug: Slug, page: Query[PageIn]) -> dict:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     return page_of(business_invitations(business=business), page, invitation_out)
 
 
@@ -81,7 +81,7 @@ def invitation_list(request: HttpRequest, slug: Slug, page: Query[PageIn]) -> di
 )
 def invitation_remove(request: HttpRequest, slug: Slug, invitation_id: Id) -> Status:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     invitation = business_invitations(business=business).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404

@@ -10,14 +10,13 @@ from yuyue.api.auth import OPTIONAL, OPTIONAL_SECURITY, bearer, user_of
 from yuyue.api.lookups import (
     is_member,
     require_member,
-    require_owner,
     service_or_404,
 )
 from yuyue.api.presenters import service_out
 from yuyue.api.schemas.catalog import ServiceOut, ServicePage
 from yuyue.api.schemas.common import Id, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import ServiceIn, ServicePatch
-from yuyue.catalog.selectors import business_or_404, business_services
+from yuyue.catalog.selectors import business_or_404, business_services, require_owner
 from yuyue.catalog.services import service_create, service_update
 
 router = Router(tags=["services"])
@@ -54,7 +53,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
 )
 def service_new(request: HttpRequest, slug: Slug, payload: ServiceIn) -> Status:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     service = service_create(actor=request.auth, business=business, **_fields(payload.model_dump()))
     return Status(201, service_out(service))
 
@@ -80,7 +79,7 @@ def service_detail(request: HttpRequest, slug: Slug, service_id: Id) -> dict:
 def service_change(request: HttpRequest, slug: Slug, service_id: Id, payload: ServicePatch) -> dict:
     """Existing appointments keep the price and buffers they were booked with."""
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     service = service_or_404(business, service_id)
     service_update(
         actor=request.auth, service=service, **_fields(payload.model_dump(exclude_unset=True))
@@ -96,6 +95,6 @@ def service_change(request: HttpRequest, slug: Slug, service_id: Id, payload: Se
 )
 def service_withdraw(request: HttpRequest, slug: Slug, service_id: Id) -> Status:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     service_update(actor=request.auth, service=service_or_404(business, service_id), active=False)
     return Status(204, None)

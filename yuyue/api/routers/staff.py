@@ -11,7 +11,6 @@ from yuyue.api.lookups import (
     is_member,
     location_field,
     require_member,
-    require_owner,
     services_field,
     staff_or_404,
 )
@@ -28,7 +27,7 @@ from yuyue.api.schemas.catalog import (
 from yuyue.api.schemas.common import Id, LocalDate, PageIn, Slug, errors, page_of
 from yuyue.api.schemas.manage import HoursIn, InvitationOut, OverrideIn, StaffIn, StaffPatch
 from yuyue.catalog.models import Business, Membership
-from yuyue.catalog.selectors import business_or_404
+from yuyue.catalog.selectors import business_or_404, require_owner
 from yuyue.catalog.services import invitation_create
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
@@ -66,7 +65,7 @@ def staff_list(
 
 def _owned_staff(request: HttpRequest, slug: str, staff_id: int) -> StaffMember:
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     return staff_or_404(business, staff_id)
 
 
@@ -89,7 +88,7 @@ def _resolve(business: Business, data: dict[str, Any]) -> dict[str, Any]:
 def staff_new(request: HttpRequest, slug: Slug, payload: StaffIn) -> Status:
     """With `new_account`, a brand-new account is made for the person, with the staff role."""
     business = business_or_404(slug)
-    require_owner(request.auth, business)
+    require_owner(user=request.auth, business_id=business.id)
     data = _resolve(business, payload.model_dump())
     account = data.pop("new_account")
     with transaction.atomic():

@@ -48,7 +48,12 @@ class AppointmentOut(Schema):
     service: Named
     staff: Named
     location: LocationRef | None
-    start: dt.datetime = Field(description="With the location's or business's offset.")
+    zone: str = Field(
+        description="The IANA time zone the appointment happens in: its shop's, else its "
+        "business's. Show `start` and `end` in it.",
+        examples=["Asia/Shanghai"],
+    )
+    start: dt.datetime = Field(description="With the offset of `zone`.")
     end: dt.datetime
     status: StatusName
     status_label: str = Field(description="The status in the request's language.")

@@ -159,6 +159,18 @@ class NewAccountIn(InputSchema):
     email: line(254, min_length=0) = ""
 
 
+class HoursIn(InputSchema):
+    """Weekly hours, wall-clock; a missing day or [] is closed. "24:00" may end a day."""
+
+    mon: DayHours = Field(default_factory=list)
+    tue: DayHours = Field(default_factory=list)
+    wed: DayHours = Field(default_factory=list)
+    thu: DayHours = Field(default_factory=list)
+    fri: DayHours = Field(default_factory=list)
+    sat: DayHours = Field(default_factory=list)
+    sun: DayHours = Field(default_factory=list)
+
+
 class StaffIn(InputSchema):
     name: line(120)
     service_ids: ServiceIds = Field(default_factory=list)
@@ -170,6 +182,11 @@ class StaffIn(InputSchema):
         "account joins only by accepting an invitation "
         "(`POST /businesses/{slug}/staff/{staff_id}/members`).",
     )
+    hours: HoursIn | None = Field(
+        None,
+        description="Weekly hours, saved with the staff member: if they are refused (422 naming "
+        "the weekday), nobody is added.",
+    )
 
 
 class StaffPatch(InputSchema):
@@ -178,18 +195,6 @@ class StaffPatch(InputSchema):
     location_id: Id | None = Field(None, description="null: no particular location.")
     timezone: optional(OptionalZone) = None
     active: optional(bool) = None
-
-
-class HoursIn(InputSchema):
-    """Weekly hours, wall-clock; a missing day or [] is closed. "24:00" may end a day."""
-
-    mon: DayHours = Field(default_factory=list)
-    tue: DayHours = Field(default_factory=list)
-    wed: DayHours = Field(default_factory=list)
-    thu: DayHours = Field(default_factory=list)
-    fri: DayHours = Field(default_factory=list)
-    sat: DayHours = Field(default_factory=list)
-    sun: DayHours = Field(default_factory=list)
 
 
 class OverrideIn(InputSchema):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import PUBLIC_ID, page
+from yuyue.backoffice.forms import ReasonForm
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.permissions import appointment_permissions
@@ -27,10 +27,10 @@ from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.scheduling.selectors import request_zone
-from yuyue.web.pages import safe_next
-from yuyue.web.params import choice_of, chosen_start, parse_day, start_value
-from yuyue.web.picker import build_picker, with_query
-from yuyue.web.views.booking import staff_options
+from yuyue.webkit.forms import error_text, refusal_text
+from yuyue.webkit.pages import PUBLIC_ID, page, safe_next, with_query
+from yuyue.webkit.params import choice_of, chosen_start, start_value
+from yuyue.webkit.picker import build_picker, staff_options
 
 ACTIONS = {
     "confirm": appointment_confirm,
@@ -52,12 +52,6 @@ def appointment_of(desk: Desk, public_id: str) -> Appointment:
 
 def _detail_url(desk: Desk, appointment: Appointment) -> str:
     return reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id])
-
-
-def refusal_text(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return " ".join(message for messages_ in error.fields.values() for message in messages_)
-    return str(error.message)
 
 
 @require_GET
@@ -85,7 +79,7 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
         "notifications": notifications,
         "max_reason": MAX_REASON_LENGTH,
     }
-    return page(request, desk, "appointment.html", context)
+    return page(request, "backoffice/appointment.html", context, desk=desk)
 
 
 @require_POST
@@ -111,18 +105,22 @@ def _status_label(appointment: Appointment) -> str:
 
 def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str) -> HttpResponse:
     """Cancel only after a confirmation step, with the reason the customer will read."""
-    reason = request.POST.get("reason", "").strip()
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return HttpResponseRedirect(back, status=303)
+    reason = form.cleaned_data["reason"]
     if request.POST.get("confirmed") != "1":
         return page(
             request,
-            desk,
-            "cancel.html",
+            "backoffice/cancel.html",
             {
                 "appointment": appointment,
                 "reason": reason,
                 "back": back,
                 "max_reason": MAX_REASON_LENGTH,
             },
+            desk=desk,
         )
     try:
         appointment_cancel(appointment=appointment, actor=desk.user, reason=reason)
@@ -146,7 +144,7 @@ def cancel_page(request: HttpRequest, desk: Desk, public_id: str) -> HttpRespons
         "back": back,
         "max_reason": MAX_REASON_LENGTH,
     }
-    return page(request, desk, "cancel.html", context)
+    return page(request, "backoffice/cancel.html", context, desk=desk)
 
 
 @require_GET
@@ -163,12 +161,8 @@ def reschedule(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse
     )
     page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
     picker = build_picker(
-        service=service,
-        staff=choice.staff,
-        location=choice.location,
-        carry=choice.carry,
-        first_day=parse_day(request.GET.get("start")),
-        selected=parse_day(request.GET.get("date")),
+        choice=choice,
+        query=request.GET,
         page_url=page_url,
         confirm_url=reverse("backoffice:reschedule-confirm", args=[desk.business.slug, public_id]),
         exclude_appointment_id=appointment.id,
@@ -177,11 +171,11 @@ def reschedule(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse
         "appointment": appointment,
         "when": local_day_time_label(appointment.start, appointment.zone_name),
         "service": service,
-        "staff_options": staff_options(service, choice, page_url),
+        "staff_options": staff_options(choice, page_url),
         "picker": picker,
         "rights": appointment_permissions(appointment=appointment, actor=desk.user),
     }
-    return page(request, desk, "reschedule.html", context)
+    return page(request, "backoffice/reschedule.html", context, desk=desk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,7 +202,11 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
         "change_url": with_query(page_url, **choice.carry),
     }
     if request.method == "GET":
-        return page(request, desk, "reschedule_confirm.html", context)
+        return page(request, "backoffice/reschedule_confirm.html", context, desk=desk)
+    form = ReasonForm(data)
+    if not form.is_valid():
+        context["refusal"] = error_text(form)
+        return page(request, "backoffice/reschedule_confirm.html", context, status=400, desk=desk)
     try:
         appointment_reschedule(
             appointment=appointment,
@@ -216,13 +214,13 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
             start=start,
             staff=choice.staff,
             any_staff=choice.staff is None,
-            reason=data.get("reason", "")[:MAX_REASON_LENGTH],
+            reason=form.cleaned_data["reason"][:MAX_REASON_LENGTH],
         )
     except SlotUnavailable:
         context["refusal"] = _("That time was just taken. Choose another one.")
-        return page(request, desk, "reschedule_confirm.html", context, status=409)
+        return page(request, "backoffice/reschedule_confirm.html", context, status=409, desk=desk)
     except DomainError as error:
         context["refusal"] = refusal_text(error)
-        return page(request, desk, "reschedule_confirm.html", context, status=409)
+        return page(request, "backoffice/reschedule_confirm.html", context, status=409, desk=desk)
     messages.success(request, _("Moved. The customer is told the new time."))
     return HttpResponseRedirect(_detail_url(desk, appointment), status=303)

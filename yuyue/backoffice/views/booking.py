@@ -17,8 +17,8 @@ from yuyue.accounts.phone import normalize_phone
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
-from yuyue.backoffice.pages import a_day, an_id, page
-from yuyue.backoffice.views.appointments import refusal_text
+from yuyue.backoffice.forms import BookingForm, NewCustomerForm
+from yuyue.backoffice.pages import a_day
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
 from yuyue.bookings.selectors import (
@@ -29,8 +29,10 @@ from yuyue.bookings.selectors import (
 from yuyue.bookings.services import appointment_create, appointment_walk_in, customer_create
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
+from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff, explain_time
-from yuyue.web.picker import with_query
+from yuyue.webkit.forms import error_text, refusal_text
+from yuyue.webkit.pages import an_id, page, with_query
 
 MAX_QUERY_LENGTH = 100
 _CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?\Z")
@@ -69,8 +71,11 @@ def _find(desk: Desk, query: str) -> list[User]:
     return found
 
 
-def _local_start(desk: Desk, day: dt.date | None, time: str) -> dt.datetime | None:
-    """The day at a wall-clock "HH:MM" in the business's zone, or None for anything else."""
+def _local_start(
+    desk: Desk, member: StaffMember | None, day: dt.date | None, time: str
+) -> dt.datetime | None:
+    """The day at a wall-clock "HH:MM" where the staff member works (their shop's zone, else
+    the business's), or None for anything else."""
     try:
         clock = dt.time.fromisoformat(time) if _CLOCK.match(time or "") else None
     except ValueError:
@@ -78,7 +83,9 @@ def _local_start(desk: Desk, day: dt.date | None, time: str) -> dt.datetime | No
     if day is None or clock is None:
         return None
     return dt.datetime.combine(
-        day, clock.replace(second=0, microsecond=0), tzinfo=desk.business.zone
+        day,
+        clock.replace(second=0, microsecond=0),
+        tzinfo=desk.zone_at(member),
     )
 
 
@@ -92,7 +99,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     services = list(business_services(business=desk.business))
     staff = list(business_staff(business=desk.business))
     now = timezone.now()
-    today = now.astimezone(desk.business.zone).date()
+    today = now.astimezone(desk.zone).date()
     context = {
         "query": query,
         "found": [
@@ -115,26 +122,30 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         "errors": [],
     }
     if request.method == "GET":
-        return page(request, desk, "book.html", context)
+        return page(request, "backoffice/book.html", context, desk=desk)
+    form = BookingForm(data)
+    if not form.is_valid():
+        context["errors"] = [error_text(form)]
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     if customer is None:
         context["errors"] = [_("Choose the customer first.")]
-        return page(request, desk, "book.html", context, status=400)
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     service = next((s for s in services if s.id == an_id(data.get("service"))), None)
     member = next((m for m in staff if m.id == an_id(data.get("staff"))), None)
     if service is None:
         context["errors"] = [_("Choose a service.")]
-        return page(request, desk, "book.html", context, status=400)
-    notes = data.get("notes", "")[:MAX_NOTES_LENGTH]
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
+    notes = form.cleaned_data["notes"][:MAX_NOTES_LENGTH]
     try:
         if data.get("walk_in") == "1":
             appointment = appointment_walk_in(
                 service=service, customer=customer, staff=member, actor=desk.user, notes=notes
             )
         else:
-            start = _local_start(desk, a_day(data.get("date")), data.get("time", ""))
+            start = _local_start(desk, member, a_day(data.get("date")), data.get("time", ""))
             if start is None:
                 context["errors"] = [_("Give a date and a time (HH:MM).")]
-                return page(request, desk, "book.html", context, status=400)
+                return page(request, "backoffice/book.html", context, status=400, desk=desk)
             appointment = appointment_create(
                 service=service,
                 customer=customer,
@@ -155,10 +166,10 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 date=data.get("date"),
                 time=data.get("time"),
             )
-        return page(request, desk, "book.html", context, status=409)
+        return page(request, "backoffice/book.html", context, status=409, desk=desk)
     except DomainError as error:
         context["errors"] = [refusal_text(error)]
-        return page(request, desk, "book.html", context, status=400)
+        return page(request, "backoffice/book.html", context, status=400, desk=desk)
     messages.success(request, _("Booked."))
     return HttpResponseRedirect(
         reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id]),
@@ -170,18 +181,21 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
 @desk_view()
 def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
     """Name and phone are enough; the person can claim the account by registering later."""
+    back = reverse("backoffice:book", args=[desk.business.slug])
+    form = NewCustomerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return HttpResponseRedirect(back, status=303)
     try:
         customer = customer_create(
             business=desk.business,
-            display_name=request.POST.get("name", "")[:200],
-            phone=request.POST.get("phone", "")[:40],
+            display_name=form.cleaned_data["name"][:200],
+            phone=form.cleaned_data["phone"][:40],
             actor=desk.user,
         )
     except DomainError as error:
         messages.error(request, refusal_text(error))
-        return HttpResponseRedirect(
-            reverse("backoffice:book", args=[desk.business.slug]), status=303
-        )
+        return HttpResponseRedirect(back, status=303)
     return HttpResponseRedirect(
         with_query(
             reverse("backoffice:book", args=[desk.business.slug]),
@@ -203,8 +217,8 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
     if service is None and member is not None and offered:
         service = offered[0]
     day = a_day(request.GET.get("date"))
-    start = _local_start(desk, day, request.GET.get("time", ""))
-    today = timezone.now().astimezone(desk.business.zone).date()
+    start = _local_start(desk, member, day, request.GET.get("time", ""))
+    today = timezone.now().astimezone(desk.zone).date()
     context = {
         "staff": staff,
         "services": services,
@@ -244,4 +258,4 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
             date=day.isoformat(),
             time=request.GET.get("time", "")[:5],
         )
-    return page(request, desk, "why.html", context)
+    return page(request, "backoffice/why.html", context, desk=desk)

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.calendar import build_grid
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import a_day, an_id, id_or_404, page
+from yuyue.backoffice.pages import a_day, id_or_404
 from yuyue.bookings.models import Status
 from yuyue.bookings.selectors import pending_of_business
 from yuyue.catalog.selectors import business_locations, memberships_of
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.selectors import business_staff
-from yuyue.web.picker import with_query
+from yuyue.webkit.pages import an_id, page, with_query
 
 MAX_PENDING_SHOWN = 50
 
@@ -33,9 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("backoffice:day", args=[memberships[0].business.slug]))
     return page(
         request,
-        None,
-        "choose.html",
-        {"memberships": memberships},
+        "backoffice/choose.html",
+        {"memberships": memberships, "business": None},
         status=200 if memberships else 403,
     )
 
@@ -66,7 +65,7 @@ def _staff_and_shops(request: HttpRequest, desk: Desk):
 @desk_view()
 def day(request: HttpRequest, desk: Desk) -> HttpResponse:
     now = timezone.now()
-    zone = desk.business.zone
+    zone = desk.zone
     today = now.astimezone(zone).date()
     shown = a_day(request.GET.get("date")) or today
     staff, locations, location, mine = _staff_and_shops(request, desk)
@@ -106,7 +105,7 @@ def day(request: HttpRequest, desk: Desk) -> HttpResponse:
         "path": path,
         "Status": Status,
     }
-    return page(request, desk, "day.html", context)
+    return page(request, "backoffice/day.html", context, desk=desk)
 
 
 @require_GET
@@ -114,7 +113,7 @@ def day(request: HttpRequest, desk: Desk) -> HttpResponse:
 def week(request: HttpRequest, desk: Desk, staff_id: int) -> HttpResponse:
     id_or_404(staff_id)
     now = timezone.now()
-    today = now.astimezone(desk.business.zone).date()
+    today = now.astimezone(desk.zone).date()
     shown = a_day(request.GET.get("date")) or today
     monday = shown - dt.timedelta(days=shown.weekday())
     member = next((m for m in business_staff(business=desk.business) if m.id == staff_id), None)
@@ -140,4 +139,4 @@ def week(request: HttpRequest, desk: Desk, staff_id: int) -> HttpResponse:
         ),
         "path": path,
     }
-    return page(request, desk, "week.html", context)
+    return page(request, "backoffice/week.html", context, desk=desk)

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import MAX_ID, page
-from yuyue.backoffice.views.appointments import refusal_text
+from yuyue.backoffice.forms import CustomerNoteForm
 from yuyue.bookings.selectors import (
     appointments_of_business,
     customer_of_business,
@@ -21,6 +20,8 @@ from yuyue.catalog.models import MAX_CUSTOMER_NOTE_LENGTH
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.catalog.services import customer_note_set
 from yuyue.lib.errors import DomainError
+from yuyue.webkit.forms import error_text, refusal_text
+from yuyue.webkit.pages import MAX_ID, page
 
 PER_PAGE = 30
 MAX_QUERY_LENGTH = 100
@@ -33,7 +34,9 @@ def customer_list(request: HttpRequest, desk: Desk) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
     paginator = Paginator(customers_of_business(business=desk.business, query=query), PER_PAGE)
     customers = paginator.get_page(request.GET.get("page"))
-    return page(request, desk, "customers.html", {"customers": customers, "query": query})
+    return page(
+        request, "backoffice/customers.html", {"customers": customers, "query": query}, desk=desk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,11 +49,15 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         raise Http404
     here = reverse("backoffice:customer", args=[desk.business.slug, customer.id])
     if request.method == "POST":
+        form = CustomerNoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            return HttpResponseRedirect(here, status=303)
         try:
             customer_note_set(
                 business=desk.business,
                 customer=customer,
-                text=request.POST.get("text", ""),
+                text=form.cleaned_data["text"],
                 actor=desk.user,
             )
         except DomainError as error:
@@ -68,4 +75,4 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         "history": history,
         "max_note": MAX_CUSTOMER_NOTE_LENGTH,
     }
-    return page(request, desk, "customer.html", context)
+    return page(request, "backoffice/customer.html", context, desk=desk)

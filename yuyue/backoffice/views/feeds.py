@@ -7,18 +7,19 @@ import icalendar
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import page
-from yuyue.backoffice.views.appointments import refusal_text
 from yuyue.bookings.models import Status
 from yuyue.bookings.selectors import appointments_overlapping
 from yuyue.lib.errors import DomainError
 from yuyue.notifications.ics import PRODID, appointment_uid
 from yuyue.scheduling.selectors import business_staff, has_calendar_feed, staff_of_feed
 from yuyue.scheduling.services import calendar_feed_issue, calendar_feed_revoke
+from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.pages import page
 
 PAST_DAYS, FUTURE_DAYS = 30, 180
 
@@ -42,9 +43,9 @@ def feed_settings(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
         except DomainError as error:
             context["error"] = refusal_text(error)
             context["active"] = has_calendar_feed(staff=member)
-            return page(request, desk, "feed.html", context, status=403)
+            return page(request, "backoffice/feed.html", context, status=403, desk=desk)
     context["active"] = has_calendar_feed(staff=member)
-    return page(request, desk, "feed.html", context)
+    return page(request, "backoffice/feed.html", context, desk=desk)
 
 
 @require_GET
@@ -77,6 +78,7 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
         event.add("status", "TENTATIVE" if appointment.status == Status.PENDING else "CONFIRMED")
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    # Customers' names, phones and notes: no cache anywhere may keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
     response["Content-Disposition"] = 'inline; filename="appointments.ics"'
     return response

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import MAX_ID, page
-from yuyue.backoffice.views.appointments import refusal_text
 from yuyue.lib.errors import DomainError
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.notifications.models import Notification
 from yuyue.notifications.selectors import notifications_of_business
 from yuyue.notifications.services import notification_resend
+from yuyue.webkit.forms import refusal_text
+from yuyue.webkit.pages import MAX_ID, page
 
 PER_PAGE = 50
 
@@ -31,7 +31,7 @@ def message_log(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
     shown = paginator.get_page(request.GET.get("page"))
     rows = [
-        {"notification": n, "when": local_day_time_label(n.created_at, desk.business.timezone)}
+        {"notification": n, "when": local_day_time_label(n.created_at, desk.zone.key)}
         for n in shown
     ]
     context = {
@@ -40,7 +40,7 @@ def message_log(request: HttpRequest, desk: Desk) -> HttpResponse:
         "status": status,
         "statuses": Notification.Status.choices,
     }
-    return page(request, desk, "messages.html", context)
+    return page(request, "backoffice/messages.html", context, desk=desk)
 
 
 @require_POST

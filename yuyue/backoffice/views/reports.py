@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.dashboard import bars, compute, heat_cells, percent
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.pages import a_day, page
+from yuyue.backoffice.pages import a_day
 from yuyue.bookings.models import Channel, Status
 from yuyue.bookings.selectors import appointment_rows
 from yuyue.lib.localtime import WEEKDAYS, day_label
 from yuyue.scheduling.selectors import business_staff, staff_hours
-from yuyue.web.picker import with_query
-from yuyue.web.templatetags.yuyue_web import money
+from yuyue.webkit.pages import page, with_query
+from yuyue.webkit.templatetags.webkit import money
 
 MAX_PERIOD_DAYS = 92
 DEFAULT_PERIOD_DAYS = 30
@@ -26,7 +26,7 @@ DEFAULT_PERIOD_DAYS = 30
 
 def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
     """The asked period, clamped to sense; a note when it had to be changed."""
-    today = timezone.now().astimezone(desk.business.zone).date()
+    today = timezone.now().astimezone(desk.zone).date()
     date_to = a_day(request.GET.get("to")) or today
     date_from = a_day(request.GET.get("from")) or date_to - dt.timedelta(
         days=DEFAULT_PERIOD_DAYS - 1
@@ -42,7 +42,7 @@ def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
 
 
 def _window(desk: Desk, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = desk.business.zone
+    zone = desk.zone
     return (
         dt.datetime.combine(date_from, dt.time(), tzinfo=zone),
         dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=zone),
@@ -62,7 +62,7 @@ def figures_for(desk: Desk, date_from: dt.date, date_to: dt.date):
         overrides=overrides,
         date_from=date_from,
         date_to=date_to,
-        zone=desk.business.zone,
+        zone=desk.zone,
     )
 
 
@@ -129,7 +129,7 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
         ),
         "path": path,
     }
-    return page(request, desk, "dashboard.html", context)
+    return page(request, "backoffice/dashboard.html", context, desk=desk)
 
 
 def _cell(text: str) -> str:
@@ -144,7 +144,7 @@ def export(request: HttpRequest, desk: Desk) -> HttpResponse:
     Chinese text right."""
     date_from, date_to, _note = _period(request, desk)
     start, end = _window(desk, date_from, date_to)
-    zone = desk.business.zone
+    zone = desk.zone
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{desk.business.slug}-{date_from.isoformat()}-{date_to.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -20,10 +20,9 @@ from yuyue.backoffice.forms import (
     OverrideForm,
     PoliciesForm,
     ServiceForm,
-    add_errors,
     hours_text,
 )
-from yuyue.backoffice.pages import MAX_ID, a_day, page
+from yuyue.backoffice.pages import a_day
 from yuyue.catalog.models import Membership
 from yuyue.catalog.selectors import business_invitations, business_locations, business_services
 from yuyue.catalog.services import (
@@ -38,12 +37,13 @@ from yuyue.catalog.services import (
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
 from yuyue.scheduling.services import (
-    staff_hours_set,
     staff_member_create,
     staff_member_update,
     staff_override_delete,
     staff_override_set,
 )
+from yuyue.webkit.forms import Form, add_errors, error_text
+from yuyue.webkit.pages import MAX_ID, page
 
 
 def _url(desk: Desk, name: str, *args) -> str:
@@ -65,7 +65,7 @@ def settings_home(request: HttpRequest, desk: Desk) -> HttpResponse:
         "staff": business_staff(business=desk.business, include_inactive=True),
         "locations": business_locations(business=desk.business),
     }
-    return page(request, desk, "settings.html", context)
+    return page(request, "backoffice/settings.html", context, desk=desk)
 
 
 def _edit(
@@ -86,7 +86,9 @@ def _edit(
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_url(desk, "settings"), status=303)
     context = {"form": form, "title": title}
-    return page(request, desk, "settings_form.html", context, 400 if form.errors else 200)
+    return page(
+        request, "backoffice/settings_form.html", context, 400 if form.errors else 200, desk=desk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,10 +147,12 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
         "form": form,
         "services": business_services(business=business, include_inactive=True),
     }
-    return page(request, desk, "policies.html", context, 400 if form.errors else 200)
+    return page(
+        request, "backoffice/policies.html", context, 400 if form.errors else 200, desk=desk
+    )
 
 
-class StaffForm(forms.Form):
+class StaffForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
     services = forms.TypedMultipleChoiceField(
@@ -192,7 +196,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         )
         chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
         try:
-            weekly = hours.weekly()
+            # The member and their hours are saved together, or nothing is.
             if member is None:
                 member = staff_member_create(
                     business=desk.business,
@@ -200,6 +204,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     name=form.cleaned_data["name"],
                     services=chosen_services,
                     location=chosen_location,
+                    hours=hours.weekly(),
                 )
             else:
                 staff_member_update(
@@ -209,8 +214,8 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     name=form.cleaned_data["name"],
                     location=chosen_location,
                     active=form.cleaned_data["active"],
+                    hours=hours.weekly(),
                 )
-            staff_hours_set(staff=member, actor=desk.user, hours=weekly)
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:
@@ -221,14 +226,18 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         "hours": hours,
         "member": member,
         "overrides": staff_overrides(
-            staff=member, date_from=timezone.now().astimezone(desk.business.zone).date()
+            staff=member, date_from=timezone.now().astimezone(desk.zone).date()
         )
         if member is not None
         else [],
         "override_form": OverrideForm(),
     }
     return page(
-        request, desk, "staff_form.html", context, 400 if form.errors or hours.errors else 200
+        request,
+        "backoffice/staff_form.html",
+        context,
+        400 if form.errors or hours.errors else 200,
+        desk=desk,
     )
 
 
@@ -250,7 +259,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
         return HttpResponseRedirect(back, status=303)
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, error_text(form))
         return HttpResponseRedirect(back, status=303)
     try:
         staff_override_set(
@@ -272,7 +281,7 @@ def override_edit(request: HttpRequest, desk: Desk, staff_id: int) -> HttpRespon
     return HttpResponseRedirect(back, status=303)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=Membership.Role.choices, initial="staff"
     )
@@ -328,7 +337,9 @@ def invitations(request: HttpRequest, desk: Desk) -> HttpResponse:
         )[:50]
     ]
     context = {"form": form, "link": link, "error": error, "rows": rows}
-    return page(request, desk, "invitations.html", context, status=400 if error else 200)
+    return page(
+        request, "backoffice/invitations.html", context, status=400 if error else 200, desk=desk
+    )
 
 
 def _id(request: HttpRequest) -> int:

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yuyue.accounts.services import user_register, user_set_language
 from yuyue.lib.errors import DomainError
 from yuyue.lib.throttle import login_throttles, register_throttles, retry_after
-from yuyue.web.forms import LoginForm, RegisterForm, add_domain_error
-from yuyue.web.pages import page, problem, safe_next
+from yuyue.web.forms import LoginForm, RegisterForm
+from yuyue.webkit.forms import add_errors
+from yuyue.webkit.pages import page, problem, safe_next
 
 _RETRY_AFTER = "yuyue.retry_after"
 
@@ -64,12 +65,12 @@ def register_page(request: HttpRequest) -> HttpResponse:
                 language=translation.get_language(),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_errors(form, error)
             status = 409 if error.code == "duplicate" else 400
         else:
             login(request, user, backend="yuyue.accounts.backends.AccountBackend")
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return _answer(request, "register.html", {"form": form, "next": next_url}, status)
+    return _answer(request, "web/register.html", {"form": form, "next": next_url}, status)
 
 
 @csrf_protect
@@ -93,7 +94,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             # login() gives the session a new key: an id planted before is worthless.
             login(request, user)
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return _answer(request, "login.html", {"form": form, "next": next_url}, status)
+    return _answer(request, "web/login.html", {"form": form, "next": next_url}, status)
 
 
 @require_POST

@@ -20,13 +20,14 @@ from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
-from yuyue.web.forms import BookingForm, CancelForm, add_domain_error
+from yuyue.web.forms import BookingForm, CancelForm
 from yuyue.web.lookups import appointment_or_404, shop_phone
-from yuyue.web.pages import no_time_chosen, page, problem
-from yuyue.web.params import choice_of, chosen_start, parse_day, staff_value, start_value
-from yuyue.web.picker import build_picker, with_query
+from yuyue.web.pages import no_time_chosen
 from yuyue.web.slots import alternatives, is_free
-from yuyue.web.views.booking import staff_options
+from yuyue.webkit.forms import add_errors, refusal_text
+from yuyue.webkit.pages import page, problem, with_query
+from yuyue.webkit.params import choice_of, chosen_start, staff_value, start_value
+from yuyue.webkit.picker import build_picker, staff_options
 
 PAST_PER_PAGE = 20
 CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
@@ -65,7 +66,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         "past": [_row(a) for a in past_page],
         "past_page": past_page,
     }
-    return page(request, "appointments.html", context)
+    return page(request, "web/appointments.html", context)
 
 
 @login_required
@@ -78,7 +79,7 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
     }
-    return page(request, "appointment.html", context)
+    return page(request, "web/appointment.html", context)
 
 
 @login_required
@@ -89,7 +90,7 @@ def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
         # Cancelled (or over) since: the detail page says what it is now.
         return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
     context = {**_row(appointment), "business": appointment.business}
-    return page(request, "done.html", context)
+    return page(request, "web/done.html", context)
 
 
 @login_required
@@ -119,25 +120,19 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
         refusal = _changes(appointment, request.user)["permissions"].cancel.reason
         if refusal:
             context["refusal"] = refusal
-            return page(request, "cancel.html", context, status=409)
-        return page(request, "cancel.html", context)
+            return page(request, "web/cancel.html", context, status=409)
+        return page(request, "web/cancel.html", context)
     if not form.is_valid():
-        return page(request, "cancel.html", context, status=400)
+        return page(request, "web/cancel.html", context, status=400)
     try:
         appointment_cancel(
             appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
-        add_domain_error(form, error)
-        return page(request, "cancel.html", context, status=http_status(error))
+        add_errors(form, error)
+        return page(request, "web/cancel.html", context, status=http_status(error))
     messages.success(request, _("Your appointment is cancelled."))
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
-
-
-def _refusal_text(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return " ".join(message for messages in error.fields.values() for message in messages)
-    return str(error.message)
 
 
 def _reschedulable(request: HttpRequest, appointment: Appointment) -> HttpResponse | None:
@@ -171,12 +166,8 @@ def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpRes
     )
     page_url = reverse("web:reschedule", args=[public_id])
     picker = build_picker(
-        service=service,
-        staff=choice.staff,
-        location=choice.location,
-        carry=choice.carry,
-        first_day=parse_day(request.GET.get("start")),
-        selected=parse_day(request.GET.get("date")),
+        choice=choice,
+        query=request.GET,
         page_url=page_url,
         confirm_url=reverse("web:reschedule-confirm", args=[public_id]),
         exclude_appointment_id=appointment.id,
@@ -185,12 +176,12 @@ def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpRes
         **_row(appointment),
         "business": appointment.business,
         "service": service,
-        "staff_options": staff_options(service, choice, page_url),
+        "staff_options": staff_options(choice, page_url),
         "picker": picker,
         "rescheduling": True,
         "back_url": reverse("web:appointment", args=[public_id]),
     }
-    return page(request, "book.html", context)
+    return page(request, "web/book.html", context)
 
 
 @login_required
@@ -254,8 +245,8 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
         ):
             context["taken"] = True
             context["alternatives"] = nearby()
-            return page(request, "confirm.html", context, status=409)
-        return page(request, "confirm.html", context)
+            return page(request, "web/confirm.html", context, status=409)
+        return page(request, "web/confirm.html", context)
     if appointment.start == start and (staff is None or staff.id == appointment.staff_id):
         # A form sent twice: the first moved it here already, so there is nothing to do.
         return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
@@ -270,9 +261,9 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
     except SlotUnavailable as error:
         context["taken"] = True
         context["alternatives"] = nearby(error.alternatives)
-        return page(request, "confirm.html", context, status=409)
+        return page(request, "web/confirm.html", context, status=409)
     except DomainError as error:
-        context["refusal"] = _refusal_text(error)
-        return page(request, "confirm.html", context, status=http_status(error))
+        context["refusal"] = refusal_text(error)
+        return page(request, "web/confirm.html", context, status=http_status(error))
     messages.success(request, _("Your appointment is moved. The old time is released."))
     return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))

@@ -25,52 +25,17 @@ from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.lib.throttle import BookingPerUser, retry_after
-from yuyue.scheduling.selectors import bookable_staff, request_zone
-from yuyue.web.forms import BookingForm, LoginForm, RegisterForm, add_domain_error
-from yuyue.web.lookups import service_or_404
-from yuyue.web.pages import no_time_chosen, page
-from yuyue.web.params import (
-    Choice,
-    choice_of,
-    chosen_start,
-    parse_day,
-    staff_value,
-    start_value,
-)
-from yuyue.web.picker import build_picker, with_query
+from yuyue.scheduling.selectors import request_zone
+from yuyue.web.forms import BookingForm, LoginForm, RegisterForm
+from yuyue.web.lookups import bookable_service_or_404
+from yuyue.web.pages import no_time_chosen
 from yuyue.web.slots import alternatives, is_free
+from yuyue.webkit.forms import add_errors
+from yuyue.webkit.pages import page, with_query
+from yuyue.webkit.params import Choice, choice_of, chosen_start, staff_value, start_value
+from yuyue.webkit.picker import build_picker, staff_options
 
 _booking_throttle = BookingPerUser()
-
-
-def staff_options(service: Service, choice: Choice, url: str) -> list[dict]:
-    """The choice of anyone first, then each staff member who offers the service (at the
-    chosen shop), as links; with several shops and none chosen, each name says its shop, and
-    picking someone picks their shop too (they work at one)."""
-    location = choice.carry["location"]
-    options = [
-        {
-            "label": _("Anyone available"),
-            "url": with_query(url, location=location, staff="any"),
-            "selected": choice.staff is None,
-        }
-    ]
-    name_shops = choice.location is None and len(choice.offered) > 1
-    shop = None if choice.location is None else choice.location.id
-    for member in bookable_staff(service=service, location_id=shop).order_by("name", "id"):
-        label = member.name
-        if name_shops and member.location is not None:
-            label = f"{member.name} · {member.location.name}"
-        # Only the customer's own shop choice rides along; a reschedule keeps its shop.
-        shop_of_member = member.location_id if name_shops and not choice.fixed else None
-        options.append(
-            {
-                "label": label,
-                "url": with_query(url, location=location or shop_of_member, staff=member.id),
-                "selected": choice.staff is not None and choice.staff.id == member.id,
-            }
-        )
-    return options
 
 
 def location_options(choice: Choice, url: str) -> list[dict]:
@@ -92,29 +57,25 @@ def location_options(choice: Choice, url: str) -> list[dict]:
 @require_GET
 def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     business = business_or_404(slug)
-    service = service_or_404(business, service_id)
+    service = bookable_service_or_404(business, service_id)
     choice = choice_of(service, request.GET)
     page_url = reverse("web:book", args=[business.slug, service.id])
     picker = build_picker(
-        service=service,
-        staff=choice.staff,
-        location=choice.location,
-        carry=choice.carry,
-        first_day=parse_day(request.GET.get("start")),
-        selected=parse_day(request.GET.get("date")),
+        choice=choice,
+        query=request.GET,
         page_url=page_url,
         confirm_url=reverse("web:book-confirm", args=[business.slug, service.id]),
-        shops=choice.offered if len(choice.offered) > 1 else None,
+        per_shop=True,
     )
     context = {
         "business": business,
         "service": service,
         "location_options": location_options(choice, page_url),
-        "staff_options": staff_options(service, choice, page_url),
+        "staff_options": staff_options(choice, page_url),
         "picker": picker,
         "back_url": reverse("web:business", args=[business.slug]),
     }
-    return page(request, "book.html", context)
+    return page(request, "web/book.html", context)
 
 
 def _booking_context(
@@ -149,7 +110,7 @@ def _booking_context(
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     business = business_or_404(slug)
-    service = service_or_404(business, service_id)
+    service = bookable_service_or_404(business, service_id)
     data = request.POST if request.method == "POST" else request.GET
     choice = choice_of(service, data)
     staff, location = choice.staff, choice.location
@@ -169,7 +130,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 login_form=LoginForm(auto_id="login_%s"),
                 register_form=RegisterForm(auto_id="register_%s"),
             )
-            return page(request, "confirm.html", context)
+            return page(request, "web/confirm.html", context)
         mine = holding_appointment_at(customer=request.user, service_id=service.id, start=start)
         if mine is not None:
             # Back to this page after booking: the time is taken, by this very customer.
@@ -182,8 +143,8 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             context["alternatives"] = alternatives(
                 service=service, staff=staff, start=start, location=location
             )
-            return page(request, "confirm.html", context, status=409)
-        return page(request, "confirm.html", context)
+            return page(request, "web/confirm.html", context, status=409)
+        return page(request, "web/confirm.html", context)
 
     if not request.user.is_authenticated:
         return redirect_to_login(context["confirm_url"])
@@ -191,13 +152,13 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     key = request.POST.get("key", "")[:64] or secrets.token_urlsafe(16)
     context.update(form=form, key=key)
     if not form.is_valid():
-        return page(request, "confirm.html", context, status=400)
+        return page(request, "web/confirm.html", context, status=400)
     wait = retry_after([_booking_throttle], request)
     if wait is not None:
         form.add_error(
             None, _("Too many bookings at once; please wait %(n)d seconds.") % {"n": wait}
         )
-        return page(request, "confirm.html", context, status=429)
+        return page(request, "web/confirm.html", context, status=429)
     try:
         appointment = appointment_create(
             service=service,
@@ -214,15 +175,15 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         context["alternatives"] = alternatives(
             service=service, staff=staff, start=start, found=error.alternatives, location=location
         )
-        return page(request, "confirm.html", context, status=409)
+        return page(request, "web/confirm.html", context, status=409)
     except IdempotencyKeyReused:
         # The page was already used to book another time (the back button): book nothing.
         form.add_error(
             None,
             _("This page was already used for a booking. See My appointments, or start again."),
         )
-        return page(request, "confirm.html", context, status=409)
+        return page(request, "web/confirm.html", context, status=409)
     except DomainError as error:
-        add_domain_error(form, error)
-        return page(request, "confirm.html", context, status=400)
+        add_errors(form, error)
+        return page(request, "web/confirm.html", context, status=400)
     return HttpResponseRedirect(reverse("web:done", args=[appointment.public_id]))

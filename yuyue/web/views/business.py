@@ -8,7 +8,7 @@ from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_by_slug, business_locations, business_services
 from yuyue.lib.localtime import WEEKDAYS
 from yuyue.scheduling.selectors import location_opening_hours
-from yuyue.web.pages import default_business, page, problem
+from yuyue.webkit.pages import default_business, page, problem
 
 
 def _business_page(request: HttpRequest, business: Business) -> HttpResponse:
@@ -27,7 +27,7 @@ def _business_page(request: HttpRequest, business: Business) -> HttpResponse:
         "services": business_services(business=business),
         "locations": locations,
     }
-    return page(request, "business.html", context)
+    return page(request, "web/business.html", context)
 
 
 @require_GET

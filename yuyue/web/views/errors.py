@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yuyue.lib.middleware import database_unavailable, error_response
-from yuyue.web.pages import problem
+from yuyue.lib.middleware import database_unavailable, error_response, wants_json
+from yuyue.webkit.pages import problem
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -38,7 +38,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if is_outage(error):
         return database_unavailable(request)
-    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return error_response(
             request,
             status=500,

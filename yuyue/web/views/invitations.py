@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from yuyue.catalog.selectors import invitation_by_token
 from yuyue.catalog.services import invitation_accept
 from yuyue.lib.errors import DomainError
-from yuyue.web.pages import page, problem
+from yuyue.webkit.pages import page, problem
 
 
 def _unusable(request: HttpRequest) -> HttpResponse:
@@ -38,4 +38,4 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
             return problem(request, _("Invitation not usable"), str(error.message), status=409)
         return HttpResponseRedirect(reverse("admin:index"))
     context = {"invitation": invitation, "invited_business": invitation.business}
-    return page(request, "invitation.html", context)
+    return page(request, "web/invitation.html", context)

@@ -1,4 +1,5 @@
-"""What the customer pages read from a query string or form, checked.
+"""What the booking and reschedule pages (the customer's and the back office's) read from a
+query string or form, checked.
 
 Navigation values (a day, a staff choice) that make no sense fall back to the default view, as
 a stale or hand-edited link should still lead somewhere useful; a time to book must be exact,
@@ -17,6 +18,7 @@ from yuyue.catalog.models import Location, Service
 from yuyue.lib.times import parse_start
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, service_locations
+from yuyue.webkit.pages import an_id
 
 ANY_STAFF = "any"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,12 +42,6 @@ def start_value(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="minutes")
 
 
-def _an_id(raw: str | None) -> int | None:
-    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        return None
-    return int(raw)
-
-
 def staff_choice(
     service: Service, raw: str | None, location: Location | None = None
 ) -> StaffMember | None:
@@ -54,7 +50,7 @@ def staff_choice(
     An id that names nobody who offers the service there (anymore) means anyone, rather than a
     dead end: the link may be old.
     """
-    staff_id = _an_id(raw)
+    staff_id = an_id(raw)
     if staff_id is None:
         return None
     return bookable_staff(
@@ -66,7 +62,7 @@ def staff_choice(
 
 def location_choice(raw: str | None, offered: list[Location]) -> Location | None:
     """The shop a customer picked among those offering the service, or None for any shop."""
-    location_id = _an_id(raw)
+    location_id = an_id(raw)
     return next((place for place in offered if place.id == location_id), None)
 
 
@@ -76,8 +72,10 @@ def staff_value(staff: StaffMember | None) -> str:
 
 @dataclass(frozen=True)
 class Choice:
-    """Where and with whom: what the customer picked so far, checked against what is offered."""
+    """For which service, where and with whom: what the customer picked so far, checked against
+    what is offered."""
 
+    service: Service
     location: Location | None  # None: any shop
     staff: StaffMember | None  # None: anyone
     offered: list[Location]  # the shops offering the service; a choice only when several
@@ -116,4 +114,10 @@ def choice_of(
     else:
         location = None
     staff = staff_choice(service, data.get("staff") or default_staff, location)
-    return Choice(location=location, staff=staff, offered=offered, fixed=fixed_location is not None)
+    return Choice(
+        service=service,
+        location=location,
+        staff=staff,
+        offered=offered,
+        fixed=fixed_location is not None,
+    )

@@ -1,16 +1,18 @@
-"""The week strip and the free times of one day, as the booking and reschedule pages show them."""
+"""The time picker of the booking and reschedule pages (the customer's and the back office's):
+who, the week strip and the free times of one day."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
-from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import availability, bookable_staff, request_zone
-from yuyue.web.params import staff_value, start_value
+from yuyue.webkit.pages import with_query
+from yuyue.webkit.params import Choice, parse_day, staff_value, start_value
 
 STRIP_DAYS = 7
 # When a whole week is full, how far ahead to look for the next free day to offer.
@@ -65,32 +67,27 @@ class Picker:
         return any(day.free for day in self.days)
 
 
-def with_query(path: str, **params: object) -> str:
-    values = {key: str(value) for key, value in params.items() if value not in (None, "")}
-    return f"{path}?{urlencode(values)}" if values else path
-
-
 def build_picker(
     *,
-    service: Service,
-    staff: StaffMember | None,
-    first_day: dt.date | None,
-    selected: dt.date | None,
+    choice: Choice,
+    query: Mapping[str, str],
     page_url: str,
     confirm_url: str,
-    location: Location | None = None,
-    carry: dict[str, object] | None = None,
     exclude_appointment_id: int | None = None,
+    per_shop: bool = False,
     now: dt.datetime | None = None,
-    shops: list[Location] | None = None,
 ) -> Picker:
-    """Seven days from `first_day` (today by default), which of them have free time, and the
-    free times of the selected day (the first free one by default). One availability query
-    for the week, one more only when the week is full.
+    """Seven days from the `start` the query names (today by default), which of them have free
+    time, and the free times of its `date` (the first free day by default), for the service,
+    shop and staff of `choice`. One availability query for the week, one more only when the
+    week is full.
 
-    `shops`: with "any shop" among several, the shops offering the service; the day's times
-    are then listed per shop, each linking with its shop chosen."""
+    `per_shop`: with "any shop" among several, the day's times are listed per shop, each
+    linking with its shop chosen."""
     now = now or timezone.now()
+    service, staff, location = choice.service, choice.staff, choice.location
+    first_day, selected = parse_day(query.get("start")), parse_day(query.get("date"))
+    shops = choice.offered if per_shop and len(choice.offered) > 1 else None
     common = {
         "service": service,
         "staff_id": None if staff is None else staff.id,
@@ -114,7 +111,7 @@ def build_picker(
     if selected is None or not first_day <= selected <= strip_end:
         selected = min(by_day) if by_day else first_day
     # The choices so far ride along in every link.
-    carry = {**(carry or {}), "staff": staff_value(staff)}
+    carry = {**choice.carry, "staff": staff_value(staff)}
 
     def page(**params: object) -> str:
         return with_query(page_url, **carry, **params)
@@ -205,3 +202,33 @@ def _per_shop(
         if times:
             result.append(ShopTimes(shop=shop, times=times))
     return result
+
+
+def staff_options(choice: Choice, url: str) -> list[dict]:
+    """The choice of anyone first, then each staff member who offers the service (at the
+    chosen shop), as links; with several shops and none chosen, each name says its shop, and
+    picking someone picks their shop too (they work at one)."""
+    location = choice.carry["location"]
+    options = [
+        {
+            "label": _("Anyone available"),
+            "url": with_query(url, location=location, staff="any"),
+            "selected": choice.staff is None,
+        }
+    ]
+    name_shops = choice.location is None and len(choice.offered) > 1
+    shop = None if choice.location is None else choice.location.id
+    for member in bookable_staff(service=choice.service, location_id=shop).order_by("name", "id"):
+        label = member.name
+        if name_shops and member.location is not None:
+            label = f"{member.name} · {member.location.name}"
+        # Only the customer's own shop choice rides along; a reschedule keeps its shop.
+        shop_of_member = member.location_id if name_shops and not choice.fixed else None
+        options.append(
+            {
+                "label": label,
+                "url": with_query(url, location=location or shop_of_member, staff=member.id),
+                "selected": choice.staff is not None and choice.staff.id == member.id,
+            }
+        )
+    return options
