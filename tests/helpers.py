@@ -144,21 +144,18 @@ def make_staff(
 ):
     """A staff member of the service's business who offers it (or `services`), at `location`,
     working WORKWEEK (or `hours`), as the owner sets one up."""
-    from yuyue.scheduling.services import staff_hours_set, staff_member_create
+    from yuyue.scheduling.services import staff_member_create
 
     business = service.business
-    member = staff_member_create(
+    return staff_member_create(
         business=business,
         actor=owner_of(business),
         name=name,
         services=services if services is not None else [service],
         location=location,
         user=user,
+        hours=WORKWEEK if hours is None else hours,
     )
-    staff_hours_set(
-        staff=member, actor=owner_of(member), hours=WORKWEEK if hours is None else hours
-    )
-    return member
 
 
 # API clients -------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.backoffice.conftest import TUESDAY, html_of
-from tests.helpers import at, make_appointment
+from tests.helpers import TUESDAY, at, html_of, make_appointment
 from yuyue.bookings.models import AppointmentEvent
 from yuyue.notifications.models import Notification
 

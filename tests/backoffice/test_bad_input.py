@@ -3,7 +3,7 @@ default view, ids that name nothing are 404, forms name the problem — never a 
 
 import pytest
 
-from tests.backoffice.conftest import html_of
+from tests.helpers import html_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -10,8 +10,7 @@ from urllib.parse import unquote
 import pytest
 import time_machine
 
-from tests.backoffice.conftest import TUESDAY, html_of
-from tests.helpers import NOW, WORKWEEK, at, make_user, owner_of
+from tests.helpers import NOW, TUESDAY, WORKWEEK, at, html_of, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment

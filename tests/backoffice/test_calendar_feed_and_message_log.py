@@ -9,8 +9,7 @@ import icalendar
 import pytest
 import time_machine
 
-from tests.backoffice.conftest import TUESDAY, browser_for, html_of
-from tests.helpers import NOW, at, make_appointment, make_user
+from tests.helpers import NOW, TUESDAY, at, html_of, make_appointment, make_user, office_browser_for
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import membership_end
 from yuyue.notifications.models import Notification
@@ -37,7 +36,7 @@ def test_the_feed_shows_one_staff_members_appointments_only(
     )
 
     address = issue(as_staff, stylist)
-    response = browser_for(None).get(address)
+    response = office_browser_for(None).get(address)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -48,12 +47,12 @@ def test_nothing_after_revocation_or_a_new_address(as_staff, stylist, pending):
     first = issue(as_staff, stylist)
     second = issue(as_staff, stylist)
 
-    assert browser_for(None).get(first).status_code == 404
-    assert browser_for(None).get(second).status_code == 200
+    assert office_browser_for(None).get(first).status_code == 404
+    assert office_browser_for(None).get(second).status_code == 200
 
     as_staff.post(f"/manage/salon/staff/{stylist.id}/feed/", {"do": "revoke"})
 
-    assert browser_for(None).get(second).status_code == 404
+    assert office_browser_for(None).get(second).status_code == 404
 
 
 def test_staff_cannot_make_a_feed_of_a_colleague(as_staff, colleague):
@@ -64,7 +63,7 @@ def test_staff_cannot_make_a_feed_of_a_colleague(as_staff, colleague):
 
 
 def test_a_made_up_key_is_a_404(db):
-    assert browser_for(None).get("/manage/feed/made-up.ics").status_code == 404
+    assert office_browser_for(None).get("/manage/feed/made-up.ics").status_code == 404
 
 
 def confirmed_with_messages(as_owner, pending):
@@ -73,7 +72,7 @@ def confirmed_with_messages(as_owner, pending):
 
 
 def test_queued_messages_are_queued_not_pending(owner, pending):
-    client = browser_for(owner, english=False)
+    client = office_browser_for(owner, english=False)
     client.post(f"/manage/salon/appointments/{pending.public_id}/confirm/")
 
     html = html_of(client.get("/manage/salon/messages/"))
@@ -102,7 +101,9 @@ def test_another_business_cannot_resend(other_owner, as_owner, pending):
     notification.status = "failed"
     notification.save()
 
-    response = browser_for(other_owner).post(f"/manage/salon/messages/{notification.id}/resend/")
+    response = office_browser_for(other_owner).post(
+        f"/manage/salon/messages/{notification.id}/resend/"
+    )
 
     assert response.status_code == 404
     notification.refresh_from_db()
@@ -110,7 +111,7 @@ def test_another_business_cannot_resend(other_owner, as_owner, pending):
 
 
 def test_the_feed_is_never_kept_by_a_cache(as_staff, stylist, pending):
-    response = browser_for(None).get(issue(as_staff, stylist))
+    response = office_browser_for(None).get(issue(as_staff, stylist))
 
     assert "no-store" in response["Cache-Control"]
     assert "max-age" not in response["Cache-Control"]
@@ -125,7 +126,7 @@ def test_the_feed_dies_with_the_staff_members_membership(
         membership=Membership.objects.get(business=business, user=staff_user), actor=owner
     )
 
-    assert browser_for(None).get(address).status_code == 404
+    assert office_browser_for(None).get(address).status_code == 404
     assert not has_calendar_feed(staff=stylist)
 
 
@@ -142,7 +143,7 @@ def test_a_new_account_on_the_staff_record_does_not_revive_the_old_feed(
         stylist.user = successor
         stylist.save(update_fields=["user"])
 
-        assert browser_for(None).get(address).status_code == 404
+        assert office_browser_for(None).get(address).status_code == 404
 
 
 def test_a_staff_member_without_an_account_gets_no_feed(as_owner, colleague):

@@ -3,9 +3,8 @@ appointment as for many staff with many appointments."""
 
 import pytest
 
-from tests.backoffice.conftest import TUESDAY
-from tests.helpers import WORKWEEK, at, make_appointment, make_user, owner_of
-from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
+from tests.helpers import TUESDAY, at, make_appointment, make_staff, make_user, owner_of
+from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -17,14 +16,7 @@ WEEK_QUERIES = 9
 
 def crowd(business, service, location, pending_customer, people: int) -> None:
     for n in range(people):
-        member = staff_member_create(
-            business=business,
-            actor=owner_of(business),
-            name=f"员工 {n}",
-            services=[service],
-            location=location,
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        member = make_staff(service=service, location=location, name=f"员工 {n}")
         staff_override_set(
             staff=member, actor=owner_of(member), date=TUESDAY, intervals=[["10:00", "16:00"]]
         )

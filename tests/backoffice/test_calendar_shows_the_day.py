@@ -5,8 +5,15 @@ import datetime as dt
 
 import pytest
 
-from tests.backoffice.conftest import TUESDAY, WEDNESDAY, browser_for, html_of
-from tests.helpers import join_business, make_user, owner_of
+from tests.helpers import (
+    TUESDAY,
+    WEDNESDAY,
+    html_of,
+    join_business,
+    make_user,
+    office_browser_for,
+    owner_of,
+)
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import business_create, location_create
 from yuyue.scheduling.services import staff_member_create, staff_override_set
@@ -102,12 +109,12 @@ def test_someone_in_two_businesses_chooses_one(owner, business):
     )
     join_business(business=other, user=owner, role=Membership.Role.STAFF)
 
-    html = html_of(browser_for(owner).get("/manage/"))
+    html = html_of(office_browser_for(owner).get("/manage/"))
 
     assert "/manage/salon/" in html and "/manage/b2/" in html
 
 
 def test_the_calendar_speaks_chinese_by_default(owner, stylist, pending):
-    html = html_of(browser_for(owner, english=False).get("/manage/salon/"))
+    html = html_of(office_browser_for(owner, english=False).get("/manage/salon/"))
 
     assert "日历" in html and "待确认" in html

@@ -18,8 +18,7 @@ import re
 
 import pytest
 
-from tests.backoffice.conftest import TUESDAY, WEDNESDAY, html_of
-from tests.helpers import at, make_appointment, make_user, owner_of
+from tests.helpers import TUESDAY, WEDNESDAY, at, html_of, make_appointment, make_user, owner_of
 from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

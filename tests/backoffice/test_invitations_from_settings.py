@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.backoffice.conftest import browser_for
-from tests.helpers import make_user
+from tests.helpers import make_user, office_browser_for
 from yuyue.catalog.models import Invitation, Membership
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,7 @@ def test_the_owner_makes_a_link_that_the_invitee_accepts(as_owner, business, sty
     link = _link(made.content.decode())
     invitee = make_user("new-hire", phone="+8613100131001")
 
-    invitee_browser = browser_for(invitee)
+    invitee_browser = office_browser_for(invitee)
     assert invitee_browser.get(link).status_code == 200
     invitee_browser.post(link)
 
@@ -56,7 +55,7 @@ def test_a_withdrawn_link_admits_nobody(as_owner, business):
     as_owner.post(URL, {"do": "revoke", "invitation": str(invitation.id)})
 
     invitee = make_user("too-late", phone="+8613100131002")
-    browser_for(invitee).post(link)
+    office_browser_for(invitee).post(link)
     assert not Membership.objects.filter(user=invitee).exists()
     assert "Withdrawn" in as_owner.get(URL).content.decode()
 

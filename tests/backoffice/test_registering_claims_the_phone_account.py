@@ -3,8 +3,7 @@ its appointments) becomes theirs instead of a second one."""
 
 import pytest
 
-from tests.backoffice.conftest import TUESDAY
-from tests.helpers import at
+from tests.helpers import TUESDAY, at
 from yuyue.accounts.models import User
 from yuyue.accounts.services import user_create_unclaimed, user_register
 from yuyue.bookings.services import appointment_create

@@ -4,7 +4,7 @@ through the catalog and scheduling services, and customers see the change at onc
 
 import pytest
 
-from tests.backoffice.conftest import WEDNESDAY, browser_for, html_of
+from tests.helpers import WEDNESDAY, html_of, office_browser_for
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.scheduling.models import DateOverride, StaffMember
 from yuyue.scheduling.selectors import staff_weekly_hours
@@ -150,7 +150,7 @@ def test_another_businesss_service_is_a_404(as_owner, business, other_owner):
     )
 
     assert as_owner.get(f"/manage/salon/settings/services/{theirs.id}/").status_code == 404
-    assert browser_for(other_owner).get("/manage/salon/settings/").status_code == 404
+    assert office_browser_for(other_owner).get("/manage/salon/settings/").status_code == 404
 
 
 def test_a_new_staff_member_with_refused_hours_is_not_saved_even_when_sent_twice(

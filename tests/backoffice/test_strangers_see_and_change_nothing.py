@@ -7,8 +7,7 @@ import re
 import pytest
 from django.urls import URLPattern, get_resolver
 
-from tests.backoffice.conftest import TUESDAY, browser_for, html_of
-from tests.helpers import at, make_appointment, owner_of
+from tests.helpers import TUESDAY, at, html_of, make_appointment, office_browser_for, owner_of
 from yuyue.bookings.models import Appointment
 from yuyue.catalog.models import Business
 from yuyue.catalog.services import service_create
@@ -56,7 +55,7 @@ def test_the_route_list_is_not_empty():
 def test_nobody_outside_the_business_reaches_any_route(
     route, who, request, pending, stylist, customer
 ):
-    client = browser_for(None if who == "nobody" else request.getfixturevalue(who))
+    client = office_browser_for(None if who == "nobody" else request.getfixturevalue(who))
     url = fill(route, appointment=pending, customer=customer, staff=stylist)
     before = list(Appointment.objects.values_list("status", "start"))
 

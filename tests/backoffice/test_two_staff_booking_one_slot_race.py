@@ -7,9 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
-from tests.backoffice.conftest import TUESDAY, browser_for
 from tests.backoffice.test_booking_for_phone_and_walk_in_customers import choose
-from tests.helpers import make_user
+from tests.helpers import TUESDAY, make_user, office_browser_for
 from yuyue.bookings.models import Appointment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_one_of_two_staff_booking_the_same_slot_wins(owner, staff_user, service, stylist):
     make_user("caller-a", phone="+8613311110001")
     make_user("caller-b", phone="+8613311110002")
-    desks = [browser_for(owner), browser_for(staff_user)]
+    desks = [office_browser_for(owner), office_browser_for(staff_user)]
     tokens = [choose(desks[0], "13311110001"), choose(desks[1], "13311110002")]
     barrier = threading.Barrier(2)
 

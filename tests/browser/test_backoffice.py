@@ -11,12 +11,11 @@ import time_machine
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, LOCALES, UI
-from tests.helpers import NOW, at, make_appointment
+from tests.browser.axe import ARTIFACTS
+from tests.browser.ui import LOCALES, UI
+from tests.helpers import TUESDAY, WEDNESDAY, at, make_appointment
 from yuyue.bookings.models import Appointment
 
-TUESDAY = NOW.date()
-WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True, "device_scale_factor": 1}
 
 

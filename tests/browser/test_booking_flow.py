@@ -8,13 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import at
+from tests.helpers import FRIDAY, THURSDAY, at
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, Status
-
-THURSDAY = dt.date(2026, 12, 3)
-FRIDAY = dt.date(2026, 12, 4)
-
 
 # The zone by the name people use, not its IANA name.
 ZONE = {"zh-hans": "北京时间", "en": "China Standard Time"}

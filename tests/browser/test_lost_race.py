@@ -7,11 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import at
+from tests.helpers import THURSDAY, at
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.services import appointment_create
 
-THURSDAY = dt.date(2026, 12, 3)
 NOTES = "第一次来，想剪短一点 / first visit"
 
 

@@ -1,15 +1,12 @@
 """Everything works without JavaScript: links and forms only, from the business page to done."""
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import at
+from tests.helpers import FRIDAY, at
 from yuyue.bookings.models import Appointment, Status
-
-FRIDAY = dt.date(2026, 12, 4)
 
 
 @pytest.fixture

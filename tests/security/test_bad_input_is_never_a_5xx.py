@@ -20,7 +20,7 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
-from tests.api.conftest import client_for
+from tests.helpers import client_for
 from yuyue.backoffice import urls as backoffice_urls
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.views.booking import customer_token

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import book_url, browser_for, html_of, section
+from tests.helpers import book_url, browser_for, html_of, section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

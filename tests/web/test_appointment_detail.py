@@ -3,8 +3,7 @@ customer may still do about it."""
 
 import pytest
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import TUESDAY, browser_for, html_of
+from tests.helpers import TUESDAY, at, browser_for, html_of, make_appointment
 from yuyue.bookings.models import Appointment, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -4,8 +4,7 @@ book must be exact (400 naming the problem), ids that name nothing are 404 — n
 import pytest
 from django.test import Client
 
-from tests.helpers import owner_of
-from tests.web.conftest import EN, browser_for, confirm_url, html_of, strip_days, times_listed
+from tests.helpers import EN, browser_for, confirm_url, html_of, owner_of, strip_days, times_listed
 from yuyue.bookings.models import Appointment
 from yuyue.scheduling.services import staff_member_create
 

@@ -6,16 +6,17 @@ from urllib.parse import parse_qs
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import (
+from tests.helpers import (
     EN,
     PASSWORD,
     WEDNESDAY,
+    at,
     browser_for,
     confirm_url,
     field_block,
     field_errors,
     html_of,
+    make_appointment,
     page_alerts,
     page_of,
     same_url,

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import owner_of
-from tests.web.conftest import EN, html_of
+from tests.helpers import EN, html_of, owner_of
 from yuyue.catalog.services import business_create, service_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

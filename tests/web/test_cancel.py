@@ -3,7 +3,7 @@ refusal once it is too late."""
 
 import pytest
 
-from tests.web.conftest import browser_for, field_errors, html_of, notices, page_alerts, page_of
+from tests.helpers import browser_for, field_errors, html_of, notices, page_alerts, page_of
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.services import MAX_REASON_LENGTH
 

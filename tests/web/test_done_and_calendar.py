@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from django.test import Client
 
-from tests.web.conftest import browser_for, html_of
+from tests.helpers import browser_for, html_of
 from yuyue.bookings.models import Appointment, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

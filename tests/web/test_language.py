@@ -4,7 +4,7 @@ which every page speaks it."""
 import pytest
 from django.test import Client
 
-from tests.web.conftest import browser_for, html_of
+from tests.helpers import browser_for, html_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -3,12 +3,13 @@ nearest free times as buttons, and book one of them with a tap."""
 
 import pytest
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import (
+from tests.helpers import (
     WEDNESDAY,
+    at,
     browser_for,
     confirm_url,
     html_of,
+    make_appointment,
     page_alerts,
     page_of,
 )

@@ -7,8 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import TUESDAY, WEDNESDAY, browser_for, html_of, section
+from tests.helpers import TUESDAY, WEDNESDAY, at, browser_for, html_of, make_appointment, section
 from yuyue.bookings.models import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -3,15 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.web.conftest import (
-    EN,
-    PASSWORD,
-    browser_for,
-    field_errors,
-    html_of,
-    page_alerts,
-    page_of,
-)
+from tests.helpers import EN, PASSWORD, browser_for, field_errors, html_of, page_alerts, page_of
 from yuyue.accounts.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

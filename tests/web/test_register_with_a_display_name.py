@@ -4,7 +4,7 @@ person, and the username stands in when none is given."""
 import pytest
 from django.test import Client
 
-from tests.web.conftest import EN, html_of
+from tests.helpers import EN, html_of
 from yuyue.accounts.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -3,12 +3,13 @@ moves it (the old time is released), and a lost race leaves it where it was."""
 
 import pytest
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import (
+from tests.helpers import (
     TUESDAY,
     WEDNESDAY,
+    at,
     browser_for,
     html_of,
+    make_appointment,
     notices,
     page_alerts,
     page_of,

@@ -7,14 +7,15 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment
-from tests.web.conftest import (
+from tests.helpers import (
     EN,
     WEDNESDAY,
     Page,
+    at,
     browser_for,
     confirm_url,
     html_of,
+    make_appointment,
     page_of,
 )
 from yuyue.bookings.services import MAX_NOTES_LENGTH

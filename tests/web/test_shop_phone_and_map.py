@@ -5,7 +5,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from tests.web.conftest import browser_for, html_of
+from tests.helpers import browser_for, html_of
 from yuyue.webkit.templatetags.webkit import map_search, tel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

@@ -5,13 +5,15 @@ import re
 
 import pytest
 
-from tests.helpers import at, make_appointment, owner_of
-from tests.web.conftest import (
+from tests.helpers import (
     WEDNESDAY,
+    at,
     book_url,
     browser_for,
     confirm_url,
     html_of,
+    make_appointment,
+    owner_of,
     section,
     times_listed,
 )

@@ -6,20 +6,22 @@ import re
 import pytest
 from django.test import Client
 
-from tests.helpers import at, make_appointment, owner_of
-from tests.web.conftest import (
+from tests.helpers import (
     EN,
     WEDNESDAY,
     Page,
+    at,
     book_url,
     confirm_url,
     html_of,
+    make_appointment,
+    make_staff,
+    owner_of,
     section,
     strip_days,
     times_listed,
 )
 from yuyue.catalog.services import business_create, service_create
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -247,10 +249,7 @@ def test_times_are_in_the_shop_s_own_zone(other_owner):
     haircut = service_create(
         business=berlin, actor=owner_of(berlin), name="Haarschnitt", duration_minutes=60, price="40"
     )
-    member = staff_member_create(
-        business=berlin, actor=owner_of(berlin), name="Anna", services=[haircut]
-    )
-    staff_hours_set(staff=member, actor=owner_of(member), hours={"tue": [["09:00", "11:00"]]})
+    make_staff(service=haircut, name="Anna", hours={"tue": [["09:00", "11:00"]]})
 
     html = html_of(get(book_url(haircut)))
 

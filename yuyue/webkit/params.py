@@ -107,6 +107,7 @@ def choice_of(
     """The shop and staff member named in a request; `fixed_location` is not the customer's
     to change (a reschedule stays at its shop)."""
     offered = service_locations(service=service)
+    location: Location | None
     if fixed_location is not None:
         location = fixed_location
     elif len(offered) > 1:

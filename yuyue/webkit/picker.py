@@ -4,6 +4,7 @@ who, the week strip and the free times of one day."""
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +89,7 @@ def build_picker(
     service, staff, location = choice.service, choice.staff, choice.location
     first_day, selected = parse_day(query.get("start")), parse_day(query.get("date"))
     shops = choice.offered if per_shop and len(choice.offered) > 1 else None
-    common = {
+    common: dict[str, Any] = {
         "service": service,
         "staff_id": None if staff is None else staff.id,
         "location": location,
@@ -97,6 +98,8 @@ def build_picker(
     today = now.astimezone(zone).date()
     last = today + dt.timedelta(days=service.max_days_ahead)
     first_day = min(max(first_day or today, today), last)
+    # Declared, not narrowed: day_of reads it as a date from inside its closure.
+    strip_start: dt.date = first_day
     strip_end = first_day + dt.timedelta(days=STRIP_DAYS - 1)
     found = availability(
         **common,
@@ -116,7 +119,7 @@ def build_picker(
     def page(**params: object) -> str:
         return with_query(page_url, **carry, **params)
 
-    def day_of(date: dt.date, chosen: bool, week: dt.date = first_day) -> Day:
+    def day_of(date: dt.date, chosen: bool, week: dt.date | None = None) -> Day:
         return Day(
             date=date,
             weekday=weekday_label(date),
@@ -126,7 +129,7 @@ def build_picker(
             closed=date not in by_day and date not in found.working_days,
             selected=chosen,
             today=date == today,
-            url=page(start=week.isoformat(), date=date.isoformat()),
+            url=page(start=(week or strip_start).isoformat(), date=date.isoformat()),
         )
 
     picker = Picker(
