@@ -11,9 +11,9 @@ from tests.api.conftest import TUESDAY, WEDNESDAY, error_of
 from tests.helpers import WORKWEEK, at, owner_of
 from yuyue.api.errors import slot_out
 from yuyue.api.schemas.catalog import AvailabilityOut
+from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
 from yuyue.catalog.services import location_create, service_update
-from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

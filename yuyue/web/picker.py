@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
+from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import availability, bookable_staff, request_zone
+from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.web.params import staff_value, start_value
 
 STRIP_DAYS = 7

@@ -19,6 +19,7 @@ from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
 from yuyue.backoffice.pages import a_day, an_id, page
 from yuyue.backoffice.views.appointments import refusal_text
+from yuyue.bookings.availability import explain_time
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
 from yuyue.bookings.selectors import (
@@ -29,7 +30,7 @@ from yuyue.bookings.selectors import (
 from yuyue.bookings.services import appointment_create, appointment_walk_in, customer_create
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
-from yuyue.scheduling.selectors import business_staff, explain_time
+from yuyue.scheduling.selectors import business_staff
 from yuyue.web.picker import with_query
 
 MAX_QUERY_LENGTH = 100
