@@ -48,10 +48,12 @@ def holding_spans(
     start: dt.datetime,
     end: dt.datetime,
     exclude_appointment_id: int | None = None,
+    with_ids: bool = False,
 ) -> BusySpans:
     """The holding appointments of these staff around [start, end) as the engine's busy spans,
     (occupied start, occupied end, service id, appointment id), instants in epoch
-    microseconds: 1 query."""
+    microseconds: 1 query. The appointment is named only `with_ids` (to explain a refusal):
+    deciding needs no more than the spans, and a listing reads thousands of them."""
     # Both sides bounded, so the (staff, occupied_end) index skips the history before the
     # window: the cost follows the window asked for, not the appointments kept.
     holding = Appointment.objects.filter(
@@ -65,12 +67,19 @@ def holding_spans(
     busy: BusySpans = defaultdict(list)
     # Integers straight from SQL: no datetime parsed per row (the engine works in
     # microseconds).
-    for staff_id, occ_start, occ_end, service_id, appointment_id in (
-        holding.order_by()
-        .annotate(lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end"))
-        .values_list("staff_id", "lo", "hi", "service_id", "id")
-    ):
-        busy[staff_id].append((occ_start, occ_end, service_id, appointment_id))
+    spans = holding.order_by().annotate(
+        lo=EpochMicroseconds("occupied_start"), hi=EpochMicroseconds("occupied_end")
+    )
+    if with_ids:
+        for staff_id, occ_start, occ_end, service_id, appointment_id in spans.values_list(
+            "staff_id", "lo", "hi", "service_id", "id"
+        ):
+            busy[staff_id].append((occ_start, occ_end, service_id, appointment_id))
+    else:
+        for staff_id, occ_start, occ_end, service_id in spans.values_list(
+            "staff_id", "lo", "hi", "service_id"
+        ):
+            busy[staff_id].append((occ_start, occ_end, service_id, None))
     return busy
 
 
@@ -140,13 +149,14 @@ class TakeRequest:
     def candidate_ids(self) -> list[int]:
         return [member.id for member in self.candidates]
 
-    def busy(self, members: Sequence[StaffMember]) -> BusySpans:
+    def busy(self, members: Sequence[StaffMember], *, with_ids: bool = False) -> BusySpans:
         """The holding appointments of `members` around the start, read now: 1 query."""
         return holding_spans(
             staff_ids=[member.id for member in members],
             start=self.around.read_start,
             end=self.around.read_end,
             exclude_appointment_id=self.exclude_appointment_id,
+            with_ids=with_ids,
         )
 
 
@@ -215,7 +225,8 @@ def who_can_take(
 def explain(request: TakeRequest, member: StaffMember) -> list[Reason]:
     """Why `member` cannot take the start (empty: they can): `who_can_take`'s decision, from
     the same spans, in reasons. 1 query."""
-    calendar = calendars_of(staff=[member], hours=request.hours, busy=request.busy([member]))[0]
+    busy = request.busy([member], with_ids=True)
+    calendar = calendars_of(staff=[member], hours=request.hours, busy=busy)[0]
     return explain_start(
         calendar=calendar, rules=request.rules, start=request.start, now=request.now
     )
