@@ -33,8 +33,8 @@ from shape import (
     say,
 )
 
+from yuyue.bookings.availability import availability
 from yuyue.scheduling.models import DateOverride, StaffMember
-from yuyue.scheduling.selectors import availability
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 

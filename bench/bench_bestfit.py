@@ -54,6 +54,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yuyue.scheduling.engine import (
+    BusySpan,
     ServiceRules,
     StaffCalendar,
     choose_staff,
@@ -159,10 +160,10 @@ def _us(value: dt.datetime) -> int:
     return int(value.timestamp()) * 1_000_000
 
 
-def occupied(rules: ServiceRules, start: dt.datetime) -> tuple[int, int, int]:
+def occupied(rules: ServiceRules, start: dt.datetime) -> BusySpan:
     """A booking's busy span as the database loader hands it to the engine."""
     start_us = _us(start)
-    return (
+    return BusySpan(
         start_us - _us_of(rules.buffer_before),
         start_us + _us_of(rules.duration + rules.buffer_after),
         rules.service_id,
@@ -178,12 +179,12 @@ class Salon:
     the (occupied lo, hi, appointment start, end) of each booking."""
 
     def __init__(self) -> None:
-        self.busy: dict[int, list[tuple[int, int, int]]] = {s: [] for s in STAFF_IDS}
+        self.busy: dict[int, list[BusySpan]] = {s: [] for s in STAFF_IDS}
         self.days: dict[dt.date, list[tuple[int, int, int, int]]] = {d: [] for d in WEEK}
 
-    def calendar(self, staff_id: int, extra: tuple[int, int, int] | None = None) -> StaffCalendar:
+    def calendar(self, staff_id: int, extra: BusySpan | None = None) -> StaffCalendar:
         busy = self.busy[staff_id] if extra is None else [*self.busy[staff_id], extra]
-        return StaffCalendar(staff_id, ZONE, WEEKLY[staff_id], {}, (), busy)
+        return StaffCalendar(staff_id, ZONE, WEEKLY[staff_id], {}, busy)
 
     def calendars(self) -> list[StaffCalendar]:
         return [self.calendar(staff_id) for staff_id in STAFF_IDS]

@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yuyue.scheduling.engine import (
-    Busy,
     ServiceRules,
     StaffCalendar,
+    busy_span,
     find_slots,
 )
 
@@ -72,7 +72,9 @@ def build_calendars(rng: random.Random) -> list[StaffCalendar]:
                     minutes=minute
                 )
                 start = local.astimezone(dt.UTC)
-                busy.append(Busy(start, start + dt.timedelta(minutes=length), rng.randint(1, 4)))
+                busy.append(
+                    busy_span(start, start + dt.timedelta(minutes=length), rng.randint(1, 4))
+                )
         rng.shuffle(busy)
         calendars.append(StaffCalendar(staff_id, ZONE, weekly, {}, busy))
     return calendars

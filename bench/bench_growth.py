@@ -24,10 +24,10 @@ from django.db import connection
 from shape import NOW, STAFF, TODAY, WINDOW_DAYS, ZONE, add_history, build, say
 
 from yuyue.accounts.models import User
+from yuyue.bookings.availability import availability
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_create
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import availability
 
 SIZES = [int(n) for n in os.environ.get("BENCH_GROWTH", "10000,100000,1000000,3000000").split(",")]
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "25"))

@@ -40,10 +40,10 @@ from django.db import connection, connections
 from shape import STAFF, ZONE, build, say
 
 from yuyue.accounts.models import User
+from yuyue.bookings.availability import availability
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.versions import availability_changed
-from yuyue.scheduling.selectors import availability
 
 SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "30"))
 RATE = float(os.environ.get("BENCH_HTTP_RATE", "20"))

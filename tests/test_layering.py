@@ -30,8 +30,6 @@ KNOWN = {
     # The booking services enqueue the customer's and staff's messages in their own
     # transaction (docs/notifications.md#the-outbox).
     ("bookings", "notifications"): "bookings/services.py enqueues notifications",
-    # Availability subtracts the appointments that hold time (docs/availability.md).
-    ("scheduling", "bookings"): "scheduling/selectors.py reads holding appointments",
 }
 
 

@@ -10,9 +10,9 @@ from ninja.responses import NinjaJSONEncoder
 from tests.helpers import TUESDAY, WEDNESDAY, at, error_of, make_staff, owner_of
 from yuyue.api.errors import slot_out
 from yuyue.api.schemas.catalog import AvailabilityOut
+from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
 from yuyue.catalog.services import location_create, service_update
-from yuyue.scheduling.selectors import availability
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -35,9 +35,9 @@ from schemathesis.core.parameters import ParameterLocation
 from config.wsgi import application
 from tests.helpers import make_user, owner_of
 from yuyue.accounts.services import token_issue
+from yuyue.bookings.availability import availability
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import business_create, location_create, service_create
-from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 EXAMPLES = int(os.environ.get("YUYUE_SCHEMATHESIS_EXAMPLES", "50"))

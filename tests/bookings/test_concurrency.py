@@ -11,13 +11,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from tests.helpers import NOW, WORKWEEK, at, make_appointment, make_user, owner_of
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
 from yuyue.catalog.services import service_update
+from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -181,3 +182,52 @@ def test_a_rush_on_one_time_for_any_staff_gives_each_staff_member_one_booking(
     assert outcomes.count("won") == len(team)
     assert outcomes.count("conflict") == len(customers) - len(team)
     assert all(peak_holding(member.id) == 1 for member in team)
+
+
+def test_an_any_staff_reschedule_does_not_wait_for_a_candidate_someone_else_is_booking(
+    business, service, location, stylist
+):
+    # Another transaction holds the best fit's staff row (it is booking them right now). An
+    # "any staff" reschedule takes the path a booking takes: it tries that row without waiting,
+    # finds it held and moves to the next best. Locking every candidate first, as it once did,
+    # would wait for the held row: its connection gives up on a lock wait after a few seconds.
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: SQLite lets one writer in at a time, whatever it locks")
+    second = staff_member_create(
+        business=business,
+        actor=owner_of(business),
+        name="Second",
+        services=[service],
+        location=location,
+    )
+    staff_hours_set(staff=second, actor=owner_of(second), hours=WORKWEEK)
+    customer = make_user("mover", phone="+8613800138000")
+    appointment = make_appointment(
+        service=service, staff=second, customer=customer, start=at(DAY, "15:00")
+    )
+    target = at(DAY, "10:00")  # both free; the tie goes to the lower id, the held stylist
+    outcome = []
+
+    def reschedule():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '5s'")
+            moved = appointment_reschedule(
+                appointment=appointment, actor=customer, start=target, any_staff=True, now=NOW
+            )
+            outcome.append((moved.staff_id, moved.start))
+        except Exception as error:  # a lock wait that timed out, or any crash, is the finding
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        held = StaffMember.objects.select_for_update().get(id=stylist.id)
+        assert held.id < second.id
+        racer = threading.Thread(target=reschedule)
+        racer.start()
+        racer.join()
+
+    assert outcome == [(second.id, target)]
+    appointment.refresh_from_db()
+    assert (appointment.staff_id, appointment.start) == (second.id, target)

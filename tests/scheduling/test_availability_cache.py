@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from tests.helpers import NOW, WORKWEEK, at, make_user, owner_of
+from yuyue.bookings.availability import availability
 from yuyue.bookings.services import (
     appointment_cancel,
     appointment_create,
@@ -22,7 +23,6 @@ from yuyue.bookings.services import (
 from yuyue.catalog.models import Service
 from yuyue.catalog.services import service_update
 from yuyue.catalog.versions import version_key
-from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_update, staff_override_set
 
 pytestmark = pytest.mark.django_db(transaction=True)

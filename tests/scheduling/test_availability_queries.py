@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
+from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Service
-from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 pytestmark = pytest.mark.django_db

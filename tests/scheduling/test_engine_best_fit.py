@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from yuyue.scheduling.engine import Busy, ServiceRules, StaffCalendar, choose_staff
+from yuyue.scheduling.engine import BusySpan, ServiceRules, StaffCalendar, busy_span, choose_staff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MON = dt.date(2026, 6, 1)
@@ -17,11 +17,11 @@ def at(hhmm: str, day: dt.date = MON) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def booked(start: str, end: str, service_id: int = 2) -> Busy:
-    return Busy(at(start), at(end), service_id)
+def booked(start: str, end: str, service_id: int = 2) -> BusySpan:
+    return busy_span(at(start), at(end), service_id)
 
 
-def staff(staff_id: int, *bookings: Busy, hours=None) -> StaffCalendar:
+def staff(staff_id: int, *bookings: BusySpan, hours=None) -> StaffCalendar:
     return StaffCalendar(staff_id, SHANGHAI, HOURS if hours is None else hours, {}, list(bookings))
 
 
@@ -71,7 +71,7 @@ def test_a_tie_on_slack_goes_to_the_lighter_day():
 
 def test_the_lighter_day_counts_only_the_local_date_of_the_start():
     # Staff 1 carries a long booking on Tuesday; it must not make Monday look heavier.
-    tuesday = Busy(
+    tuesday = busy_span(
         at("09:00", MON + dt.timedelta(days=1)), at("17:00", MON + dt.timedelta(days=1)), 2
     )
     one = staff(1, booked("09:00", "10:00"), booked("11:00", "12:00"), tuesday)

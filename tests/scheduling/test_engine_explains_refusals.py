@@ -6,7 +6,7 @@ and the service lasts 60 minutes on a 30-minute grid with 60 minutes of minimum 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from yuyue.scheduling.engine import Busy, ServiceRules, StaffCalendar, explain_start
+from yuyue.scheduling.engine import Busy, ServiceRules, StaffCalendar, busy_span, explain_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TUESDAY = dt.date(2026, 12, 1)
@@ -20,7 +20,7 @@ def at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=SHANGHAI)
 
 
-BOOKED = Busy(at(TUESDAY, "10:00"), at(TUESDAY, "11:15"), service_id=1, appointment_id=7)
+BOOKED = busy_span(at(TUESDAY, "10:00"), at(TUESDAY, "11:15"), service_id=1, appointment_id=7)
 
 
 def calendar(*, overrides=None, busy=(BOOKED,), weekly=HOURS) -> StaffCalendar:
@@ -78,7 +78,8 @@ def test_another_appointment_is_named_with_its_buffers():
     found = explain_start(calendar=calendar(), rules=rules(), start=at(TUESDAY, "11:00"), now=EARLY)
     # 11:00–12:00 is inside hours and on the grid, but #7 holds until 11:15 (its buffer).
     assert [reason.code for reason in found] == ["overlap"]
-    assert found[0].busy == (BOOKED,)
+    # Shown to people in datetimes.
+    assert found[0].busy == (Busy(at(TUESDAY, "10:00"), at(TUESDAY, "11:15"), 1, 7),)
     assert found[0].busy[0].appointment_id == 7
 
 
@@ -86,7 +87,7 @@ def test_our_own_buffer_before_meeting_another_appointment_counts_as_overlap():
     # 11:30 would be free, but a 30-minute buffer before reaches back to 11:00 < 11:15.
     assert codes(
         at(TUESDAY, "13:00"),
-        cal=calendar(busy=[Busy(at(TUESDAY, "12:40"), at(TUESDAY, "12:50"), 2, 8)]),
+        cal=calendar(busy=[busy_span(at(TUESDAY, "12:40"), at(TUESDAY, "12:50"), 2, 8)]),
         service=rules(buffer_before=dt.timedelta(minutes=30)),
     ) == ["overlap"]
 
@@ -111,8 +112,8 @@ def test_a_full_class_is_full():
     two_seats = rules(capacity=2)
     class_day = calendar(
         busy=[
-            Busy(at(TUESDAY, "14:00"), at(TUESDAY, "15:00"), 1, 11),
-            Busy(at(TUESDAY, "14:00"), at(TUESDAY, "15:00"), 1, 12),
+            busy_span(at(TUESDAY, "14:00"), at(TUESDAY, "15:00"), 1, 11),
+            busy_span(at(TUESDAY, "14:00"), at(TUESDAY, "15:00"), 1, 12),
         ]
     )
     found = explain_start(

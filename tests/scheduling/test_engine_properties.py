@@ -17,9 +17,12 @@ from hypothesis import strategies as st
 
 from yuyue.scheduling.engine import (
     Busy,
+    BusySpan,
     ServiceRules,
     Slot,
     StaffCalendar,
+    busy_span,
+    explain_start,
     find_slots,
     staff_can_take,
 )
@@ -81,10 +84,10 @@ rules_strategy = st.builds(
 )
 
 
-def busy_strategy(first_day: int, days: int) -> st.SearchStrategy[Busy]:
+def busy_strategy(first_day: int, days: int) -> st.SearchStrategy[BusySpan]:
     # 5-minute aligned spans from 5 minutes to 3 hours, of the service itself or of others.
     return st.builds(
-        lambda start, length, service: Busy(
+        lambda start, length, service: busy_span(
             BASE_UTC + start * FIVE, BASE_UTC + (start + length) * FIVE, service
         ),
         st.integers(first_day * 288, (first_day + days) * 288),
@@ -141,9 +144,9 @@ REALISTIC = Scenario(
             {d: [(540, 720), (780, 1080)] for d in range(5)},
             {BASE + dt.timedelta(days=1): [(600, 660), (660, 720)]},
             [
-                Busy(_at(0, "10:00"), _at(0, "11:00"), SERVICE),
-                Busy(_at(0, "10:30"), _at(0, "11:30"), SERVICE),
-                Busy(_at(0, "14:00"), _at(0, "15:15"), 2),
+                busy_span(_at(0, "10:00"), _at(0, "11:00"), SERVICE),
+                busy_span(_at(0, "10:30"), _at(0, "11:30"), SERVICE),
+                busy_span(_at(0, "14:00"), _at(0, "15:15"), 2),
             ],
         ),
         StaffCalendar(
@@ -151,7 +154,7 @@ REALISTIC = Scenario(
             ZoneInfo("Asia/Kolkata"),
             {d: [(480, 1020)] for d in range(7)},
             {},
-            [Busy(_at(0, "13:00"), _at(0, "13:45"), SERVICE)],
+            [busy_span(_at(0, "13:00"), _at(0, "13:45"), SERVICE)],
         ),
     ],
     rules=ServiceRules(
@@ -171,6 +174,17 @@ REALISTIC = Scenario(
 
 
 # --- helpers re-deriving the rules independently ------------------------------------------------
+
+
+def shown(spans) -> list[Busy]:
+    """Busy spans in datetimes, for the checks below that walk wall-clock minutes."""
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return [
+        Busy(
+            epoch + s * dt.timedelta(microseconds=1), epoch + e * dt.timedelta(microseconds=1), sid
+        )
+        for s, e, sid, _id in spans
+    ]
 
 
 def wall_minutes(intervals) -> set[int]:
@@ -212,7 +226,7 @@ def test_no_slot_overlaps_a_blocking_booking_or_overfills_a_class(scenario):
         lo, hi = occupied(scenario, slot)
         for staff_id in slot.staff_ids:
             same = []
-            for b in calendars[staff_id].busy:
+            for b in shown(calendars[staff_id].busy):
                 if b.start < hi and b.end > lo:
                     # Only a class of the same service may share time.
                     assert rules.capacity > 1 and b.service_id == rules.service_id
@@ -285,6 +299,28 @@ def test_staff_can_take_agrees_with_the_listing_at_every_possible_start(scenario
 @SETTINGS
 @given(scenarios())
 @example(REALISTIC)
+def test_explain_start_finds_no_reason_exactly_when_staff_can_take_the_start(scenario):
+    # The explainer and the decision read the same busy spans: no reason <=> a seat left.
+    lo = dt.datetime.combine(scenario.date_from, dt.time(), tzinfo=scenario.zone)
+    hi = dt.datetime.combine(
+        scenario.date_to + dt.timedelta(days=1), dt.time(), tzinfo=scenario.zone
+    )
+    moment = lo.astimezone(dt.UTC)
+    while moment < hi:
+        for cal in scenario.calendars:
+            reasons = explain_start(
+                calendar=cal, rules=scenario.rules, start=moment, now=scenario.now
+            )
+            seats = staff_can_take(
+                calendar=cal, rules=scenario.rules, start=moment, now=scenario.now
+            )
+            assert (reasons == []) == (seats > 0), (cal.staff_id, moment, reasons, seats)
+        moment += FIVE
+
+
+@SETTINGS
+@given(scenarios())
+@example(REALISTIC)
 def test_merged_slots_are_the_sum_of_each_staff_members_slots(scenario):
     expected: dict[dt.datetime, list] = defaultdict(lambda: [[], 0])
     for staff_id, starts in sorted(per_staff(scenario).items()):
@@ -319,7 +355,7 @@ def brute_force(scenario: Scenario) -> list[tuple[dt.datetime, dt.datetime, tupl
     for cal in sorted(scenario.calendars, key=lambda c: c.staff_id):
         blocked = [False] * (3 * 1440)
         same = [0] * (3 * 1440)
-        for b in cal.busy:
+        for b in shown(cal.busy):
             first, last = (b.start - midnight) // MINUTE, (b.end - midnight) // MINUTE
             for m in range(max(first, -offset), min(last, 2 * 1440)):
                 if rules.capacity > 1 and b.service_id == rules.service_id:

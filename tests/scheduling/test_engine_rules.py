@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from yuyue.scheduling.engine import (
-    Busy,
+    BusySpan,
     ServiceRules,
     Slot,
     StaffCalendar,
+    busy_span,
     find_slots,
     nearest_starts,
     staff_can_take,
@@ -40,8 +41,8 @@ def at(day: dt.date, hhmm: str, zone: dt.tzinfo = SHANGHAI) -> dt.datetime:
 LONG_AGO = at(MON - dt.timedelta(days=7), "00:00")
 
 
-def busy(day: dt.date, start: str, end: str, service_id: int = 1) -> Busy:
-    return Busy(at(day, start).astimezone(dt.UTC), at(day, end).astimezone(dt.UTC), service_id)
+def busy(day: dt.date, start: str, end: str, service_id: int = 1) -> BusySpan:
+    return busy_span(at(day, start).astimezone(dt.UTC), at(day, end).astimezone(dt.UTC), service_id)
 
 
 def calendar(
@@ -333,7 +334,7 @@ def test_remaining_seats_count_down_and_a_full_class_is_left_out():
     service = class_rules(3, minutes_long=60)
     ten = at(MON, "10:00")
     seen = []
-    bookings: list[Busy] = []
+    bookings: list[BusySpan] = []
     for _ in range(4):
         slots = slots_for([calendar(bookings=bookings)], service)
         seen.append(next((s.remaining for s in slots if s.start == ten), None))
@@ -495,7 +496,12 @@ def test_a_naive_start_is_refused():
 
 
 def test_a_naive_busy_span_is_refused():
-    cal = calendar(bookings=[Busy(NAIVE, NAIVE + dt.timedelta(hours=1), 2)])
+    with pytest.raises(ValueError):
+        busy_span(NAIVE, NAIVE + dt.timedelta(hours=1), 2)
+
+
+def test_a_busy_span_ending_before_it_starts_is_refused():
+    cal = calendar(bookings=[BusySpan(2_000_000, 1_000_000, 2)])
     with pytest.raises(ValueError):
         slots_for([cal], rules(60))
 

@@ -129,7 +129,7 @@ def _wrong_status(appointment: Appointment, action: str) -> InvalidTransition:
     return InvalidTransition()
 
 
-def _decide(
+def _decision(
     appointment: Appointment, role: str | None, action: str, now: dt.datetime, deadline
 ) -> Decision:
     if role is None or (role == CUSTOMER and action not in ("cancel", "reschedule")):
@@ -168,7 +168,8 @@ def appointment_permissions(
         "reschedule": appointment.start - dt.timedelta(minutes=service.reschedule_cutoff_minutes),
     }
     decisions = {
-        action: _decide(appointment, role, action, now, deadlines.get(action)) for action in ACTIONS
+        action: _decision(appointment, role, action, now, deadlines.get(action))
+        for action in ACTIONS
     }
     return AppointmentPermissions(
         role=role,

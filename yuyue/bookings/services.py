@@ -1,29 +1,29 @@
 """Every write to appointments. Each function locks, checks and writes in one transaction.
 
-Concurrency: a write that takes or moves time on staff first locks the staff rows
-(ascending id, so two writers never wait on each other in a cycle), then loads their bookings
-and checks the engine, then writes. On SQLite, `BEGIN IMMEDIATE` serializes writers instead of
-the row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out
+A write that takes or moves time goes through the one path in yuyue/bookings/taking.py: a
+`TakeRequest` built once, the staff rows locked (yuyue/bookings/lock_objects.py), the engine's
+decision under the lock, then the write; a refusal rolls back first and then offers what is
+near (yuyue/bookings/availability.py). On SQLite, `BEGIN IMMEDIATE` serializes writers instead
+of the row locks; on PostgreSQL the exclusion constraints back the lock. The rules, written out
 (and how "any staff" locks only its best fit): docs/booking.md#locking-order.
 """
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.accounts.services import user_create_unclaimed
+from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
     NotAllowed,
     SlotUnavailable,
 )
+from yuyue.bookings.lock_objects import appointment_for_update
 from yuyue.bookings.models import (
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
@@ -33,46 +33,23 @@ from yuyue.bookings.models import (
     Status,
 )
 from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.taking import (
+    Taken,
+    lock_for_taking,
+    occupied_span,
+    rank,
+    take_request,
+    taker_under_lock,
+)
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.catalog.versions import availability_changed
-from yuyue.lib.writers import one_writer, writer_turn
+from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
-from yuyue.scheduling.engine import (
-    ServiceRules,
-    Slot,
-    StaffCalendar,
-    choose_staff,
-    find_slots,
-    nearest_starts,
-    staff_can_take,
-    wall_to_instant,
-)
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import (
-    Hours,
-    bookable_staff,
-    calendars_of,
-    holding_spans,
-    request_zone,
-    service_rules,
-    staff_calendars,
-    staff_hours_around,
-)
+from yuyue.scheduling.selectors import bookable_staff, request_zone
 
-ALTERNATIVES = 3
-# How far around the refused time to look for alternatives, in days each way.
-ALTERNATIVES_WINDOW_DAYS = 7
 MAX_REASON_LENGTH = 500
-
-
-class _Taken(Exception):
-    """Raised inside the transaction so it rolls back before alternatives are computed; it
-    carries the calendars the decision read, if any, to compute them from."""
-
-    def __init__(self, look: "_Look | None" = None) -> None:
-        super().__init__()
-        self.look = look
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -138,316 +115,6 @@ def _validate_booking_target(
             errors["staff_id"] = [_("This staff member does not work at this location.")]
     if errors:
         raise InvalidInput(errors)
-
-
-def _lock_staff(ids: Sequence[int], *, nowait: bool = False) -> list[StaffMember]:
-    # Ascending id order is what makes two writers that need overlapping sets of staff
-    # (a reschedule from A to B and one from B to A) queue instead of deadlocking.
-    # The linked user comes along: the notifications of a booking need it.
-    return list(
-        StaffMember.objects.select_for_update(of=("self",), nowait=nowait)
-        .filter(id__in=ids)
-        .select_related("location", "business", "user")
-        .order_by("id")
-    )
-
-
-def _occupied(service: Service, start: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    end = start + dt.timedelta(minutes=service.duration_minutes)
-    return (
-        end,
-        start - dt.timedelta(minutes=service.buffer_before_minutes),
-        end + dt.timedelta(minutes=service.buffer_after_minutes),
-    )
-
-
-@dataclass(frozen=True)
-class _Around:
-    """Where a booking decision looks: the asked start's local day in the request's zone (the
-    instants find_slots gives that day), and the span whose calendars are read for it."""
-
-    zone: zoneinfo.ZoneInfo
-    day: dt.date
-    day_start: dt.datetime
-    day_end: dt.datetime
-    read_start: dt.datetime
-    read_end: dt.datetime
-
-
-def _around(service: Service, start: dt.datetime, zone: zoneinfo.ZoneInfo) -> _Around:
-    _end, occ_start, occ_end = _occupied(service, start)
-    day = start.astimezone(zone).date()
-    day_start = wall_to_instant(day, 0, zone)
-    day_end = wall_to_instant(day + dt.timedelta(days=1), 0, zone)
-    return _Around(zone, day, day_start, day_end, min(occ_start, day_start), max(occ_end, day_end))
-
-
-@dataclass(frozen=True)
-class _Look:
-    """The calendars a booking decision used, complete for the asked start's local day:
-    enough to offer alternatives near a refused start without reading anything again."""
-
-    calendars: list[StaffCalendar]
-    around: _Around
-
-
-def _decide(
-    *,
-    service: Service,
-    members: Sequence[StaffMember],
-    hours: Hours,
-    busy: dict[int, list[tuple[int, int, int]]],
-    start: dt.datetime,
-    now: dt.datetime,
-    around: _Around,
-    staff_override: bool = False,
-) -> tuple[StaffMember | None, _Look]:
-    """The best-fit member who can take `start` (None if nobody), as the engine decides."""
-    calendars = calendars_of(staff=members, hours=hours, busy=busy)
-    rules = service_rules(service)
-    if staff_override:
-        rules = overridden_rules(rules)
-    if len(calendars) == 1:
-        chosen_id = (
-            calendars[0].staff_id
-            if staff_can_take(calendar=calendars[0], rules=rules, start=start, now=now) > 0
-            else None
-        )
-    else:
-        chosen_id = choose_staff(calendars=calendars, rules=rules, start=start, now=now)
-    chosen = next((member for member in members if member.id == chosen_id), None)
-    return chosen, _Look(calendars, around)
-
-
-def _busy_of(
-    members: Sequence[StaffMember], around: _Around, exclude_appointment_id: int | None = None
-) -> dict[int, list[tuple[int, int, int]]]:
-    return holding_spans(
-        staff_ids=[member.id for member in members],
-        start=around.read_start,
-        end=around.read_end,
-        exclude_appointment_id=exclude_appointment_id,
-    )
-
-
-def overridden_rules(rules: ServiceRules) -> ServiceRules:
-    """What staff may waive when they book for a customer: the minimum notice, the booking
-    horizon and the slot grid (a walk-in starts at any minute). Never working hours,
-    capacity or overlap: those stay the engine's to decide."""
-    return replace(
-        rules,
-        min_notice=dt.timedelta(0),
-        max_days_ahead=MAX_DAYS_AHEAD,
-        interval=dt.timedelta(minutes=1),
-    )
-
-
-class _NotFree(Exception):
-    """The staff member chosen before the lock was taken meanwhile."""
-
-
-class _LockedByOther(Exception):
-    """Another transaction holds the chosen staff member's row right now (PostgreSQL)."""
-
-
-# PostgreSQL's "lock_not_available", what FOR UPDATE NOWAIT raises on a row someone holds.
-_LOCK_NOT_AVAILABLE = "55P03"
-
-
-def _lock_if_free(
-    *,
-    service: Service,
-    staff_id: int,
-    hours: Hours,
-    start: dt.datetime,
-    now: dt.datetime,
-    around: _Around,
-    nowait: bool,
-    staff_override: bool = False,
-) -> StaffMember | None:
-    """Lock one staff member and check they can still take `start`; None if not. With
-    `nowait`, _LockedByOther if someone else holds them right now.
-
-    When they cannot (someone booked them meanwhile), the savepoint rolls back, which lets the
-    lock go: whatever the caller locks next (another best fit, or every candidate in ascending
-    id order), no transaction ever waits for a row while holding one taken out of that order.
-    """
-    try:
-        with transaction.atomic():
-            locked = _lock_staff([staff_id], nowait=nowait)
-            chosen, _look = _decide(
-                service=service,
-                members=locked,
-                hours=hours,
-                busy=_busy_of(locked, around),
-                start=start,
-                now=now,
-                around=around,
-                staff_override=staff_override,
-            )
-            if chosen is None:
-                raise _NotFree()
-            return chosen
-    except _NotFree:
-        return None
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
-            raise _LockedByOther() from None
-        raise
-
-
-def _lock_best_fit(
-    *,
-    service: Service,
-    candidates: Sequence[StaffMember],
-    hours: Hours,
-    busy: dict[int, list[tuple[int, int, int]]],
-    best: StaffMember,
-    look: _Look,
-    start: dt.datetime,
-    now: dt.datetime,
-    around: _Around,
-    staff_override: bool = False,
-) -> tuple[StaffMember | None, _Look]:
-    """ "Any staff", in the transaction: lock the best fit of the read made before it and check
-    they can still take `start`; on a miss, the next best. Returns the locked staff member, or
-    None and the calendars read when nobody can take it.
-
-    The first tries do not wait (FOR UPDATE NOWAIT): in a rush on one time everyone ranks the
-    same best fit, and each takes the next one rather than queue behind whoever is booking
-    them. Only when nobody else is left does it read again and wait for those. One staff row
-    at most is locked at a time (a miss's savepoint lets it go), so bookings never wait on each
-    other in a cycle. On SQLite nothing changes while this transaction holds the write lock:
-    after a miss one fresh read makes the next choice exact.
-    """
-    skipped: set[int] = set()  # someone else held them when tried
-    taken: set[int] = set()  # could not take it under their lock
-    wait = False
-    while best is not None:
-        try:
-            chosen = _lock_if_free(
-                service=service,
-                staff_id=best.id,
-                hours=hours,
-                start=start,
-                now=now,
-                around=around,
-                nowait=not wait,
-                staff_override=staff_override,
-            )
-        except _LockedByOther:
-            skipped.add(best.id)
-        else:
-            if chosen is not None:
-                return chosen, look
-            taken.add(best.id)
-            if one_writer():
-                busy = _busy_of(candidates, around)
-        best, look = _decide(
-            service=service,
-            members=[member for member in candidates if member.id not in skipped | taken],
-            hours=hours,
-            busy=busy,
-            start=start,
-            now=now,
-            around=around,
-            staff_override=staff_override,
-        )
-        if best is None and skipped and not wait:
-            # Only staff someone else was booking may still take it: read again, and wait.
-            wait = True
-            skipped.clear()
-            busy = _busy_of(candidates, around)
-            best, look = _decide(
-                service=service,
-                members=[member for member in candidates if member.id not in taken],
-                hours=hours,
-                busy=busy,
-                start=start,
-                now=now,
-                around=around,
-                staff_override=staff_override,
-            )
-    return None, look
-
-
-def alternatives_for(
-    *,
-    service: Service,
-    start: dt.datetime,
-    staff: StaffMember | None = None,
-    location: Location | None = None,
-    now: dt.datetime | None = None,
-    exclude_appointment_id: int | None = None,
-) -> list:
-    """The free starts nearest to a refused one, for the same staff (or any) and location."""
-    now = _now(now)
-    zone = request_zone(business=service.business, location=location)
-    day = start.astimezone(zone).date()
-    window = dt.timedelta(days=ALTERNATIVES_WINDOW_DAYS)
-    candidates = list(
-        bookable_staff(
-            service=service,
-            staff_ids=None if staff is None else [staff.id],
-            location_id=None if location is None else location.id,
-        )
-    )
-    calendars = staff_calendars(
-        staff=candidates,
-        start=start - window,
-        end=start + window,
-        exclude_appointment_id=exclude_appointment_id,
-    )
-    slots = find_slots(
-        calendars=calendars,
-        rules=service_rules(service),
-        date_from=day - window,
-        date_to=day + window,
-        now=now,
-        zone=zone,
-    )
-    return nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
-
-
-def _alternatives(
-    *,
-    look: _Look | None,
-    service: Service,
-    start: dt.datetime,
-    staff: StaffMember | None,
-    location: Location | None,
-    now: dt.datetime,
-    exclude_appointment_id: int | None = None,
-) -> list[Slot]:
-    """What `alternatives_for` gives, from the calendars the refusal already read when the
-    nearest free starts lie on the asked day.
-
-    Every start outside that day is at least as far from `start` as the day's nearer edge,
-    so when the day holds ALTERNATIVES starts strictly nearer than that, the wider search
-    could only find the same ones. Otherwise (a full day, a refusal by the database) it runs.
-    """
-    if look is not None:
-        around = look.around
-        slots = find_slots(
-            calendars=look.calendars,
-            rules=service_rules(service),
-            date_from=around.day,
-            date_to=around.day,
-            now=now,
-            zone=around.zone,
-        )
-        nearest = nearest_starts([s for s in slots if s.start != start], start, ALTERNATIVES)
-        reach = min(start - around.day_start, around.day_end - start)
-        if len(nearest) == ALTERNATIVES and all(abs(s.start - start) < reach for s in nearest):
-            return nearest
-    return alternatives_for(
-        service=service,
-        start=start,
-        staff=staff,
-        location=location,
-        now=now,
-        exclude_appointment_id=exclude_appointment_id,
-    )
 
 
 def _record(
@@ -530,84 +197,42 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
-    around = _around(service, start, request_zone(business=service.business, location=location))
     if staff is not None:
-        candidates = None
-        candidate_ids = [staff.id]
+        candidates = [staff]
     else:
         candidates = list(
             bookable_staff(service=service, location_id=None if location is None else location.id)
         )
-        candidate_ids = [member.id for member in candidates]
-    # Hours are read before any lock: their writes do not take the staff locks, so reading
-    # them under the lock would promise nothing more, and the lock is held for less. What the
-    # lock guards, the holding appointments, is read under it.
-    hours = staff_hours_around(
-        staff_ids=candidate_ids, start=around.read_start, end=around.read_end
+    request = take_request(
+        service=service,
+        start=start,
+        now=now,
+        zone=request_zone(business=service.business, location=location),
+        candidates=candidates,
+        staff_override=staff_override,
     )
-    best = None
     # Set once the appointment's row is written: a later integrity error is not a refusal.
     written = False
     try:
-        if candidates is not None and len(candidates) > 1:
-            # "Any staff" ranks the candidates before any lock or transaction, then locks and
-            # checks again only the best fit. Locking every candidate first (and loading all
-            # their calendars while holding the locks, or on SQLite the one write lock) made
-            # concurrent "any staff" bookings queue behind each other even for different
-            # people.
-            busy = _busy_of(candidates, around)
-            best, look = _decide(
-                service=service,
-                members=candidates,
-                hours=hours,
-                busy=busy,
-                start=start,
-                now=now,
-                around=around,
-                staff_override=staff_override,
-            )
-            if best is None:
-                # A retry of a booking that went through finds its own appointment.
-                existing = existing_for_key()
-                if existing is not None:
-                    return _same_request(existing, service=service, start=start, staff=staff)
-                raise _Taken(look)
+        # "Any staff" ranks the candidates before any lock or transaction, then locks and
+        # checks again only the best fit (docs/booking.md#locking-order).
+        ranking = rank(request) if staff is None and len(candidates) > 1 else None
+        if ranking is not None and ranking.best is None:
+            # A retry of a booking that went through finds its own appointment.
+            existing = existing_for_key()
+            if existing is not None:
+                return _same_request(existing, service=service, start=start, staff=staff)
+            raise Taken(ranking.look)
         try:
             with writer_turn(), transaction.atomic():
-                if best is not None:
-                    chosen, look = _lock_best_fit(
-                        service=service,
-                        candidates=candidates,
-                        hours=hours,
-                        busy=busy,
-                        best=best,
-                        look=look,
-                        start=start,
-                        now=now,
-                        around=around,
-                        staff_override=staff_override,
-                    )
-                else:
-                    locked = _lock_staff(candidate_ids)
+                claim = lock_for_taking(request, ranking=ranking)
                 # Checked after the lock: a concurrent request with the same key that won the
                 # lock first has committed by now, and this statement sees its row.
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                if best is None:
-                    chosen, look = _decide(
-                        service=service,
-                        members=locked,
-                        hours=hours,
-                        busy=_busy_of(locked, around),
-                        start=start,
-                        now=now,
-                        around=around,
-                        staff_override=staff_override,
-                    )
-                if chosen is None:
-                    raise _Taken(look)
-                end, occ_start, occ_end = _occupied(service, start)
+                chosen = taker_under_lock(request, claim)
+                end, occ_start, occ_end = occupied_span(service, start)
                 appointment = Appointment(
                     business=service.business,
                     service=service,
@@ -651,10 +276,10 @@ def appointment_create(
             if existing is not None:
                 return _same_request(existing, service=service, start=start, staff=staff)
             # The exclusion constraint refused an overlap the check missed.
-            raise _Taken() from None
-    except _Taken as taken:
+            raise Taken() from None
+    except Taken as taken:
         raise SlotUnavailable(
-            _alternatives(
+            alternatives_near(
                 look=taken.look,
                 service=service,
                 start=start,
@@ -664,14 +289,6 @@ def appointment_create(
             ),
             zone=request_zone(business=service.business, location=location, staff=staff),
         ) from None
-
-
-def _lock_appointment(appointment: Appointment) -> Appointment:
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("service", "business", "staff", "customer", "location")
-        .get(pk=appointment.pk)
-    )
 
 
 # action -> (status it leads to, event action); who may, and from which status, is
@@ -695,7 +312,7 @@ def _transition(
 ) -> Appointment:
     target, event_action = _TRANSITIONS[action]
     with transaction.atomic():
-        locked = _lock_appointment(appointment)
+        locked = appointment_for_update(appointment)
         appointment_permissions(appointment=locked, actor=actor, now=now).require(action)
         from_status = locked.status
         locked.status = target
@@ -816,47 +433,37 @@ def appointment_reschedule(
     location = appointment.location
     # A named staff member may work elsewhere: the appointment then moves with them.
     _validate_booking_target(service=service, staff=staff, location=None)
+    if staff is not None:
+        candidates = [staff]
+    elif any_staff:
+        candidates = list(
+            bookable_staff(service=service, location_id=None if location is None else location.id)
+        )
+    else:
+        candidates = [appointment.staff]
+    request = take_request(
+        service=service,
+        start=start,
+        now=now,
+        zone=request_zone(business=service.business, location=location),
+        candidates=candidates,
+        exclude_appointment_id=appointment.id,
+    )
     try:
+        # "Any staff" takes the path a booking takes: ranked without locks, then only the best
+        # fit locked. The time given back needs no lock: releasing never overfills anyone.
+        ranking = rank(request) if any_staff and staff is None and len(candidates) > 1 else None
         with writer_turn(), transaction.atomic():
-            if staff is not None:
-                wanted = [staff.id]
-            elif any_staff:
-                wanted = list(
-                    bookable_staff(
-                        service=service, location_id=None if location is None else location.id
-                    ).values_list("id", flat=True)
-                )
-            else:
-                wanted = [appointment.staff_id]
-            locked_staff = _lock_staff(sorted({*wanted, appointment.staff_id}))
-            locked = _lock_appointment(appointment)
+            # Staff rows first, then the appointment's (docs/booking.md#locking-order).
+            claim = lock_for_taking(
+                request, ranking=ranking, also_lock=() if ranking else [appointment.staff_id]
+            )
+            locked = appointment_for_update(appointment)
             permissions = appointment_permissions(appointment=locked, actor=actor, now=now)
             permissions.require("reschedule")
-            candidates = [member for member in locked_staff if member.id in wanted]
-            around = _around(
-                locked.service,
-                start,
-                request_zone(business=locked.business, location=locked.location),
-            )
-            # The alternatives are searched afresh: a named or kept staff member may not be
-            # bookable at the appointment's location, which alternatives_for decides.
-            chosen, _look = _decide(
-                service=locked.service,
-                members=candidates,
-                hours=staff_hours_around(
-                    staff_ids=[member.id for member in candidates],
-                    start=around.read_start,
-                    end=around.read_end,
-                ),
-                busy=_busy_of(candidates, around, exclude_appointment_id=locked.id),
-                start=start,
-                now=now,
-                around=around,
-            )
-            if chosen is None:
-                raise _Taken()
+            chosen = taker_under_lock(request, claim)
             old = {"start": locked.start.isoformat(), "staff_id": locked.staff_id}
-            end, occ_start, occ_end = _occupied(locked.service, start)
+            end, occ_start, occ_end = occupied_span(locked.service, start)
             from_status = locked.status
             locked.start, locked.end = start, end
             locked.occupied_start, locked.occupied_end = occ_start, occ_end
@@ -884,7 +491,7 @@ def appointment_reschedule(
                         ]
                     )
             except IntegrityError:
-                raise _Taken() from None
+                raise Taken() from None
             event = _record(
                 locked,
                 actor=actor,
@@ -896,7 +503,9 @@ def appointment_reschedule(
             notifications_enqueue_for_event(appointment=locked, event=event, now=now)
             availability_changed(business_id=locked.business_id)
             return locked
-    except _Taken:
+    except Taken:
+        # The alternatives are searched afresh: a named or kept staff member may not be
+        # bookable at the appointment's location, which alternatives_for decides.
         raise SlotUnavailable(
             alternatives_for(
                 service=service,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
+from yuyue.bookings.availability import availability
 from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.bookings.services import (
     appointment_cancel,
@@ -35,7 +36,6 @@ from yuyue.catalog.services import (
 )
 from yuyue.scheduling.engine import Slot
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import availability
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
 
 ZONE = "Asia/Shanghai"

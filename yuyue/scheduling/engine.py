@@ -18,8 +18,8 @@ How a slot is decided (the product rules, in one place; written out in docs/avai
   `max_days_ahead` calendar days after the staff member's local today.
 
 Errors: ValueError for naive datetimes, duration <= 0, capacity < 1, interval <= 0, negative
-buffers, date_to < date_from, a Busy ending before it starts, a malformed working interval and
-a staff member listed twice; TypeError for a zone that is not a tzinfo.
+buffers, date_to < date_from, a busy span ending before it starts, a malformed working interval
+and a staff member listed twice; TypeError for a zone that is not a tzinfo.
 
 Implementation notes (the "why" of the shape of this code):
 
@@ -42,13 +42,16 @@ import functools
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "Busy",
+    "BusySpan",
     "Reason",
     "ServiceRules",
     "Slot",
     "StaffCalendar",
+    "busy_span",
     "choose_staff",
     "explain_start",
     "find_slots",
@@ -81,15 +84,25 @@ class ServiceRules:
     max_days_ahead: int = 60
 
 
+class BusySpan(NamedTuple):
+    """A holding appointment on a staff member: its OCCUPIED span (buffers already included)
+    in microseconds since the Unix epoch, what a database loader hands over without building a
+    datetime per row. The one form of busy time every function here reads."""
+
+    start: int
+    end: int
+    service_id: int
+    appointment_id: int | None = None  # which appointment, for explaining a refusal
+
+
 @dataclass(frozen=True, slots=True)
 class Busy:
-    """A holding appointment on a staff member: its OCCUPIED span (buffers already included),
-    aware datetimes."""
+    """A busy span as `explain_start` shows it to a person: aware datetimes."""
 
     start: dt.datetime
     end: dt.datetime
     service_id: int
-    appointment_id: int | None = None  # which appointment, for explaining a refusal
+    appointment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +116,9 @@ class StaffCalendar:
     weekly: Mapping[int, Sequence[tuple[int, int]]]
     # local date -> intervals replacing that day's weekly hours; empty sequence = closed that day
     overrides: Mapping[dt.date, Sequence[tuple[int, int]]]
-    busy: Sequence[Busy]  # holding appointments of this staff member (any service), any order
-    # The same as integers, (occupied start, occupied end, service id) in epoch microseconds:
-    # what a database loader hands over without building a datetime per row. Both are used.
-    busy_us: Sequence[tuple[int, int, int]] = ()
+    # Holding appointments of this staff member (any service), any order: BusySpan, or plain
+    # (start, end, service id, appointment id) tuples of the same integers.
+    busy: Sequence[tuple[int, int, int, int | None]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +148,15 @@ def _to_us(value: dt.datetime, what: str = "datetime") -> int:
 
 def _to_dt(us: int) -> dt.datetime:
     return _EPOCH + dt.timedelta(microseconds=us)
+
+
+def busy_span(
+    start: dt.datetime, end: dt.datetime, service_id: int, appointment_id: int | None = None
+) -> BusySpan:
+    """The BusySpan of an occupied span given in aware datetimes; ValueError if naive."""
+    return BusySpan(
+        _to_us(start, "busy start"), _to_us(end, "busy end"), service_id, appointment_id
+    )
 
 
 def _td_us(value: dt.timedelta) -> int:
@@ -359,7 +380,7 @@ def _rules(rules: ServiceRules) -> _Rules:
 
 
 def _split_busy(
-    busy: Iterable[Busy], rules: _Rules, busy_us: Iterable[tuple[int, int, int]] = ()
+    busy: Iterable[tuple[int, int, int, int | None]], rules: _Rules
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(blocking, shared) occupied spans in microseconds, each sorted by start.
 
@@ -369,17 +390,7 @@ def _split_busy(
     """
     blocking: list[tuple[int, int]] = []
     shared: list[tuple[int, int]] = []
-    for item in busy:
-        start, end = _to_us(item.start, "Busy.start"), _to_us(item.end, "Busy.end")
-        if end < start:
-            raise ValueError(f"Busy ends before it starts: {item!r}")
-        if end == start:
-            continue
-        if rules.capacity > 1 and item.service_id == rules.service_id:
-            shared.append((start, end))
-        else:
-            blocking.append((start, end))
-    for start, end, service_id in busy_us:
+    for start, end, service_id, _appointment_id in busy:
         if end < start:
             raise ValueError(f"busy span ends before it starts: {(start, end, service_id)!r}")
         if end == start:
@@ -497,7 +508,7 @@ def _staff_starts(
         return
 
     hours = _Hours(calendar)
-    blocking, shared_spans = _split_busy(calendar.busy, rules, calendar.busy_us)
+    blocking, shared_spans = _split_busy(calendar.busy, rules)
     forbid_lo, forbid_hi = _forbidden_starts(blocking, rules)
     n_forbidden = len(forbid_lo)
     shared = _Shared(shared_spans) if shared_spans else None
@@ -639,7 +650,7 @@ def _assess(calendar: StaffCalendar, rules: _Rules, start: int, now_us: int) -> 
     )
     if span is None or (start - span[0]) % rules.step:
         return None
-    blocking, shared = _split_busy(calendar.busy, rules, calendar.busy_us)
+    blocking, shared = _split_busy(calendar.busy, rules)
     occupied_lo, occupied_hi = start - rules.before, end + rules.after
     if _overlaps_any(blocking, occupied_lo, occupied_hi):
         return None
@@ -822,17 +833,22 @@ def explain_start(
     occupied_lo, occupied_hi = start_us - prepared.before, end_us + prepared.after
     blocking_items = []
     shared = []
-    for item in calendar.busy:
-        b0, b1 = _to_us(item.start, "Busy.start"), _to_us(item.end, "Busy.end")
-        if b0 >= b1:
+    for b0, b1, service_id, appointment_id in calendar.busy:
+        if b1 < b0:
+            raise ValueError(f"busy span ends before it starts: {(b0, b1, service_id)!r}")
+        if b0 == b1:
             continue
-        if prepared.capacity > 1 and item.service_id == prepared.service_id:
+        if prepared.capacity > 1 and service_id == prepared.service_id:
             shared.append((b0, b1))
         elif b0 < occupied_hi and b1 > occupied_lo:
-            blocking_items.append(item)
+            blocking_items.append((b0, b1, service_id, appointment_id))
     if blocking_items:
-        blocking_items.sort(key=lambda item: item.start)
-        reasons.append(Reason("overlap", busy=tuple(blocking_items)))
+        blocking_items.sort(key=lambda item: item[0])
+        shown_busy = tuple(
+            Busy(_to_dt(b0), _to_dt(b1), service_id, appointment_id)
+            for b0, b1, service_id, appointment_id in blocking_items
+        )
+        reasons.append(Reason("overlap", busy=shown_busy))
     shared.sort()
     peak = _Shared(shared).peak(occupied_lo, occupied_hi)
     if peak >= prepared.capacity:

@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from yuyue.bookings.services import alternatives_for
+from yuyue.bookings.availability import alternatives_for, availability
 from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.engine import Slot
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import availability, request_zone
+from yuyue.scheduling.selectors import request_zone
 from yuyue.webkit.params import start_value
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
 from yuyue.lib.localtime import day_label, weekday_label
-from yuyue.scheduling.selectors import availability, bookable_staff, request_zone
+from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.webkit.pages import with_query
 from yuyue.webkit.params import Choice, parse_day, staff_value, start_value
 

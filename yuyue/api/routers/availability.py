@@ -14,10 +14,11 @@ from ninja import Query, Router
 from yuyue.api.lookups import location_field, service_field, staff_field
 from yuyue.api.schemas.catalog import AvailabilityOut, AvailabilityQuery
 from yuyue.api.schemas.common import Slug, errors
+from yuyue.bookings.availability import Listing, availability_listing
 from yuyue.catalog.selectors import business_or_404
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.engine import Slot
-from yuyue.scheduling.selectors import Listing, availability_listing, request_zone
+from yuyue.scheduling.selectors import request_zone
 
 router = Router(tags=["availability"])
 # How the API renders a datetime (django-ninja's encoder is Django's): ISO 8601, "Z" for UTC.

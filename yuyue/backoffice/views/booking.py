@@ -19,6 +19,7 @@ from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
 from yuyue.backoffice.forms import BookingForm, NewCustomerForm
 from yuyue.backoffice.pages import a_day
+from yuyue.bookings.availability import explain_time
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
 from yuyue.bookings.selectors import (
@@ -30,7 +31,7 @@ from yuyue.bookings.services import appointment_create, appointment_walk_in, cus
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.selectors import business_staff, explain_time
+from yuyue.scheduling.selectors import business_staff
 from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import an_id, page, with_query
 
