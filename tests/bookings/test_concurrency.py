@@ -13,20 +13,26 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment, make_user, owner_of
+from tests.helpers import (
+    NOW,
+    WEDNESDAY,
+    at,
+    make_appointment,
+    make_staff,
+    make_user,
+    owner_of,
+)
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES
 from yuyue.bookings.services import appointment_create, appointment_reschedule
 from yuyue.catalog.services import service_update
 from yuyue.scheduling.models import StaffMember
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DAY = NOW.date() + dt.timedelta(days=1)
 # A 90-minute service on a 30-minute grid: 09:00, 09:30 and 10:00 all contain 10:00–10:30,
 # so whichever of them win, at most `capacity` appointments can ever hold that half hour.
-RACED_STARTS = [at(DAY, "09:00"), at(DAY, "09:30"), at(DAY, "10:00")]
+RACED_STARTS = [at(WEDNESDAY, "09:00"), at(WEDNESDAY, "09:30"), at(WEDNESDAY, "10:00")]
 # PostgreSQL here allows 100 connections; the test process keeps one of its own, so the racers
 # share a few fewer. They still all start together and contend for the same rows.
 MAX_CONNECTIONS = 90
@@ -128,7 +134,7 @@ def test_only_capacity_reschedules_win_a_race(service, stylist, capacity):
     # Each customer holds their own slot on a later day (three 90-minute slots a morning and
     # two an afternoon, five a working day), all on the same staff member.
     own_slots = []
-    day = DAY + dt.timedelta(days=1)
+    day = WEDNESDAY + dt.timedelta(days=1)
     while len(own_slots) < len(customers):
         if day.weekday() < 5:
             own_slots += [at(day, t) for t in ("09:00", "10:30", "13:00", "14:30", "16:00")]
@@ -160,14 +166,7 @@ def test_a_rush_on_one_time_for_any_staff_gives_each_staff_member_one_booking(
     # and try the next best, then wait for those still held: each staff member is booked once.
     team = [stylist]
     for i in range(3):
-        member = staff_member_create(
-            business=business,
-            actor=owner_of(business),
-            name=f"Rush {i}",
-            services=[service],
-            location=location,
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        member = make_staff(service=service, location=location, name=f"Rush {i}")
         team.append(member)
     customers = [make_user(f"rusher{i}", phone="+8613800138000") for i in range(threads())]
 
@@ -193,19 +192,12 @@ def test_an_any_staff_reschedule_does_not_wait_for_a_candidate_someone_else_is_b
     # would wait for the held row: its connection gives up on a lock wait after a few seconds.
     if connection.vendor != "postgresql":
         pytest.skip("row locks: SQLite lets one writer in at a time, whatever it locks")
-    second = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Second",
-        services=[service],
-        location=location,
-    )
-    staff_hours_set(staff=second, actor=owner_of(second), hours=WORKWEEK)
+    second = make_staff(service=service, location=location, name="Second")
     customer = make_user("mover", phone="+8613800138000")
     appointment = make_appointment(
-        service=service, staff=second, customer=customer, start=at(DAY, "15:00")
+        service=service, staff=second, customer=customer, start=at(WEDNESDAY, "15:00")
     )
-    target = at(DAY, "10:00")  # both free; the tie goes to the lower id, the held stylist
+    target = at(WEDNESDAY, "10:00")  # both free; the tie goes to the lower id, the held stylist
     outcome = []
 
     def reschedule():

@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
+from tests.helpers import (
+    NOW,
+    TUESDAY,
+    WEDNESDAY,
+    WORKWEEK,
+    at,
+    make_appointment,
+    make_staff,
+    owner_of,
+)
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
@@ -16,8 +25,6 @@ from yuyue.catalog.services import service_update
 from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db
-TUESDAY = NOW.date()
-WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 
 
 def test_it_books_a_free_slot_as_confirmed(service, stylist, customer):
@@ -229,10 +236,7 @@ def test_staff_can_book_for_a_customer_from_the_back_office(service, stylist, cu
 def test_any_staff_picks_the_tightest_gap(business, service, stylist, customer, stranger):
     # Ana's Wednesday has one free hour left at 10:00; Tony's is wide open. Booking 10:00
     # with "any staff" should use Ana's lone hour and keep Tony's long stretch free.
-    ana = staff_member_create(
-        business=business, actor=owner_of(business), name="Ana", services=[service]
-    )
-    staff_hours_set(staff=ana, actor=owner_of(ana), hours={"wed": [["09:00", "12:00"]]})
+    ana = make_staff(service=service, name="Ana", hours={"wed": [["09:00", "12:00"]]})
     make_appointment(service=service, staff=ana, customer=stranger, start=at(WEDNESDAY, "09:00"))
     make_appointment(service=service, staff=ana, customer=stranger, start=at(WEDNESDAY, "11:00"))
     appointment = appointment_create(
@@ -242,10 +246,7 @@ def test_any_staff_picks_the_tightest_gap(business, service, stylist, customer, 
 
 
 def test_any_staff_breaks_a_tie_by_the_lighter_day(business, service, stylist, customer, stranger):
-    twin = staff_member_create(
-        business=business, actor=owner_of(business), name="Twin", services=[service]
-    )
-    staff_hours_set(staff=twin, actor=owner_of(twin), hours=WORKWEEK)
+    twin = make_staff(service=service, name="Twin")
     # Same free gap at 13:00 for both (13:00–18:00), but Tony already works the morning.
     make_appointment(
         service=service, staff=stylist, customer=stranger, start=at(WEDNESDAY, "09:00")

@@ -1,18 +1,14 @@
 """A booking costs the same few queries for one staff member or many, and a refusal whose
 alternatives lie on the asked day reads nothing more after its check."""
 
-import datetime as dt
-
 import pytest
 
-from tests.helpers import NOW, WORKWEEK, at, owner_of
+from tests.helpers import NOW, WEDNESDAY, at, make_staff
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Service
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 # Validating the staff member, hours and overrides (before the lock), the lock, the busy
 # spans, the appointment, its event and its messages in one insert, and the savepoint the
 # test's transaction makes of the booking's.
@@ -34,14 +30,7 @@ def loaded_service(service):
 def team(business, service, location, stylist):
     members = [stylist]
     for i in range(4):
-        member = staff_member_create(
-            business=business,
-            actor=owner_of(business),
-            name=f"Staff {i}",
-            services=[service],
-            location=location,
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        member = make_staff(service=service, location=location, name=f"Staff {i}")
         members.append(member)
     return members
 
@@ -53,7 +42,7 @@ def test_a_named_booking_costs_a_fixed_number_of_queries(
         appointment_create(
             service=loaded_service,
             customer=customer,
-            start=at(DAY, "10:00"),
+            start=at(WEDNESDAY, "10:00"),
             staff=stylist,
             now=NOW,
         )
@@ -70,7 +59,7 @@ def test_an_any_staff_booking_costs_the_same_for_one_candidate_or_five(
     expected = ANY_STAFF_BOOKING if size > 1 else NAMED_BOOKING
     with django_assert_num_queries(expected):
         appointment_create(
-            service=loaded_service, customer=customer, start=at(DAY, "10:00"), now=NOW
+            service=loaded_service, customer=customer, start=at(WEDNESDAY, "10:00"), now=NOW
         )
 
 
@@ -78,18 +67,22 @@ def test_a_refusal_with_free_times_that_day_reads_nothing_after_its_check(
     loaded_service, stylist, customer, stranger, django_assert_num_queries
 ):
     appointment_create(
-        service=loaded_service, customer=stranger, start=at(DAY, "14:00"), staff=stylist, now=NOW
+        service=loaded_service,
+        customer=stranger,
+        start=at(WEDNESDAY, "14:00"),
+        staff=stylist,
+        now=NOW,
     )
     with django_assert_num_queries(REFUSAL), pytest.raises(SlotUnavailable) as refused:
         appointment_create(
             service=loaded_service,
             customer=customer,
-            start=at(DAY, "14:00"),
+            start=at(WEDNESDAY, "14:00"),
             staff=stylist,
             now=NOW,
         )
     assert [slot.start for slot in refused.value.alternatives] == [
-        at(DAY, "13:00"),
-        at(DAY, "15:00"),
-        at(DAY, "16:00"),
+        at(WEDNESDAY, "13:00"),
+        at(WEDNESDAY, "15:00"),
+        at(WEDNESDAY, "16:00"),
     ]

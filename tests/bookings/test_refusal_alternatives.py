@@ -6,13 +6,11 @@ import random
 
 import pytest
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
+from tests.helpers import NOW, WEDNESDAY, at, make_appointment, make_staff
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.services import alternatives_for, appointment_create
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db
-DAY = NOW.date() + dt.timedelta(days=1)
 HOURS = ["09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
 
 
@@ -20,14 +18,7 @@ HOURS = ["09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
 def team(business, service, location, stylist):
     members = [stylist]
     for i in range(2):
-        member = staff_member_create(
-            business=business,
-            actor=owner_of(business),
-            name=f"Staff {i}",
-            services=[service],
-            location=location,
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        member = make_staff(service=service, location=location, name=f"Staff {i}")
         members.append(member)
     return members
 
@@ -40,8 +31,8 @@ def test_the_refusal_offers_what_the_full_search_finds(
     rng = random.Random(seed)
     # Seeds from sparse to nearly full days, the refused start always taken by everyone.
     fill = seed / 12
-    refused = at(DAY, rng.choice(HOURS))
-    for day in (DAY, DAY + dt.timedelta(days=1)):
+    refused = at(WEDNESDAY, rng.choice(HOURS))
+    for day in (WEDNESDAY, WEDNESDAY + dt.timedelta(days=1)):
         for hour in HOURS:
             start = at(day, hour)
             for member in team:

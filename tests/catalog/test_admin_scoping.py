@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.helpers import join_business, owner_of
+from tests.helpers import join_business, make_staff, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.models import AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create
@@ -16,7 +16,6 @@ from yuyue.catalog.models import Membership, Service
 from yuyue.catalog.services import business_create, service_create
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.models import WorkingInterval
-from yuyue.scheduling.services import staff_hours_set, staff_member_create
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,7 @@ def make_business(slug: str, owner: User, service_name: str) -> dict:
         price=Decimal("88.00"),
         requires_confirmation=True,
     )
-    staff = staff_member_create(
-        business=business, actor=owner_of(business), name=f"{slug} stylist", services=[service]
-    )
-    staff_hours_set(staff=staff, actor=owner_of(staff), hours=EVERY_DAY)
+    staff = make_staff(service=service, name=f"{slug} stylist", hours=EVERY_DAY)
     customer = make_user(f"{slug}-customer", "+8613700137000")
     appointment = appointment_create(
         service=service, customer=customer, start=START, staff=staff, now=NOW

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from tests.helpers import NOW, WORKWEEK, at, make_user, owner_of
+from tests.helpers import NOW, WEDNESDAY, WORKWEEK, at, make_user, owner_of
 from yuyue.bookings.availability import availability
 from yuyue.bookings.services import (
     appointment_cancel,
@@ -27,7 +27,6 @@ from yuyue.scheduling.services import staff_hours_set, staff_member_update, staf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WEDNESDAY = NOW.date() + dt.timedelta(days=1)
 MAX_QUERIES = 5
 
 

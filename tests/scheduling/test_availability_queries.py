@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.helpers import NOW, WORKWEEK, at, make_appointment, owner_of
+from tests.helpers import NOW, at, make_appointment, make_staff, owner_of
 from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Service
-from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
+from yuyue.scheduling.services import staff_override_set
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 5
@@ -19,14 +19,7 @@ MAX_QUERIES = 5
 def team(business, service, location, customer):
     members = []
     for i in range(50):
-        member = staff_member_create(
-            business=business,
-            actor=owner_of(business),
-            name=f"Staff {i}",
-            services=[service],
-            location=location,
-        )
-        staff_hours_set(staff=member, actor=owner_of(member), hours=WORKWEEK)
+        member = make_staff(service=service, location=location, name=f"Staff {i}")
         staff_override_set(
             staff=member,
             actor=owner_of(member),

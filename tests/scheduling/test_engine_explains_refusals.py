@@ -6,11 +6,10 @@ and the service lasts 60 minutes on a 30-minute grid with 60 minutes of minimum 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from tests.helpers import TUESDAY, WEDNESDAY
 from yuyue.scheduling.engine import Busy, ServiceRules, StaffCalendar, busy_span, explain_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TUESDAY = dt.date(2026, 12, 1)
-WEDNESDAY = TUESDAY + dt.timedelta(days=1)
 HOURS = {weekday: [(540, 720), (780, 1080)] for weekday in range(5)}  # Mon–Fri
 EARLY = dt.datetime(2026, 11, 30, 8, 0, tzinfo=SHANGHAI)  # the day before, long before
 
