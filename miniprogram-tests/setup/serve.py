@@ -1,8 +1,9 @@
 """A real Yuyue server on a fresh SQLite database, with the WeChat stand-in, for the mini
-program's tests. Prints one JSON line {"api", "standin", "appid"} once both listen on loopback
-ports, then serves until killed."""
+program's tests. Prints one JSON line {"api", "standin", "appid", "templates", "now"} once both
+listen on loopback ports, then serves until killed."""
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -47,6 +48,14 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     django.setup()
+    # The server's clock starts at the Python tests' NOW (a Tuesday, 08:00 in Shanghai) and
+    # runs on, so the demo, its free times and "today" are the same whatever the real date; the
+    # pages' clock follows it (setup/clock.js).
+    import time_machine
+
+    from tests.helpers import NOW
+
+    time_machine.travel(NOW, tick=True).start()
     # The first line on stdout is the answer; the demo's own chatter goes nowhere.
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
         call_command("migrate", verbosity=0, interactive=False)
@@ -65,6 +74,7 @@ def main() -> None:
         "standin": standin.url,
         "appid": APPID,
         "templates": {k.lower(): v for k, v in TEMPLATES.items()},
+        "now": dt.datetime.now(dt.UTC).isoformat(),
     }
     print(json.dumps(answer), flush=True)
     try:

@@ -19,6 +19,9 @@ test('a lost race offers the nearest free times, and one of them books', async (
   await tap(book.querySelectorAll('.staff')[0])
   const staffId = book.instance.data.staffId
   expect(staffId).toBeTruthy()
+  // The tap reloads the week for that staff member over HTTP, which may outlast the tap's own
+  // wait: until it lands, the days and times shown are everyone's. Wait for that week.
+  await book.instance.loadWeek()
   const days = book.querySelectorAll('.day').filter((day) => !day.dom.className.includes('full'))
   await tap(days[days.length - 1])
   await tap(book.querySelectorAll('.time')[0])
