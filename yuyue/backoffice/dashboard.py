@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.functional import Promise
+
 from yuyue.bookings.models import Status
 
 CHART_WIDTH = 640
@@ -39,7 +41,7 @@ class Bar:
 class Figures:
     date_from: dt.date
     date_to: dt.date
-    by_status: list[tuple[str, str, int]]  # (status, label, count)
+    by_status: list[tuple[str, str | Promise, int]]  # (status, label: lazy, count)
     total: int
     booked_minutes: int
     available_minutes: int

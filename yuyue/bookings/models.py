@@ -139,7 +139,7 @@ class Appointment(models.Model):
     @property
     def zone_name(self) -> str:
         """Where the appointment happens: its location's zone, else its business's."""
-        place = self.location.timezone if self.location_id else ""
+        place = self.location.timezone if self.location is not None else ""
         return place or self.business.zone_name
 
     @property

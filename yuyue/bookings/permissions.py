@@ -109,7 +109,7 @@ def _role(appointment: Appointment, actor: User | None, roles: Roles | None) -> 
 
 
 def _too_late(appointment: Appointment) -> CutoffPassed:
-    phone = (appointment.location.phone if appointment.location_id else "") or (
+    phone = (appointment.location.phone if appointment.location is not None else "") or (
         appointment.business.phone
     )
     if phone:

@@ -314,24 +314,35 @@ class StaffMemberAdmin(BusinessScopedAdmin):
             fields = {name: data[name] for name in form.changed_data if name in STAFF_FIELDS}
             services = data["services"] if "services" in form.changed_data else None
             staff_member_update(actor=request.user, staff=obj, services=services, **fields)
-            return
-        created = staff_member_create(
-            actor=request.user,
-            business=data["business"],
-            name=data["name"],
-            services=data["services"],
-            location=data["location"],
-            user=data["user"],
-            timezone=data["timezone"],
-        )
-        if not data["active"]:
-            staff_member_update(actor=request.user, staff=created, active=False)
-        adopt(obj, created)
+        # A new staff member is saved in save_related, with the weekly hours of its inline:
+        # one service call writes both (the admin has no formsets here).
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        # The services were set by save_model through the service; form.save_m2m() would
-        # write them a second time behind its back.
+        # The services were set through the services; form.save_m2m() would write them a
+        # second time behind their back.
+        if not change:
+            data = form.cleaned_data
+            week = next(
+                (fs.week for fs in formsets if fs.model is WorkingInterval and fs.has_changed()),
+                None,
+            )
+            created = staff_member_create(
+                actor=request.user,
+                business=data["business"],
+                name=data["name"],
+                services=data["services"],
+                location=data["location"],
+                user=data["user"],
+                timezone=data["timezone"],
+                hours=week,
+            )
+            if not data["active"]:
+                staff_member_update(actor=request.user, staff=created, active=False)
+            adopt(form.instance, created)
         for formset in formsets:
+            if not change and formset.model is WorkingInterval:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+                continue
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:

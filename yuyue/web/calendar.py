@@ -27,7 +27,7 @@ def calendar_file(*, appointment: Appointment, summary: str, description: str, u
     event.add("url", url)
     if appointment.location is not None and appointment.location.address:
         event.add("location", f"{appointment.location.name}, {appointment.location.address}")
-    status = {Status.PENDING: "TENTATIVE", Status.CANCELLED: "CANCELLED"}
+    status: dict[str, str] = {Status.PENDING: "TENTATIVE", Status.CANCELLED: "CANCELLED"}
     event.add("status", status.get(appointment.status, "CONFIRMED"))
     calendar.add_component(event)
     return calendar.to_ical()

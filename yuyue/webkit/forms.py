@@ -38,7 +38,7 @@ class ModelForm(RefusesNul, forms.ModelForm):
     pass
 
 
-def add_errors(form: forms.Form, error: DomainError) -> None:
+def add_errors(form: forms.BaseForm, error: DomainError) -> None:
     """A service's refusal onto the form: each field's messages at the field it names
     (`service_id` at `service`), the rest on top."""
     if isinstance(error, InvalidInput | Duplicate):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.core import signing
@@ -55,7 +56,10 @@ def customer_from_token(desk: Desk, token: str | None) -> User | None:
         return None
     if not isinstance(data, dict) or data.get("b") != desk.business.id:
         return None
-    return User.objects.filter(id=data.get("c"), is_active=True).first()
+    customer_id = data.get("c")
+    if not isinstance(customer_id, int):
+        return None
+    return User.objects.filter(id=customer_id, is_active=True).first()
 
 
 def _find(desk: Desk, query: str) -> list[User]:
@@ -101,7 +105,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     staff = list(business_staff(business=desk.business))
     now = timezone.now()
     today = now.astimezone(desk.zone).date()
-    context = {
+    context: dict[str, Any] = {
         "query": query,
         "found": [
             {"user": user, "token": customer_token(desk, user)} for user in _find(desk, query)
@@ -220,7 +224,7 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
     day = a_day(request.GET.get("date"))
     start = _local_start(desk, member, day, request.GET.get("time", ""))
     today = timezone.now().astimezone(desk.zone).date()
-    context = {
+    context: dict[str, Any] = {
         "staff": staff,
         "services": services,
         "member": member,
@@ -232,7 +236,7 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
         "asked": start is not None and member is not None and service is not None,
         "lines": [],
     }
-    if context["asked"]:
+    if start is not None and member is not None and service is not None and day is not None:
         # What blocks the time first; "off the customers' grid" is the least of it for staff.
         reasons = sorted(
             explain_time(service=service, staff=member, start=start),

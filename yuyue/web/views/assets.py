@@ -13,7 +13,10 @@ FAVICON = "web/favicon.ico"
 
 @cache
 def _favicon_bytes() -> bytes:
-    return Path(finders.find(FAVICON)).read_bytes()
+    found = finders.find(FAVICON)
+    if not isinstance(found, str):
+        raise FileNotFoundError(FAVICON)
+    return Path(found).read_bytes()
 
 
 @require_safe
