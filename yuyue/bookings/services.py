@@ -149,6 +149,18 @@ def _same_request(
     return existing
 
 
+def _candidates(
+    *, service: Service, location: Location | None, staff: StaffMember | None
+) -> list[StaffMember]:
+    """Who may take a start: the named staff member, or everyone "any staff" ranks (at the
+    location, when one is named)."""
+    if staff is not None:
+        return [staff]
+    return list(
+        bookable_staff(service=service, location_id=None if location is None else location.id)
+    )
+
+
 def appointment_create(
     *,
     service: Service,
@@ -197,18 +209,12 @@ def appointment_create(
             customer=customer, idempotency_key=idempotency_key
         ).first()
 
-    if staff is not None:
-        candidates = [staff]
-    else:
-        candidates = list(
-            bookable_staff(service=service, location_id=None if location is None else location.id)
-        )
     request = take_request(
         service=service,
         start=start,
         now=now,
         zone=request_zone(business=service.business, location=location),
-        candidates=candidates,
+        candidates=_candidates(service=service, location=location, staff=staff),
         staff_override=staff_override,
     )
     # Set once the appointment's row is written: a later integrity error is not a refusal.
@@ -216,7 +222,7 @@ def appointment_create(
     try:
         # "Any staff" ranks the candidates before any lock or transaction, then locks and
         # checks again only the best fit (docs/booking.md#locking-order).
-        ranking = rank(request) if staff is None and len(candidates) > 1 else None
+        ranking = rank(request) if staff is None and len(request.candidates) > 1 else None
         if ranking is not None and ranking.best is None:
             # A retry of a booking that went through finds its own appointment.
             existing = existing_for_key()
@@ -433,26 +439,23 @@ def appointment_reschedule(
     location = appointment.location
     # A named staff member may work elsewhere: the appointment then moves with them.
     _validate_booking_target(service=service, staff=staff, location=None)
-    if staff is not None:
-        candidates = [staff]
-    elif any_staff:
-        candidates = list(
-            bookable_staff(service=service, location_id=None if location is None else location.id)
-        )
-    else:
-        candidates = [appointment.staff]
     request = take_request(
         service=service,
         start=start,
         now=now,
         zone=request_zone(business=service.business, location=location),
-        candidates=candidates,
+        candidates=_candidates(
+            service=service,
+            location=location,
+            staff=staff if staff is not None or any_staff else appointment.staff,
+        ),
         exclude_appointment_id=appointment.id,
     )
     try:
         # "Any staff" takes the path a booking takes: ranked without locks, then only the best
         # fit locked. The time given back needs no lock: releasing never overfills anyone.
-        ranking = rank(request) if any_staff and staff is None and len(candidates) > 1 else None
+        ranks = any_staff and staff is None and len(request.candidates) > 1
+        ranking = rank(request) if ranks else None
         with writer_turn(), transaction.atomic():
             # Staff rows first, then the appointment's (docs/booking.md#locking-order).
             claim = lock_for_taking(
