@@ -5,9 +5,8 @@ import zoneinfo
 
 import pytest
 
-from tests.helpers import WORKWEEK, make_appointment, owner_of
+from tests.helpers import make_appointment, make_staff, owner_of
 from yuyue.catalog.services import location_create
-from yuyue.scheduling.services import staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -19,14 +18,7 @@ def test_an_appointment_at_a_shop_in_another_zone_names_the_shops_zone(
     shop = location_create(
         business=business, actor=owner_of(business), name="东京店", timezone="Asia/Tokyo"
     )
-    member = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Ken",
-        services=[service],
-        location=shop,
-        hours=WORKWEEK,
-    )
+    member = make_staff(service=service, location=shop, name="Ken")
     appointment = make_appointment(
         service=service,
         staff=member,

@@ -10,14 +10,13 @@ from urllib.parse import unquote
 import pytest
 import time_machine
 
-from tests.helpers import NOW, TUESDAY, WORKWEEK, at, html_of, make_user, owner_of
+from tests.helpers import NOW, TUESDAY, at, html_of, make_staff, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import location_create
 from yuyue.lib.errors import NotAllowed
-from yuyue.scheduling.services import staff_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -199,14 +198,7 @@ def test_a_time_for_staff_at_a_shop_in_another_zone_is_that_shops_time(
     shop = location_create(
         business=business, actor=owner_of(business), name="东京店", timezone="Asia/Tokyo"
     )
-    ken = staff_member_create(
-        business=business,
-        actor=owner_of(business),
-        name="Ken",
-        services=[service],
-        location=shop,
-        hours=WORKWEEK,
-    )
+    ken = make_staff(service=service, location=shop, name="Ken")
     token = choose(as_owner, "13700137000")
 
     response = as_owner.post(
