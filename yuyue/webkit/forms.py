@@ -16,18 +16,19 @@ def _has_nul(value: Any) -> bool:
     return any(isinstance(item, str) and "\x00" in item for item in values)
 
 
-class RefusesNul:
+class RefusesNul(forms.BaseForm):
     """Every field whose submitted value holds a NUL character (PostgreSQL can neither store
     nor compare one) gets one clear error, whatever kind of field it is."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        if not self.is_bound:  # type: ignore[attr-defined]
+        super().full_clean()
+        if not self.is_bound:
             return
-        for name in self.fields:  # type: ignore[attr-defined]
-            if _has_nul(self[name].data):  # type: ignore[index]
-                self._errors[name] = self.error_class([NUL_MESSAGE])  # type: ignore[attr-defined]
-                self.cleaned_data.pop(name, None)  # type: ignore[attr-defined]
+        for name in self.fields:
+            if _has_nul(self[name].data):
+                # The only error shown on that field: whatever else it says follows from it.
+                self.errors[name] = self.error_class([str(NUL_MESSAGE)])
+                self.cleaned_data.pop(name, None)
 
 
 class Form(RefusesNul, forms.Form):
