@@ -277,23 +277,29 @@ def test_every_slot_respects_notice_horizon_range_and_duration(scenario):
             assert slot.start.astimezone(zone).date() <= today + dt.timedelta(rules.max_days_ahead)
 
 
-@SETTINGS
-@given(scenarios())
-@example(REALISTIC)
-def test_staff_can_take_agrees_with_the_listing_at_every_possible_start(scenario):
-    each = per_staff(scenario)
+def every_start(scenario):
+    """Every five minutes of the scenario's local days, as UTC instants."""
     lo = dt.datetime.combine(scenario.date_from, dt.time(), tzinfo=scenario.zone)
     hi = dt.datetime.combine(
         scenario.date_to + dt.timedelta(days=1), dt.time(), tzinfo=scenario.zone
     )
     moment = lo.astimezone(dt.UTC)
     while moment < hi:
+        yield moment
+        moment += FIVE
+
+
+@SETTINGS
+@given(scenarios())
+@example(REALISTIC)
+def test_staff_can_take_agrees_with_the_listing_at_every_possible_start(scenario):
+    each = per_staff(scenario)
+    for moment in every_start(scenario):
         for cal in scenario.calendars:
             seats = staff_can_take(
                 calendar=cal, rules=scenario.rules, start=moment, now=scenario.now
             )
             assert seats == each[cal.staff_id].get(moment, 0), (cal.staff_id, moment)
-        moment += FIVE
 
 
 @SETTINGS
@@ -301,12 +307,7 @@ def test_staff_can_take_agrees_with_the_listing_at_every_possible_start(scenario
 @example(REALISTIC)
 def test_explain_start_finds_no_reason_exactly_when_staff_can_take_the_start(scenario):
     # The explainer and the decision read the same busy spans: no reason <=> a seat left.
-    lo = dt.datetime.combine(scenario.date_from, dt.time(), tzinfo=scenario.zone)
-    hi = dt.datetime.combine(
-        scenario.date_to + dt.timedelta(days=1), dt.time(), tzinfo=scenario.zone
-    )
-    moment = lo.astimezone(dt.UTC)
-    while moment < hi:
+    for moment in every_start(scenario):
         for cal in scenario.calendars:
             reasons = explain_start(
                 calendar=cal, rules=scenario.rules, start=moment, now=scenario.now
@@ -315,7 +316,6 @@ def test_explain_start_finds_no_reason_exactly_when_staff_can_take_the_start(sce
                 calendar=cal, rules=scenario.rules, start=moment, now=scenario.now
             )
             assert (reasons == []) == (seats > 0), (cal.staff_id, moment, reasons, seats)
-        moment += FIVE
 
 
 @SETTINGS

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.scheduling.engine import ServiceRules, StaffCalendar
@@ -210,18 +210,30 @@ def service_locations(*, service: Service) -> list[Location]:
     )
 
 
+def _feed_still_answers(feed: str) -> Q:
+    """The one rule of a live calendar feed: the account linked to the staff member is still a
+    member of the business, since before the feed was issued; a feed dies with that membership.
+    `feed` is the path to the CalendarFeed: "calendar_feed__" from a StaffMember query, "" from
+    a CalendarFeed query (the staff member then is "staff__")."""
+    staff = "" if feed else "staff__"
+    return Q(
+        **{
+            f"{staff}user__memberships__business_id": F(f"{staff}business_id"),
+            f"{staff}user__memberships__created_at__lte": F(f"{feed}created_at"),
+        }
+    )
+
+
 def staff_of_feed(*, key: str) -> StaffMember | None:
-    """The active staff member whose calendar feed this key opens, else None. A feed dies with
-    the membership it was issued under: the account linked to the staff member must still be a
-    member of the business, since before the feed was issued."""
+    """The active staff member whose calendar feed this key opens and still answers
+    (`_feed_still_answers`), else None."""
     if not key or len(key) > 100:
         return None
     return (
         StaffMember.objects.filter(
+            _feed_still_answers("calendar_feed__"),
             calendar_feed__key_hash=feed_key_hash(key),
             active=True,
-            user__memberships__business_id=F("business_id"),
-            user__memberships__created_at__lte=F("calendar_feed__created_at"),
         )
         .select_related("business", "location")
         .first()
@@ -229,9 +241,5 @@ def staff_of_feed(*, key: str) -> StaffMember | None:
 
 
 def has_calendar_feed(*, staff: StaffMember) -> bool:
-    """Whether the staff member has a feed that still answers (staff_of_feed's rule)."""
-    return CalendarFeed.objects.filter(
-        staff=staff,
-        staff__user__memberships__business_id=F("staff__business_id"),
-        staff__user__memberships__created_at__lte=F("created_at"),
-    ).exists()
+    """Whether the staff member has a feed that still answers (`_feed_still_answers`)."""
+    return CalendarFeed.objects.filter(_feed_still_answers(""), staff=staff).exists()
