@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from yuyue.lib.email_url import parse_email_url
-from yuyue.lib.env import envbool, envint, envlist, envstr
+from yuyue.lib.env import envbool, envchoice, envint, envlist, envstr
 from yuyue.lib.secret import check_production_key, embedded_key
 from yuyue.lib.serving import DEFAULT_BIND, bind_url
 
@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "yuyue.web.middleware.permissions_policy",
+    # A suspended business's pages: one "closed" answer (catalog.selectors.require_open).
+    "yuyue.webkit.middleware.SuspendedBusinesses",
     # Last, so its 413 goes back out through all of the above and carries the same headers;
     # still before anything reads the body (views and CSRF's process_view run after the chain).
     "yuyue.lib.middleware.body_limit",
@@ -359,6 +361,9 @@ CSRF_FAILURE_VIEW = "yuyue.web.views.errors.csrf_failure"
 # Product ---------------------------------------------------------------------------------------
 # The business that the root URL and the seed routes act for.
 YUYUE_DEFAULT_BUSINESS = envstr("YUYUE_DEFAULT_BUSINESS", "demo")
+# Who may open a business: anyone ("open"), holders of a link from the platform operator
+# ("invite"), or nobody but the operator ("closed").
+YUYUE_SIGNUP = envchoice("YUYUE_SIGNUP", "open", ("open", "invite", "closed"))
 
 # API -------------------------------------------------------------------------------------------
 # django-ninja is an installed app for its templates and static files only: the interactive

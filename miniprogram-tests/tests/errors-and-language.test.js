@@ -57,3 +57,24 @@ test('an API refusal shows the API\'s own message in the person\'s language', as
 
   expect(text(detail, '.error')).toContain('Not found')
 })
+
+test('a suspended business shows the API\'s message and no retry', async () => {
+  setup()
+  const closed = http.createServer((request, response) => {
+    response.writeHead(403, { 'Content-Type': 'application/json' })
+    response.end(JSON.stringify({
+      error: { code: 'business_suspended', message: '该商家暂停营业。', details: null },
+    }))
+  })
+  await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve))
+  const before = config.apiBase
+  config.apiBase = `http://127.0.0.1:${closed.address().port}/api/v1`
+  try {
+    const home = await open('home')
+    expect(text(home, '.error')).toContain('该商家暂停营业。')
+    expect(home.querySelector('.retry')).toBeFalsy()
+  } finally {
+    config.apiBase = before
+    closed.close()
+  }
+})

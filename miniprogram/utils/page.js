@@ -4,16 +4,23 @@ const i18n = require('./i18n')
 const api = require('./api')
 
 function base(data) {
-  return Object.assign({ t: i18n.strings(), loading: false, error: '' }, data || {})
+  return Object.assign({ t: i18n.strings(), loading: false, error: '', retryable: true }, data || {})
 }
+
+// Refusals that trying again cannot change: the page shows the server's message, no retry.
+const FINAL_CODES = ['business_suspended']
 
 // Runs `work` with the loading flag on; an error ends up in data.error (and a toast).
 async function guarded(page, work) {
-  page.setData({ loading: true, error: '' })
+  page.setData({ loading: true, error: '', retryable: true })
   try {
     return await work()
   } catch (error) {
-    page.setData({ error: api.showError(error) })
+    // A suspended business: the API's message (in the person's language) says it is closed.
+    page.setData({
+      error: api.showError(error),
+      retryable: !(error && FINAL_CODES.includes(error.code)),
+    })
     return undefined
   } finally {
     page.setData({ loading: false })

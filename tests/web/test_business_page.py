@@ -132,15 +132,25 @@ def test_the_root_shows_whichever_business_the_setting_names(settings, service, 
     assert "洗剪吹" not in html
 
 
-def test_the_root_without_the_default_business_is_a_404_page_that_says_so(settings, business):
+def test_the_root_without_the_default_business_lists_the_businesses(settings, business):
     settings.YUYUE_DEFAULT_BUSINESS = "not-created-yet"
 
     response = Client(headers=EN).get("/")
 
     html = html_of(response)
-    assert response.status_code == 404
-    assert "<h1>Nothing to book yet</h1>" in html
+    assert response.status_code == 200
+    assert "<h1>Book an appointment</h1>" in html
+    assert 'href="/b/salon/"' in html
+    assert 'href="/signup/"' in html
+
+
+def test_the_root_without_any_business_says_so_and_offers_to_open_one(settings, db):
+    settings.YUYUE_DEFAULT_BUSINESS = "not-created-yet"
+
+    html = html_of(Client(headers=EN).get("/"))
+
     assert "This site has no business to book with yet." in html
+    assert "Open your business" in html
 
 
 def test_another_business_s_page_shows_only_its_own_services(business, service, other_owner):

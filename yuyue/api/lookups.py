@@ -12,7 +12,7 @@ from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
 from yuyue.catalog.models import Business, Location, Service
-from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import business_role, require_open
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.scheduling.models import StaffMember
 
@@ -21,6 +21,7 @@ def appointment_or_404(user: User, public_id: str) -> Appointment:
     appointment = appointment_for_viewer(user=user, public_id=public_id)
     if appointment is None:
         raise Http404
+    require_open(appointment.business)
     return appointment
 
 

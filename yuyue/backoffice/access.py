@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.pages import refused
-from yuyue.catalog.selectors import business_by_slug, business_role
+from yuyue.webkit.pages import page
+from yuyue.catalog.errors import BusinessSuspended
+from yuyue.catalog.selectors import business_by_slug, business_role, require_open
 
 
 def desk_view(*, owner_only: bool = False) -> Callable:
@@ -36,6 +38,20 @@ def desk_view(*, owner_only: bool = False) -> Callable:
             )
             if business is None or role is None:
                 raise Http404
+            try:
+                require_open(business, user=request.user)
+            except BusinessSuspended:
+                context = {
+                    "title": _("Business suspended"),
+                    "message": _(
+                        "The site's operator has suspended %(name)s: its booking pages are "
+                        "closed and nothing can be changed. Nothing is deleted; contact the "
+                        "operator to reopen it."
+                    )
+                    % {"name": business.name},
+                    "business": None,
+                }
+                return page(request, "backoffice/problem.html", context, status=403)
             desk = Desk(business=business, user=request.user, role=role)
             if owner_only and not desk.is_owner:
                 return refused(request, desk, _("Only the business's owners can change settings."))

@@ -270,3 +270,13 @@ def appointment_rows(*, business: Business, start: dt.datetime, end: dt.datetime
             "channel",
         )
     )
+
+
+def bookings_made_since(*, business_ids: list[int], since: dt.datetime) -> dict[int, int]:
+    """How many appointments each business took since `since` (for the platform's list)."""
+    rows = (
+        Appointment.objects.filter(business_id__in=business_ids, created_at__gte=since)
+        .values("business_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["business_id"]: row["n"] for row in rows}

@@ -69,6 +69,9 @@ class Business(models.Model):
         help_text=_("For example [1440, 120]: a day and two hours before. Empty: no reminders."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set by the platform operator (business_suspend): its pages and API refuse, nothing is
+    # deleted, and clearing it (business_reactivate) restores everything.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("business")
@@ -284,6 +287,43 @@ class Invitation(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "open" if self.is_open(now) else "expired"
+
+
+class SignupInvitation(models.Model):
+    """A single-use link to open a business when sign-up is by invitation (YUYUE_SIGNUP=invite),
+    handed out by the platform operator. Only a hash of its token is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(_("for whom"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business opened"),
+    )
+
+    class Meta:
+        verbose_name = _("sign-up invitation")
+        verbose_name_plural = _("sign-up invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.note or '—'} · {self.created_at:%Y-%m-%d}"
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
 
 
 MAX_CUSTOMER_NOTE_LENGTH = 2000

@@ -3,13 +3,15 @@
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
+from yuyue.catalog.errors import BusinessSuspended
 from yuyue.catalog.models import (
     Business,
     CustomerNote,
@@ -17,6 +19,7 @@ from yuyue.catalog.models import (
     Location,
     Membership,
     Service,
+    SignupInvitation,
 )
 from yuyue.lib.errors import NotAllowed
 
@@ -72,12 +75,88 @@ def business_by_slug(slug: str) -> Business | None:
     return Business.objects.filter(slug=slug).first()
 
 
-def business_or_404(slug: str) -> Business:
-    """The business a path names; businesses are public, so anyone may look one up."""
+def require_open(business: Business, *, user: User | AnonymousUser | None = None) -> None:
+    """BusinessSuspended when the platform operator has suspended the business: the one
+    suspension check that every edge (customer pages, back office, API, seed routes) calls.
+    The operator (a superuser) still sees it, to look into it and reactivate it."""
+    if business.suspended_at is not None and not (
+        user is not None and user.is_authenticated and user.is_superuser
+    ):
+        raise BusinessSuspended()
+
+
+def business_or_404(slug: str, *, user: User | AnonymousUser | None = None) -> Business:
+    """The business a path names, unless suspended; businesses are public, so anyone may look
+    one up."""
     business = business_by_slug(slug)
     if business is None:
         raise Http404
+    require_open(business, user=user)
     return business
+
+
+def listed_businesses() -> QuerySet[Business]:
+    """The businesses the site's root lists: every one not suspended."""
+    return Business.objects.filter(suspended_at__isnull=True).order_by("name", "id")
+
+
+# The platform operator -------------------------------------------------------------------------
+
+
+def signup_mode() -> str:
+    """ "open", "invite" or "closed" (YUYUE_SIGNUP, checked at start)."""
+    return settings.YUYUE_SIGNUP
+
+
+def signup_invitation_by_token(token: str) -> SignupInvitation | None:
+    """The unused, unexpired sign-up invitation this token names, or None."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    invitation = SignupInvitation.objects.filter(token_hash=invitation_token_hash(token)).first()
+    if invitation is None or not invitation.is_open(timezone.now()):
+        return None
+    return invitation
+
+
+def require_operator(user: User | AnonymousUser | None) -> None:
+    """NotAllowed unless the user is the platform operator (an active superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_superuser:
+        raise NotAllowed(_("Only the platform operator may do this."))
+
+
+MAX_PLATFORM_ROWS = 200
+
+
+def platform_businesses(*, user: User | AnonymousUser | None, query: str = "") -> list[dict]:
+    """Every business for the operator, newest first (up to MAX_PLATFORM_ROWS), with its
+    owners; `query` searches names, slugs and the owners' usernames and phones."""
+    require_operator(user)
+    businesses = Business.objects.order_by("-created_at", "-id")
+    query = query.strip()
+    if query:
+        businesses = businesses.filter(
+            Q(name__icontains=query)
+            | Q(slug__icontains=query)
+            | Q(memberships__role=Membership.Role.OWNER, memberships__user__username__icontains=query)
+            | Q(memberships__role=Membership.Role.OWNER, memberships__user__phone__icontains=query)
+        ).distinct()
+    rows = list(businesses[:MAX_PLATFORM_ROWS])
+    owners: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        business__in=rows, role=Membership.Role.OWNER
+    ).select_related("user"):
+        owners.setdefault(membership.business_id, []).append(membership.user)
+    return [
+        {
+            "business": business,
+            "owners": owners.get(business.id, []),
+        }
+        for business in rows
+    ]
+
+
+def signup_invitations() -> QuerySet[SignupInvitation]:
+    return SignupInvitation.objects.select_related("business").order_by("-created_at", "-id")
 
 
 def business_locations(*, business: Business) -> QuerySet[Location]:

@@ -8,11 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.accounts.services import user_register
-from yuyue.catalog.errors import InvitationUnusable
+from yuyue.catalog.errors import InvitationUnusable, SignupClosed
 from yuyue.catalog.models import (
     MAX_CUSTOMER_NOTE_LENGTH,
     Business,
@@ -21,14 +22,20 @@ from yuyue.catalog.models import (
     Location,
     Membership,
     Service,
+    SignupInvitation,
 )
 from yuyue.catalog.selectors import (
     business_role,
     invitation_by_token,
     invitation_token_hash,
+    require_operator,
     require_owner,
+    signup_invitation_by_token,
+    signup_mode,
 )
+from yuyue.catalog.slugs import RESERVED_SLUGS, check_slug
 from yuyue.catalog.versions import availability_changed
+from yuyue.lib.audit import audit
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
 
@@ -80,6 +87,8 @@ def business_create(
         {"slug": [_("This slug is taken.")]},
         message=_("A business with this slug already exists."),
     )
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput({"slug": [_("This word is reserved by the site; choose another.")]})
     if Business.objects.filter(slug=slug).exists():
         raise taken
     business = Business(
@@ -100,6 +109,162 @@ def business_create(
     if not owner.is_staff:
         owner.is_staff = True
         owner.save(update_fields=["is_staff"])
+    return business
+
+
+# Opening a business: the sign-up page and the API, under the one sign-up rule ----------------
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """The account a sign-up makes for someone not logged in (user_register checks it)."""
+
+    username: str
+    password: str
+    phone: str
+    email: str = ""
+    display_name: str = ""
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    business: Business
+    owner: User
+
+
+def _signup_permit(*, actor: User | None, invite: str) -> SignupInvitation | None:
+    """The sign-up rule (YUYUE_SIGNUP): may this person open a business now? The operator
+    always may; in invite mode, the invitation to use up (locked) is returned."""
+    if actor is not None and actor.is_authenticated and actor.is_superuser:
+        return None
+    mode = signup_mode()
+    if mode == "open":
+        return None
+    if mode == "invite":
+        found = signup_invitation_by_token(invite) if invite else None
+        if found is not None:
+            # Locked: two sign-ups with one link open one business.
+            locked = SignupInvitation.objects.select_for_update().get(pk=found.pk)
+            if locked.is_open(timezone.now()):
+                return locked
+        raise SignupClosed(
+            _(
+                "Opening a business here takes an invitation from the site's operator; "
+                "this link is missing, expired or already used."
+            )
+        )
+    raise SignupClosed()
+
+
+@transaction.atomic
+def business_sign_up(
+    *,
+    actor: User | None,
+    account: NewAccount | None = None,
+    invite: str = "",
+    slug: str,
+    name: str,
+    timezone: str = "Asia/Shanghai",
+    currency: str = "CNY",
+    default_language: str = "zh-hans",
+) -> SignedUp:
+    """Open a business, for the logged-in `actor` or for a new `account` made here, with its
+    owner's membership, in one transaction: a refusal of any part leaves nothing.
+
+    Obeys YUYUE_SIGNUP (`invite`: the sign-up invitation's token, used up here)."""
+    logged_in = actor is not None and actor.is_authenticated
+    if not logged_in and account is None:
+        raise NotAllowed(_("Log in, or give the account to open the business with."))
+    invitation = _signup_permit(actor=actor if logged_in else None, invite=invite)
+    errors: dict[str, list[str]] = {}
+    try:
+        check_slug(slug)
+    except InvalidInput as error:
+        errors.update(error.fields)
+    if not name.strip():
+        errors["name"] = [_("This field is required.")]
+    if errors:
+        raise InvalidInput(errors)
+    if logged_in:
+        owner = actor
+    else:
+        assert account is not None
+        owner = user_register(
+            username=account.username,
+            password=account.password,
+            phone=account.phone,
+            email=account.email,
+            display_name=account.display_name,
+            language=account.language,
+        )
+    business = business_create(
+        owner=owner,
+        slug=slug,
+        name=name.strip(),
+        timezone=timezone,
+        currency=currency,
+        default_language=default_language,
+    )
+    if invitation is not None:
+        invitation.used_at = django_timezone.now()
+        invitation.business = business
+        invitation.save(update_fields=["used_at", "business"])
+    audit("business.signed_up", actor=owner, business=business.slug, mode=signup_mode())
+    return SignedUp(business=business, owner=owner)
+
+
+@dataclass(frozen=True)
+class IssuedSignupInvitation:
+    """A new sign-up invitation and its token: the only time the token exists in clear."""
+
+    invitation: SignupInvitation
+    token: str
+
+
+@transaction.atomic
+def signup_invitation_create(*, actor: User, note: str = "") -> IssuedSignupInvitation:
+    """A single-use link to open one business, for the platform operator to hand out."""
+    require_operator(actor)
+    note = " ".join(note.split())
+    if len(note) > 120:
+        raise InvalidInput({"note": [_("At most %(n)d characters.") % {"n": 120}]})
+    token = secrets.token_urlsafe(32)
+    invitation = SignupInvitation.objects.create(
+        token_hash=invitation_token_hash(token),
+        note=note,
+        created_by=actor,
+        expires_at=django_timezone.now() + dt.timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    audit("signup_invitation.created", actor=actor, invitation=invitation.pk)
+    return IssuedSignupInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def business_suspend(*, business: Business, actor: User) -> Business:
+    """Close a business on the platform: its pages and API refuse, nothing is deleted."""
+    require_operator(actor)
+    locked = Business.objects.select_for_update().get(pk=business.pk)
+    if locked.suspended_at is None:
+        locked.suspended_at = django_timezone.now()
+        locked.save(update_fields=["suspended_at"])
+        audit("business.suspended", actor=actor, business=locked.slug)
+    business.suspended_at = locked.suspended_at
+    availability_changed(business_id=business.pk)
+    return business
+
+
+@transaction.atomic
+def business_reactivate(*, business: Business, actor: User) -> Business:
+    """Open a suspended business again, exactly as it was."""
+    require_operator(actor)
+    locked = Business.objects.select_for_update().get(pk=business.pk)
+    if locked.suspended_at is not None:
+        locked.suspended_at = None
+        locked.save(update_fields=["suspended_at"])
+        audit("business.reactivated", actor=actor, business=locked.slug)
+    business.suspended_at = None
+    availability_changed(business_id=business.pk)
     return business
 
 

@@ -45,3 +45,12 @@ def envint(
 def envlist(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name) or default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(choices)}, got {os.environ.get(name)!r}"
+        )
+    return value

@@ -74,6 +74,9 @@ STATUS_OF_CODE = {
     "not_authenticated": 401,
     "csrf_failed": 403,
     NotAllowed.code: 403,
+    # yuyue.catalog.errors: a business the platform operator suspended; sign-up not open.
+    "business_suspended": 403,
+    "signup_closed": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     Duplicate.code: 409,

@@ -19,6 +19,40 @@ def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(next(name for name in names if name))
 
 
+# The zones a new business chooses from at sign-up, China first; any other IANA name can be set
+# later in the admin or the API.
+COMMON_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Macau",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Bangkok",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Jakarta",
+    "Asia/Manila",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Sao_Paulo",
+    "UTC",
+)
+
+
 @cache
 def available_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - NOT_ZONES

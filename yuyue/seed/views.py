@@ -39,7 +39,7 @@ from yuyue.bookings.models import Appointment, Channel, Status
 from yuyue.bookings.selectors import appointments_of_customer
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
-from yuyue.catalog.selectors import business_by_slug, business_services
+from yuyue.catalog.selectors import business_by_slug, business_services, require_open
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.middleware import wants_json
 from yuyue.lib.throttle import BookingPerUser, login_throttles, register_throttles, retry_after
@@ -118,6 +118,7 @@ def _default_business() -> Business:
     business = business_by_slug(settings.YUYUE_DEFAULT_BUSINESS)
     if business is None:
         raise _Failed("not_found", _("This site has no business to book with yet."))
+    require_open(business)
     return business
 
 

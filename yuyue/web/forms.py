@@ -79,3 +79,56 @@ class CancelForm(Form):
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# Opening a business --------------------------------------------------------------------------
+
+CURRENCIES = [
+    ("CNY", _("CNY — Chinese yuan")),
+    ("HKD", _("HKD — Hong Kong dollar")),
+    ("MOP", _("MOP — Macanese pataca")),
+    ("TWD", _("TWD — New Taiwan dollar")),
+    ("SGD", _("SGD — Singapore dollar")),
+    ("MYR", _("MYR — Malaysian ringgit")),
+    ("JPY", _("JPY — Japanese yen")),
+    ("KRW", _("KRW — South Korean won")),
+    ("USD", _("USD — US dollar")),
+    ("EUR", _("EUR — Euro")),
+    ("GBP", _("GBP — Pound sterling")),
+    ("AUD", _("AUD — Australian dollar")),
+    ("CAD", _("CAD — Canadian dollar")),
+]
+
+
+class BusinessSignupForm(Form):
+    """The business a sign-up opens; the account is RegisterForm's (or the logged-in one)."""
+
+    name = forms.CharField(
+        label=_("Business name"),
+        max_length=120,
+        help_text=_("As customers know it, e.g. 悦己美发沙龙."),
+        widget=forms.TextInput(attrs={"data-slug-source": ""}),
+    )
+    slug = forms.CharField(
+        label=_("Booking link name"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Your booking link ends with it: lower-case letters, digits and hyphens. "
+            "Leave empty to have one made from the name."
+        ),
+        widget=forms.TextInput(
+            attrs={"data-slug": "", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Shanghai")
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="CNY")
+    default_language = forms.ChoiceField(
+        label=_("Language of messages to customers"),
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        initial="zh-hans",
+    )
+
+    def __init__(self, *args, zones: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = zones

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.selectors import appointment_for_viewer
 from yuyue.catalog.models import Business, Service
-from yuyue.catalog.selectors import business_services
+from yuyue.catalog.selectors import business_services, require_open
 from yuyue.webkit.pages import MAX_ID, PUBLIC_ID
 
 
@@ -27,6 +27,7 @@ def appointment_or_404(request: HttpRequest, public_id: str) -> Appointment:
         appointment = appointment_for_viewer(user=request.user, public_id=public_id)
     if appointment is None:
         raise Http404
+    require_open(appointment.business, user=request.user)
     return appointment
 
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yuyue.web.views import account, appointments, assets, booking, business, invitations
+from yuyue.web.views import (
+    account,
+    appointments,
+    assets,
+    booking,
+    business,
+    invitations,
+    signup,
+)
 
 app_name = "web"
 
@@ -16,6 +24,8 @@ urlpatterns = [
     path("appointments", appointments.appointment_list, name="appointments"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),
+    path("signup/", signup.signup_page, name="signup"),
+    path("signup/slug", signup.slug_proposal, name="signup-slug"),
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),

@@ -11,7 +11,7 @@ from yuyue.api.schemas.common import Id, Slug, errors
 from yuyue.api.schemas.manage import BusinessIn, BusinessPatch, LocationIn, LocationPatch
 from yuyue.catalog.selectors import business_locations, business_or_404, require_owner
 from yuyue.catalog.services import (
-    business_create,
+    business_sign_up,
     business_update,
     location_create,
     location_update,
@@ -33,13 +33,14 @@ def business_detail(request: HttpRequest, slug: Slug) -> dict:
 @router.post(
     "/businesses",
     auth=bearer,
-    response={201: BusinessOut, **errors(400, 401, 409, 422)},
+    response={201: BusinessOut, **errors(400, 401, 403, 409, 422)},
     summary="Create a business; the caller becomes its owner",
 )
 def business_new(request: HttpRequest, payload: BusinessIn) -> Status:
-    """A taken slug is 409 `duplicate`."""
-    business = business_create(owner=request.auth, **payload.model_dump())
-    return Status(201, business_out(business, []))
+    """A taken slug is 409 `duplicate`. Sign-up closed, or by invitation without a usable
+    `invite`, is 403 `signup_closed`."""
+    signed_up = business_sign_up(actor=request.auth, **payload.model_dump())
+    return Status(201, business_out(signed_up.business, []))
 
 
 @router.patch(

@@ -89,6 +89,12 @@ class BusinessIn(InputSchema):
     timezone: Zone = "Asia/Shanghai"
     currency: Currency = "CNY"
     default_language: Language = "zh-hans"
+    invite: str = Field(
+        "",
+        max_length=100,
+        description="The sign-up invitation's token, when the site opens businesses by "
+        "invitation only (the `invite` of the operator's link).",
+    )
 
 
 class BusinessPatch(InputSchema):

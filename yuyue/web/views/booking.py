@@ -56,7 +56,7 @@ def location_options(choice: Choice, url: str) -> list[dict]:
 
 @require_GET
 def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    business = business_or_404(slug)
+    business = business_or_404(slug, user=request.user)
     service = bookable_service_or_404(business, service_id)
     choice = choice_of(service, request.GET)
     page_url = reverse("web:book", args=[business.slug, service.id])
@@ -109,7 +109,7 @@ def _booking_context(
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    business = business_or_404(slug)
+    business = business_or_404(slug, user=request.user)
     service = bookable_service_or_404(business, service_id)
     data = request.POST if request.method == "POST" else request.GET
     choice = choice_of(service, data)

@@ -1,17 +1,27 @@
 """The business page: what it offers, where, and when it is open."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from yuyue.catalog.models import Business
-from yuyue.catalog.selectors import business_by_slug, business_locations, business_services
+from yuyue.catalog.selectors import (
+    business_by_slug,
+    business_locations,
+    business_services,
+    listed_businesses,
+    require_open,
+    signup_mode,
+)
 from yuyue.lib.localtime import WEEKDAYS
 from yuyue.scheduling.selectors import location_opening_hours
-from yuyue.webkit.pages import default_business, page, problem
+from yuyue.webkit.pages import default_business, page
 
 
-def _business_page(request: HttpRequest, business: Business) -> HttpResponse:
+MAX_LISTED = 200
+
+
+def _business_page(request: HttpRequest, business: Business, *, home: bool = False) -> HttpResponse:
+    require_open(business, user=request.user)
     locations = [
         {
             "location": location,
@@ -26,21 +36,23 @@ def _business_page(request: HttpRequest, business: Business) -> HttpResponse:
         "business": business,
         "services": business_services(business=business),
         "locations": locations,
+        "signup_link": home and signup_mode() != "closed",
     }
     return page(request, "web/business.html", context)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The default business (YUYUE_DEFAULT_BUSINESS) when there is one open, else the list."""
     business = default_business()
-    if business is None:
-        return problem(
-            request,
-            _("Nothing to book yet"),
-            _("This site has no business to book with yet."),
-            status=404,
-        )
-    return _business_page(request, business)
+    if business is not None and business.suspended_at is None:
+        return _business_page(request, business, home=True)
+    context = {
+        "business": None,
+        "businesses": list(listed_businesses()[:MAX_LISTED]),
+        "signup_link": signup_mode() != "closed",
+    }
+    return page(request, "web/home.html", context)
 
 
 @require_GET

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yuyue.catalog.selectors import invitation_by_token
+from yuyue.catalog.selectors import invitation_by_token, require_open
 from yuyue.catalog.services import invitation_accept
 from yuyue.lib.errors import DomainError
 from yuyue.webkit.pages import page, problem
@@ -29,6 +29,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     if invitation is None:
         return _unusable(request)
+    require_open(invitation.business)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":

@@ -94,4 +94,35 @@
       });
     });
   });
+  // Opening a business: the booking link's name follows the business name until edited.
+  var slugSource = document.querySelector("[data-slug-source]");
+  var slugField = document.querySelector("[data-slug]");
+  var slugPreview = document.querySelector("[data-slug-preview]");
+  if (slugSource && slugField) {
+    var edited = slugField.value !== "";
+    var pending = null;
+    var showSlug = function () {
+      if (slugPreview) slugPreview.textContent = slugField.value || "…";
+    };
+    slugField.addEventListener("input", function () {
+      edited = slugField.value !== "";
+      showSlug();
+    });
+    slugSource.addEventListener("input", function () {
+      if (edited) return;
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () {
+        var url = "/signup/slug?name=" + encodeURIComponent(slugSource.value);
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (body) {
+            if (body && !edited) {
+              slugField.value = body.slug;
+              showSlug();
+            }
+          })
+          .catch(function () {});
+      }, 250);
+    });
+  }
 })();
