@@ -108,13 +108,20 @@ def test_a_used_withdrawn_expired_or_unknown_invitation_is_one_refusal(
     assert not Membership.objects.filter(user=customer).exists()
 
 
-def test_the_invitation_page_asks_a_visitor_to_log_in_first(owner, business):
+def test_the_invitation_page_names_the_business_and_asks_a_visitor_to_log_in_first(
+    owner, business
+):
     issued = invitation_create(business=business, actor=owner, role="staff")
 
     response = Client().get(f"/invitations/{issued.token}/")
 
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login?next=/invitations/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert business.name in html
+    assert f'href="/login?next=/invitations/{issued.token}/"' in html
+    assert f'href="/register?next=/invitations/{issued.token}/"' in html
+    assert "<form" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert not Membership.objects.filter(business=business, role="staff").exists()
 
 
 def test_the_logged_in_invitee_accepts_on_the_page(owner, business, customer):
@@ -127,7 +134,8 @@ def test_the_logged_in_invitee_accepts_on_the_page(owner, business, customer):
 
     assert page.status_code == 200
     assert business.name in page.content.decode()
-    assert accepted.status_code == 302
+    assert accepted.status_code == 303
+    assert accepted["Location"] == "/manage/"
     assert Membership.objects.get(user=customer, business=business).role == "staff"
 
 

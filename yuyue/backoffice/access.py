@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.pages import refused
-from yuyue.webkit.pages import page
 from yuyue.catalog.errors import BusinessSuspended
 from yuyue.catalog.selectors import business_by_slug, business_role, require_open
+from yuyue.webkit.pages import page
 
 
 def desk_view(*, owner_only: bool = False) -> Callable:

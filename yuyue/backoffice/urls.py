@@ -7,14 +7,19 @@ from yuyue.backoffice.views import (
     customers,
     feeds,
     messages,
+    platform,
     reports,
     settings,
+    setup,
 )
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", calendar.home, name="home"),
+    # Before the business pages: "platform" is a reserved slug (catalog.slugs).
+    path("platform/", platform.platform_home, name="platform"),
+    path("platform/<slug:slug>/", platform.platform_business, name="platform-business"),
     path("<slug:slug>/", calendar.day, name="day"),
     path("<slug:slug>/week/<int:staff_id>/", calendar.week, name="week"),
     path("<slug:slug>/appointments/<str:public_id>/", appointments.detail, name="appointment"),
@@ -50,6 +55,7 @@ urlpatterns = [
     path("<slug:slug>/settings/", settings.settings_home, name="settings"),
     path("<slug:slug>/settings/policies/", settings.policies, name="policies"),
     path("<slug:slug>/settings/invitations/", settings.invitations, name="invitations"),
+    path("<slug:slug>/setup/services/", setup.template_services, name="setup-services"),
     path("<slug:slug>/settings/services/new/", settings.service_edit, name="service-new"),
     path(
         "<slug:slug>/settings/services/<int:service_id>/",

@@ -134,11 +134,12 @@ def platform_businesses(*, user: User | AnonymousUser | None, query: str = "") -
     businesses = Business.objects.order_by("-created_at", "-id")
     query = query.strip()
     if query:
+        owner = Q(memberships__role=Membership.Role.OWNER)
         businesses = businesses.filter(
             Q(name__icontains=query)
             | Q(slug__icontains=query)
-            | Q(memberships__role=Membership.Role.OWNER, memberships__user__username__icontains=query)
-            | Q(memberships__role=Membership.Role.OWNER, memberships__user__phone__icontains=query)
+            | (owner & Q(memberships__user__username__icontains=query))
+            | (owner & Q(memberships__user__phone__icontains=query))
         ).distinct()
     rows = list(businesses[:MAX_PLATFORM_ROWS])
     owners: dict[int, list[User]] = {}

@@ -186,7 +186,7 @@ def business_sign_up(
         errors["name"] = [_("This field is required.")]
     if errors:
         raise InvalidInput(errors)
-    if logged_in:
+    if actor is not None and logged_in:
         owner = actor
     else:
         assert account is not None

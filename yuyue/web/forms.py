@@ -131,4 +131,6 @@ class BusinessSignupForm(Form):
 
     def __init__(self, *args, zones: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = zones
+        timezone = self.fields["timezone"]
+        assert isinstance(timezone, forms.ChoiceField)
+        timezone.choices = zones

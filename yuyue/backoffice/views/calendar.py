@@ -13,6 +13,7 @@ from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.calendar import build_grid
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.pages import a_day, id_or_404
+from yuyue.backoffice.setup import setup_checklist
 from yuyue.bookings.models import Status
 from yuyue.bookings.selectors import pending_of_business
 from yuyue.catalog.selectors import business_locations, memberships_of
@@ -105,6 +106,9 @@ def day(request: HttpRequest, desk: Desk) -> HttpResponse:
         "path": path,
         "Status": Status,
     }
+    if desk.is_owner:
+        checklist = setup_checklist(business=desk.business)
+        context["checklist"] = None if checklist.done else checklist
     return page(request, "backoffice/day.html", context, desk=desk)
 
 

@@ -35,6 +35,7 @@ from yuyue.catalog.services import (
     service_update,
 )
 from yuyue.lib.errors import DomainError
+from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
 from yuyue.scheduling.services import (
     staff_member_create,
@@ -43,7 +44,7 @@ from yuyue.scheduling.services import (
     staff_override_set,
 )
 from yuyue.webkit.forms import Form, add_errors, error_text
-from yuyue.webkit.pages import MAX_ID, page
+from yuyue.webkit.pages import MAX_ID, page, safe_next
 
 
 def _url(desk: Desk, name: str, *args) -> str:
@@ -84,8 +85,8 @@ def _edit(
             add_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return HttpResponseRedirect(_url(desk, "settings"), status=303)
-    context = {"form": form, "title": title}
+            return HttpResponseRedirect(safe_next(request, _url(desk, "settings")), status=303)
+    context = {"form": form, "title": title, "next": safe_next(request, "")}
     return page(
         request, "backoffice/settings_form.html", context, 400 if form.errors else 200, desk=desk
     )
@@ -159,11 +160,19 @@ class StaffForm(Form):
         label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     active = forms.BooleanField(label=_("Takes bookings"), required=False, initial=True)
+    is_me = forms.BooleanField(
+        label=_("This is me"),
+        required=False,
+        help_text=_("Link to your own account: you see your own column and hear of bookings."),
+    )
 
-    def __init__(self, *args, locations, services, **kwargs) -> None:
+    def __init__(self, *args, locations, services, may_be_me: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = [("", "—")] + [(shop.id, shop.name) for shop in locations]
         self.fields["services"].choices = [(s.id, s.name) for s in services]
+        if not may_be_me:
+            # Linked to someone else's account: only they (or an invitation) change that.
+            del self.fields["is_me"]
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,26 +184,57 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
     locations = list(business_locations(business=desk.business))
     services = list(business_services(business=desk.business, include_inactive=True))
-    initial = {}
-    hours_initial = {}
+    initial: dict = {}
+    hours_initial: dict = {}
     if member is not None:
         initial = {
             "name": member.name,
             "location": member.location_id,
             "services": [s.id for s in member.services.all()],
             "active": member.active,
+            "is_me": member.user_id == desk.user.pk,
         }
         hours_initial = {
             key: hours_text(value) for key, value in staff_weekly_hours(staff=member).items()
         }
+    else:
+        # A new business's first staff member is most often its owner: offered first.
+        first = not business_staff(business=desk.business, include_inactive=True).exists()
+        initial = {
+            "services": [s.id for s in services if s.active],
+            "location": locations[0].id if len(locations) == 1 else None,
+            "is_me": first,
+            "name": desk.user.shown_name if first else "",
+        }
+    may_be_me = member is None or member.user_id in (None, desk.user.pk)
     data = request.POST or None
-    form = StaffForm(data, initial=initial, locations=locations, services=services)
+    # The buttons beside each day send do=copy-<day>; Save sends do=save.
+    copy_from = request.POST.get("do", "").removeprefix("copy-") if data else ""
+    if copy_from in WEEKDAY_KEYS:
+        # "Copy to every day": the form again as typed, every day's hours as that day's;
+        # nothing is saved until Save.
+        posted = request.POST
+        initial = {
+            "name": posted.get("name", ""),
+            "location": posted.get("location", ""),
+            "services": posted.getlist("services"),
+            "active": bool(posted.get("active")),
+            "is_me": bool(posted.get("is_me")),
+        }
+        hours_initial = {key: posted.get(f"hours-{copy_from}", "") for key in WEEKDAY_KEYS}
+        data = None
+    form = StaffForm(
+        data, initial=initial, locations=locations, services=services, may_be_me=may_be_me
+    )
     hours = HoursForm(data, initial=hours_initial, prefix="hours")
-    if request.method == "POST" and form.is_valid() and hours.is_valid():
+    if request.method == "POST" and data is not None and form.is_valid() and hours.is_valid():
         chosen_location = next(
             (shop for shop in locations if shop.id == form.cleaned_data["location"]), None
         )
         chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
+        linked: dict = {}
+        if "is_me" in form.fields:
+            linked = {"user": desk.user if form.cleaned_data["is_me"] else None}
         try:
             # The member and their hours are saved together, or nothing is.
             if member is None:
@@ -205,6 +245,7 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     services=chosen_services,
                     location=chosen_location,
                     hours=hours.weekly(),
+                    **linked,
                 )
             else:
                 staff_member_update(
@@ -215,12 +256,14 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
                     location=chosen_location,
                     active=form.cleaned_data["active"],
                     hours=hours.weekly(),
+                    **linked,
                 )
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:
             messages.success(request, _("Saved. Customers see the new hours at once."))
-            return HttpResponseRedirect(_url(desk, "staff-edit", member.id), status=303)
+            back = safe_next(request, _url(desk, "staff-edit", member.id))
+            return HttpResponseRedirect(back, status=303)
     context = {
         "form": form,
         "hours": hours,
@@ -231,6 +274,8 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         if member is not None
         else [],
         "override_form": OverrideForm(),
+        "next": safe_next(request, ""),
+        "weekdays": WEEKDAY_KEYS,
     }
     return page(
         request,

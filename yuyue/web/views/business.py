@@ -16,7 +16,6 @@ from yuyue.lib.localtime import WEEKDAYS
 from yuyue.scheduling.selectors import location_opening_hours
 from yuyue.webkit.pages import default_business, page
 
-
 MAX_LISTED = 200
 
 

@@ -1,6 +1,7 @@
 """The page where an invitee accepts an invitation to a business, logged in as themself."""
 
-from django.contrib.auth.views import redirect_to_login
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,13 +31,20 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _unusable(request)
     require_open(invitation.business)
+    context: dict[str, Any] = {
+        "invitation": invitation,
+        "invited_business": invitation.business,
+        "business": invitation.business,
+    }
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        # Named, with both ways in; either comes back here (`next`) to accept.
+        context["next"] = request.path
+        return page(request, "web/invitation.html", context)
     if request.method == "POST":
         try:
             invitation_accept(token=token, actor=request.user)
         except DomainError as error:
             return problem(request, _("Invitation not usable"), str(error.message), status=409)
-        return HttpResponseRedirect(reverse("admin:index"))
-    context = {"invitation": invitation, "invited_business": invitation.business}
+        # The back office: their business's calendar (or the choice, with several).
+        return HttpResponseRedirect(reverse("backoffice:home"), status=303)
     return page(request, "web/invitation.html", context)

@@ -25,6 +25,7 @@ from yuyue.web.forms import BusinessSignupForm, RegisterForm
 from yuyue.web.views.account import answer, throttled
 from yuyue.webkit.pages import problem
 
+
 def zone_choices() -> list[tuple[str, str]]:
     return [
         (zone, zone if zone_label(zone) == zone else f"{zone_label(zone)} · {zone}")
