@@ -90,6 +90,10 @@ NO_ID = {
     "api/v1/me/wechat/subscriptions": "the caller's own message subscriptions",
     "favicon.ico": "a static icon",
     "manage/": "lists the caller's own businesses (login required)",
+    "manage/platform/": "the platform operator's page: superusers only, 404 for anyone else "
+    "(test_nobody_but_the_operator_reaches_the_operator_page)",
+    "signup/": "opens a business for a new account or the caller's own, as YUYUE_SIGNUP allows",
+    "signup/slug": "proposes a free slug from a name; slugs are public",
 }
 # Routes whose id is itself the right to use them (a secret link), tested where they live.
 CAPABILITIES = {
@@ -108,7 +112,7 @@ MADE_UP = {
     "invitation_id": 999999,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
-_OWNER_ONLY_MANAGE = re.compile(r"^manage/<slug:slug>/(dashboard|settings)/")
+_OWNER_ONLY_MANAGE = re.compile(r"^manage/(<slug:slug>/(dashboard|settings|setup)/|platform/)")
 # Customer pages anyone may see, whatever the id (the business and its services are public).
 PUBLIC_PAGES = {
     "b/<slug:slug>/",

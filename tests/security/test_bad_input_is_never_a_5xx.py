@@ -275,7 +275,11 @@ def test_every_back_office_form_answers_bad_input_without_a_5xx(
     client.force_login(owner)
     later = (booked.start + dt.timedelta(days=1)).astimezone(booked.zone).isoformat()
     token = customer_token(Desk(business=business, user=owner, role="owner"), booked.customer)
-    queries = {"book": f"customer={token}", "reschedule-confirm": f"start={later[:16]}%2B08:00"}
+    queries = {
+        "book": f"customer={token}",
+        "reschedule-confirm": f"start={later[:16]}%2B08:00",
+        "setup-services": "industry=hair",
+    }
     urls = pages_of(backoffice_urls.urlpatterns, "backoffice", cast_values, queries)
     # The booking page without a customer chosen offers to create one.
     urls.append(reverse("backoffice:book", args=[business.slug]))
@@ -296,7 +300,9 @@ def test_every_customer_page_form_answers_bad_input_without_a_5xx(customer, book
     queries = {"book-confirm": start, "reschedule-confirm": start}
     forms = forms_of(client, pages_of(web_urls.urlpatterns, "web", cast_values, queries))
     anonymous = Client(raise_request_exception=False)
-    forms += forms_of(anonymous, [reverse("web:register"), reverse("web:login")])
+    forms += forms_of(
+        anonymous, [reverse("web:register"), reverse("web:login"), reverse("web:signup")]
+    )
     assert len(forms) >= 5, forms
 
     problems, stored = sweep(client, forms)
