@@ -8,6 +8,7 @@ their step is a review that never blocks."""
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -41,25 +42,46 @@ class Checklist:
 
 
 def setup_checklist(*, business: Business) -> Checklist:
-    """The business's set-up steps, in order, read in five small queries."""
+    """The business's set-up steps, in order, read in one query."""
     slug = business.slug
     home = reverse("backoffice:day", args=[slug])
 
     def url(name: str, *args: object) -> str:
         return with_query(reverse(f"backoffice:{name}", args=[slug, *args]), next=home)
 
-    shop = Location.objects.filter(business=business).exclude(address="").exists()
-    first_shop = Location.objects.filter(business=business).order_by("id").first()
-    services = Service.objects.filter(business=business, active=True).exists()
-    staff = (
-        StaffMember.objects.filter(business=business, active=True, services__active=True)
-        .order_by("id")
-        .first()
+    bookable_staff = StaffMember.objects.filter(
+        business=OuterRef("pk"), active=True, services__active=True
     )
-    hours = WorkingInterval.objects.filter(
-        staff__business=business, staff__active=True, staff__services__active=True
-    ).exists()
-    first_staff = staff or StaffMember.objects.filter(business=business).order_by("id").first()
+    found = (
+        Business.objects.filter(pk=business.pk)
+        .annotate(
+            has_shop=Exists(Location.objects.filter(business=OuterRef("pk")).exclude(address="")),
+            first_shop_id=Subquery(
+                Location.objects.filter(business=OuterRef("pk")).order_by("id").values("id")[:1]
+            ),
+            has_services=Exists(Service.objects.filter(business=OuterRef("pk"), active=True)),
+            has_staff=Exists(bookable_staff),
+            has_hours=Exists(
+                WorkingInterval.objects.filter(
+                    staff__business=OuterRef("pk"),
+                    staff__active=True,
+                    staff__services__active=True,
+                )
+            ),
+            first_staff_id=Subquery(
+                StaffMember.objects.filter(business=OuterRef("pk"))
+                .order_by("-active", "id")
+                .values("id")[:1]
+            ),
+        )
+        .values(
+            "has_shop", "first_shop_id", "has_services", "has_staff", "has_hours", "first_staff_id"
+        )
+        .get()
+    )
+    shop, staff, hours = found["has_shop"], found["has_staff"], found["has_hours"]
+    services = found["has_services"]
+    first_shop, first_staff = found["first_shop_id"], found["first_staff_id"]
     return Checklist(
         [
             Step(
@@ -67,7 +89,7 @@ def setup_checklist(*, business: Business) -> Checklist:
                 _("Your shop"),
                 _("Its address and phone, shown to customers with a map link."),
                 shop,
-                url("location-edit", first_shop.id) if first_shop else url("location-new"),
+                url("location-edit", first_shop) if first_shop else url("location-new"),
                 _("Add the shop") if first_shop is None else _("Edit the shop"),
             ),
             Step(
@@ -82,8 +104,8 @@ def setup_checklist(*, business: Business) -> Checklist:
                 "staff",
                 _("Staff"),
                 _("Who serves customers; start with yourself (“this is me”)."),
-                staff is not None,
-                url("staff-edit", first_staff.id) if first_staff else url("staff-new"),
+                staff,
+                url("staff-edit", first_staff) if first_staff else url("staff-new"),
                 _("Add staff") if first_staff is None else _("Edit staff"),
             ),
             Step(
@@ -91,7 +113,7 @@ def setup_checklist(*, business: Business) -> Checklist:
                 _("Weekly hours"),
                 _("When each person works; customers book inside these hours."),
                 hours,
-                url("staff-edit", first_staff.id) if first_staff else url("staff-new"),
+                url("staff-edit", first_staff) if first_staff else url("staff-new"),
                 _("Set hours"),
             ),
             Step(
