@@ -98,7 +98,8 @@ def test_a_logged_in_person_opens_a_business_with_their_own_account(customer):
 
     assert 'name="username"' not in html_of(form)
     assert response.status_code == 303
-    assert Membership.objects.get(business__slug=response["Location"].split("/")[2]).user == customer
+    slug = response["Location"].split("/")[2]
+    assert Membership.objects.get(business__slug=slug).user == customer
 
 
 def test_sign_up_closed_refuses_page_and_api_but_not_the_operator(settings, customer):

@@ -142,17 +142,20 @@ def test_copy_to_every_day_fills_the_week_without_saving(browser, fresh, newcome
     assert not StaffMember.objects.exists()
 
 
-def test_the_checklist_is_gone_once_done_and_comes_back_with_missing_data(
-    browser, fresh, newcomer
-):
+def test_the_checklist_is_gone_once_done_and_comes_back_with_missing_data(browser, fresh, newcomer):
     browser.post(
         "/manage/fresh/settings/shops/new/",
         {"name": "本店", "address": "上海市静安区 1 号", "phone": "021 6288 0000"},
     )
     browser.post(
         "/manage/fresh/setup/services/",
-        {"industry": "consulting", "s1-pick": "on", "s1-name": "咨询", "s1-minutes": "60",
-         "s1-price": "500"},
+        {
+            "industry": "consulting",
+            "s1-pick": "on",
+            "s1-name": "咨询",
+            "s1-minutes": "60",
+            "s1-price": "500",
+        },
     )
     halfway = html_of(browser.get("/manage/fresh/"))
     saved = browser.post(

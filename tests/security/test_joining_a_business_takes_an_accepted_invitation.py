@@ -108,9 +108,7 @@ def test_a_used_withdrawn_expired_or_unknown_invitation_is_one_refusal(
     assert not Membership.objects.filter(user=customer).exists()
 
 
-def test_the_invitation_page_names_the_business_and_asks_a_visitor_to_log_in_first(
-    owner, business
-):
+def test_the_invitation_page_names_the_business_and_asks_a_visitor_to_log_in_first(owner, business):
     issued = invitation_create(business=business, actor=owner, role="staff")
 
     response = Client().get(f"/invitations/{issued.token}/")
