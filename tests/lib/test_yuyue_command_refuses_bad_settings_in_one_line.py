@@ -9,7 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-a-long-random-production-secret-value-0123456789"
-UNSET = {"SECRET_KEY", "DEBUG", "YUYUE_ENV", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+UNSET = {
+    "SECRET_KEY",
+    "DEBUG",
+    "YUYUE_ENV",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "YUYUE_SIGNUP",
+}
 
 
 def yuyue(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -34,8 +42,9 @@ def yuyue(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
         ({"YUYUE_ENV": "production"}, "SECRET_KEY"),
         ({"YUYUE_ENV": "production", "SECRET_KEY": GOOD_KEY, "DEBUG": "true"}, "DEBUG"),
         ({"YUYUE_ENV": "staging"}, "YUYUE_ENV"),
+        ({"YUYUE_SIGNUP": "everyone"}, "YUYUE_SIGNUP"),
     ],
-    ids=["no-secret-key", "debug-on", "unknown-env"],
+    ids=["no-secret-key", "debug-on", "unknown-env", "unknown-signup-mode"],
 )
 def test_it_prints_one_line_and_exits_2(tmp_path, env, named):
     result = yuyue(tmp_path, "check", **env)
