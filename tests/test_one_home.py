@@ -141,3 +141,17 @@ def test_the_front_ends_forms_build_on_the_one_base_that_refuses_nul():
         and any(ast.unparse(base) in ("forms.Form", "forms.ModelForm") for base in node.bases)
     ]
     assert offenders == []
+
+
+def test_only_the_catalog_decides_whether_a_business_is_suspended():
+    # catalog.selectors.require_open (and listed_businesses) is the one check every edge calls;
+    # the catalog's services suspend and reactivate.
+    allowed = {"models.py", "selectors.py", "services.py"}
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path, text in _sources()
+        if not (path.parent.name == "catalog" and path.name in allowed)
+        for number, line in enumerate(text.splitlines(), 1)
+        if "suspended_at" in line
+    ]
+    assert offenders == []

@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from yuyue.catalog.errors import BusinessSuspended
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import (
     business_by_slug,
@@ -44,8 +45,11 @@ def _business_page(request: HttpRequest, business: Business, *, home: bool = Fal
 def home(request: HttpRequest) -> HttpResponse:
     """The default business (YUYUE_DEFAULT_BUSINESS) when there is one open, else the list."""
     business = default_business()
-    if business is not None and business.suspended_at is None:
-        return _business_page(request, business, home=True)
+    if business is not None:
+        try:
+            return _business_page(request, business, home=True)
+        except BusinessSuspended:
+            pass  # the root lists the others instead
     context = {
         "business": None,
         "businesses": list(listed_businesses()[:MAX_LISTED]),
