@@ -4,12 +4,17 @@
     python tools/screenshots.py [http://127.0.0.1:8000]
 
 A phone (375 px, 2× pixels) in Chinese logs in as the demo customer, opens 洗剪吹,
-books the first free time and looks at its appointments. Needs the test extra (playwright) and
-Debian's chromium; it books one appointment in that database.
+books the first free time and looks at its appointments. Then it opens a new business at
+/signup/ (docs/signup.png) and pictures its set-up checklist (docs/back-office-checklist.png);
+with YUYUE_OPERATOR=username:password (a superuser) also the operator's page
+(docs/platform.png). Needs the test extra (playwright) and Debian's chromium; it books one
+appointment and opens one business in that database, so sign-up must be open.
 """
 
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -46,7 +51,42 @@ def main(base: str) -> None:
         page.screenshot(path=DOCS / "web-booked.png")
         page.goto(f"{base}/appointments")
         page.screenshot(path=DOCS / "web-my-appointments.png")
+        owner_pictures(browser, base)
         browser.close()
+
+
+def owner_pictures(browser, base: str) -> None:
+    """Opening a business, its checklist, and the operator's page, on a tablet."""
+    tablet = {**PHONE, "viewport": {"width": 820, "height": 1000}, "is_mobile": False}
+    page = browser.new_context(**tablet).new_page()
+    page.goto(f"{base}/signup/")
+    stamp = int(time.time()) % 100000
+    page.fill("#id_username", f"owner{stamp}")
+    page.fill("#id_password", "Screenshots of a new salon")
+    page.fill("#id_display_name", "王老板")
+    page.fill("#id_phone", f"139{stamp:08d}")
+    page.fill("#id_name", "花间美甲工作室")
+    page.locator("[data-slug-preview]", has_text="huajian").wait_for()
+    page.screenshot(path=DOCS / "signup.png", full_page=True)
+    page.locator("form.signup button[type=submit]").click()
+    page.locator("#setup-heading").wait_for()
+    page.locator('[data-step="shop"] a').click()
+    page.fill("#id_name", "静安店")
+    page.fill("#id_address", "上海市静安区南京西路 1 号")
+    page.locator("main form button.primary").click()
+    page.locator("#setup-heading").wait_for()
+    page.locator("#setup-heading").scroll_into_view_if_needed()
+    page.screenshot(path=DOCS / "back-office-checklist.png")
+    operator = os.environ.get("YUYUE_OPERATOR", "")
+    if ":" in operator:
+        username, password = operator.split(":", 1)
+        page = browser.new_context(**tablet).new_page()
+        page.goto(f"{base}/login?next=/manage/platform/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main form button[type=submit]").click()
+        page.locator("table.platform-businesses").wait_for()
+        page.screenshot(path=DOCS / "platform.png", full_page=True)
 
 
 if __name__ == "__main__":

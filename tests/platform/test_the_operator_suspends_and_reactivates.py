@@ -150,3 +150,16 @@ def test_nobody_but_the_operator_reaches_the_operator_page(request, business, wh
     assert action.status_code == 404
     assert business.suspended_at is None
     assert Client().get("/manage/platform/").status_code == 302
+
+
+def test_the_back_office_home_leads_the_operator_and_newcomers_on(operator, customer):
+    as_operator = Client(headers=EN)
+    as_operator.force_login(operator)
+    as_customer = Client(headers=EN)
+    as_customer.force_login(customer)
+
+    operator_home = as_operator.get("/manage/")
+    customer_home = as_customer.get("/manage/")
+
+    assert operator_home["Location"] == "/manage/platform/"
+    assert 'href="/signup/"' in html_of(customer_home)

@@ -16,7 +16,7 @@ from yuyue.backoffice.pages import a_day, id_or_404
 from yuyue.backoffice.setup import setup_checklist
 from yuyue.bookings.models import Status
 from yuyue.bookings.selectors import pending_of_business
-from yuyue.catalog.selectors import business_locations, memberships_of
+from yuyue.catalog.selectors import business_locations, memberships_of, signup_mode
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.selectors import business_staff
 from yuyue.webkit.pages import an_id, page, with_query
@@ -32,12 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_of(user=request.user))
     if len(memberships) == 1:
         return HttpResponseRedirect(reverse("backoffice:day", args=[memberships[0].business.slug]))
-    return page(
-        request,
-        "backoffice/choose.html",
-        {"memberships": memberships, "business": None},
-        status=200 if memberships else 403,
-    )
+    if not memberships and request.user.is_superuser:
+        # The platform operator, who works for no business: every business is on that page.
+        return HttpResponseRedirect(reverse("backoffice:platform"))
+    context = {
+        "memberships": memberships,
+        "business": None,
+        "signup_open": signup_mode() != "closed",
+    }
+    return page(request, "backoffice/choose.html", context, status=200 if memberships else 403)
 
 
 def _day_links(path: str, day: dt.date, today: dt.date, carry: dict) -> dict:
