@@ -42,12 +42,15 @@ def edges(business, service, booked, customer, owner) -> dict[str, int]:
         ).status_code,
         "api appointment": api.get(f"/api/v1/appointments/{booked.public_id}").status_code,
         "back office": owner_browser.get(f"/manage/{business.slug}/").status_code,
+        # The seed's booking form, for the default business.
+        "seed": customer_browser.get("/appointment").status_code,
     }
 
 
 def test_suspension_closes_every_edge_and_reactivation_restores_them(
-    operator, owner, business, service, booked, customer
+    settings, operator, owner, business, service, booked, customer
 ):
+    settings.YUYUE_DEFAULT_BUSINESS = business.slug
     before = edges(business, service, booked, customer, owner)
     business_suspend(business=business, actor=operator)
     during = edges(business, service, booked, customer, owner)
