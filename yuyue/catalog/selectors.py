@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.catalog.errors import BusinessSuspended
+from yuyue.catalog.errors import BusinessSuspended, SignupClosed
 from yuyue.catalog.models import (
     Business,
     CustomerNote,
@@ -116,6 +116,27 @@ def signup_invitation_by_token(token: str) -> SignupInvitation | None:
     if invitation is None or not invitation.is_open(timezone.now()):
         return None
     return invitation
+
+
+def signup_refusal(*, user: User | AnonymousUser | None, invite: str = "") -> SignupClosed | None:
+    """Why this person may not open a business now, or None: the one sign-up rule
+    (YUYUE_SIGNUP), asked by the sign-up page and by business_sign_up. The platform operator
+    always may; in invite mode, an unused, unexpired sign-up invitation's token is needed."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return None
+    mode = signup_mode()
+    if mode == "open":
+        return None
+    if mode == "invite":
+        if invite and signup_invitation_by_token(invite) is not None:
+            return None
+        return SignupClosed(
+            _(
+                "Opening a business here takes an invitation from the site's operator; "
+                "this link is missing, expired or already used."
+            )
+        )
+    return SignupClosed()
 
 
 def require_operator(user: User | AnonymousUser | None) -> None:

@@ -32,6 +32,7 @@ from yuyue.catalog.selectors import (
     require_owner,
     signup_invitation_by_token,
     signup_mode,
+    signup_refusal,
 )
 from yuyue.catalog.slugs import RESERVED_SLUGS, check_slug
 from yuyue.catalog.versions import availability_changed
@@ -134,27 +135,19 @@ class SignedUp:
 
 
 def _signup_permit(*, actor: User | None, invite: str) -> SignupInvitation | None:
-    """The sign-up rule (YUYUE_SIGNUP): may this person open a business now? The operator
-    always may; in invite mode, the invitation to use up (locked) is returned."""
-    if actor is not None and actor.is_authenticated and actor.is_superuser:
+    """Refuse unless the sign-up rule lets `actor` open a business (signup_refusal); in invite
+    mode, the invitation to use up, locked, so that two sign-ups with one link open one
+    business."""
+    refusal = signup_refusal(user=actor, invite=invite)
+    if refusal is not None:
+        raise refusal
+    found = signup_invitation_by_token(invite) if invite else None
+    if found is None or signup_mode() != "invite" or (actor is not None and actor.is_superuser):
         return None
-    mode = signup_mode()
-    if mode == "open":
-        return None
-    if mode == "invite":
-        found = signup_invitation_by_token(invite) if invite else None
-        if found is not None:
-            # Locked: two sign-ups with one link open one business.
-            locked = SignupInvitation.objects.select_for_update().get(pk=found.pk)
-            if locked.is_open(timezone.now()):
-                return locked
-        raise SignupClosed(
-            _(
-                "Opening a business here takes an invitation from the site's operator; "
-                "this link is missing, expired or already used."
-            )
-        )
-    raise SignupClosed()
+    locked = SignupInvitation.objects.select_for_update().get(pk=found.pk)
+    if not locked.is_open(timezone.now()):
+        raise SignupClosed(InvitationUnusable.default_message)
+    return locked
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.catalog.errors import SignupClosed
-from yuyue.catalog.selectors import signup_invitation_by_token, signup_mode
+from yuyue.catalog.selectors import signup_refusal
 from yuyue.catalog.services import NewAccount, business_sign_up
 from yuyue.catalog.slugs import MAX_NAME_FOR_SLUG, slug_proposed
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
@@ -33,13 +33,8 @@ def zone_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _closed(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
-    message = error.message if error is not None else SignupClosed.default_message
-    if signup_mode() == "invite" and error is None:
-        message = _(
-            "Opening a business here takes an invitation: ask the site's operator for a link."
-        )
-    return problem(request, _("Opening a business is closed"), str(message), status=403)
+def _closed(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return problem(request, _("Opening a business is closed"), str(error.message), status=403)
 
 
 def _route_errors(error: DomainError, account: forms.Form | None, business: forms.Form) -> None:
@@ -58,13 +53,10 @@ def _route_errors(error: DomainError, account: forms.Form | None, business: form
 @require_http_methods(["GET", "POST"])
 def signup_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    operator = user.is_authenticated and user.is_superuser
     invite = request.POST.get("invite") or request.GET.get("invite") or ""
-    mode = signup_mode()
-    if not operator and (
-        mode == "closed" or (mode == "invite" and signup_invitation_by_token(invite) is None)
-    ):
-        return _closed(request)
+    refusal = signup_refusal(user=user, invite=invite)
+    if refusal is not None:
+        return _closed(request, refusal)
     posted = request.POST if request.method == "POST" else None
     account = None if user.is_authenticated else RegisterForm(posted)
     business = BusinessSignupForm(posted, zones=zone_choices())
