@@ -181,3 +181,16 @@ def test_only_the_operator_makes_sign_up_links(owner):
         signup_invitation_create(actor=owner)
 
     assert not SignupInvitation.objects.exists()
+
+
+def test_sign_ups_of_new_accounts_are_throttled_like_registrations(settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "register_ip": "2/h"}
+
+    answers = [
+        sign_up(username=f"owner{n}", phone=f"1380013822{n}", name=f"店{n}", slug=f"shop{n}")
+        for n in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [303, 303, 429]
+    assert int(answers[2]["Retry-After"]) > 0
+    assert Business.objects.count() == 2

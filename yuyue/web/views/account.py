@@ -25,15 +25,10 @@ from yuyue.webkit.pages import page, problem, safe_next
 _RETRY_AFTER = "yuyue.retry_after"
 
 
-def form_refusal(request: HttpRequest, form: forms.Form, throttles: list) -> int:
+def _refused(request: HttpRequest, form: forms.Form, throttles: list) -> int:
     """0 when the posted form may be acted on, else the status of the page showing why not."""
     if not form.is_valid():
         return 400
-    return throttled(request, form, throttles)
-
-
-def throttled(request: HttpRequest, form: forms.Form, throttles: list) -> int:
-    """429 (the wait on the form) when a throttle refuses the request, else 0."""
     wait = retry_after(throttles, request)
     if wait is not None:
         form.add_error(
@@ -44,7 +39,7 @@ def throttled(request: HttpRequest, form: forms.Form, throttles: list) -> int:
     return 0
 
 
-def answer(request: HttpRequest, template: str, context: dict, status: int) -> HttpResponse:
+def _answer(request: HttpRequest, template: str, context: dict, status: int) -> HttpResponse:
     response = page(request, template, context, status=status)
     if status == 429:
         response["Retry-After"] = request.META[_RETRY_AFTER]
@@ -58,7 +53,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = form_refusal(request, form, register_throttles())
+        status = _refused(request, form, register_throttles())
     if request.method == "POST" and not status:
         try:
             user = user_register(
@@ -75,7 +70,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="yuyue.accounts.backends.AccountBackend")
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return answer(request, "web/register.html", {"form": form, "next": next_url}, status)
+    return _answer(request, "web/register.html", {"form": form, "next": next_url}, status)
 
 
 @csrf_protect
@@ -85,7 +80,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = form_refusal(request, form, login_throttles())
+        status = _refused(request, form, login_throttles())
     if request.method == "POST" and not status:
         user = authenticate(
             request,
@@ -99,7 +94,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             # login() gives the session a new key: an id planted before is worthless.
             login(request, user)
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return answer(request, "web/login.html", {"form": form, "next": next_url}, status)
+    return _answer(request, "web/login.html", {"form": form, "next": next_url}, status)
 
 
 @require_POST

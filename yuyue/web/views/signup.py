@@ -19,11 +19,10 @@ from yuyue.catalog.services import NewAccount, business_sign_up
 from yuyue.catalog.slugs import MAX_NAME_FOR_SLUG, slug_proposed
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput
 from yuyue.lib.localtime import zone_label
-from yuyue.lib.throttle import register_throttles
+from yuyue.lib.throttle import register_throttles, retry_after
 from yuyue.lib.zones import COMMON_ZONES
 from yuyue.web.forms import BusinessSignupForm, RegisterForm
-from yuyue.web.views.account import answer, throttled
-from yuyue.webkit.pages import problem
+from yuyue.webkit.pages import page, problem
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -60,12 +59,19 @@ def signup_page(request: HttpRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     account = None if user.is_authenticated else RegisterForm(posted)
     business = BusinessSignupForm(posted, zones=zone_choices())
-    status = 200
+    status, wait = 200, None
     if posted is not None:
         valid = business.is_valid() & (account is None or account.is_valid())
         status = 400 if not valid else 0
         if not status and account is not None:
-            status = throttled(request, business, register_throttles())
+            # A new account: the registration throttles (per address, per username).
+            wait = retry_after(register_throttles(), request)
+        if wait is not None:
+            business.add_error(
+                None,
+                _("Too many attempts; please wait %(n)d seconds and try again.") % {"n": wait},
+            )
+            status = 429
     if posted is not None and not status:
         data = business.cleaned_data
         try:
@@ -105,7 +111,10 @@ def signup_page(request: HttpRequest) -> HttpResponse:
         "invite": invite,
         "link_base": request.build_absolute_uri("/b/"),
     }
-    return answer(request, "web/signup.html", context, status)
+    response = page(request, "web/signup.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_GET
