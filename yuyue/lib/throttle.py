@@ -24,6 +24,8 @@ from django.http import HttpRequest, RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from ninja.throttling import BaseThrottle
 
+from yuyue.lib.phones import e164_or_none
+
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _RATE = re.compile(r"^(\d+)/(\d*)(s|sec|m|min|h|hour|d|day)$")
 _SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -209,9 +211,19 @@ def username_in(request: HttpRequest) -> str | None:
 
 
 def normal_username(value: object) -> str | None:
+    """The key of a login name: every spelling the login lookup could match shares it.
+
+    The lookup matches a phone number however it is written, and a username by `iexact`,
+    which PostgreSQL runs as UPPER(a) = UPPER(b): "vıctim" (dotless ı) matches "victim" there,
+    while casefold() alone keeps them apart. Upper-casing first folds every pair UPPER joins,
+    and casefold() then also joins those that lower() does (the unique constraint's reading).
+    """
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip().casefold()[:200]
+    phone = e164_or_none(value)
+    if phone is not None:
+        return phone
+    return value.strip().upper().casefold()[:200]
 
 
 # Login failures ------------------------------------------------------------------------------
