@@ -273,7 +273,7 @@ def phone_code_issue(
     Whether an account has the phone changes nothing here: the same answer either way.
     """
     phone, purpose = _phone_of(phone), _purpose_of(purpose)
-    wait = code_request(ip=ip, phone=phone)
+    wait = code_request(ip=ip, to=phone)
     if wait is not None:
         raise RateLimited(
             wait, _("Please wait %(n)d seconds before asking for another code.") % {"n": wait}

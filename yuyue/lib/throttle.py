@@ -243,13 +243,14 @@ def normal_username(value: object) -> str | None:
 # Texted codes -------------------------------------------------------------------------------
 
 
-def code_request(*, ip: str, phone: str) -> int | None:
-    """Count one request for a texted code; None when it may be sent, else the seconds to wait.
+def code_request(*, ip: str, to: str) -> int | None:
+    """Count one request for a code or reset link to `to` (a phone, an email address); None when
+    it may be sent, else the seconds to wait.
 
     The address's cap first (every request counts), then one a minute and ten a day per phone.
     Nothing here asks whether an account has the phone, so a refusal tells nobody that either.
     """
-    for scope, ident in (("sms_ip", ip), ("sms_resend_phone", phone), ("sms_phone_day", phone)):
+    for scope, ident in (("sms_ip", ip), ("sms_resend_phone", to), ("sms_phone_day", to)):
         limit, period = rate_of(scope)
         count, started = hit(counter_key(scope, ident), period)
         if count > limit:
