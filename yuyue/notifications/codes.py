@@ -42,8 +42,9 @@ def code_text(*, code: str) -> str:
     return " ".join(text.split())
 
 
-def phone_code_send(*, phone: str, purpose: str, ip: str) -> None:
-    """Make a code for `phone` and text it now, in the active language.
+def phone_code_send(*, phone: str, purpose: str, ip: str) -> str:
+    """Make a code for `phone` and text it now, in the active language; returns the phone in
+    E.164 form.
 
     Raises InvalidInput (the phone), RateLimited (too soon, too many) or CodeNotSent. Whether an
     account has the phone changes nothing: every phone that asks within the limits gets a code.
@@ -70,6 +71,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str) -> None:
         purpose=issued.row.purpose,
         provider_id=provider_id,
     )
+    return issued.row.phone
 
 
 def phone_code_sign_in(*, phone: str, code: str, language: str | None = None) -> User:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from yuyue.accounts.models import PhoneCode
 from yuyue.lib.errors import DomainError, RateLimited
+from yuyue.lib.phones import e164_or_none
 from yuyue.lib.throttle import (
     client_ip,
     code_login_throttles,
@@ -28,23 +29,25 @@ from yuyue.notifications.codes import (
     phone_code_sign_in,
 )
 from yuyue.web.forms import CodeForm, CodeResetForm, PhoneForm
-from yuyue.webkit.forms import Form, add_errors
+from yuyue.webkit.forms import add_errors
 from yuyue.webkit.pages import page, safe_next
 
 _BACKEND = "yuyue.accounts.backends.AccountBackend"
 
 
-def _send(request: HttpRequest, form: PhoneForm, purpose: str) -> tuple[int, int | None]:
-    """Text a code for the form's phone: (status, seconds to wait when refused)."""
+def _send(request: HttpRequest, form: PhoneForm, purpose: str) -> tuple[int, str, int | None]:
+    """Text a code for the form's phone: (status, the phone in E.164 form or as typed, the
+    seconds to wait when asked too soon). A refusal lands on the form."""
+    phone = form.cleaned_data["phone"]
     try:
-        phone_code_send(phone=form.cleaned_data["phone"], purpose=purpose, ip=client_ip(request))
+        phone = phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
     except RateLimited as error:
         form.add_error(None, str(error.message))
-        return 429, error.wait
+        return 429, e164_or_none(phone) or phone, error.wait
     except DomainError as error:
         add_errors(form, error)
-        return (503 if error.code == "unavailable" else 400), None
-    return 200, None
+        return (503 if error.code == "unavailable" else 400), phone, None
+    return 200, phone, None
 
 
 def _two_steps(
@@ -53,24 +56,26 @@ def _two_steps(
     """The common part of both pages: sending a code, and reading the second step's form.
     Returns (the context, the status, the second step's form when it may be acted on)."""
     context: dict = {"next": safe_next(request, ""), "resend_after": rate_of("sms_resend_phone")[1]}
-    status = 200
     if request.method != "POST":
         context.update(
             step="phone", form=PhoneForm(initial={"phone": request.GET.get("phone", "")})
         )
-        return context, status, None
+        return context, 200, None
     if request.POST.get("action") == "send":
         first = PhoneForm(request.POST)
         if not first.is_valid():
             context.update(step="phone", form=first)
             return context, 400, None
-        status, wait = _send(request, first, purpose)
+        status, phone, wait = _send(request, first, purpose)
         if status == 200 or wait is not None:
             # Sent, or asked again too soon: either way the code step is where to be.
-            form: Form = second(initial={"phone": first.cleaned_data["phone"]})
-            for error in first.non_field_errors():
-                form.add_error(None, error)
-            context.update(step="code", form=form, sent=status == 200, wait=wait)
+            context.update(
+                step="code",
+                form=second(initial={"phone": phone}),
+                sent_to=phone if status == 200 else "",
+                wait=wait,
+                alerts=first.non_field_errors(),
+            )
         else:
             context.update(step="phone", form=first)
         return context, status, None
