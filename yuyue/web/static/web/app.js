@@ -101,7 +101,7 @@
     var left = parseInt(button.dataset.countdown, 10) || 0;
     if (left <= 0) return;
     var label = button.textContent;
-    var template = button.dataset.countdownLabel || "%(n)s";
+    var template = button.dataset.countdownLabel || "{n}";
     function tick() {
       if (left <= 0) {
         button.disabled = false;
@@ -109,7 +109,7 @@
         return;
       }
       button.disabled = true;
-      button.textContent = template.replace("%(n)s", String(left));
+      button.textContent = template.replace("{n}", String(left));
       left -= 1;
       window.setTimeout(tick, 1000);
     }
