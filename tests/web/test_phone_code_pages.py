@@ -9,7 +9,16 @@ from django.core import mail
 from django.test import Client
 
 from tests.accounts.codes import PHONE, last_code, texts_to, wrong
-from tests.helpers import EN, PASSWORD, confirm_url, field_errors, html_of, make_user, page_of, same_url
+from tests.helpers import (
+    EN,
+    PASSWORD,
+    confirm_url,
+    field_errors,
+    html_of,
+    make_user,
+    page_of,
+    same_url,
+)
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment
 
