@@ -8,8 +8,8 @@ import re
 import pytest
 import time_machine
 
-from tests.accounts.codes import ADDRESS, PHONE, api, last_code, send, texts_to, verify, wrong
-from tests.helpers import NOW, PASSWORD, error_of, make_user
+from tests.accounts.codes import PHONE, api, last_code, send, texts_to, verify, wrong
+from tests.helpers import NOW, error_of, make_user
 from yuyue.accounts.models import PhoneCode, User
 
 pytestmark = pytest.mark.django_db
