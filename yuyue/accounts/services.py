@@ -279,6 +279,8 @@ def phone_code_issue(
             wait, _("Please wait %(n)d seconds before asking for another code.") % {"n": wait}
         )
     now = now or timezone.now()
+    # Yesterday's codes are of no use to anyone: each request clears its phone's.
+    PhoneCode.objects.filter(phone=phone, created_at__lt=now - dt.timedelta(days=1)).delete()
     PhoneCode.objects.filter(
         phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)
