@@ -141,3 +141,17 @@ def test_a_password_is_reset_by_an_emailed_link(customer):
     assert customer.check_password("a brand new secret")
     assert logged_in(browser) == str(customer.pk)
     assert not customer.check_password(PASSWORD)
+
+
+def test_a_verified_phone_logs_in_with_the_password_on_the_web():
+    owner = make_user("phoneowner", phone=PHONE, phone_verified=True)
+    make_user("typed", phone="+8613917778118")
+    browser = Client()
+
+    assert (
+        browser.post("/login", {"username": "139 1777 8117", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert logged_in(browser) == str(owner.pk)
+    unverified = Client().post("/login", {"username": "13917778118", "password": PASSWORD})
+    assert unverified.status_code == 401
