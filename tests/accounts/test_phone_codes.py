@@ -197,3 +197,13 @@ def test_ten_wrong_codes_from_one_address_stop_the_eleventh_try(webhook):
     assert failures == [401] * 10
     assert eleventh.status_code == 429 and 1 <= int(eleventh["Retry-After"]) <= 15 * 60
     assert elsewhere.status_code == 200
+
+
+def test_in_production_the_console_sends_no_code_and_says_so(settings):
+    settings.PRODUCTION = True
+    settings.NOTIFY_SMS_PROVIDER = "console"
+
+    response = send()
+
+    assert (response.status_code, error_of(response)["code"]) == (503, "unavailable")
+    assert not PhoneCode.objects.exists()

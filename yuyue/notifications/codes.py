@@ -4,10 +4,13 @@ Codes go out synchronously through the text provider, not through the outbox: a 
 waiting with the page open and the code dies in five minutes, so a text the dispatcher retries
 later is worth nothing; the outbox's rows also belong to an appointment, which a code has not;
 and the person must learn now when the gateway is down (503), not wait for a text that never
-comes. The provider sees kind "code" with one value, `code` (plus the whole `text` for
-gateways that send plain text), so a vendor's approved template maps onto it.
+comes. In production the console provider sends no codes (it would only log them).
+
+The provider sees kind "code" with one value, `code` (plus the whole `text` for gateways that
+send plain text), so a vendor's approved template maps onto it.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +52,11 @@ def phone_code_send(*, phone: str, purpose: str, ip: str) -> str:
     Raises InvalidInput (the phone), RateLimited (too soon, too many) or CodeNotSent. Whether an
     account has the phone changes nothing: every phone that asks within the limits gets a code.
     """
+    if settings.PRODUCTION and settings.NOTIFY_SMS_PROVIDER == "console":
+        # The console only logs: in production a code there reaches nobody but whoever reads
+        # the logs, who could then sign in as anyone. Say plainly that no text goes out.
+        audit("phone_code.not_sent", phone=mask_phone(phone), reason="console provider")
+        raise CodeNotSent()
     issued = phone_code_issue(phone=phone, purpose=purpose, ip=ip)
     language = translation.get_language() or "zh-hans"
     message_id = f"<code-{issued.row.pk}@yuyue.codes>"
