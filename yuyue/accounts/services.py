@@ -1,4 +1,4 @@
-"""Writes to accounts: registration, passwords and API tokens."""
+"""Writes to accounts: registration, passwords, API tokens and texted sign-in codes."""
 
 import datetime as dt
 import hashlib
@@ -372,8 +372,9 @@ def phone_code_verify(
     now: dt.datetime | None = None,
 ) -> User:
     """The account a right code signs in to: the one whose verified phone it is, else a new
-    one (purpose login). Raises InvalidInput for a malformed phone, else DomainError
-    `invalid_code` for a wrong, used, expired or dead code, the same whoever has the phone.
+    one (purpose login). Raises InvalidInput for a malformed phone, else InvalidCode for a
+    wrong, used, expired or dead code, the same whoever has the phone. The caller tells whoever
+    must learn that the phone is proved (yuyue.notifications.codes.phone_proved).
     """
     phone, purpose = _phone_of(phone), _purpose_of(purpose)
     now = now or timezone.now()
