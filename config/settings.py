@@ -385,6 +385,11 @@ API_THROTTLE_RATES = {
     "register_ip": envstr("API_RATE_REGISTER_IP", "20/h"),
     "register_username": envstr("API_RATE_REGISTER_USERNAME", "10/h"),
     "booking_user": envstr("API_RATE_BOOKING_USER", "30/10m"),
+    # Sign-in codes by text message: one per phone a minute, ten per phone a day, and a cap per
+    # address so one client cannot text a whole directory. Wrong codes count as failed logins.
+    "sms_resend_phone": envstr("API_RATE_SMS_RESEND", "1/m"),
+    "sms_phone_day": envstr("API_RATE_SMS_PHONE_DAY", "10/d"),
+    "sms_ip": envstr("API_RATE_SMS_IP", "20/h"),
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For. Throttling by IP
 # trusts exactly that many entries; 0 uses the connection's own address (no proxy).

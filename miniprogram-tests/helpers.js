@@ -75,4 +75,22 @@ async function standinReceived() {
   return (await httpJson(`${process.env.YUYUE_TEST_STANDIN}/_standin/received`)).data
 }
 
-module.exports = { setup, open, tap, text, texts, lastNavigation, api, standinReceived, simulate, MINIPROGRAM }
+// The last code texted to `phone`, as the SMS gateway stand-in received it.
+async function lastCode(phone) {
+  const sent = (await httpJson(process.env.YUYUE_TEST_TEXTS)).data.filter((m) => m.to === phone)
+  return sent.length ? sent[sent.length - 1].params.code : null
+}
+
+module.exports = {
+  setup,
+  open,
+  tap,
+  text,
+  texts,
+  lastNavigation,
+  api,
+  standinReceived,
+  lastCode,
+  simulate,
+  MINIPROGRAM,
+}

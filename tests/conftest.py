@@ -10,8 +10,11 @@ says so with `@pytest.mark.real_clock`.
 """
 
 import contextlib
+import json
 import os
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -20,7 +23,7 @@ from django.db import DatabaseError, connection
 from hypothesis import HealthCheck, settings
 
 from tests.browser.axe import ARTIFACTS, clear_page_reports, write_axe_summary
-from tests.helpers import NOW, join_business, make_staff, make_user, owner_of
+from tests.helpers import NOW, WEBHOOK_SECRET, join_business, make_staff, make_user, owner_of
 from yuyue.accounts.models import User
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import (
@@ -202,3 +205,63 @@ def other_owner(db):
     user = make_user("other-owner", phone="+8613500135000")
     business_create(owner=user, slug="elsewhere", name="别家诊所")
     return user
+
+
+# A webhook receiver for text messages (notifications, sign-in codes) ---------------------------
+
+
+class Webhook:
+    """A tiny HTTP receiver: records each POST and answers with the next queued status."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []
+        self.hang = 0.0
+
+    def next_status(self) -> int:
+        with self.lock:
+            return self.statuses.pop(0) if self.statuses else 200
+
+
+@pytest.fixture
+def webhook(settings):
+    hook = Webhook()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with hook.lock:
+                hook.requests.append(
+                    {"headers": dict(self.headers), "body": body, "json": json.loads(body)}
+                )
+            if hook.hang:
+                threading.Event().wait(hook.hang)
+            status = hook.next_status()
+            answer = json.dumps({"id": f"gw-{len(hook.requests)}"}).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+            except OSError:
+                pass  # the client gave up waiting (the timeout test)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    settings.NOTIFY_SMS_PROVIDER = "webhook"
+    settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.NOTIFY_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.NOTIFY_WEBHOOK_TIMEOUT = 1
+    settings.YUYUE_PUBLIC_URL = "https://book.example.com"
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()

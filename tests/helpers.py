@@ -29,6 +29,8 @@ FRIDAY = TUESDAY + dt.timedelta(days=3)
 SATURDAY = TUESDAY + dt.timedelta(days=4)
 # The cast's password, and the header of a browser that asks for English.
 PASSWORD = "correct horse battery"
+# What the webhook text provider signs with in tests (the `webhook` fixture).
+WEBHOOK_SECRET = "test-webhook-secret"
 EN = {"Accept-Language": "en"}
 # Debian's libfaketime (package faketime): what puts a process a test starts on the test's clock.
 LIBFAKETIME = "/usr/lib/*/faketime/libfaketime.so.1"

@@ -1,6 +1,7 @@
-"""A real Yuyue server on a fresh SQLite database, with the WeChat stand-in, for the mini
-program's tests. Prints one JSON line {"api", "standin", "appid", "templates", "now"} once both
-listen on loopback ports, then serves until killed."""
+"""A real Yuyue server on a fresh SQLite database, with the WeChat stand-in and a text-message
+gateway stand-in (the webhook provider posts each text to it; `GET` lists what it received), for
+the mini program's tests. Prints one JSON line {"api", "standin", "texts", "appid", "templates",
+"now"} once all listen on loopback ports, then serves until killed."""
 
 import contextlib
 import datetime as dt
@@ -8,6 +9,8 @@ import json
 import os
 import sys
 import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,9 +26,38 @@ TEMPLATES = {
 }
 
 
+class Texts(BaseHTTPRequestHandler):
+    """Keeps every text the server sends (`POST`) and lists them (`GET`), newest last."""
+
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Texts.received.append(json.loads(body))
+        self._answer({"id": f"text-{len(Texts.received)}"})
+
+    def do_GET(self):
+        self._answer(Texts.received)
+
+    def _answer(self, data):
+        answer = json.dumps(data, ensure_ascii=False).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
 def main() -> None:
     standin = Standin(appid=APPID, secret=SECRET)
     standin.start()
+    texts = ThreadingHTTPServer(("127.0.0.1", 0), Texts)
+    texts.daemon_threads = True
+    threading.Thread(target=texts.serve_forever, daemon=True).start()
+    texts_url = f"http://127.0.0.1:{texts.server_address[1]}/texts"
     data_dir = tempfile.mkdtemp(prefix="yuyue-miniprogram-")
     Path(data_dir, "static").mkdir()
     os.environ.update(
@@ -36,6 +68,9 @@ def main() -> None:
             "WECHAT_SECRET": SECRET,
             "WECHAT_API_BASE": standin.url,
             "LOG_LEVEL": "ERROR",
+            "NOTIFY_SMS_PROVIDER": "webhook",
+            "NOTIFY_WEBHOOK_URL": texts_url,
+            "NOTIFY_WEBHOOK_SECRET": "client-tests-texts",
             **{f"WECHAT_TEMPLATE_{k}": v for k, v in TEMPLATES.items()},
         }
     )
@@ -72,6 +107,7 @@ def main() -> None:
     answer = {
         "api": f"http://127.0.0.1:{port}/api/v1",
         "standin": standin.url,
+        "texts": texts_url,
         "appid": APPID,
         "templates": {k.lower(): v for k, v in TEMPLATES.items()},
         "now": dt.datetime.now(dt.UTC).isoformat(),

@@ -18,6 +18,8 @@ const STRINGS = {
     status: '状态', staff: '服务人员', shop: '门店', time: '时间', price: '价格',
     cancel_until: '可在此时间前取消：', too_late: '已过线上取消/改约时间，请联系门店。',
     subscribe_ok: '将通过微信提醒你', loading: '加载中…', service_gone: '这个服务已下架。',
+    sms_login: '手机验证码登录', sms_phone: '手机号', sms_get_code: '获取验证码', sms_code: '短信验证码',
+    sms_resend_in: '{n} 秒后重新获取', sms_sent: '验证码已发送，5 分钟内有效。',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -37,6 +39,8 @@ const STRINGS = {
     status: 'Status', staff: 'With', shop: 'Shop', time: 'Time', price: 'Price',
     cancel_until: 'Cancel online until ', too_late: 'Too late to change online; please call the shop.',
     subscribe_ok: 'WeChat will remind you', loading: 'Loading…', service_gone: 'This service is no longer offered.',
+    sms_login: 'Sign in with a text message code', sms_phone: 'Mobile phone', sms_get_code: 'Get a code',
+    sms_code: 'Code from the text message', sms_resend_in: 'Send again in {n} s', sms_sent: 'A code is on its way; it is valid for 5 minutes.',
   },
 }
 

@@ -34,6 +34,7 @@ def test_registering_returns_a_working_token(anon):
         "username": "xiaomei",
         "display_name": "",
         "phone": "+8613800138000",
+        "phone_verified": False,
         "email": "",
         "language": "zh-hans",
     }
@@ -228,6 +229,7 @@ def test_me_shows_the_caller(as_customer, customer):
         "username": "customer",
         "display_name": "",
         "phone": "+8613700137000",
+        "phone_verified": False,
         "email": "customer@example.com",
         "language": "zh-hans",
     }

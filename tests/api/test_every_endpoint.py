@@ -14,6 +14,7 @@ from django.test import Client
 from tests.helpers import at, bearer, error_of, make_user
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
+from yuyue.accounts.services import phone_code_issue
 from yuyue.catalog.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -29,6 +30,17 @@ SUCCESS = {
     ("post", "/api/v1/auth/login"): (
         "anon",
         {"username": "customer", "password": "correct horse battery"},
+        200,
+    ),
+    ("post", "/api/v1/auth/sms/send"): ("anon", {"phone": "13912345678"}, 202),
+    ("post", "/api/v1/auth/sms/verify"): (
+        "anon",
+        {"phone": "13912345678", "code": "{login_sms}"},
+        200,
+    ),
+    ("post", "/api/v1/auth/password/reset"): (
+        "anon",
+        {"phone": "13912345678", "code": "{reset_sms}", "new_password": "an-even-Longer-77"},
         200,
     ),
     ("post", "/api/v1/auth/logout"): ("as_customer", None, 204),
@@ -214,6 +226,11 @@ def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked,
             "login_code": standin.login_code("o-login"),
             "phone_code": standin.phone_code("13812345678"),
         }
+    if "/auth/sms/verify" in path or "/auth/password/reset" in path:
+        make_user("phoneowner", phone="+8613912345678", phone_verified=True)
+        purpose = "login" if "verify" in path else "reset"
+        issued = phone_code_issue(phone="13912345678", purpose=purpose, ip="-")
+        rows = {**rows, f"{purpose}_sms": issued.code}
     if isinstance(body, dict):
         body = {
             key: rows[value[1:-1]] if isinstance(value, str) and value[:1] == "{" else value

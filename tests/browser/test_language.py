@@ -51,7 +51,7 @@ def test_language_switch_persists_across_pages(ui, service, stylist, customer):
     page.locator('header a[href^="/login"]').click()
     page.fill("#id_username", "customer")
     page.fill("#id_password", "correct horse battery")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form:has(#id_username) button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/b/salon/book/{service.id}/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator('header a[href="/appointments"]')).to_have_text("My appointments")

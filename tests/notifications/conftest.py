@@ -2,19 +2,16 @@
 each on a free loopback port, with settings pointing the dispatcher at them."""
 
 import asyncio
-import json
 import logging
 import threading
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from tests.helpers import free_port
-from tests.notifications.support import WEBHOOK_SECRET
 
 # aiosmtpd logs every SMTP command at INFO; the tests' own output is what matters.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -100,60 +97,3 @@ def mailbox(smtp_server, settings):
     settings.YUYUE_PUBLIC_URL = "https://book.example.com"
     box.port = port
     return box
-
-
-class Webhook:
-    """A tiny HTTP receiver: records each POST and answers with the next queued status."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.requests: list[dict] = []
-        self.statuses: list[int] = []
-        self.hang = 0.0
-
-    def next_status(self) -> int:
-        with self.lock:
-            return self.statuses.pop(0) if self.statuses else 200
-
-
-@pytest.fixture
-def webhook(settings):
-    hook = Webhook()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with hook.lock:
-                hook.requests.append(
-                    {"headers": dict(self.headers), "body": body, "json": json.loads(body)}
-                )
-            if hook.hang:
-                threading.Event().wait(hook.hang)
-            status = hook.next_status()
-            answer = json.dumps({"id": f"gw-{len(hook.requests)}"}).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-            except OSError:
-                pass  # the client gave up waiting (the timeout test)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    settings.NOTIFY_SMS_PROVIDER = "webhook"
-    settings.NOTIFY_WEBHOOK_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
-    settings.NOTIFY_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.NOTIFY_WEBHOOK_TIMEOUT = 1
-    settings.YUYUE_PUBLIC_URL = "https://book.example.com"
-    try:
-        yield hook
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -12,12 +12,12 @@ import icalendar
 from django.db import connection
 from django.utils import timezone
 
-from tests.helpers import clock_env
+from tests.helpers import WEBHOOK_SECRET, clock_env
+
+__all__ = ["WEBHOOK_SECRET"]
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.notifications.models import Notification
-
-WEBHOOK_SECRET = "test-webhook-secret"
 
 ROOT = Path(__file__).resolve().parents[2]
 

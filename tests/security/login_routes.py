@@ -1,4 +1,5 @@
-"""The four login routes, each as (how to post, what failure / refusal / success look like)."""
+"""The login routes, each as (how to post, what failure / refusal / success look like): four
+by password, and four by a texted code."""
 
 from dataclasses import dataclass
 
@@ -49,4 +50,33 @@ LOGIN_ROUTES = [
         refused=429,
         succeeded=302,
     ),
+]
+
+
+@dataclass(frozen=True)
+class CodeRoute:
+    """A route that signs in (or resets a password) with a texted code."""
+
+    name: str
+    path: str
+    json: bool
+    purpose: str
+    failed: int
+    refused: int
+    succeeded: int
+
+    def attempt(self, phone: str, code: str, ip: str):
+        body = {"phone": phone, "code": code}
+        if self.purpose == "reset":
+            body["new_password"] = "a brand new secret"
+        if self.json:
+            return Client(REMOTE_ADDR=ip).post(self.path, body, content_type="application/json")
+        return Client(REMOTE_ADDR=ip).post(self.path, {**body, "action": "verify"})
+
+
+CODE_ROUTES = [
+    CodeRoute("api-sms", "/api/v1/auth/sms/verify", True, "login", 401, 429, 200),
+    CodeRoute("api-reset", "/api/v1/auth/password/reset", True, "reset", 401, 429, 200),
+    CodeRoute("web-code", "/login/code", False, "login", 401, 429, 302),
+    CodeRoute("web-reset", "/password/reset", False, "reset", 401, 429, 302),
 ]

@@ -59,6 +59,11 @@ NO_ID = {
     "": "the default business's public page",
     "register": "creates an account",
     "login": "logs in (throttled)",
+    "login/code": "texts a code / logs in with it (capped, throttled, five tries a code)",
+    "password/reset": "resets the password of the phone's account with its texted code",
+    "password/reset/email": "mails a reset link to the address given, if an account has it",
+    "password/reset/email/sent": "a confirmation page",
+    "password/reset/done": "a confirmation page",
     "logout": "ends the caller's own session",
     "language": "sets the caller's own language",
     "appointments": "the caller's own appointments (login required)",
@@ -76,6 +81,9 @@ NO_ID = {
     "^api/": "the API's 404",
     "api/v1/auth/register": "creates an account",
     "api/v1/auth/login": "logs in (throttled)",
+    "api/v1/auth/sms/send": "texts a code to the phone given (capped per phone and address)",
+    "api/v1/auth/sms/verify": "logs in with a texted code (throttled, five tries a code)",
+    "api/v1/auth/password/reset": "resets the password of the phone's account with its code",
     "api/v1/auth/logout": "ends the caller's own token",
     "api/v1/auth/password": "the caller's own password",
     "api/v1/me": "the caller's own account",
@@ -99,6 +107,7 @@ NO_ID = {
 CAPABILITIES = {
     "invitations/<str:token>/": "test_joining_a_business_takes_an_accepted_invitation",
     "manage/feed/<str:key>.ics": "test_the_feed_shows_one_staff_members_appointments_only",
+    "password/reset/<uidb64>/<token>/": "test_a_password_is_reset_by_an_emailed_link",
 }
 # API routes naming an appointment: to anyone but its customer and its business, it does not
 # exist (404, never 403).

@@ -15,13 +15,23 @@ from yuyue.lib.admin import is_operator
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "display_name", "email", "phone", "is_staff")
+    list_display = ("username", "display_name", "email", "phone", "phone_verified", "is_staff")
     search_fields = ("username", "display_name", "first_name", "last_name", "email", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
             _("Personal info"),
-            {"fields": ("display_name", "first_name", "last_name", "email", "phone", "language")},
+            {
+                "fields": (
+                    "display_name",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "phone_verified",
+                    "language",
+                )
+            },
         ),
         (
             _("Permissions"),

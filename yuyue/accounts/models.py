@@ -20,6 +20,9 @@ class User(AbstractUser):
         validators=[validate_phone],
         help_text=_("Stored in international format, e.g. +8613800138000."),
     )
+    # Proved by a code sent to it. Typing a number at registration does not prove it, so only
+    # a verified phone signs in (by code or with the password) or links to a business's records.
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -37,6 +40,13 @@ class User(AbstractUser):
                 Lower("username"),
                 name="user_username_case_insensitive_unique",
                 violation_error_message=_("A user with that username already exists."),
+            ),
+            # A proved phone belongs to one active account: the code sign-in finds exactly one.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified=True, is_active=True),
+                name="user_verified_phone_unique",
+                violation_error_message=_("Another account has already verified this phone."),
             ),
         ]
 
@@ -78,3 +88,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class PhoneCode(models.Model):
+    """A one-time code texted to a phone. Only a keyed hash of the code is kept.
+
+    A code lives five minutes, dies after five wrong tries, once used, and when a newer code
+    for the same phone and purpose is sent. Who asked, and from where, is kept for support.
+    """
+
+    class Purpose(models.TextChoices):
+        # Signs in; the first use creates the account whose verified phone it is.
+        LOGIN = "login", _("Sign in")
+        # Sets a new password on the account whose verified phone it is.
+        RESET = "reset", _("Password reset")
+
+    phone = models.CharField(_("phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    ip = models.CharField(_("requested from"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["phone", "purpose", "created_at"], name="phone_code_latest"),
+            models.Index(fields=["expires_at"], name="phone_code_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.phone[:-4]}****"

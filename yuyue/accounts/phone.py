@@ -4,7 +4,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_REGION = "CN"
+from yuyue.lib.phones import DEFAULT_REGION
 
 
 def normalize_phone(raw: str) -> str:

@@ -1,4 +1,4 @@
-"""Writes to accounts: registration, passwords and API tokens."""
+"""Writes to accounts: registration, passwords, API tokens and texted sign-in codes."""
 
 import datetime as dt
 import hashlib
@@ -11,13 +11,19 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from yuyue.accounts.models import ApiToken, User
+from yuyue.accounts.errors import InvalidCode
+from yuyue.accounts.models import ApiToken, PhoneCode, User
 from yuyue.accounts.phone import normalize_phone
-from yuyue.lib.errors import Duplicate, InvalidInput
+from yuyue.lib.audit import audit
+from yuyue.lib.errors import Duplicate, InvalidInput, RateLimited
+from yuyue.lib.throttle import code_request
 
 # A recognisable prefix lets secret scanners spot a leaked key.
 KEY_PREFIX = "yuyue_"
@@ -116,7 +122,12 @@ def unclaimed_account(*, phone: str) -> User | None:
     """The account staff created for this phone (no password yet), locked, if there is one."""
     return (
         User.objects.select_for_update()
-        .filter(phone=phone, is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .filter(
+            phone=phone,
+            is_active=True,
+            phone_verified=False,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        )
         .order_by("id")
         .first()
     )
@@ -209,3 +220,206 @@ def token_revoke(*, token: ApiToken) -> None:
 @transaction.atomic
 def token_touch(*, token: ApiToken, now: dt.datetime) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+# Phone codes ---------------------------------------------------------------------------------
+# A six-digit code texted to a phone proves the phone, nothing more: the first sign-in by code
+# makes an account whose verified phone it is; an older account that merely carries the number
+# (typed at registration, never proved) is not handed over and keeps its password sign-in.
+
+CODE_DIGITS = 6
+CODE_TTL = dt.timedelta(minutes=5)
+CODE_MAX_TRIES = 5
+_CODE_SALT = "yuyue.accounts.PhoneCode"
+_NO_VERIFIED_ACCOUNT = _lazy(
+    "No account has proved this phone yet; sign in with a code to make one."
+)
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A new code and its row: the only moment the code exists outside the text message."""
+
+    code: str
+    row: PhoneCode
+
+
+def hash_code(*, phone: str, purpose: str, code: str) -> str:
+    # Keyed with SECRET_KEY: a million codes are quick to try against a plain hash, so a copy
+    # of the table alone must not give them away.
+    return salted_hmac(_CODE_SALT, f"{phone}\n{purpose}\n{code}", algorithm="sha256").hexdigest()
+
+
+def _phone_of(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except ValidationError as error:
+        raise InvalidInput({"phone": error.messages}) from None
+
+
+def _purpose_of(purpose: str) -> str:
+    if purpose not in PhoneCode.Purpose.values:
+        raise InvalidInput({"purpose": [_("Choose login or reset.")]})
+    return purpose
+
+
+@transaction.atomic
+def phone_code_issue(
+    *, phone: str, purpose: str, ip: str, now: dt.datetime | None = None
+) -> IssuedCode:
+    """A new code for `phone`, within the limits (yuyue.lib.throttle.code_request); earlier
+    live codes for the same phone and purpose die. Raises InvalidInput or RateLimited.
+
+    Whether an account has the phone changes nothing here: the same answer either way.
+    """
+    phone, purpose = _phone_of(phone), _purpose_of(purpose)
+    wait = code_request(ip=ip, to=phone)
+    if wait is not None:
+        raise RateLimited(
+            wait, _("Please wait %(n)d seconds before asking for another code.") % {"n": wait}
+        )
+    now = now or timezone.now()
+    # Yesterday's codes are of no use to anyone: each request clears its phone's.
+    PhoneCode.objects.filter(phone=phone, created_at__lt=now - dt.timedelta(days=1)).delete()
+    PhoneCode.objects.filter(
+        phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    row = PhoneCode.objects.create(
+        phone=phone,
+        purpose=purpose,
+        code_hash=hash_code(phone=phone, purpose=purpose, code=code),
+        created_at=now,
+        expires_at=now + CODE_TTL,
+        ip=ip[:64],
+    )
+    audit("phone_code.issued", phone=mask_phone(phone), purpose=purpose)
+    return IssuedCode(code=code, row=row)
+
+
+def mask_phone(phone: str) -> str:
+    """For logs: enough to help a person on the phone, not a directory."""
+    return f"{phone[:-8]}****{phone[-4:]}" if len(phone) > 8 else "****"
+
+
+def _code_consume(*, phone: str, purpose: str, code: str, now: dt.datetime) -> bool:
+    """Use up the newest live code if `code` is it; a wrong guess counts a try (the fifth kills
+    it). Runs inside the caller's transaction, which must commit a wrong try."""
+    row = (
+        PhoneCode.objects.select_for_update()
+        .filter(phone=phone, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return False
+    if row.tries >= CODE_MAX_TRIES:
+        return False
+    given = (code or "").strip()
+    if not constant_time_compare(
+        row.code_hash, hash_code(phone=phone, purpose=purpose, code=given)
+    ):
+        PhoneCode.objects.filter(pk=row.pk).update(tries=F("tries") + 1)
+        return False
+    PhoneCode.objects.filter(pk=row.pk).update(used_at=now)
+    return True
+
+
+def verified_account(*, phone: str) -> User | None:
+    """The active account whose verified phone this is (at most one: a constraint)."""
+    return User.objects.filter(phone=phone, phone_verified=True, is_active=True).first()
+
+
+def user_for_verified_phone(*, phone: str, language: str | None = None) -> User:
+    """The active account whose verified phone this is, made now if there is none.
+
+    Two first sign-ins at once both try to insert; the constraint lets one in and the other
+    takes the winner's account.
+    """
+    phone = _phone_of(phone)
+    for _attempt in range(3):
+        user = verified_account(phone=phone)
+        if user is not None:
+            return user
+        user = User(username=_free_username(), phone=phone, phone_verified=True)
+        if language in dict(User._meta.get_field("language").choices):
+            user.language = language
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save(force_insert=True)
+        except IntegrityError:
+            continue
+        audit("account.created_by_phone", actor=user, phone=mask_phone(phone))
+        return user
+    raise RuntimeError("no account for a verified phone after three attempts")
+
+
+def _free_username() -> str:
+    # Random, so that it tells nothing about the phone; the person may never see it.
+    while True:
+        name = f"u{secrets.token_hex(5)}"
+        if not User.objects.filter(username__iexact=name).exists():
+            return name
+
+
+def phone_code_verify(
+    *,
+    phone: str,
+    code: str,
+    purpose: str = PhoneCode.Purpose.LOGIN,
+    language: str | None = None,
+    now: dt.datetime | None = None,
+) -> User:
+    """The account a right code signs in to: the one whose verified phone it is, else a new
+    one (purpose login). Raises InvalidInput for a malformed phone, else InvalidCode for a
+    wrong, used, expired or dead code, the same whoever has the phone. The caller tells whoever
+    must learn that the phone is proved (yuyue.notifications.codes.phone_proved).
+    """
+    phone, purpose = _phone_of(phone), _purpose_of(purpose)
+    now = now or timezone.now()
+    with transaction.atomic():
+        used = _code_consume(phone=phone, purpose=purpose, code=code, now=now)
+    if not used:
+        audit("phone_code.wrong", actor="-", phone=mask_phone(phone), purpose=purpose)
+        raise InvalidCode()
+    if purpose == PhoneCode.Purpose.RESET:
+        user = verified_account(phone=phone)
+        if user is None:
+            raise InvalidInput({"phone": [_NO_VERIFIED_ACCOUNT]})
+        return user
+    return user_for_verified_phone(phone=phone, language=language)
+
+
+def password_reset_by_code(*, phone: str, code: str, new_password: str) -> User:
+    """A new password for the account whose verified phone it is; its API tokens die.
+
+    A wrong code stays counted; a password refused after the right code gives the code back,
+    so a weak password does not cost the person their code.
+    """
+    phone = _phone_of(phone)
+    _check_password(new_password, User(phone=phone), field="new_password")
+    refusal: InvalidInput | None = None
+    user: User | None = None
+    with transaction.atomic():
+        used = _code_consume(
+            phone=phone, purpose=PhoneCode.Purpose.RESET, code=code, now=timezone.now()
+        )
+        if used:
+            user = verified_account(phone=phone)
+            try:
+                if user is None:
+                    raise InvalidInput({"phone": [_NO_VERIFIED_ACCOUNT]})
+                _check_password(new_password, user, field="new_password")
+            except InvalidInput as error:
+                refusal = error
+                transaction.set_rollback(True)
+            else:
+                user_set_password(user=user, password=new_password)
+    if not used:
+        audit("phone_code.wrong", actor="-", phone=mask_phone(phone), purpose="reset")
+        raise InvalidCode()
+    if refusal is not None or user is None:
+        raise refusal or InvalidInput({"phone": [_NO_VERIFIED_ACCOUNT]})
+    audit("password.reset_by_code", actor=user)
+    return user

@@ -65,12 +65,24 @@ class Duplicate(DomainError):
         super().__init__(message)
 
 
+class RateLimited(DomainError):
+    """Too many requests of one kind (HTTP 429); `wait` is the whole seconds until the next."""
+
+    code = "throttled"
+    default_message = _("Too many requests; please wait and try again.")
+
+    def __init__(self, wait: int, message: "Message | None" = None) -> None:
+        self.wait = max(1, int(wait))
+        super().__init__(message)
+
+
 # The one table from an error code to its HTTP status. A domain error whose code is not here
 # is a conflict with the current state (invalid_transition, cutoff_passed, slot_unavailable, a
 # reused idempotency key, and any refusal the services add later): 409, never a 500.
 STATUS_OF_CODE = {
     "malformed_request": 400,
     "invalid_credentials": 401,
+    "invalid_code": 401,
     "not_authenticated": 401,
     "csrf_failed": 403,
     NotAllowed.code: 403,

@@ -24,6 +24,8 @@ from django.http import HttpRequest, RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from ninja.throttling import BaseThrottle
 
+from yuyue.lib.phones import e164_or_none
+
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _RATE = re.compile(r"^(\d+)/(\d*)(s|sec|m|min|h|hour|d|day)$")
 _SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -164,14 +166,27 @@ class LoginFailureGate(SettingsRateThrottle):
     Every attempt counts here; the authentication backend gives a success's count back.
     """
 
+    field = "username"
+
     def allow_request(self, request: HttpRequest) -> bool:
-        wait = login_attempt(request, username_in(request))
+        wait = login_attempt(request, username_in(request, self.field))
         self._local.wait = None if wait is None else float(wait)
         return wait is None
 
 
+class CodeFailureGate(LoginFailureGate):
+    """The same counts for a texted code: the phone stands where the username does."""
+
+    field = "phone"
+
+
 def login_throttles() -> list[SettingsRateThrottle]:
     return [LoginPerIp(), LoginFailureGate()]
+
+
+def code_login_throttles() -> list[SettingsRateThrottle]:
+    """For routes that sign in (or reset a password) with a texted code."""
+    return [LoginPerIp(), CodeFailureGate()]
 
 
 def register_throttles() -> list[SettingsRateThrottle]:
@@ -184,8 +199,9 @@ def retry_after(throttles: list[SettingsRateThrottle], request: HttpRequest) -> 
     return None if not waits else max(1, int(max(waits) + 0.999))
 
 
-def username_in(request: HttpRequest) -> str | None:
-    """The username a login or registration names, from a JSON body or a form.
+def username_in(request: HttpRequest, field: str = "username") -> str | None:
+    """The username (or phone: `field`) a login or registration names, from a JSON body or a
+    form, in its key's form (normal_username).
 
     Whatever the body holds, this never fails: a body nobody can read names nobody, and the
     endpoint itself then answers it.
@@ -193,10 +209,10 @@ def username_in(request: HttpRequest) -> str | None:
     value = None
     try:
         if request.content_type in FORM_TYPES:
-            value = request.POST.get("username")
+            value = request.POST.get(field)
         else:
             data = json.loads(request.body)
-            value = data.get("username") if isinstance(data, dict) else None
+            value = data.get(field) if isinstance(data, dict) else None
     except (
         ValueError,
         RecursionError,
@@ -209,9 +225,37 @@ def username_in(request: HttpRequest) -> str | None:
 
 
 def normal_username(value: object) -> str | None:
+    """The key of a login name: every spelling the login lookup could match shares it.
+
+    The lookup matches a phone number however it is written, and a username by `iexact`,
+    which PostgreSQL runs as UPPER(a) = UPPER(b): "vıctim" (dotless ı) matches "victim" there,
+    while casefold() alone keeps them apart. Upper-casing first folds every pair UPPER joins,
+    and casefold() then also joins those that lower() does (the unique constraint's reading).
+    """
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip().casefold()[:200]
+    phone = e164_or_none(value)
+    if phone is not None:
+        return phone
+    return value.strip().upper().casefold()[:200]
+
+
+# Texted codes -------------------------------------------------------------------------------
+
+
+def code_request(*, ip: str, to: str) -> int | None:
+    """Count one request for a code or reset link to `to` (a phone, an email address); None when
+    it may be sent, else the seconds to wait.
+
+    The address's cap first (every request counts), then one a minute and ten a day per phone.
+    Nothing here asks whether an account has the phone, so a refusal tells nobody that either.
+    """
+    for scope, ident in (("sms_ip", ip), ("sms_resend_phone", to), ("sms_phone_day", to)):
+        limit, period = rate_of(scope)
+        count, started = hit(counter_key(scope, ident), period)
+        if count > limit:
+            return wait_of(started, period)
+    return None
 
 
 # Login failures ------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class RegisterForm(Form):
 
 class LoginForm(Form):
     username = forms.CharField(
-        label=_("Username"),
+        label=_("Username or phone"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
@@ -58,6 +58,43 @@ class LoginForm(Form):
         max_length=MAX_PASSWORD_INPUT,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _phone_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+
+
+class PhoneForm(Form):
+    """The first step of signing in (or resetting the password) with a texted code."""
+
+    phone = _phone_field()
+
+
+class CodeForm(Form):
+    """The second step: the phone again (kept from the first) and the code it received."""
+
+    phone = _phone_field()
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class CodeResetForm(CodeForm):
+    new_password = forms.CharField(
+        label=_("New password"),
+        max_length=MAX_PASSWORD_INPUT,
+        strip=False,
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 

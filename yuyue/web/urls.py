@@ -8,6 +8,8 @@ from yuyue.web.views import (
     business,
     invitations,
     signup,
+    password_email,
+    phone,
 )
 
 app_name = "web"
@@ -21,6 +23,16 @@ urlpatterns = [
     # Also the seed's routes: yuyue.seed's patterns come first and answer JSON clients.
     path("register", account.register_page, name="register"),
     path("login", account.login_page, name="login"),
+    path("login/code", phone.code_login_page, name="login-code"),
+    path("password/reset", phone.code_reset_page, name="password-reset"),
+    path("password/reset/email", password_email.reset_request, name="password-reset-email"),
+    path("password/reset/email/sent", password_email.reset_sent, name="password-reset-sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_email.reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("password/reset/done", password_email.reset_done, name="password-reset-done"),
     path("appointments", appointments.appointment_list, name="appointments"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),

@@ -1,11 +1,28 @@
 // Log in: WeChat (wx.login → the server → a token), then the phone-number button for a first
-// visit (an account with that number, made on the web or by the shop, is claimed). A username
-// and password form stays for development.
+// visit (an account with that number, made on the web or by the shop, is claimed). Without
+// WeChat's phone button, a phone and a texted code sign in too (the first time makes the
+// account). A username and password form stays for development.
 const api = require('../../utils/api')
 const { base, strings, guarded } = require('../../utils/page')
 
 Component({
-  data: base({ loggedIn: false, needsPhone: false, username: '', password: '', back: false }),
+  data: base({
+    loggedIn: false,
+    needsPhone: false,
+    username: '',
+    password: '',
+    back: false,
+    smsPhone: '',
+    smsCode: '',
+    smsSent: false,
+    smsWait: 0,
+    smsWaitLabel: '',
+  }),
+  lifetimes: {
+    detached() {
+      clearInterval(this.smsTimer)
+    },
+  },
   methods: {
     onLoad(query) {
       // WeChat's language, as it is when the page opens.
@@ -30,6 +47,47 @@ Component({
         const answer = await api.post('/auth/wechat/phone', { code })
         api.setToken(answer.token)
         this.setData({ needsPhone: false })
+        this.done()
+      })
+    },
+    onSmsPhone(event) {
+      this.setData({ smsPhone: event.detail.value })
+    },
+    onSmsCode(event) {
+      this.setData({ smsCode: event.detail.value })
+    },
+    // Counts down the seconds until another code may be asked for.
+    smsCountdown(seconds) {
+      clearInterval(this.smsTimer)
+      const show = (left) =>
+        this.setData({
+          smsWait: left,
+          smsWaitLabel: this.data.t.sms_resend_in.replace('{n}', String(left)),
+        })
+      let left = seconds
+      show(left)
+      this.smsTimer = setInterval(() => {
+        left -= 1
+        show(Math.max(left, 0))
+        if (left <= 0) clearInterval(this.smsTimer)
+      }, 1000)
+    },
+    onSmsSend() {
+      return guarded(this, async () => {
+        const answer = await api.post('/auth/sms/send', { phone: this.data.smsPhone, purpose: 'login' })
+        this.setData({ smsSent: true })
+        this.smsCountdown(answer.resend_after)
+      })
+    },
+    onSmsLogin() {
+      return guarded(this, async () => {
+        const answer = await api.post('/auth/sms/verify', {
+          phone: this.data.smsPhone,
+          code: this.data.smsCode,
+        })
+        api.setToken(answer.token)
+        clearInterval(this.smsTimer)
+        this.setData({ loggedIn: true })
         this.done()
       })
     },

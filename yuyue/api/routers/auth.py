@@ -1,11 +1,16 @@
-"""Accounts: register, log in and out, change the password, who am I."""
+"""Accounts: register, log in and out (by password or by a texted code), change or reset the
+password, who am I."""
 
+from django.contrib.auth import user_logged_in
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import Throttled
 
 from yuyue.accounts.models import User
 from yuyue.accounts.services import (
+    CODE_TTL,
     IssuedToken,
     token_issue,
     token_login,
@@ -19,13 +24,30 @@ from yuyue.api.schemas.auth import (
     LoginIn,
     MembershipPage,
     PasswordIn,
+    PasswordResetIn,
     RegisterIn,
+    SmsSendIn,
+    SmsSendOut,
+    SmsVerifyIn,
     TokenOut,
     UserOut,
 )
 from yuyue.api.schemas.common import PageIn, errors, page_of
 from yuyue.catalog.selectors import memberships_of
-from yuyue.lib.throttle import login_throttles, register_throttles
+from yuyue.lib.errors import RateLimited
+from yuyue.lib.throttle import (
+    client_ip,
+    code_login_throttles,
+    login_succeeded,
+    login_throttles,
+    rate_of,
+    register_throttles,
+)
+from yuyue.notifications.codes import (
+    phone_code_reset_password,
+    phone_code_send,
+    phone_code_sign_in,
+)
 
 router = Router(tags=["auth"])
 
@@ -36,6 +58,7 @@ def user_out(user: User) -> dict:
         "username": user.username,
         "display_name": user.display_name,
         "phone": user.phone,
+        "phone_verified": user.phone_verified,
         "email": user.email,
         "language": user.language,
     }
@@ -73,14 +96,71 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
     "/auth/login",
     response={200: TokenOut, **errors(400, 401, 422, 429)},
     throttle=login_throttles(),
-    summary="Log in: a bearer token for a username and password",
+    summary="Log in: a bearer token for a username (or verified phone) and password",
 )
 def login(request: HttpRequest, payload: LoginIn) -> dict:
-    """Each login issues a new token (one per device); wrong credentials are 401."""
+    """Each login issues a new token (one per device); wrong credentials are 401. `username`
+    may be the account's phone once a code has verified it."""
     issued = token_login(request=request, username=payload.username, password=payload.password)
     if issued is None:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     return token_out(issued)
+
+
+@router.post(
+    "/auth/sms/send",
+    response={202: SmsSendOut, **errors(400, 422, 429, 503)},
+    summary="Text a six-digit code to a phone",
+)
+def sms_send(request: HttpRequest, payload: SmsSendIn) -> Status:
+    """The same answer whether or not an account has the phone. One code a minute and ten a
+    day per phone, and a cap per address: 429 with `Retry-After`. A code lives five minutes
+    and dies after five wrong tries or when a newer one is sent."""
+    try:
+        phone_code_send(phone=payload.phone, purpose=payload.purpose, ip=client_ip(request))
+    except RateLimited as error:
+        raise Throttled(wait=error.wait) from None
+    return Status(
+        202,
+        {
+            "detail": _("If this number can receive text messages, a code is on its way."),
+            "expires_in": int(CODE_TTL.total_seconds()),
+            "resend_after": rate_of("sms_resend_phone")[1],
+        },
+    )
+
+
+@router.post(
+    "/auth/sms/verify",
+    response={200: TokenOut, **errors(400, 401, 422, 429)},
+    throttle=code_login_throttles(),
+    summary="Sign in with a texted code: a bearer token",
+)
+def sms_verify(request: HttpRequest, payload: SmsVerifyIn) -> dict:
+    """The account whose verified phone it is; the first sign-in makes it. A wrong, used or
+    expired code is 401 `invalid_code`; wrong guesses count as failed logins."""
+    user = phone_code_sign_in(
+        phone=payload.phone, code=payload.code, language=translation.get_language()
+    )
+    login_succeeded(request, payload.phone)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return token_out(token_issue(user=user))
+
+
+@router.post(
+    "/auth/password/reset",
+    response={200: TokenOut, **errors(400, 401, 422, 429)},
+    throttle=code_login_throttles(),
+    summary="Set a new password with a texted code (purpose `reset`)",
+)
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> dict:
+    """For the account whose verified phone it is. Every token of the account dies; a new one
+    is returned."""
+    user = phone_code_reset_password(
+        phone=payload.phone, code=payload.code, new_password=payload.new_password
+    )
+    login_succeeded(request, payload.phone)
+    return token_out(token_issue(user=user))
 
 
 @router.post(

@@ -46,11 +46,49 @@ class PasswordIn(InputSchema):
     new_password: Password
 
 
+Phone = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Mainland numbers may omit +86; stored as E.164.",
+        examples=["13800138000"],
+    ),
+]
+Code = Annotated[str, Field(min_length=1, max_length=16, examples=["123456"])]
+
+
+class SmsSendIn(InputSchema):
+    phone: Phone
+    purpose: Literal["login", "reset"] = Field(
+        "login", description="`login` signs in (the first time makes the account); `reset`."
+    )
+
+
+class SmsSendOut(Schema):
+    detail: str
+    expires_in: int = Field(description="Seconds the code stays valid.")
+    resend_after: int = Field(description="Seconds before another code may be asked for.")
+
+
+class SmsVerifyIn(InputSchema):
+    phone: Phone
+    code: Code
+
+
+class PasswordResetIn(InputSchema):
+    phone: Phone
+    code: Code
+    new_password: Password
+
+
 class UserOut(Schema):
     id: int
     username: str
     display_name: str = Field(description="As the person wrote it; may be empty.")
     phone: str = Field(description="E.164, e.g. +8613800138000.")
+    phone_verified: bool = Field(description="Proved by a texted code.")
     email: str
     language: str
 

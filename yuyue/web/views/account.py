@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yuyue.accounts.services import user_register, user_set_language
 from yuyue.lib.errors import DomainError
 from yuyue.lib.throttle import login_throttles, register_throttles, retry_after
-from yuyue.web.forms import LoginForm, RegisterForm
+from yuyue.web.forms import LoginForm, PhoneForm, RegisterForm
 from yuyue.webkit.forms import add_errors
 from yuyue.webkit.pages import page, problem, safe_next
 
@@ -94,7 +94,8 @@ def login_page(request: HttpRequest) -> HttpResponse:
             # login() gives the session a new key: an id planted before is worthless.
             login(request, user)
             return HttpResponseRedirect(next_url or reverse("web:appointments"))
-    return _answer(request, "web/login.html", {"form": form, "next": next_url}, status)
+    context = {"form": form, "next": next_url, "phone_form": PhoneForm(auto_id="code_%s")}
+    return _answer(request, "web/login.html", context, status)
 
 
 @require_POST

@@ -26,7 +26,7 @@ from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.lib.throttle import BookingPerUser, retry_after
 from yuyue.scheduling.selectors import request_zone
-from yuyue.web.forms import BookingForm, LoginForm, RegisterForm
+from yuyue.web.forms import BookingForm, LoginForm, PhoneForm, RegisterForm
 from yuyue.web.lookups import bookable_service_or_404
 from yuyue.web.pages import no_time_chosen
 from yuyue.web.slots import alternatives, is_free
@@ -127,6 +127,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     if request.method == "GET":
         if not request.user.is_authenticated:
             context.update(
+                phone_form=PhoneForm(auto_id="phone_%s"),
                 login_form=LoginForm(auto_id="login_%s"),
                 register_form=RegisterForm(auto_id="register_%s"),
             )

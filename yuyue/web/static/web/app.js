@@ -1,6 +1,7 @@
 // Yuyue customer pages: everything works without this file; it only makes the pages smoother.
 // - Choosing a staff member or a day swaps the picker in place instead of reloading the page.
 // - A form sends once: a second tap on "Book now" while the first is on its way does nothing.
+// - "Send the code again" counts down the seconds until another code may be asked for.
 (function () {
   "use strict";
 
@@ -125,4 +126,24 @@
       }, 250);
     });
   }
+
+  // A button with data-countdown="N" waits N seconds; its label says how long is left.
+  document.querySelectorAll("button[data-countdown]").forEach(function (button) {
+    var left = parseInt(button.dataset.countdown, 10) || 0;
+    if (left <= 0) return;
+    var label = button.textContent;
+    var template = button.dataset.countdownLabel || "{n}";
+    function tick() {
+      if (left <= 0) {
+        button.disabled = false;
+        button.textContent = label;
+        return;
+      }
+      button.disabled = true;
+      button.textContent = template.replace("{n}", String(left));
+      left -= 1;
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  });
 })();
