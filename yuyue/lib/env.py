@@ -45,3 +45,12 @@ def envint(
 def envlist(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name) or default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envprefixed(prefix: str) -> dict[str, str]:
+    """Every set variable named <prefix><NAME>, as {name in lower case: value}."""
+    return {
+        name[len(prefix) :].lower(): value.strip()
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and len(name) > len(prefix) and value.strip()
+    }

@@ -1,11 +1,13 @@
 """Text messages (SMS and mini-program): their wording, and sending one within the caps."""
 
 import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from yuyue.lib.localtime import day_label
 from yuyue.notifications import errors
 from yuyue.notifications.context import message_context
 from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
@@ -26,6 +28,9 @@ def text_address(notification: Notification) -> str:
 
 def text_params(notification: Notification) -> dict[str, str]:
     """The template's values, and the whole text for gateways that send plain text."""
+    zone = notification.appointment.zone_name
+    old = (notification.event.data.get("old") or {}).get("start")
+    old_start = dt.datetime.fromisoformat(old) if old else None
     with translation.override(notification.language):
         context = message_context(notification)
         link = context.get("back_office_link") or context["links"]["view"]
@@ -33,11 +38,16 @@ def text_params(notification: Notification) -> dict[str, str]:
         text = " ".join(
             render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()
         )
+        # Short, for templates with length limits (Tencent's 12 characters): "12月2日 10:00".
+        time = short_time_label(notification.appointment.start, zone)
+        old_time = short_time_label(old_start, zone) if old_start else ""
     return {
         "business": context["business"],
         "service": context["service"],
         "staff": context["staff"],
         "start": context["start"],
+        "time": time,
+        "old_time": old_time,
         "location": context["location"],
         "address": context["address"],
         "customer": context["customer"],
@@ -45,6 +55,12 @@ def text_params(notification: Notification) -> dict[str, str]:
         "language": notification.language,
         "text": text,
     }
+
+
+def short_time_label(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "12月2日 10:00" or "2 Dec 10:00", in the active language."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{day_label(local.date())} {local:%H:%M}"
 
 
 def _check_caps(notification: Notification, address: str, now: dt.datetime) -> None:
