@@ -1,13 +1,12 @@
 """Text messages (SMS and mini-program): their wording, and sending one within the caps."""
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from yuyue.lib.localtime import day_label
+from yuyue.lib.localtime import local_short_label
 from yuyue.notifications import errors
 from yuyue.notifications.context import message_context
 from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
@@ -39,8 +38,8 @@ def text_params(notification: Notification) -> dict[str, str]:
             render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()
         )
         # Short, for templates with length limits (Tencent's 12 characters): "12月2日 10:00".
-        time = short_time_label(notification.appointment.start, zone)
-        old_time = short_time_label(old_start, zone) if old_start else ""
+        time = local_short_label(notification.appointment.start, zone)
+        old_time = local_short_label(old_start, zone) if old_start else ""
     return {
         "business": context["business"],
         "service": context["service"],
@@ -56,37 +55,3 @@ def text_params(notification: Notification) -> dict[str, str]:
         "text": text,
     }
 
-
-def short_time_label(moment: dt.datetime, zone_name: str) -> str:
-    """E.g. "12月2日 10:00" or "2 Dec 10:00", in the active language."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
-    return f"{day_label(local.date())} {local:%H:%M}"
-
-
-def _check_caps(notification: Notification, address: str, now: dt.datetime) -> None:
-    """Hourly caps on text messages; over a cap the message waits until a place frees up."""
-    caps = (
-        ({"address": address}, settings.NOTIFY_SMS_PER_PHONE_PER_HOUR, errors.CAP_PHONE),
-        (
-            {"business_id": notification.business_id},
-            settings.NOTIFY_SMS_PER_BUSINESS_PER_HOUR,
-            errors.CAP_BUSINESS,
-        ),
-    )
-    for scope, cap, reason in caps:
-        count, oldest = texts_in_last_hour(channel=notification.channel, now=now, **scope)
-        if count >= cap:
-            raise TemporaryFailure(reason, not_before=(oldest or now) + HOUR)
-
-
-def text_send(
-    notification: Notification, *, address: str, provider: TextProvider, now: dt.datetime
-) -> str:
-    """Send one text; returns the provider's id. Raises TemporaryFailure or PermanentFailure."""
-    _check_caps(notification, address, now)
-    return provider.send(
-        to=address,
-        template=notification.kind,
-        params=text_params(notification),
-        message_id=notification.message_id,
-    )
