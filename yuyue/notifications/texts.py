@@ -55,3 +55,31 @@ def text_params(notification: Notification) -> dict[str, str]:
         "text": text,
     }
 
+
+def _check_caps(notification: Notification, address: str, now: dt.datetime) -> None:
+    """Hourly caps on text messages; over a cap the message waits until a place frees up."""
+    caps = (
+        ({"address": address}, settings.NOTIFY_SMS_PER_PHONE_PER_HOUR, errors.CAP_PHONE),
+        (
+            {"business_id": notification.business_id},
+            settings.NOTIFY_SMS_PER_BUSINESS_PER_HOUR,
+            errors.CAP_BUSINESS,
+        ),
+    )
+    for scope, cap, reason in caps:
+        count, oldest = texts_in_last_hour(channel=notification.channel, now=now, **scope)
+        if count >= cap:
+            raise TemporaryFailure(reason, not_before=(oldest or now) + HOUR)
+
+
+def text_send(
+    notification: Notification, *, address: str, provider: TextProvider, now: dt.datetime
+) -> str:
+    """Send one text; returns the provider's id. Raises TemporaryFailure or PermanentFailure."""
+    _check_caps(notification, address, now)
+    return provider.send(
+        to=address,
+        template=notification.kind,
+        params=text_params(notification),
+        message_id=notification.message_id,
+    )
