@@ -20,11 +20,15 @@ class User(AbstractUser):
         validators=[validate_phone],
         help_text=_("Stored in international format, e.g. +8613800138000."),
     )
+    # The language of the person's messages; empty until they state one (the language switch,
+    # Accept-Language, the mini program's WeChat language): each business's language then.
     language = models.CharField(
         _("language"),
         max_length=10,
         choices=[("zh-hans", "简体中文"), ("en", "English")],
-        default="zh-hans",
+        default="",
+        blank=True,
+        help_text=_("Empty: the language of the business that writes to them."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -25,6 +25,7 @@ from yuyue.api.schemas.auth import (
 )
 from yuyue.api.schemas.common import PageIn, errors, page_of
 from yuyue.catalog.selectors import memberships_of
+from yuyue.lib.middleware import stated_language
 from yuyue.lib.throttle import login_throttles, register_throttles
 
 router = Router(tags=["auth"])
@@ -64,7 +65,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
         phone=payload.phone,
         email=payload.email,
         display_name=payload.display_name,
-        language=payload.language,
+        language=payload.language or stated_language(request),
     )
     return Status(201, token_out(token_issue(user=user)))
 

@@ -33,7 +33,13 @@ class RegisterIn(InputSchema):
     display_name: line(100, min_length=0) = Field(
         "", description="How the shop calls the person, as written (optional).", examples=["张小美"]
     )
-    language: Language = Field("zh-hans", description="For messages sent to this user.")
+    language: Language | None = Field(
+        None,
+        description=(
+            "For messages sent to this user. Unset: the request's Accept-Language when it "
+            "names one of ours, else each business's own language."
+        ),
+    )
 
 
 class LoginIn(InputSchema):
@@ -52,7 +58,7 @@ class UserOut(Schema):
     display_name: str = Field(description="As the person wrote it; may be empty.")
     phone: str = Field(description="E.164, e.g. +8613800138000.")
     email: str
-    language: str
+    language: str = Field(description="zh-hans or en; empty: each business's own language.")
 
 
 class TokenOut(Schema):
