@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yuyue.accounts.models import ApiToken, User
+from yuyue.accounts.models import ApiToken, Consent, PrivacyPolicy, User
 from yuyue.accounts.phone import normalize_phone
-from yuyue.lib.errors import Duplicate, InvalidInput
+from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 
 # A recognisable prefix lets secret scanners spot a leaked key.
 KEY_PREFIX = "yuyue_"
@@ -60,9 +60,11 @@ def user_register(
     email: str = "",
     display_name: str = "",
     language: str | None = None,
+    privacy_consent: bool = False,
 ) -> User:
     """A new customer account; the phone number is stored in E.164 form, the display name as
-    written (optional: the username stands in for it)."""
+    written (optional: the username stands in for it). `privacy_consent`: the person agreed to
+    the privacy policy in force as they registered (recorded with the account)."""
     errors: dict[str, list[str]] = {}
     user = User(username=username, email=email.strip(), display_name=" ".join(display_name.split()))
     if language in dict(User._meta.get_field("language").choices):
@@ -101,6 +103,8 @@ def user_register(
         unclaimed.language = user.language
         unclaimed.set_password(password)
         unclaimed.save(update_fields=["username", "email", "language", "password"])
+        if privacy_consent:
+            consent_record(actor=unclaimed, occasion=Consent.Occasion.REGISTRATION)
         return unclaimed
     user.set_password(password)
     try:
@@ -109,6 +113,8 @@ def user_register(
     except IntegrityError:
         # Another registration took the name between the check and the insert.
         raise Duplicate({"username": [_("This username is taken.")]}) from None
+    if privacy_consent:
+        consent_record(actor=user, occasion=Consent.Occasion.REGISTRATION)
     return user
 
 
@@ -209,3 +215,57 @@ def token_revoke(*, token: ApiToken) -> None:
 @transaction.atomic
 def token_touch(*, token: ApiToken, now: dt.datetime) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+MAX_POLICY_LENGTH = 100_000
+
+
+@transaction.atomic
+def privacy_policy_publish(
+    *, actor: User, body_zh: str, body_en: str, effective_at: dt.datetime | None = None
+) -> PrivacyPolicy:
+    """A new version of the privacy policy (the platform operator's); in force from
+    `effective_at` (now by default). Earlier versions stay as they were, for their consents."""
+    if not (actor.is_active and actor.is_superuser):
+        raise NotAllowed()
+    errors: dict[str, list[str]] = {}
+    for field, text in (("body_zh", body_zh), ("body_en", body_en)):
+        if not text.strip():
+            errors[field] = [_("Write the policy.")]
+        elif len(text) > MAX_POLICY_LENGTH or "\x00" in text:
+            errors[field] = [_("At most %(n)d characters.") % {"n": MAX_POLICY_LENGTH}]
+    if errors:
+        raise InvalidInput(errors)
+    # Locked so two publications at once do not take the same number.
+    latest = PrivacyPolicy.objects.select_for_update().order_by("-version").first()
+    return PrivacyPolicy.objects.create(
+        version=(latest.version if latest else 0) + 1,
+        body_zh=body_zh.strip(),
+        body_en=body_en.strip(),
+        effective_at=effective_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def consent_record(*, actor: User, occasion: str, now: dt.datetime | None = None) -> Consent | None:
+    """Record that `actor` agreed to the privacy policy in force, on `occasion`.
+
+    Once per version and occasion: recording again returns the first record. None when no
+    policy is in force (the operator removed them all), which there is then nothing to agree to.
+    """
+    if occasion not in Consent.Occasion.values:
+        raise InvalidInput({"occasion": [_("Unknown occasion.")]})
+    now = now or timezone.now()
+    policy = PrivacyPolicy.in_force(now)
+    if policy is None or actor.pk is None:
+        return None
+    consent, _created = Consent.objects.get_or_create(
+        user=actor, policy=policy, occasion=occasion, defaults={"accepted_at": now}
+    )
+    return consent
+
+
+def consent_record_first_booking(*, actor: User, now: dt.datetime | None = None) -> None:
+    """At a person's own first booking: their consent, unless they gave it at booking before."""
+    if not Consent.objects.filter(user=actor, occasion=Consent.Occasion.BOOKING).exists():
+        consent_record(actor=actor, occasion=Consent.Occasion.BOOKING, now=now)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from yuyue.web.views import account, appointments, assets, booking, business, invitations
+from yuyue.web.views import (
+    account,
+    appointments,
+    assets,
+    booking,
+    business,
+    invitations,
+    my_data,
+    privacy,
+)
 
 app_name = "web"
 
@@ -16,6 +25,10 @@ urlpatterns = [
     path("appointments", appointments.appointment_list, name="appointments"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),
+    path("privacy", privacy.privacy_page, name="privacy"),
+    path("me/data/", my_data.my_data_page, name="my-data"),
+    path("me/data/data.json", my_data.my_data_json, name="my-data-json"),
+    path("me/data/appointments.csv", my_data.my_data_csv, name="my-data-csv"),
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),

@@ -1,6 +1,7 @@
 """Accounts: register, log in and out, change the password, who am I."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -19,6 +20,7 @@ from yuyue.api.schemas.auth import (
     LoginIn,
     MembershipPage,
     PasswordIn,
+    PersonalDataOut,
     RegisterIn,
     TokenOut,
     UserOut,
@@ -27,6 +29,7 @@ from yuyue.api.schemas.common import PageIn, errors, page_of
 from yuyue.catalog.selectors import memberships_of
 from yuyue.lib.middleware import stated_language
 from yuyue.lib.throttle import login_throttles, register_throttles
+from yuyue.notifications.selectors import personal_data
 
 router = Router(tags=["auth"])
 
@@ -58,7 +61,10 @@ def token_out(issued: IssuedToken) -> dict:
     summary="Create a customer account and log in",
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
-    """A new account and its first token. A taken username is 409 `duplicate`."""
+    """A new account and its first token. A taken username is 409 `duplicate`.
+
+    Registering is agreeing to the privacy policy in force (`/privacy`): show it first; the
+    account's consent records its version and the time."""
     user = user_register(
         username=payload.username,
         password=payload.password,
@@ -66,6 +72,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
         email=payload.email,
         display_name=payload.display_name,
         language=payload.language or stated_language(request),
+        privacy_consent=True,
     )
     return Status(201, token_out(token_issue(user=user)))
 
@@ -114,6 +121,18 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> dict:
 @router.get("/me", auth=bearer, response={200: UserOut, **errors(401)}, summary="Who am I")
 def me(request: HttpRequest) -> dict:
     return user_out(request.auth)
+
+
+@router.get(
+    "/me/data",
+    auth=bearer,
+    response={200: PersonalDataOut, **errors(401)},
+    summary="My data: everything held about me",
+)
+def my_data(request: HttpRequest) -> dict:
+    """The account, privacy consents, WeChat sign-in, appointments (with the notes the customer
+    sees, never a business's own notes) and the messages sent to the caller."""
+    return personal_data(user=request.auth, now=timezone.now())
 
 
 @router.get(

@@ -76,3 +76,22 @@ class MembershipOut(Schema):
 
 class MembershipPage(Page):
     items: list[MembershipOut]
+
+
+class PersonalDataOut(Schema):
+    """Everything held about the caller ("My data"); times ISO 8601 in UTC."""
+
+    exported_at: dt.datetime
+    account: dict[str, str | None] = Field(
+        description="username, display_name, first_name, last_name, phone, email, language, "
+        "date_joined, last_login"
+    )
+    consents: list[dict[str, str | int | None]] = Field(
+        description="Each agreement to the privacy policy: policy_version, occasion, accepted_at."
+    )
+    wechat_identities: list[dict[str, str | None]]
+    wechat_subscriptions: list[dict[str, str | int | None]]
+    appointments: list[dict[str, str | None]] = Field(
+        description="As the customer: with the notes shown to them, never a business's own notes."
+    )
+    messages: list[dict[str, str | None]] = Field(description="Messages sent to the caller.")

@@ -63,6 +63,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
                 language=stated_language(request),
+                privacy_consent=True,
             )
         except DomainError as error:
             add_errors(form, error)
