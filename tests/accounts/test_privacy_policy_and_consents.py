@@ -150,12 +150,21 @@ def test_an_account_made_by_an_owner_for_staff_records_none(business):
     assert consents_of("tony") == []
 
 
-def test_the_first_own_booking_records_consent_once(customer, service, stylist):
-    for hhmm in ("10:00", "14:00"):
+def test_the_first_own_booking_records_consent_once_per_version(
+    customer, service, stylist, operator
+):
+    def book(hhmm: str, now: dt.datetime = NOW) -> None:
         appointment_create(
-            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=NOW
+            service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=now
         )
+
+    book("10:00")
+    book("14:00")
     assert consents_of("customer") == [(1, "booking", NOW)]
+    privacy_policy_publish(actor=operator, body_zh="第二版", body_en="Version two")
+    later = NOW + dt.timedelta(minutes=5)
+    book("16:00", later)
+    assert consents_of("customer") == [(1, "booking", NOW), (2, "booking", later)]
 
 
 def test_a_booking_staff_make_for_someone_is_no_consent_of_theirs(customer, service, stylist):

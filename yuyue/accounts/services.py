@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, password_validation, user_logged_i
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -265,7 +265,23 @@ def consent_record(*, actor: User, occasion: str, now: dt.datetime | None = None
     return consent
 
 
-def consent_record_first_booking(*, actor: User, now: dt.datetime | None = None) -> None:
-    """At a person's own first booking: their consent, unless they gave it at booking before."""
-    if not Consent.objects.filter(user=actor, occasion=Consent.Occasion.BOOKING).exists():
-        consent_record(actor=actor, occasion=Consent.Occasion.BOOKING, now=now)
+def consent_record_at_booking(*, actor: User, now: dt.datetime) -> None:
+    """At a person's own booking: their consent to the policy in force, unless already given
+    at a booking (so once per version: the first booking after a new version records it).
+
+    One statement on the booking's hot path: INSERT … SELECT the version in force, doing
+    nothing when the row exists (the unique constraint), so two first bookings at once
+    record it once and neither fails.
+    """
+    q = connection.ops.quote_name
+    consent, policy = Consent._meta.db_table, PrivacyPolicy._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    # "WHERE true" before ON CONFLICT keeps SQLite from reading ON as a join's.
+    sql = (
+        f"INSERT INTO {q(consent)} ({q('user_id')}, {q('policy_id')}, {q('occasion')}, "
+        f"{q('accepted_at')}) SELECT %s, p.{q('id')}, %s, %s FROM (SELECT {q('id')} FROM "
+        f"{q(policy)} WHERE {q('effective_at')} <= %s ORDER BY {q('version')} DESC LIMIT 1) "
+        f"AS p WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk, Consent.Occasion.BOOKING.value, at, at])
