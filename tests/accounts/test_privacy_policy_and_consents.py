@@ -16,6 +16,7 @@ from tests.helpers import (
     browser_for,
     client_for,
     confirm_url,
+    first_privacy_policy,
     html_of,
     owner_of,
 )
@@ -26,6 +27,12 @@ from yuyue.bookings.services import appointment_create
 from yuyue.lib.errors import InvalidInput, NotAllowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+@pytest.fixture(autouse=True)
+def policy(db):
+    return first_privacy_policy()
+
 
 NEW = {"username": "xiaomei", "password": "a-long-Secret-42", "phone": "138 0013 8000"}
 

@@ -9,11 +9,27 @@ import json
 import pytest
 from django.test import Client
 
-from tests.helpers import NOW, WEDNESDAY, at, browser_for, client_for, html_of, owner_of
+from tests.helpers import (
+    NOW,
+    WEDNESDAY,
+    at,
+    browser_for,
+    client_for,
+    first_privacy_policy,
+    html_of,
+    owner_of,
+)
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import customer_note_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+@pytest.fixture(autouse=True)
+def policy(db):
+    return first_privacy_policy()
+
+
 PRIVATE = "难缠，先收定金"
 
 
