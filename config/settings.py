@@ -5,6 +5,7 @@ cache in a database table, so a checkout runs at once. YUYUE_ENV=production tigh
 everything and refuses unsafe values.
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from yuyue.lib.email_url import parse_email_url
-from yuyue.lib.env import envbool, envchoice, envint, envlist, envstr
+from yuyue.lib.env import envbool, envchoice, envint, envlist, envprefixed, envstr
 from yuyue.lib.secret import check_production_key, embedded_key
 from yuyue.lib.serving import DEFAULT_BIND, bind_url
 
@@ -255,12 +256,49 @@ NOTIFY_SMS_PROVIDER = envstr("NOTIFY_SMS_PROVIDER", "console").strip().lower()
 NOTIFY_WEBHOOK_URL = envstr("NOTIFY_WEBHOOK_URL")
 NOTIFY_WEBHOOK_SECRET = envstr("NOTIFY_WEBHOOK_SECRET")
 NOTIFY_WEBHOOK_TIMEOUT = envint("NOTIFY_WEBHOOK_TIMEOUT", 5, minimum=1, maximum=120)
-if NOTIFY_SMS_PROVIDER not in {"console", "webhook"}:
-    raise ImproperlyConfigured("NOTIFY_SMS_PROVIDER must be 'console' or 'webhook'.")
+if NOTIFY_SMS_PROVIDER not in {"console", "webhook", "tencent"}:
+    raise ImproperlyConfigured("NOTIFY_SMS_PROVIDER must be 'console', 'webhook' or 'tencent'.")
 if NOTIFY_SMS_PROVIDER == "webhook" and not (NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET):
     raise ImproperlyConfigured(
         "NOTIFY_SMS_PROVIDER=webhook needs NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET."
     )
+# Tencent Cloud SMS (NOTIFY_SMS_PROVIDER=tencent; yuyue/notifications/tencent.py): the API key,
+# the SMS app, its approved signature, and per kind of message its approved template:
+# TENCENT_SMS_TEMPLATE_<KIND>=<id>, or <id>:<field>,<field> to choose what fills {1}, {2}, ….
+TENCENT_SMS_SECRET_ID = envstr("TENCENT_SMS_SECRET_ID")
+TENCENT_SMS_SECRET_KEY = envstr("TENCENT_SMS_SECRET_KEY")
+TENCENT_SMS_SDK_APP_ID = envstr("TENCENT_SMS_SDK_APP_ID")
+TENCENT_SMS_SIGN_NAME = envstr("TENCENT_SMS_SIGN_NAME")
+TENCENT_SMS_REGION = envstr("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_ENDPOINT = envstr("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com")
+TENCENT_SMS_TIMEOUT = envint("TENCENT_SMS_TIMEOUT", 5, minimum=1, maximum=60)
+# Tencent's limit per template parameter: 12 characters on individually verified accounts;
+# enterprise accounts may raise it (the whole text stays within 500 characters).
+TENCENT_SMS_PARAM_MAX_LENGTH = envint("TENCENT_SMS_PARAM_MAX_LENGTH", 12, minimum=6, maximum=500)
+TENCENT_SMS_TEMPLATES = envprefixed("TENCENT_SMS_TEMPLATE_")
+if NOTIFY_SMS_PROVIDER == "tencent":
+    _missing = [
+        name
+        for name in (
+            "TENCENT_SMS_SECRET_ID",
+            "TENCENT_SMS_SECRET_KEY",
+            "TENCENT_SMS_SDK_APP_ID",
+            "TENCENT_SMS_SIGN_NAME",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"NOTIFY_SMS_PROVIDER=tencent needs {', '.join(_missing)}.")
+    if not TENCENT_SMS_ENDPOINT.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("TENCENT_SMS_ENDPOINT must be an http(s):// address.")
+    if PRODUCTION and not TENCENT_SMS_ENDPOINT.startswith("https://"):
+        raise ImproperlyConfigured("TENCENT_SMS_ENDPOINT must be https:// in production.")
+    for _kind, _value in TENCENT_SMS_TEMPLATES.items():
+        if not re.fullmatch(r"[^:\s]+(:\s*[a-z_]+(\s*,\s*[a-z_]+)*)?", _value):
+            raise ImproperlyConfigured(
+                f"TENCENT_SMS_TEMPLATE_{_kind.upper()} must be <template id> or "
+                "<template id>:<field>,<field> (e.g. 1234567:business,service,time)."
+            )
 # Hourly caps on text messages: per phone number, and per business.
 NOTIFY_SMS_PER_PHONE_PER_HOUR = envint("NOTIFY_SMS_PER_PHONE_PER_HOUR", 5, minimum=1)
 NOTIFY_SMS_PER_BUSINESS_PER_HOUR = envint("NOTIFY_SMS_PER_BUSINESS_PER_HOUR", 300, minimum=1)

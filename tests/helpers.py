@@ -385,3 +385,23 @@ def section(html: str, heading_id: str) -> str:
     """The <section> labelled by the heading with this id."""
     start = html.index(f'aria-labelledby="{heading_id}"')
     return html[start : html.index("</section>", start)]
+
+
+def first_privacy_policy():
+    """Version 1 of the privacy policy as migration accounts/0007 publishes it: tests that
+    flush the database (transactional ones) take migrations' rows with them, so a test that
+    needs it asks for it."""
+    import importlib
+
+    from yuyue.accounts.models import PrivacyPolicy
+
+    migration = importlib.import_module("yuyue.accounts.migrations.0007_first_privacy_policy")
+    policy, _created = PrivacyPolicy.objects.get_or_create(
+        version=1,
+        defaults={
+            "body_zh": migration.BODY_ZH,
+            "body_en": migration.BODY_EN,
+            "effective_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    return policy

@@ -51,6 +51,7 @@ SUCCESS = {
     ),
     ("get", "/api/v1/me"): ("as_customer", None, 200),
     ("get", "/api/v1/me/businesses"): ("as_owner", None, 200),
+    ("get", "/api/v1/me/data"): ("as_customer", None, 200),
     ("get", "/api/v1/businesses/{slug}"): ("anon", None, 200),
     ("patch", "/api/v1/businesses/{slug}"): ("as_owner", {"name": "新店名"}, 200),
     ("post", "/api/v1/businesses"): ("as_customer", {"slug": "mine", "name": "我的店"}, 201),
@@ -136,7 +137,11 @@ QUERIES = {
     ),
 }
 # Operations with no parameter and no body: nothing a client could get wrong.
-NO_INPUT = {("post", "/api/v1/auth/logout"), ("get", "/api/v1/me")}
+NO_INPUT = {
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/me/data"),
+}
 MALFORMED_PATH_VALUES = {
     "slug": "not a slug",
     "id": "not*an*id",

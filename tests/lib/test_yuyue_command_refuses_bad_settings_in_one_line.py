@@ -43,8 +43,18 @@ def yuyue(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
         ({"YUYUE_ENV": "production", "SECRET_KEY": GOOD_KEY, "DEBUG": "true"}, "DEBUG"),
         ({"YUYUE_ENV": "staging"}, "YUYUE_ENV"),
         ({"YUYUE_SIGNUP": "everyone"}, "YUYUE_SIGNUP"),
+        (
+            {
+                "YUYUE_ENV": "production",
+                "SECRET_KEY": GOOD_KEY,
+                "NOTIFY_SMS_PROVIDER": "tencent",
+                "TENCENT_SMS_SECRET_ID": "AKIDexample",
+                "TENCENT_SMS_SDK_APP_ID": "1400000001",
+            },
+            "TENCENT_SMS_SECRET_KEY, TENCENT_SMS_SIGN_NAME",
+        ),
     ],
-    ids=["no-secret-key", "debug-on", "unknown-env", "unknown-signup-mode"],
+    ids=["no-secret-key", "debug-on", "unknown-env", "unknown-signup-mode", "tencent-incomplete"],
 )
 def test_it_prints_one_line_and_exits_2(tmp_path, env, named):
     result = yuyue(tmp_path, "check", **env)

@@ -66,6 +66,10 @@ NO_ID = {
     "password/reset/done": "a confirmation page",
     "logout": "ends the caller's own session",
     "language": "sets the caller's own language",
+    "privacy": "the public privacy policy",
+    "me/data/": "the caller's own data (login required)",
+    "me/data/data.json": "the caller's own data (login required)",
+    "me/data/appointments.csv": "the caller's own appointments (login required)",
     "appointments": "the caller's own appointments (login required)",
     "appointment": "the seed's booking form, for the caller only",
     "admin/": "the back office's index, scoped to the caller's businesses",
@@ -88,6 +92,7 @@ NO_ID = {
     "api/v1/auth/password": "the caller's own password",
     "api/v1/me": "the caller's own account",
     "api/v1/me/businesses": "the caller's own memberships",
+    "api/v1/me/data": "the caller's own data",
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "

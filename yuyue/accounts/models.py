@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -23,11 +25,15 @@ class User(AbstractUser):
     # Proved by a code sent to it. Typing a number at registration does not prove it, so only
     # a verified phone signs in (by code or with the password) or links to a business's records.
     phone_verified = models.BooleanField(_("phone verified"), default=False)
+    # The language of the person's messages; empty until they state one (the language switch,
+    # Accept-Language, the mini program's WeChat language): each business's language then.
     language = models.CharField(
         _("language"),
         max_length=10,
         choices=[("zh-hans", "简体中文"), ("en", "English")],
-        default="zh-hans",
+        default="",
+        blank=True,
+        help_text=_("Empty: the language of the business that writes to them."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -123,3 +129,66 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.phone[:-4]}****"
+
+
+class PrivacyPolicy(models.Model):
+    """One version of the privacy policy, in both languages, as the operator wrote it.
+
+    A version is never changed once saved: consents name the version the person agreed to.
+    The operator publishes a change as a new version (the admin, `privacy_policy_publish`);
+    the one in force is the highest version whose `effective_at` has come.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    body_zh = models.TextField(_("policy in Chinese"))
+    body_en = models.TextField(_("policy in English"))
+    effective_at = models.DateTimeField(_("in force from"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy policy")
+        verbose_name_plural = _("privacy policies")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def in_force(cls, now: "dt.datetime") -> "PrivacyPolicy | None":
+        return cls.objects.filter(effective_at__lte=now).order_by("-version").first()
+
+    def body(self, language: str) -> str:
+        return self.body_en if language == "en" and self.body_en.strip() else self.body_zh
+
+
+class Consent(models.Model):
+    """A person agreed to a version of the privacy policy, at registration or first booking."""
+
+    class Occasion(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        BOOKING = "booking", _("First booking")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("user"),
+    )
+    policy = models.ForeignKey(
+        PrivacyPolicy, on_delete=models.PROTECT, related_name="+", verbose_name=_("policy")
+    )
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    accepted_at = models.DateTimeField(_("accepted at"))
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "policy", "occasion"], name="consent_once_per_policy_occasion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.policy} · {self.occasion}"

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from yuyue.accounts.models import ApiToken
+from yuyue.accounts.models import ApiToken, PrivacyPolicy
 from yuyue.accounts.services import (
     KEY_PREFIX,
     hash_key,
@@ -44,3 +44,8 @@ def token_authenticate(key: str, *, now: dt.datetime | None = None) -> ApiToken 
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         token_touch(token=token, now=now)
     return token
+
+
+def current_privacy_policy(*, now: dt.datetime | None = None) -> PrivacyPolicy | None:
+    """The privacy policy in force: the highest version whose time has come."""
+    return PrivacyPolicy.in_force(now or timezone.now())

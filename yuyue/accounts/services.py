@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, password_validation, user_logged_i
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from yuyue.accounts.errors import InvalidCode
-from yuyue.accounts.models import ApiToken, PhoneCode, User
+from yuyue.accounts.models import ApiToken, Consent, PhoneCode, PrivacyPolicy, User
 from yuyue.accounts.phone import normalize_phone
 from yuyue.lib.audit import audit
-from yuyue.lib.errors import Duplicate, InvalidInput, RateLimited
+from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed, RateLimited
 from yuyue.lib.throttle import code_request
 
 # A recognisable prefix lets secret scanners spot a leaked key.
@@ -66,9 +66,11 @@ def user_register(
     email: str = "",
     display_name: str = "",
     language: str | None = None,
+    privacy_consent: bool = False,
 ) -> User:
     """A new customer account; the phone number is stored in E.164 form, the display name as
-    written (optional: the username stands in for it)."""
+    written (optional: the username stands in for it). `privacy_consent`: the person agreed to
+    the privacy policy in force as they registered (recorded with the account)."""
     errors: dict[str, list[str]] = {}
     user = User(username=username, email=email.strip(), display_name=" ".join(display_name.split()))
     if language in dict(User._meta.get_field("language").choices):
@@ -107,6 +109,8 @@ def user_register(
         unclaimed.language = user.language
         unclaimed.set_password(password)
         unclaimed.save(update_fields=["username", "email", "language", "password"])
+        if privacy_consent:
+            consent_record(actor=unclaimed, occasion=Consent.Occasion.REGISTRATION)
         return unclaimed
     user.set_password(password)
     try:
@@ -115,6 +119,8 @@ def user_register(
     except IntegrityError:
         # Another registration took the name between the check and the insert.
         raise Duplicate({"username": [_("This username is taken.")]}) from None
+    if privacy_consent:
+        consent_record(actor=user, occasion=Consent.Occasion.REGISTRATION)
     return user
 
 
@@ -423,3 +429,73 @@ def password_reset_by_code(*, phone: str, code: str, new_password: str) -> User:
         raise refusal or InvalidInput({"phone": [_NO_VERIFIED_ACCOUNT]})
     audit("password.reset_by_code", actor=user)
     return user
+
+
+MAX_POLICY_LENGTH = 100_000
+
+
+@transaction.atomic
+def privacy_policy_publish(
+    *, actor: User, body_zh: str, body_en: str, effective_at: dt.datetime | None = None
+) -> PrivacyPolicy:
+    """A new version of the privacy policy (the platform operator's); in force from
+    `effective_at` (now by default). Earlier versions stay as they were, for their consents."""
+    if not (actor.is_active and actor.is_superuser):
+        raise NotAllowed()
+    errors: dict[str, list[str]] = {}
+    for field, text in (("body_zh", body_zh), ("body_en", body_en)):
+        if not text.strip():
+            errors[field] = [_("Write the policy.")]
+        elif len(text) > MAX_POLICY_LENGTH or "\x00" in text:
+            errors[field] = [_("At most %(n)d characters.") % {"n": MAX_POLICY_LENGTH}]
+    if errors:
+        raise InvalidInput(errors)
+    # Locked so two publications at once do not take the same number.
+    latest = PrivacyPolicy.objects.select_for_update().order_by("-version").first()
+    return PrivacyPolicy.objects.create(
+        version=(latest.version if latest else 0) + 1,
+        body_zh=body_zh.strip(),
+        body_en=body_en.strip(),
+        effective_at=effective_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def consent_record(*, actor: User, occasion: str, now: dt.datetime | None = None) -> Consent | None:
+    """Record that `actor` agreed to the privacy policy in force, on `occasion`.
+
+    Once per version and occasion: recording again returns the first record. None when no
+    policy is in force (the operator removed them all), which there is then nothing to agree to.
+    """
+    if occasion not in Consent.Occasion.values:
+        raise InvalidInput({"occasion": [_("Unknown occasion.")]})
+    now = now or timezone.now()
+    policy = PrivacyPolicy.in_force(now)
+    if policy is None or actor.pk is None:
+        return None
+    consent, _created = Consent.objects.get_or_create(
+        user=actor, policy=policy, occasion=occasion, defaults={"accepted_at": now}
+    )
+    return consent
+
+
+def consent_record_at_booking(*, actor: User, now: dt.datetime) -> None:
+    """At a person's own booking: their consent to the policy in force, unless already given
+    at a booking (so once per version: the first booking after a new version records it).
+
+    One statement on the booking's hot path: INSERT … SELECT the version in force, doing
+    nothing when the row exists (the unique constraint), so two first bookings at once
+    record it once and neither fails.
+    """
+    q = connection.ops.quote_name
+    consent, policy = Consent._meta.db_table, PrivacyPolicy._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    # "WHERE true" before ON CONFLICT keeps SQLite from reading ON as a join's.
+    sql = (
+        f"INSERT INTO {q(consent)} ({q('user_id')}, {q('policy_id')}, {q('occasion')}, "
+        f"{q('accepted_at')}) SELECT %s, p.{q('id')}, %s, %s FROM (SELECT {q('id')} FROM "
+        f"{q(policy)} WHERE {q('effective_at')} <= %s ORDER BY {q('version')} DESC LIMIT 1) "
+        f"AS p WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk, Consent.Occasion.BOOKING.value, at, at])

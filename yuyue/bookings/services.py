@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.accounts.services import user_create_unclaimed
+from yuyue.accounts.services import consent_record_at_booking, user_create_unclaimed
 from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
@@ -273,6 +273,10 @@ def appointment_create(
                     data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
                 )
                 notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
+                if not by_business:
+                    # Booking for oneself agrees to the privacy policy (the confirm pages say
+                    # so); a booking staff make for someone is no consent of theirs.
+                    consent_record_at_booking(actor=customer, now=now)
                 availability_changed(business_id=appointment.business_id)
                 return appointment
         except IntegrityError:

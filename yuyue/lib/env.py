@@ -54,3 +54,12 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
             f"{name} must be one of {', '.join(choices)}, got {os.environ.get(name)!r}"
         )
     return value
+
+
+def envprefixed(prefix: str) -> dict[str, str]:
+    """Every set variable named <prefix><NAME>, as {name in lower case: value}."""
+    return {
+        name[len(prefix) :].lower(): value.strip()
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and len(name) > len(prefix) and value.strip()
+    }

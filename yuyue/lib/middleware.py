@@ -9,7 +9,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 Handler = Callable[[HttpRequest], HttpResponse]
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -21,6 +23,26 @@ def wants_json(request: HttpRequest) -> bool:
     if request.path.startswith("/api/"):
         return True
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def stated_language(request: HttpRequest) -> str:
+    """The language the request states — the language cookie (the 中文 / English switch), else
+    the first supported language of Accept-Language — or "" when it states none.
+
+    Not the language a page is shown in: without either, pages fall back to Chinese, and a
+    person who said nothing must not be pinned to it (their messages follow the business).
+    """
+    candidates = [request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")]
+    header = request.headers.get("Accept-Language", "")[:500]
+    candidates += [code for code, _quality in parse_accept_lang_header(header) if code != "*"]
+    for code in candidates:
+        if not code:
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return ""
 
 
 def error_response(

@@ -21,7 +21,7 @@ class NotificationAdmin(BusinessScopedAdmin):
         "channel",
         "recipient",
         "address",
-        "status",
+        "status_shown",
         "attempts",
         "next_attempt_local",
         "error",
@@ -49,7 +49,7 @@ class NotificationAdmin(BusinessScopedAdmin):
         "recipient",
         "language",
         "address",
-        "status",
+        "status_shown",
         "attempts",
         "send_after_local",
         "next_attempt_local",
@@ -94,6 +94,10 @@ class NotificationAdmin(BusinessScopedAdmin):
     @admin.display(description=_("sent at"), ordering="sent_at")
     def sent_local(self, obj: Notification) -> str:
         return self._local(obj, obj.sent_at)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, obj: Notification) -> str:
+        return obj.status_label
 
     @admin.display(description=_("last error"))
     def error(self, obj: Notification) -> str:

@@ -150,7 +150,7 @@ class Dispatcher:
                 notification=row, lease_token=token, reason=errors.GAVE_UP
             )
             return "failed" if done else "lost"
-        address, provider_id = "", ""
+        address, provider_id, logged_only = "", "", False
         try:
             if row.channel == Notification.Channel.EMAIL:
                 address = email_address(row)
@@ -160,6 +160,7 @@ class Dispatcher:
             else:
                 address = text_address(row)
                 provider_id = text_send(row, address=address, provider=provider, now=now)
+                logged_only = not provider.delivers
         except Skipped as error:
             done = services.notification_mark_skipped(
                 notification=row, lease_token=token, reason=error.reason
@@ -183,7 +184,11 @@ class Dispatcher:
             # their hourly caps count the sends already recorded.
             return address, provider_id
         done = services.notification_mark_sent(
-            notification=row, lease_token=token, address=address, provider_message_id=provider_id
+            notification=row,
+            lease_token=token,
+            address=address,
+            provider_message_id=provider_id,
+            logged_only=logged_only,
         )
         if not done:
             logger.warning("notification %s was sent, but its lease had been taken", row.pk)

@@ -25,6 +25,9 @@ WECHAT_OFF = gettext_noop("WeChat is not configured on this server.")
 NO_WECHAT = gettext_noop("The recipient has no WeChat identity.")
 NO_TEMPLATE = gettext_noop("No subscribe-message template is configured for this kind.")
 NO_CONSENT = gettext_noop("Skipped: the customer has no mini-program subscription left.")
+NO_SMS_TEMPLATE = gettext_noop(
+    "Skipped: no Tencent SMS template is configured for this kind of message."
+)
 WECHAT_REFUSED = gettext_noop(
     "Skipped: WeChat says the customer has not accepted this message (43101)."
 )

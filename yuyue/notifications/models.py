@@ -78,6 +78,9 @@ class Notification(models.Model):
     address = models.CharField(_("address"), max_length=254, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
+    # Written to the log by the console provider instead of sent: "sent" for the outbox (it is
+    # done), but the log must not tell anyone the person received it.
+    logged_only = models.BooleanField(_("logged only, not sent"), default=False)
     message_id = models.CharField(
         _("message id"), max_length=100, unique=True, default=new_message_id, editable=False
     )
@@ -114,3 +117,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.recipient_id}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as the message log shows it: a logged-only text is not called sent."""
+        if self.status == self.Status.SENT and self.logged_only:
+            return str(LOGGED_ONLY)
+        return str(self.get_status_display())
+
+
+LOGGED_ONLY = pgettext_lazy("message", "Logged only — not sent")

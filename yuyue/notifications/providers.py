@@ -1,6 +1,8 @@
 """Text messages (SMS, mini-program) go through a provider chosen by NOTIFY_SMS_PROVIDER.
 
-`console` writes them to the log (the embedded default). `webhook` POSTs JSON
+`console` writes them to the log (the embedded default): nothing is sent, and the message log
+says so ("logged only — not sent"). `tencent` sends them through Tencent Cloud SMS
+(notifications/tencent.py). `webhook` POSTs JSON
 `{to, template, params, message_id}` to NOTIFY_WEBHOOK_URL for a gateway that knows the SMS
 vendor's or WeChat's API. The request carries `X-Yuyue-Timestamp` and `X-Yuyue-Signature:
 sha256=<hex>`, an HMAC-SHA256 with NOTIFY_WEBHOOK_SECRET over "<timestamp>.<body>", so the
@@ -20,6 +22,7 @@ from typing import Protocol
 from django.conf import settings
 
 from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
+from yuyue.notifications.tencent import TencentSmsProvider, parse_templates
 
 logger = logging.getLogger("yuyue.notifications")
 RETRYABLE_4XX = frozenset({408, 425, 429})
@@ -27,6 +30,9 @@ MAX_ERROR_BODY = 300
 
 
 class TextProvider(Protocol):
+    # False for a provider that only writes the text down: the log then says "not sent".
+    delivers: bool
+
     def send(self, *, to: str, template: str, params: dict[str, str], message_id: str) -> str:
         """Deliver one message; returns the provider's id for it (may be empty).
 
@@ -35,6 +41,8 @@ class TextProvider(Protocol):
 
 
 class ConsoleProvider:
+    delivers = False
+
     def send(self, *, to: str, template: str, params: dict[str, str], message_id: str) -> str:
         logger.info(
             "text message %s to %s (%s): %s", message_id, to, template, params.get("text", "")
@@ -48,6 +56,8 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class WebhookProvider:
+    delivers = True
+
     def __init__(self, *, url: str, secret: str, timeout: float) -> None:
         self.url, self.secret, self.timeout = url, secret, timeout
 
@@ -94,6 +104,18 @@ def _provider_id(answer: bytes) -> str:
 
 
 def text_provider() -> TextProvider:
+    if settings.NOTIFY_SMS_PROVIDER == "tencent":
+        return TencentSmsProvider(
+            secret_id=settings.TENCENT_SMS_SECRET_ID,
+            secret_key=settings.TENCENT_SMS_SECRET_KEY,
+            sdk_app_id=settings.TENCENT_SMS_SDK_APP_ID,
+            sign_name=settings.TENCENT_SMS_SIGN_NAME,
+            region=settings.TENCENT_SMS_REGION,
+            endpoint=settings.TENCENT_SMS_ENDPOINT,
+            templates=parse_templates(settings.TENCENT_SMS_TEMPLATES),
+            param_max_length=settings.TENCENT_SMS_PARAM_MAX_LENGTH,
+            timeout=settings.TENCENT_SMS_TIMEOUT,
+        )
     if settings.NOTIFY_SMS_PROVIDER == "webhook":
         return WebhookProvider(
             url=settings.NOTIFY_WEBHOOK_URL,
@@ -101,3 +123,8 @@ def text_provider() -> TextProvider:
             timeout=settings.NOTIFY_WEBHOOK_TIMEOUT,
         )
     return ConsoleProvider()
+
+
+def texts_only_logged() -> bool:
+    """True when text messages are written to the log instead of sent (the console provider)."""
+    return settings.NOTIFY_SMS_PROVIDER == "console"

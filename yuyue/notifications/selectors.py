@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from yuyue.accounts.models import Consent, User
 from yuyue.bookings.models import Appointment
 from yuyue.catalog.models import Business
 from yuyue.notifications.models import Notification
+from yuyue.wechat.models import SubscribeConsent, WeChatIdentity
 
 Status = Notification.Status
 HOUR = dt.timedelta(hours=1)
@@ -103,3 +105,98 @@ def notifications_of_business(
     if status is not None:
         notifications = notifications.filter(status=status)
     return notifications.order_by("-created_at", "-id")
+
+
+def personal_data(*, user: User, now: dt.datetime) -> dict[str, Any]:
+    """Everything held about `user` that is theirs to see, as plain JSON values ("My data"):
+    the account, the privacy consents, WeChat identities and subscriptions, the appointments
+    they are the customer of (with the notes they see, never the businesses' private customer
+    notes), and the messages sent to them. Times are ISO 8601 in UTC.
+
+    Here, at the top of the domain apps, because it reads all of them.
+    """
+    account = {
+        "username": user.username,
+        "display_name": user.display_name,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "email": user.email,
+        "language": user.language,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+    }
+    consents = [
+        {
+            "policy_version": c.policy.version,
+            "occasion": c.occasion,
+            "accepted_at": _iso(c.accepted_at),
+        }
+        for c in Consent.objects.filter(user=user).select_related("policy").order_by("accepted_at")
+    ]
+    wechat = [
+        {
+            "appid": i.appid,
+            "openid": i.openid,
+            "unionid": i.unionid,
+            "linked_at": _iso(i.created_at),
+        }
+        for i in WeChatIdentity.objects.filter(user=user).order_by("created_at")
+    ]
+    subscriptions = [
+        {
+            "template_id": s.template_id,
+            "messages_allowed": s.remaining,
+            "last_answer": s.last_answer,
+        }
+        for s in SubscribeConsent.objects.filter(user=user).order_by("template_id")
+    ]
+    appointments = [
+        {
+            "id": a.public_id,
+            "business": a.business.name,
+            "service": a.service.name,
+            "staff": a.staff.name,
+            "location": a.location.name if a.location else "",
+            "address": a.location.address if a.location else "",
+            "start": _iso(a.start),
+            "end": _iso(a.end),
+            "time_zone": a.zone_name,
+            "status": a.status,
+            "price": str(a.price),
+            "currency": a.currency,
+            "notes": a.notes,
+            "booked_via": a.channel,
+            "booked_at": _iso(a.created_at),
+        }
+        for a in Appointment.objects.filter(customer=user)
+        .select_related("business", "service", "staff", "location")
+        .order_by("start", "id")
+    ]
+    messages = [
+        {
+            "kind": n.kind,
+            "channel": n.channel,
+            "address": n.address,
+            "status": n.status,
+            "appointment": n.appointment.public_id,
+            "created_at": _iso(n.created_at),
+            "sent_at": _iso(n.sent_at),
+        }
+        for n in Notification.objects.filter(recipient=user)
+        .select_related("appointment")
+        .order_by("created_at", "id")
+    ]
+    return {
+        "exported_at": _iso(now),
+        "account": account,
+        "consents": consents,
+        "wechat_identities": wechat,
+        "wechat_subscriptions": subscriptions,
+        "appointments": appointments,
+        "messages": messages,
+    }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat() if moment is not None else None

@@ -279,20 +279,27 @@ def notifications_mark_sent(
     return held
 
 
+@transaction.atomic
 def notification_mark_sent(
     *,
     notification: Notification,
     lease_token: str,
     address: str,
     provider_message_id: str = "",
+    logged_only: bool = False,
     now: dt.datetime | None = None,
 ) -> bool:
-    """Record a delivery; False when the lease was lost (the row is someone else's now)."""
+    """Record a delivery; False when the lease was lost (the row is someone else's now).
+
+    `logged_only`: the provider only wrote it to the log (console), and the log says so.
+    """
     recorded = notifications_mark_sent(
         lease_token=lease_token,
         sent={notification.pk: (address, provider_message_id)},
         now=now,
     )
+    if notification.pk in recorded and logged_only:
+        Notification.objects.filter(pk=notification.pk).update(logged_only=True)
     return notification.pk in recorded
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from yuyue.lib.localtime import local_short_label
 from yuyue.notifications import errors
 from yuyue.notifications.context import message_context
 from yuyue.notifications.errors import PermanentFailure, TemporaryFailure
@@ -26,6 +27,9 @@ def text_address(notification: Notification) -> str:
 
 def text_params(notification: Notification) -> dict[str, str]:
     """The template's values, and the whole text for gateways that send plain text."""
+    zone = notification.appointment.zone_name
+    old = (notification.event.data.get("old") or {}).get("start")
+    old_start = dt.datetime.fromisoformat(old) if old else None
     with translation.override(notification.language):
         context = message_context(notification)
         link = context.get("back_office_link") or context["links"]["view"]
@@ -33,11 +37,16 @@ def text_params(notification: Notification) -> dict[str, str]:
         text = " ".join(
             render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()
         )
+        # Short, for templates with length limits (Tencent's 12 characters): "12月2日 10:00".
+        time = local_short_label(notification.appointment.start, zone)
+        old_time = local_short_label(old_start, zone) if old_start else ""
     return {
         "business": context["business"],
         "service": context["service"],
         "staff": context["staff"],
         "start": context["start"],
+        "time": time,
+        "old_time": old_time,
         "location": context["location"],
         "address": context["address"],
         "customer": context["customer"],

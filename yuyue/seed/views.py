@@ -166,6 +166,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             username=_posted(request, "username"),
             password=_posted(request, "password"),
             phone=_posted(request, "phone"),
+            privacy_consent=True,
         )
     except (_Failed, DomainError) as error:
         return _json_failed(error if isinstance(error, _Failed) else _from_domain(error))

@@ -7,9 +7,11 @@ from yuyue.web.views import (
     booking,
     business,
     invitations,
-    signup,
+    my_data,
     password_email,
     phone,
+    privacy,
+    signup,
 )
 
 app_name = "web"
@@ -38,6 +40,10 @@ urlpatterns = [
     path("language", account.language_view, name="language"),
     path("signup/", signup.signup_page, name="signup"),
     path("signup/slug", signup.slug_proposal, name="signup-slug"),
+    path("privacy", privacy.privacy_page, name="privacy"),
+    path("me/data/", my_data.my_data_page, name="my-data"),
+    path("me/data/data.json", my_data.my_data_json, name="my-data-json"),
+    path("me/data/appointments.csv", my_data.my_data_csv, name="my-data-csv"),
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),

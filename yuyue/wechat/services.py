@@ -67,7 +67,7 @@ def _new_username() -> str:
     return f"wx_{secrets.token_hex(6)}"
 
 
-def wechat_login(*, code: str, language: str = "zh-hans", actor: User | None = None) -> WeChatLogin:
+def wechat_login(*, code: str, language: str = "", actor: User | None = None) -> WeChatLogin:
     """Exchange wx.login's `code` for the WeChat user's openid, and log that user in.
 
     A first visit creates an account without a password (it logs in through WeChat only);

@@ -3,7 +3,7 @@ password, who am I."""
 
 from django.contrib.auth import user_logged_in
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import Throttled
@@ -25,6 +25,7 @@ from yuyue.api.schemas.auth import (
     MembershipPage,
     PasswordIn,
     PasswordResetIn,
+    PersonalDataOut,
     RegisterIn,
     SmsSendIn,
     SmsSendOut,
@@ -35,6 +36,7 @@ from yuyue.api.schemas.auth import (
 from yuyue.api.schemas.common import PageIn, errors, page_of
 from yuyue.catalog.selectors import memberships_of
 from yuyue.lib.errors import RateLimited
+from yuyue.lib.middleware import stated_language
 from yuyue.lib.throttle import (
     client_ip,
     code_login_throttles,
@@ -48,6 +50,7 @@ from yuyue.notifications.codes import (
     phone_code_send,
     phone_code_sign_in,
 )
+from yuyue.notifications.selectors import personal_data
 
 router = Router(tags=["auth"])
 
@@ -80,14 +83,18 @@ def token_out(issued: IssuedToken) -> dict:
     summary="Create a customer account and log in",
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
-    """A new account and its first token. A taken username is 409 `duplicate`."""
+    """A new account and its first token. A taken username is 409 `duplicate`.
+
+    Registering is agreeing to the privacy policy in force (`/privacy`): show it first; the
+    account's consent records its version and the time."""
     user = user_register(
         username=payload.username,
         password=payload.password,
         phone=payload.phone,
         email=payload.email,
         display_name=payload.display_name,
-        language=payload.language,
+        language=payload.language or stated_language(request),
+        privacy_consent=True,
     )
     return Status(201, token_out(token_issue(user=user)))
 
@@ -193,6 +200,18 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> dict:
 @router.get("/me", auth=bearer, response={200: UserOut, **errors(401)}, summary="Who am I")
 def me(request: HttpRequest) -> dict:
     return user_out(request.auth)
+
+
+@router.get(
+    "/me/data",
+    auth=bearer,
+    response={200: PersonalDataOut, **errors(401)},
+    summary="My data: everything held about me",
+)
+def my_data(request: HttpRequest) -> dict:
+    """The account, privacy consents, WeChat sign-in, appointments (with the notes the customer
+    sees, never a business's own notes) and the messages sent to the caller."""
+    return personal_data(user=request.auth, now=timezone.now())
 
 
 @router.get(

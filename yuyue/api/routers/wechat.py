@@ -31,7 +31,7 @@ def login(request: HttpRequest, payload: WeChatLoginIn) -> dict:
     first visit creates an account; `needs_phone` says it has no phone number yet. A used
     or unknown code is 422 `wechat_code_invalid` (call wx.login again); 404
     `wechat_not_configured` when the server has no mini program."""
-    result = wechat_login(code=payload.code, language=payload.language)
+    result = wechat_login(code=payload.code, language=payload.language or "")
     user = result.issued.token.user
     return {
         **token_out(result.issued),

@@ -33,7 +33,13 @@ class RegisterIn(InputSchema):
     display_name: line(100, min_length=0) = Field(
         "", description="How the shop calls the person, as written (optional).", examples=["张小美"]
     )
-    language: Language = Field("zh-hans", description="For messages sent to this user.")
+    language: Language | None = Field(
+        None,
+        description=(
+            "For messages sent to this user. Unset: the request's Accept-Language when it "
+            "names one of ours, else each business's own language."
+        ),
+    )
 
 
 class LoginIn(InputSchema):
@@ -90,7 +96,7 @@ class UserOut(Schema):
     phone: str = Field(description="E.164, e.g. +8613800138000.")
     phone_verified: bool = Field(description="Proved by a texted code.")
     email: str
-    language: str
+    language: str = Field(description="zh-hans or en; empty: each business's own language.")
 
 
 class TokenOut(Schema):
@@ -108,3 +114,22 @@ class MembershipOut(Schema):
 
 class MembershipPage(Page):
     items: list[MembershipOut]
+
+
+class PersonalDataOut(Schema):
+    """Everything held about the caller ("My data"); times ISO 8601 in UTC."""
+
+    exported_at: dt.datetime
+    account: dict[str, str | None] = Field(
+        description="username, display_name, first_name, last_name, phone, email, language, "
+        "date_joined, last_login"
+    )
+    consents: list[dict[str, str | int | None]] = Field(
+        description="Each agreement to the privacy policy: policy_version, occasion, accepted_at."
+    )
+    wechat_identities: list[dict[str, str | None]]
+    wechat_subscriptions: list[dict[str, str | int | None]]
+    appointments: list[dict[str, str | None]] = Field(
+        description="As the customer: with the notes shown to them, never a business's own notes."
+    )
+    messages: list[dict[str, str | None]] = Field(description="Messages sent to the caller.")

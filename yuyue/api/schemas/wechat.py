@@ -14,7 +14,9 @@ class WeChatCodeIn(InputSchema):
 
 
 class WeChatLoginIn(WeChatCodeIn):
-    language: Language = Field("zh-hans", description="For a new account's messages.")
+    language: Language | None = Field(
+        None, description="For a new account's messages; unset: each business's language."
+    )
 
 
 class WeChatLoginOut(TokenOut):

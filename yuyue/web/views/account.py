@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yuyue.accounts.services import user_register, user_set_language
 from yuyue.lib.errors import DomainError
+from yuyue.lib.middleware import stated_language
 from yuyue.lib.throttle import login_throttles, register_throttles, retry_after
 from yuyue.web.forms import LoginForm, PhoneForm, RegisterForm
 from yuyue.webkit.forms import add_errors
@@ -62,7 +62,8 @@ def register_page(request: HttpRequest) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
-                language=translation.get_language(),
+                language=stated_language(request),
+                privacy_consent=True,
             )
         except DomainError as error:
             add_errors(form, error)

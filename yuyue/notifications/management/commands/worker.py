@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from yuyue.notifications.dispatcher import Dispatcher, Tally
+from yuyue.notifications.providers import texts_only_logged
 
 logger = logging.getLogger("yuyue.notifications")
 
@@ -61,6 +62,11 @@ class Command(BaseCommand):
         )
         total = Tally()
         logger.info("worker: started")
+        if settings.PRODUCTION and texts_only_logged():
+            logger.warning(
+                "worker: NOTIFY_SMS_PROVIDER=console in production: text messages are only "
+                "written to this log, never sent (set NOTIFY_SMS_PROVIDER=tencent or webhook)"
+            )
         while not stop.is_set():
             # A long-running process must drop connections the database has closed.
             close_old_connections()
