@@ -37,9 +37,7 @@ def book_walk_in_through_the_back_office(owner, business, service, stylist) -> N
     assert booked.status_code == 303, booked.content
 
 
-def test_registering_with_a_walk_ins_phone_gets_none_of_her_data(
-    owner, business, service, stylist
-):
+def test_registering_with_a_walk_ins_phone_gets_none_of_her_data(owner, business, service, stylist):
     book_walk_in_through_the_back_office(owner, business, service, stylist)
 
     response = client_for().post(
