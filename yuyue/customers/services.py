@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
@@ -247,19 +248,21 @@ def customer_merge(*, actor: User, keep: Customer, other: Customer) -> Customer:
     return merged
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def customer_for_booking(*, business: Business, user: User) -> Customer:
     """The business's record of an account booking there itself, made on its first booking.
 
     A record staff made for the same phone is not taken over: the account's phone is not
     proven, so the new record leaves the phone out when it is taken, and staff may merge.
+    One query when the record exists; a first booking adds its insert (in a savepoint).
     """
-    existing = Customer.objects.filter(business=business, user=user).first()
+    same = Q(user=user) | Q(phone=user.phone) if user.phone else Q(user=user)
+    # At most two rows: one record per account and one per phone in a business.
+    found = list(Customer.objects.filter(same, business=business)[:2])
+    existing = next((row for row in found if row.user_id == user.pk), None)
     if existing is not None:
         return existing
-    phone = user.phone
-    if phone and Customer.objects.filter(business=business, phone=phone).exists():
-        phone = ""
+    phone = "" if any(row.phone == user.phone for row in found) else user.phone
     customer = Customer(
         business=business,
         user=user,
