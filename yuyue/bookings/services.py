@@ -220,7 +220,9 @@ def appointment_create(
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
             return None
-        mine = {"customer": customer} if customer is not None else {"client": client}
+        mine: dict[str, object] = (
+            {"customer": customer} if customer is not None else {"client": client}
+        )
         return Appointment.objects.filter(idempotency_key=idempotency_key, **mine).first()
 
     request = take_request(

@@ -2,6 +2,7 @@
 services check and audit every change (/manage/<business>/customers/)."""
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from yuyue.catalog.admin_scoping import BusinessScopedAdmin
@@ -20,8 +21,8 @@ class CustomerAdmin(BusinessScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
@@ -30,10 +31,12 @@ from yuyue.customers.models import (
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed
 
+MAX_EMAIL_LENGTH = 254
+
 
 class MergeRefused(DomainError):
     code = "merge_refused"
-    default_message = _("These two records cannot be merged.")
+    default_message = gettext_lazy("These two records cannot be merged.")
 
 
 def _require_staff(*, actor: User, business_id: int) -> None:
@@ -97,7 +100,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
                 validate_email(email)
             except ValidationError as error:
                 errors["email"] = error.messages
-            if len(email) > Customer._meta.get_field("email").max_length:
+            if len(email) > MAX_EMAIL_LENGTH:
                 errors["email"] = [_("The email address is too long.")]
         cleaned["email"] = email
     if "notes" in fields:
