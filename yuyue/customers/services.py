@@ -297,6 +297,8 @@ def customer_link_verified_phone(*, user: User, phone: str) -> list[Customer]:
     """
     phone = normalize_phone(phone)
     linked: list[Customer] = []
+    if not user.is_active:
+        return linked
     records = Customer.objects.select_for_update().filter(phone=phone, user__isnull=True)
     for record in records.order_by("id"):
         own = (
