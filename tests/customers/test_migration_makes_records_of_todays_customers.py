@@ -10,9 +10,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import ProjectState
 
+from tests.helpers import TUESDAY, at
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment
+from yuyue.bookings.services import appointment_create
 from yuyue.customers.models import Customer
+from yuyue.customers.services import customer_create
 from yuyue.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,3 +159,44 @@ def test_todays_customers_become_each_businesss_records(old_apps):
     twin = appointments["twin"].client
     assert twin.user.username == "twin" and twin.phone == "" and "+8613700137000" in twin.notes
     assert Customer.objects.filter(business__slug="salon").count() == 4
+
+
+def test_going_back_gives_walk_ins_an_account_again(db_with_a_walk_in):
+    appointment_id = db_with_a_walk_in
+
+    apps = migrate(BEFORE).apps
+
+    OldAppointment = apps.get_model("bookings", "Appointment")
+    CustomerNote = apps.get_model("catalog", "CustomerNote")
+    appointment = OldAppointment.objects.select_related("customer").get(pk=appointment_id)
+    guest = appointment.customer
+    assert guest.username.startswith("guest-") and guest.password.startswith("!")
+    assert (guest.display_name, guest.phone) == ("赵女士", "+8613917778117")
+    assert CustomerNote.objects.get(customer=guest).text == "过敏：对染发剂过敏"
+    assert (
+        not apps.get_model("notifications", "Notification")
+        .objects.filter(appointment_id=appointment_id, recipient=None)
+        .exists()
+    )
+
+    migrate(latest())
+
+    appointment = Appointment.objects.get(pk=appointment_id)
+    assert appointment.customer is None and appointment.client.notes == "过敏：对染发剂过敏"
+    assert not User.objects.filter(username=guest.username).exists()
+
+
+@pytest.fixture
+def db_with_a_walk_in(owner, business, service, stylist):
+    record = customer_create(
+        actor=owner,
+        business=business,
+        name="赵女士",
+        phone="13917778117",
+        notes="过敏：对染发剂过敏",
+    )
+    appointment = appointment_create(
+        service=service, client=record, start=at(TUESDAY, "15:00"), staff=stylist, actor=owner
+    )
+    yield appointment.id
+    migrate(latest())
