@@ -234,11 +234,16 @@ def customer_merge(*, actor: User, keep: Customer, other: Customer) -> Customer:
         raise NotAllowed()
     if other.pk == keep.pk:
         raise MergeRefused(_("Choose another record to merge with this one."))
-    first, second = sorted(
-        Customer.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]),
-        key=lambda row: row.pk,
-    )
-    locked_keep, locked_other = (first, second) if first.pk == keep.pk else (second, first)
+    rows = {
+        row.pk: row
+        for row in Customer.objects.select_for_update()
+        .filter(pk__in=[keep.pk, other.pk])
+        .order_by("pk")
+    }
+    if len(rows) != 2:
+        # The other desk merged or changed one of them a moment ago.
+        raise MergeRefused()
+    locked_keep, locked_other = rows[keep.pk], rows[other.pk]
     if locked_keep.user_id and locked_other.user_id and locked_keep.user_id != locked_other.user_id:
         raise MergeRefused(
             _(
