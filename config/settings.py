@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "yuyue.accounts",
     "yuyue.catalog",
+    "yuyue.customers",
     "yuyue.scheduling",
     "yuyue.bookings",
     "yuyue.notifications",

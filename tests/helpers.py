@@ -63,14 +63,22 @@ def make_appointment(*, service, staff, customer, start: dt.datetime, status: st
 
     from yuyue.bookings.models import Appointment
     from yuyue.catalog.versions import availability_changed
+    from yuyue.customers.models import Customer
+    from yuyue.customers.services import customer_for_booking
 
     end = start + dt.timedelta(minutes=service.duration_minutes)
     with transaction.atomic():
+        # `customer` is an account (its record at the business is found or made) or a record.
+        if isinstance(customer, Customer):
+            client, customer = customer, customer.user
+        else:
+            client = customer_for_booking(business=service.business, user=customer)
         appointment = Appointment.objects.create(
             business_id=service.business_id,
             service=service,
             staff=staff,
             location=staff.location,
+            client=client,
             customer=customer,
             start=start,
             end=end,
@@ -395,7 +403,7 @@ def first_privacy_policy():
 
     from yuyue.accounts.models import PrivacyPolicy
 
-    migration = importlib.import_module("yuyue.accounts.migrations.0007_first_privacy_policy")
+    migration = importlib.import_module("yuyue.accounts.migrations.0008_first_privacy_policy")
     policy, _created = PrivacyPolicy.objects.get_or_create(
         version=1,
         defaults={

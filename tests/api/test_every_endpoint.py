@@ -108,6 +108,13 @@ SUCCESS = {
         201,
     ),
     ("get", "/api/v1/businesses/{slug}/appointments"): ("as_staff", None, 200),
+    ("get", "/api/v1/businesses/{slug}/customers"): ("as_staff", None, 200),
+    ("get", "/api/v1/businesses/{slug}/customers/{customer_id}"): ("as_staff", None, 200),
+    ("patch", "/api/v1/businesses/{slug}/customers/{customer_id}"): (
+        "as_staff",
+        {"tags": ["常客"]},
+        200,
+    ),
     ("get", "/api/v1/appointments"): ("as_customer", None, 200),
     ("get", "/api/v1/appointments/{id}"): ("as_customer", None, 200),
     ("post", "/api/v1/appointments/{id}/cancel"): ("as_customer", {"reason": "有事"}, 200),
@@ -150,6 +157,7 @@ MALFORMED_PATH_VALUES = {
     "location_id": "-1",
     "date": "2026-13-45",
     "invitation_id": "x",
+    "customer_id": "x",
 }
 
 
@@ -161,6 +169,7 @@ def rows(booked, service, stylist, location, stranger, business, owner):
         "t": issued.token,
         "slug": "salon",
         "id": booked.public_id,
+        "customer_id": booked.client_id,
         "service_id": service.id,
         "staff_id": stylist.id,
         "location_id": location.id,

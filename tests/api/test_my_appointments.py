@@ -105,9 +105,11 @@ def test_the_business_reads_it_with_the_customer(as_staff, booked, customer):
     body = as_staff.get(f"/api/v1/appointments/{booked.public_id}").json()
 
     assert body["customer"] == {
-        "id": customer.id,
-        "username": "customer",
+        "id": booked.client_id,
+        "name": "customer",
         "phone": "+8613700137000",
+        "account_id": customer.id,
+        "username": "customer",
     }
 
 

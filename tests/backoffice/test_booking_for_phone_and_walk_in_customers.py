@@ -1,6 +1,6 @@
-"""Booking for a customer who calls or walks in: found by phone or name, or created with a
-name and a phone; staff may waive notice and horizon, never overlap or capacity; a walk-in
-starts at once."""
+"""Booking for a customer who calls or walks in: found among the business's own records by
+phone or name, or added with a name and a phone; staff may waive notice and horizon, never
+overlap or capacity; a walk-in starts at once."""
 
 import datetime as dt
 import re
@@ -16,10 +16,18 @@ from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.services import location_create
+from yuyue.customers.models import Customer
+from yuyue.customers.services import customer_for_booking
 from yuyue.lib.errors import NotAllowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture
+def regular(business, customer):
+    """The salon's record of the customer, who has booked there before."""
+    return customer_for_booking(business=business, user=customer)
 
 
 def token_in(html: str) -> str:
@@ -33,10 +41,16 @@ def choose(client, query: str) -> str:
     return token_in(html_of(client.get("/manage/salon/book/", {"customer": unquote(link)})))
 
 
-def test_a_caller_is_found_by_phone_number_as_they_say_it(as_owner, customer, stylist):
+def test_a_caller_is_found_by_phone_number_as_they_say_it(as_owner, regular, stylist):
     html = html_of(as_owner.get("/manage/salon/book/", {"q": "137 0013 7000"}))
 
     assert "customer" in html and "+8613700137000" in html
+
+
+def test_an_account_the_business_has_no_record_of_is_not_found(as_owner, customer, stylist):
+    html = html_of(as_owner.get("/manage/salon/book/", {"q": "137 0013 7000"}))
+
+    assert "+8613700137000" not in html and 'href="?customer=' not in html
 
 
 def test_a_customer_is_found_by_chinese_name(as_owner, pending):
@@ -45,7 +59,9 @@ def test_a_customer_is_found_by_chinese_name(as_owner, pending):
     assert "张小美" in html
 
 
-def test_a_phone_booking_lands_confirmed_for_the_chosen_staff(as_owner, customer, service, stylist):
+def test_a_phone_booking_lands_confirmed_for_the_chosen_staff(
+    as_owner, regular, customer, service, stylist
+):
     token = choose(as_owner, "13700137000")
 
     response = as_owner.post(
@@ -70,7 +86,7 @@ def test_a_phone_booking_lands_confirmed_for_the_chosen_staff(as_owner, customer
 
 
 def test_staff_may_book_sooner_than_the_notice_and_off_the_grid(
-    as_owner, customer, service, stylist
+    as_owner, regular, customer, service, stylist
 ):
     token = choose(as_owner, "13700137000")
 
@@ -155,8 +171,9 @@ def test_a_new_customer_needs_only_a_name_and_a_phone(as_owner, service, stylist
     )
 
     assert response.status_code == 303
-    created = User.objects.get(phone="+8613912345678")
-    assert created.display_name == "王先生" and not created.has_usable_password()
+    created = Customer.objects.get(business__slug="salon", phone="+8613912345678")
+    assert created.name == "王先生" and created.user is None
+    assert not User.objects.filter(phone="+8613912345678").exists()
 
 
 def test_a_walk_in_starts_now(as_owner, service, stylist):
@@ -170,7 +187,8 @@ def test_a_walk_in_starts_now(as_owner, service, stylist):
         )
 
     assert response.status_code == 303
-    appointment = Appointment.objects.get(customer__phone="+8613912345678")
+    appointment = Appointment.objects.get(client__phone="+8613912345678")
+    assert appointment.customer is None
     assert appointment.status == "in_progress"
     assert appointment.start == at(TUESDAY, "09:03")
     assert list(appointment.events.values_list("action", flat=True)) == ["created", "started"]
@@ -193,7 +211,7 @@ def test_a_forged_customer_token_books_nothing(as_owner, service, stylist):
 
 
 def test_a_time_for_staff_at_a_shop_in_another_zone_is_that_shops_time(
-    as_owner, business, customer, service
+    as_owner, business, regular, service
 ):
     shop = location_create(
         business=business, actor=owner_of(business), name="东京店", timezone="Asia/Tokyo"

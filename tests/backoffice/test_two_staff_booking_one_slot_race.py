@@ -8,16 +8,17 @@ import pytest
 from django.db import connections
 
 from tests.backoffice.test_booking_for_phone_and_walk_in_customers import choose
-from tests.helpers import TUESDAY, make_user, office_browser_for
+from tests.helpers import TUESDAY, office_browser_for
 from yuyue.bookings.models import Appointment
+from yuyue.customers.services import customer_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.usefixtures("frozen_now")
-def test_one_of_two_staff_booking_the_same_slot_wins(owner, staff_user, service, stylist):
-    make_user("caller-a", phone="+8613311110001")
-    make_user("caller-b", phone="+8613311110002")
+def test_one_of_two_staff_booking_the_same_slot_wins(owner, business, staff_user, service, stylist):
+    customer_create(actor=owner, business=business, name="caller-a", phone="+8613311110001")
+    customer_create(actor=owner, business=business, name="caller-b", phone="+8613311110002")
     desks = [office_browser_for(owner), office_browser_for(staff_user)]
     tokens = [choose(desks[0], "13311110001"), choose(desks[1], "13311110002")]
     barrier = threading.Barrier(2)

@@ -100,8 +100,9 @@ def test_the_owner_books_a_walk_in_by_phone_number(desk, lang, service, stylist)
         expect(page.locator("h1 .status-in_progress")).to_be_visible()
         desk.audit("walk-in-started")
 
-    walk_in = Appointment.objects.get(customer__phone="+8613912345678")
+    walk_in = Appointment.objects.get(client__phone="+8613912345678")
     assert walk_in.status == "in_progress" and walk_in.channel == "backoffice"
+    assert walk_in.customer is None
 
 
 def test_the_owner_edits_hours_and_the_customers_picker_changes(desk, service, stylist):

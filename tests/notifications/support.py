@@ -17,6 +17,7 @@ from tests.helpers import WEBHOOK_SECRET, clock_env
 __all__ = ["WEBHOOK_SECRET"]
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent
+from yuyue.customers.models import Customer
 from yuyue.notifications.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,9 @@ def make_due_emails(*, count: int, service, staff, start: dt.datetime) -> list[N
             for i in range(count)
         ]
     )
+    clients = Customer.objects.bulk_create(
+        [Customer(business_id=service.business_id, user=user, name=user.username) for user in users]
+    )
     appointments = Appointment.objects.bulk_create(
         [
             Appointment(
@@ -57,6 +61,7 @@ def make_due_emails(*, count: int, service, staff, start: dt.datetime) -> list[N
                 service=service,
                 staff=staff,
                 location=staff.location,
+                client=client,
                 customer=user,
                 start=start + dt.timedelta(hours=i),
                 end=start + dt.timedelta(hours=i, minutes=service.duration_minutes),
@@ -66,7 +71,7 @@ def make_due_emails(*, count: int, service, staff, start: dt.datetime) -> list[N
                 price=service.price,
                 currency="CNY",
             )
-            for i, user in enumerate(users)
+            for i, (user, client) in enumerate(zip(users, clients, strict=True))
         ]
     )
     events = AppointmentEvent.objects.bulk_create(

@@ -124,6 +124,7 @@ MADE_UP = {
     "staff_id": 999999,
     "location_id": 999999,
     "invitation_id": 999999,
+    "customer_id": 999999,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
 _OWNER_ONLY_MANAGE = re.compile(r"^manage/(<slug:slug>/(dashboard|settings|setup)/|platform/)")
@@ -142,6 +143,9 @@ STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/hours"),
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/overrides"),
     ("get", "api/v1/businesses/<slug>/appointments"),
+    ("get", "api/v1/businesses/<slug>/customers"),
+    ("get", "api/v1/businesses/<slug>/customers/<customer_id>"),
+    ("patch", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("post", "api/v1/businesses/<slug>/appointments"),
     ("get", "api/v1/appointments/<id>"),
     ("post", "api/v1/appointments/<id>/cancel"),
@@ -174,6 +178,7 @@ BODIES = {
     "api/v1/businesses/<slug>/appointments": {"service_id": "{service_id}", "start": "x"},
     "api/v1/appointments/<id>/reschedule": {"start": "2026-12-02T14:00:00"},
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
+    "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},
 }
 
 
@@ -318,7 +323,8 @@ def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
         "invitation_id": victim["invitation"].id,
         "date": "2026-12-24",
         "name": "confirm",
-        "customer_id": victim["customer"].id,
+        # The business's record of the victim's customer.
+        "customer_id": victim["appointment"].client_id,
         "notification_id": victim["notification"].id,
         "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
     }

@@ -105,6 +105,7 @@ def test_every_operation_answers_bad_input_with_a_4xx(document, owner, booked, s
         "staff_id": stylist.id,
         "location_id": 1,
         "invitation_id": 1,
+        "customer_id": booked.client_id,
         "date": "2026-12-24",
     }
     problems: list[str] = []
@@ -259,7 +260,7 @@ def cast_values(owner, business, booked, stylist, service, customer) -> dict:
         "slug": business.slug,
         "public_id": booked.public_id,
         "staff_id": stylist.id,
-        "customer_id": customer.id,
+        "customer_id": booked.client_id,
         "service_id": service.id,
         "location_id": stylist.location_id,
         "notification_id": notification.id if notification else 1,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation, user_logged_in
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -70,7 +69,11 @@ def user_register(
 ) -> User:
     """A new customer account; the phone number is stored in E.164 form, the display name as
     written (optional: the username stands in for it). `privacy_consent`: the person agreed to
-    the privacy policy in force as they registered (recorded with the account)."""
+    the privacy policy in force as they registered (recorded with the account).
+
+    Always a new account: a phone typed here proves nothing, so it links no business's
+    customer record and takes over no other account (customers/services.py says what does).
+    """
     errors: dict[str, list[str]] = {}
     user = User(username=username, email=email.strip(), display_name=" ".join(display_name.split()))
     if language in dict(User._meta.get_field("language").choices):
@@ -100,18 +103,6 @@ def user_register(
         raise InvalidInput(errors)
     if User.objects.filter(username__iexact=username).exists():
         raise Duplicate({"username": [_("This username is taken.")]})
-    unclaimed = unclaimed_account(phone=user.phone)
-    if unclaimed is not None:
-        # Booked by phone or as a walk-in: registering with that phone takes the account
-        # over, with its appointments, instead of leaving the customer with two.
-        unclaimed.username = user.username
-        unclaimed.email = user.email or unclaimed.email
-        unclaimed.language = user.language
-        unclaimed.set_password(password)
-        unclaimed.save(update_fields=["username", "email", "language", "password"])
-        if privacy_consent:
-            consent_record(actor=unclaimed, occasion=Consent.Occasion.REGISTRATION)
-        return unclaimed
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -121,49 +112,6 @@ def user_register(
         raise Duplicate({"username": [_("This username is taken.")]}) from None
     if privacy_consent:
         consent_record(actor=user, occasion=Consent.Occasion.REGISTRATION)
-    return user
-
-
-def unclaimed_account(*, phone: str) -> User | None:
-    """The account staff created for this phone (no password yet), locked, if there is one."""
-    return (
-        User.objects.select_for_update()
-        .filter(
-            phone=phone,
-            is_active=True,
-            phone_verified=False,
-            password__startswith=UNUSABLE_PASSWORD_PREFIX,
-        )
-        .order_by("id")
-        .first()
-    )
-
-
-@transaction.atomic
-def user_create_unclaimed(*, display_name: str, phone: str) -> User:
-    """A customer account made by staff for a phone or walk-in booking: a name and a phone,
-    no password. The person claims it later by registering with the same phone.
-
-    An existing account with this phone is returned instead of a second one.
-    """
-    errors: dict[str, list[str]] = {}
-    display_name = display_name.strip()
-    if not display_name:
-        errors["name"] = [_("Give the customer's name.")]
-    elif len(display_name) > User._meta.get_field("display_name").max_length:
-        errors["name"] = [_("At most %(n)d characters.") % {"n": 100}]
-    try:
-        phone = normalize_phone(phone)
-    except ValidationError as error:
-        errors["phone"] = error.messages
-    if errors:
-        raise InvalidInput(errors)
-    existing = User.objects.filter(phone=phone, is_active=True).order_by("id").first()
-    if existing is not None:
-        return existing
-    user = User(username=f"guest-{secrets.token_hex(6)}", display_name=display_name, phone=phone)
-    user.set_unusable_password()
-    user.save(force_insert=True)
     return user
 
 

@@ -10,6 +10,7 @@ from yuyue.api.routers import (
     auth,
     availability,
     businesses,
+    customers,
     invitations,
     services,
     staff,
@@ -86,6 +87,7 @@ def build_api() -> NinjaAPI:
         availability,
         appointments,
         staff_actions,
+        customers,
         wechat,
     ):
         api.add_router("", module.router)

@@ -94,7 +94,7 @@ def appointment_out(
     zone = appointment.zone
     service = appointment.service
     location = appointment.location
-    customer = appointment.customer
+    client = appointment.client
 
     def local(moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(zone)
@@ -123,7 +123,13 @@ def appointment_out(
         "notes": appointment.notes,
         "channel": appointment.channel,
         "customer": (
-            {"id": customer.id, "username": customer.username, "phone": customer.phone}
+            {
+                "id": client.id,
+                "name": client.name,
+                "phone": client.phone,
+                "account_id": appointment.customer_id,
+                "username": appointment.customer.username if appointment.customer else None,
+            }
             if for_staff
             else None
         ),

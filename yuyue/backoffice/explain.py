@@ -95,7 +95,7 @@ def reason_text(
                     "it occupies %(occupied)s."
                 )
                 % {
-                    "customer": other.customer.shown_name,
+                    "customer": other.client.name,
                     "service": other.service.name,
                     "start": local_clock_label(other.start, zone_name),
                     "end": local_clock_label(other.end, zone_name),

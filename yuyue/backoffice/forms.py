@@ -122,8 +122,21 @@ class ReasonForm(Form):
     reason = forms.CharField(required=False)
 
 
-class CustomerNoteForm(Form):
-    text = forms.CharField(required=False)
+class CustomerForm(Form):
+    """A customer record's fields as typed; customer_update says what is wrong. Tags are
+    written separated by commas."""
+
+    name = forms.CharField(required=False)
+    phone = forms.CharField(required=False)
+    email = forms.CharField(required=False)
+    tags = forms.CharField(required=False)
+    notes = forms.CharField(required=False)
+
+    def values(self) -> dict[str, object]:
+        data = dict(self.cleaned_data)
+        text = data.pop("tags").replace("，", ",").replace("、", ",")
+        data["tags"] = [tag for tag in (part.strip() for part in text.split(",")) if tag]
+        return data
 
 
 class NewCustomerForm(Form):

@@ -77,4 +77,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/customers/", customers.customer_list, name="customers"),
     path("<slug:slug>/customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/merge/",
+        customers.customer_merge_into,
+        name="customer-merge",
+    ),
 ]

@@ -52,7 +52,7 @@ class AppointmentAdmin(BusinessScopedAdmin):
         "business",
         "staff",
         "service",
-        "customer",
+        "client",
         "status",
     )
     list_filter = (
@@ -61,10 +61,10 @@ class AppointmentAdmin(BusinessScopedAdmin):
         ("service", admin.RelatedOnlyFieldListFilter),
         ("business", admin.RelatedOnlyFieldListFilter),
     )
-    list_select_related = ("business", "location", "staff", "service", "customer")
+    list_select_related = ("business", "location", "staff", "service", "client")
     date_hierarchy = "start"
     ordering = ("-start",)
-    search_fields = ("=public_id", "customer__username", "customer__phone")
+    search_fields = ("=public_id", "client__name", "client__phone", "customer__username")
     actions = ("confirm", "start", "complete", "mark_no_show", "cancel")
     inlines = (AppointmentEventInline,)
     fields = (
@@ -74,6 +74,7 @@ class AppointmentAdmin(BusinessScopedAdmin):
         "location",
         "service",
         "staff",
+        "client",
         "customer",
         "customer_phone",
         "start_local",
@@ -114,7 +115,7 @@ class AppointmentAdmin(BusinessScopedAdmin):
 
     @admin.display(description=_("customer's phone"))
     def customer_phone(self, obj: Appointment) -> str:
-        return obj.customer.phone or "-"
+        return obj.client.phone or "-"
 
     # Actions ---------------------------------------------------------------------------------
 

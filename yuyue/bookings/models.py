@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.catalog.models import Business, Location, Service
+from yuyue.customers.models import Customer
 from yuyue.scheduling.models import StaffMember
 
 MAX_NOTES_LENGTH = 1000
@@ -63,11 +64,23 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("location"),
     )
-    customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    # The business's record of whom the appointment is for (always of the same business: the
+    # booking services see to it, as no constraint can look across two tables).
+    client = models.ForeignKey(
+        Customer,
         on_delete=models.PROTECT,
         related_name="appointments",
         verbose_name=_("customer"),
+    )
+    # The account whose appointment it is: it sees it among its own and may cancel or move it.
+    # NULL for a walk-in or phone customer without one (until they prove the phone).
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("account"),
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

@@ -103,7 +103,13 @@ def _role(appointment: Appointment, actor: User | None, roles: Roles | None) -> 
         role = business_role(user=actor, business_id=appointment.business_id)
     if role is not None:
         return role
-    if actor is not None and actor.is_active and actor.pk == appointment.customer_id:
+    # An appointment without an account (a walk-in) is nobody's to act on as its customer.
+    if (
+        actor is not None
+        and actor.is_active
+        and appointment.customer_id is not None
+        and actor.pk == appointment.customer_id
+    ):
         return CUSTOMER
     return None
 

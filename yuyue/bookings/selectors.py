@@ -9,6 +9,8 @@ from yuyue.accounts.models import User
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, AppointmentEvent, Status
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
+from yuyue.customers.models import Customer
+from yuyue.customers.selectors import customer_search
 from yuyue.lib.zones import first_zone
 from yuyue.notifications.models import Notification
 
@@ -20,7 +22,7 @@ _LATEST = dt.date(9000, 12, 31)
 
 def _appointments() -> QuerySet[Appointment]:
     return Appointment.objects.select_related(
-        "business", "service", "staff", "location__business", "customer"
+        "business", "service", "staff", "location__business", "customer", "client"
     )
 
 
@@ -33,7 +35,11 @@ def appointment_for_viewer(*, user: User, public_id: str) -> Appointment | None:
     appointment = _appointments().filter(public_id=public_id).first()
     if appointment is None:
         return None
-    if appointment.customer_id == user.pk and user.is_active:
+    if (
+        appointment.customer_id is not None
+        and appointment.customer_id == user.pk
+        and user.is_active
+    ):
         return appointment
     if business_role(user=user, business_id=appointment.business_id) is not None:
         return appointment
@@ -195,9 +201,9 @@ class CustomerRecord:
     upcoming: int
 
 
-def customer_record(*, business: Business, customer: User) -> CustomerRecord:
-    """How a customer has kept their appointments at this business: one query."""
-    counts = Appointment.objects.filter(business=business, customer=customer).aggregate(
+def customer_record(*, customer: Customer) -> CustomerRecord:
+    """How a customer (a business's record) has kept their appointments there: one query."""
+    counts = Appointment.objects.filter(client=customer).aggregate(
         visits=Count("id", filter=Q(status=Status.COMPLETED)),
         no_shows=Count("id", filter=Q(status=Status.NO_SHOW)),
         cancellations=Count("id", filter=Q(status=Status.CANCELLED)),
@@ -206,32 +212,13 @@ def customer_record(*, business: Business, customer: User) -> CustomerRecord:
     return CustomerRecord(**counts)
 
 
-def customers_of_business(*, business: Business, query: str = "") -> QuerySet[User]:
-    """People who booked at the business (or were booked for), found by display name,
-    username or phone digits; the caller checks that the reader is its staff."""
-    customers = User.objects.filter(appointments__business=business).distinct()
-    query = query.strip()
-    if query:
-        digits = "".join(ch for ch in query if ch.isdigit())
-        condition = Q(display_name__icontains=query) | Q(username__icontains=query)
-        if len(digits) >= 3:
-            condition |= Q(phone__contains=digits)
-        customers = customers.filter(condition)
-    return customers.annotate(
-        visits=Count(
-            "appointments",
-            filter=Q(appointments__business=business, appointments__status=Status.COMPLETED),
-        ),
-        no_shows=Count(
-            "appointments",
-            filter=Q(appointments__business=business, appointments__status=Status.NO_SHOW),
-        ),
-    ).order_by("display_name", "username", "id")
-
-
-def customer_of_business(*, business: Business, customer_id: int) -> User | None:
-    """A customer who has an appointment at the business, else None (as if nobody)."""
-    return User.objects.filter(id=customer_id, appointments__business=business).distinct().first()
+def customers_of_business(*, business: Business, query: str = "") -> QuerySet[Customer]:
+    """The business's own customer records, found by name, email or phone digits, with their
+    visits and no-shows; the caller checks that the reader is its staff."""
+    return customer_search(business=business, query=query).annotate(
+        visits=Count("appointments", filter=Q(appointments__status=Status.COMPLETED)),
+        no_shows=Count("appointments", filter=Q(appointments__status=Status.NO_SHOW)),
+    )
 
 
 def appointments_by_ids(*, business: Business, ids: list[int]) -> dict[int, Appointment]:
@@ -240,11 +227,6 @@ def appointments_by_ids(*, business: Business, ids: list[int]) -> dict[int, Appo
         appointment.id: appointment
         for appointment in _appointments().filter(business=business, id__in=ids)
     }
-
-
-def customers_by_phone(*, phone: str) -> QuerySet[User]:
-    """Active accounts with exactly this phone (E.164): whom a phone call may come from."""
-    return User.objects.filter(phone=phone, is_active=True).order_by("id")
 
 
 def appointment_rows(*, business: Business, start: dt.datetime, end: dt.datetime) -> list[dict]:
@@ -258,9 +240,8 @@ def appointment_rows(*, business: Business, start: dt.datetime, end: dt.datetime
             "staff_id",
             "staff__name",
             "service__name",
-            "customer__display_name",
-            "customer__username",
-            "customer__phone",
+            "client__name",
+            "client__phone",
             "location__name",
             "status",
             "start",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.accounts.services import consent_record_at_booking, user_create_unclaimed
+from yuyue.accounts.services import consent_record_at_booking
 from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
@@ -41,9 +41,11 @@ from yuyue.bookings.taking import (
     take_request,
     taker_under_lock,
 )
-from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
+from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.catalog.versions import availability_changed
+from yuyue.customers.models import Customer
+from yuyue.customers.services import customer_for_booking
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.models import StaffMember
@@ -164,8 +166,9 @@ def _candidates(
 def appointment_create(
     *,
     service: Service,
-    customer: User,
     start: dt.datetime,
+    customer: User | None = None,
+    client: Customer | None = None,
     staff: StaffMember | None = None,
     location: Location | None = None,
     notes: str = "",
@@ -175,16 +178,28 @@ def appointment_create(
     now: dt.datetime | None = None,
     staff_override: bool = False,
 ) -> Appointment:
-    """Book `service` at `start` for `customer`; `staff=None` means any staff (best fit).
+    """Book `service` at `start`; `staff=None` means any staff (best fit).
 
-    `actor` is who books (the customer by default; staff may book for a customer). The same
-    idempotency key for the same customer returns the first appointment, never a second one.
-    `staff_override` (owners and staff of the business only) waives the minimum notice, the
-    horizon and the slot grid, see `overridden_rules`; a booking made by the business for a
-    customer needs no confirmation of its own.
+    For whom: `customer`, an account (booking for itself, or booked for by the business's
+    staff), whose record at the business is found or made (`customer_for_booking`); or
+    `client`, one of the business's customer records (staff booking a walk-in or a caller),
+    whose appointment belongs to the record's account when it has one, else to nobody's.
+    `actor` is who books (the customer by default). The same idempotency key for the same
+    customer returns the first appointment, never a second one. `staff_override` (owners and
+    staff of the business only) waives the minimum notice, the horizon and the slot grid, see
+    `overridden_rules`; a booking made by the business for a customer needs no confirmation.
     """
     now = _now(now)
+    if client is not None:
+        if client.business_id != service.business_id:
+            # A record is its business's own: another business's ids name nobody here.
+            raise InvalidInput({"customer": [_("No such customer at this business.")]})
+        customer = client.user
+    elif customer is None:
+        raise InvalidInput({"customer": [_("Choose the customer first.")]})
     actor = actor or customer
+    if actor is None:
+        raise NotAllowed()
     _require_aware(start)
     refuse_unreachable(start, now)
     notes = notes.strip()
@@ -192,22 +207,24 @@ def appointment_create(
     _validate_booking_target(service=service, staff=staff, location=location)
     if channel not in Channel.values:
         raise InvalidInput({"channel": [_("Unknown channel.")]})
-    if not customer.is_active:
+    if customer is not None and not customer.is_active:
         raise NotAllowed()
+    for_self = customer is not None and actor.pk == customer.pk
     by_business = False
-    if actor.pk != customer.pk or staff_override:
+    if not for_self or staff_override:
         # Customers booking for themselves need no role: the query is only for the others.
         role = business_role(user=actor, business_id=service.business_id)
         if role is None:
             raise NotAllowed()
-        by_business = actor.pk != customer.pk
+        by_business = not for_self
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
             return None
-        return Appointment.objects.filter(
-            customer=customer, idempotency_key=idempotency_key
-        ).first()
+        mine: dict[str, object] = (
+            {"customer": customer} if customer is not None else {"client": client}
+        )
+        return Appointment.objects.filter(idempotency_key=idempotency_key, **mine).first()
 
     request = take_request(
         service=service,
@@ -239,11 +256,16 @@ def appointment_create(
                     return _same_request(existing, service=service, start=start, staff=staff)
                 chosen = taker_under_lock(request, claim)
                 end, occ_start, occ_end = occupied_span(service, start)
+                record = client
+                if record is None:
+                    assert customer is not None
+                    record = customer_for_booking(business=service.business, user=customer)
                 appointment = Appointment(
                     business=service.business,
                     service=service,
                     staff=chosen,
                     location=location or chosen.location,
+                    client=record,
                     customer=customer,
                     start=start,
                     end=end,
@@ -273,7 +295,7 @@ def appointment_create(
                     data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
                 )
                 notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
-                if not by_business:
+                if not by_business and customer is not None:
                     # Booking for oneself agrees to the privacy policy (the confirm pages say
                     # so); a booking staff make for someone is no consent of theirs.
                     consent_record_at_booking(actor=customer, now=now)
@@ -383,7 +405,7 @@ def appointment_mark_no_show(
 def appointment_walk_in(
     *,
     service: Service,
-    customer: User,
+    client: Customer,
     actor: User,
     staff: StaffMember | None = None,
     location: Location | None = None,
@@ -397,7 +419,7 @@ def appointment_walk_in(
     with transaction.atomic():
         appointment = appointment_create(
             service=service,
-            customer=customer,
+            client=client,
             start=start,
             staff=staff,
             location=location,
@@ -408,13 +430,6 @@ def appointment_walk_in(
             staff_override=True,
         )
         return appointment_start(appointment=appointment, actor=actor, now=now)
-
-
-def customer_create(*, business: Business, display_name: str, phone: str, actor: User) -> User:
-    """A customer created on the spot by the business's staff (name and phone, no password)."""
-    if business_role(user=actor, business_id=business.id) is None:
-        raise NotAllowed()
-    return user_create_unclaimed(display_name=display_name, phone=phone)
 
 
 def appointment_reschedule(

@@ -14,7 +14,6 @@ from yuyue.accounts.models import User
 from yuyue.catalog.errors import BusinessSuspended, SignupClosed
 from yuyue.catalog.models import (
     Business,
-    CustomerNote,
     Invitation,
     Location,
     Membership,
@@ -222,8 +221,3 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 def business_invitations(*, business: Business) -> QuerySet[Invitation]:
     return Invitation.objects.filter(business=business).order_by("-created_at", "-id")
-
-
-def customer_note_of(*, business: Business, customer: User) -> CustomerNote | None:
-    """The business's staff note about a customer; read by the business's staff only."""
-    return CustomerNote.objects.filter(business=business, customer=customer).first()

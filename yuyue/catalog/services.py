@@ -15,9 +15,7 @@ from yuyue.accounts.models import User
 from yuyue.accounts.services import user_register
 from yuyue.catalog.errors import InvitationUnusable, SignupClosed
 from yuyue.catalog.models import (
-    MAX_CUSTOMER_NOTE_LENGTH,
     Business,
-    CustomerNote,
     Invitation,
     Location,
     Membership,
@@ -25,7 +23,6 @@ from yuyue.catalog.models import (
     SignupInvitation,
 )
 from yuyue.catalog.selectors import (
-    business_role,
     invitation_by_token,
     invitation_token_hash,
     require_operator,
@@ -460,25 +457,3 @@ def membership_end(*, membership: Membership, actor: User) -> None:
     if user.is_staff and not user.is_superuser and not user.memberships.exists():
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-
-
-@transaction.atomic
-def customer_note_set(
-    *, business: Business, customer: User, text: str, actor: User
-) -> CustomerNote:
-    """Replace the staff note about a customer; owners and staff of the business only."""
-    if business_role(user=actor, business_id=business.id) is None:
-        raise NotAllowed()
-    text = text.strip()
-    if len(text) > MAX_CUSTOMER_NOTE_LENGTH:
-        raise InvalidInput(
-            {
-                "text": [
-                    _("A note is limited to %(n)d characters.") % {"n": MAX_CUSTOMER_NOTE_LENGTH}
-                ]
-            }
-        )
-    note, _created = CustomerNote.objects.update_or_create(
-        business=business, customer=customer, defaults={"text": text, "updated_by": actor}
-    )
-    return note

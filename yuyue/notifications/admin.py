@@ -112,7 +112,7 @@ class NotificationAdmin(BusinessScopedAdmin):
             try:
                 notification_resend(notification=notification, actor=request.user)
             except DomainError as error:
-                label = f"{notification.get_kind_display()} → {notification.recipient}"
+                label = f"{notification.get_kind_display()} → {notification.addressee}"
                 self.message_user(request, refusal_message(label, error), messages.ERROR)
             else:
                 queued += 1

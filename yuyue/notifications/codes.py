@@ -23,6 +23,7 @@ from yuyue.accounts.services import (
     phone_code_issue,
     phone_code_verify,
 )
+from yuyue.customers.services import customer_link_verified_phone
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import DomainError
 from yuyue.notifications.errors import DeliveryError
@@ -60,7 +61,13 @@ def phone_code_send(*, phone: str, purpose: str, ip: str) -> str:
     issued = phone_code_issue(phone=phone, purpose=purpose, ip=ip)
     language = translation.get_language() or "zh-hans"
     message_id = f"<code-{issued.row.pk}@yuyue.codes>"
-    params = {"code": issued.code, "language": language, "text": code_text(code=issued.code)}
+    params = {
+        "code": issued.code,
+        # Tencent's approved code templates read "{1} is your code, valid {2} minutes".
+        "minutes": str(int(CODE_TTL.total_seconds() // 60)),
+        "language": language,
+        "text": code_text(code=issued.code),
+    }
     try:
         provider_id = text_provider().send(
             to=issued.row.phone, template=KIND, params=params, message_id=message_id
@@ -100,8 +107,7 @@ def phone_code_reset_password(*, phone: str, code: str, new_password: str) -> Us
 
 
 def phone_proved(*, user: User) -> None:
-    """The one place that learns a person has just proved their phone with a code.
-
-    MERGE: the customers app links the businesses' records of this phone to the account here:
+    """The one place that learns a person has just proved their phone with a code: the
+    businesses' customer records of this phone link to the account (and their appointments
+    with them)."""
     customer_link_verified_phone(user=user, phone=user.phone)
-    """

@@ -37,7 +37,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
     old_start = (notification.event.data.get("old") or {}).get("start")
     context = {
         "kind": notification.kind,
-        "recipient_name": person_name(notification.recipient),
+        "recipient_name": person_name(notification.addressee),
         "business": appointment.business.name,
         "service": appointment.service.name,
         "staff": appointment.staff.name,
@@ -51,8 +51,10 @@ def message_context(notification: Notification) -> dict[str, Any]:
         ),
         "pending": appointment.status == Status.PENDING,
         "reason": notification.event.reason,
-        "customer": person_name(appointment.customer),
-        "customer_phone": appointment.customer.phone,
+        # Staff read the business's own record of the customer.
+        "customer": appointment.client.name,
+        "customer_phone": appointment.client.phone
+        or (appointment.customer.phone if appointment.customer is not None else ""),
         "for_staff": notification.kind in STAFF_KINDS,
         "price": f"{appointment.price} {appointment.currency}",
     }

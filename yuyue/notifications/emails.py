@@ -113,7 +113,7 @@ EMAILS: dict[str, Callable[..., EmailMultiAlternatives]] = {
 
 def email_address(notification: Notification) -> str:
     """The recipient's address as it is now; PermanentFailure when there is none usable."""
-    address = (notification.recipient.email or "").strip()
+    address = (notification.addressee.email or "").strip()
     if not address:
         raise PermanentFailure(errors.NO_EMAIL)
     try:

@@ -45,9 +45,9 @@ THING_LIMIT, STRING_LIMIT, PHRASE_LIMIT = 20, 32, 5
 class MiniProgramBudget:
     """How many more mini-program messages each template may carry for one recipient."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User | None) -> None:
         self.left: Counter = Counter()
-        if not wechat_enabled() or identity_of(user) is None:
+        if user is None or not wechat_enabled() or identity_of(user) is None:
             return
         for consent in SubscribeConsent.objects.filter(user=user, remaining__gt=0):
             self.left[consent.template_id] += consent.remaining
@@ -149,13 +149,13 @@ def miniprogram_send(notification: Notification) -> tuple[str, str]:
     """Send one subscribe message; returns (openid, msgid). Raises the dispatcher's errors."""
     if not wechat_enabled():
         raise PermanentFailure(errors.WECHAT_OFF)
-    identity = identity_of(notification.recipient)
-    if identity is None:
+    user = notification.recipient
+    identity = identity_of(user) if user is not None else None
+    if user is None or identity is None:
         raise PermanentFailure(errors.NO_WECHAT)
     template = template_for_kind(notification.kind)
     if not template:
         raise PermanentFailure(errors.NO_TEMPLATE)
-    user = notification.recipient
     if not SubscribeConsent.objects.filter(
         user=user, template_id=template, remaining__gt=0
     ).exists():

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -53,9 +54,13 @@ class Notification(models.Model):
     event = models.ForeignKey(
         AppointmentEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
     )
+    # The account it goes to; NULL for the customer of an appointment without an account (a
+    # walk-in or phone customer), whom the business's record reaches (`addressee`).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
@@ -105,6 +110,20 @@ class Notification(models.Model):
                 condition=models.Q(kind="reminder", status__in=["pending", "sending"]),
                 name="notification_one_live_reminder",
             ),
+            # The same two for a customer without an account: NULLs never collide in a
+            # unique index, so these name the rows with no recipient.
+            models.UniqueConstraint(
+                fields=["event", "channel", "kind", "offset_minutes"],
+                condition=models.Q(recipient__isnull=True),
+                name="notification_once_per_event_no_account",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment", "channel", "offset_minutes"],
+                condition=models.Q(
+                    recipient__isnull=True, kind="reminder", status__in=["pending", "sending"]
+                ),
+                name="notification_one_live_reminder_no_account",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
@@ -117,6 +136,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.recipient_id}"
+
+    @property
+    def addressee(self) -> Any:
+        """Whom it goes to: the account, else the appointment's customer record (both have
+        `shown_name`, `email`, `phone` and `is_active`)."""
+        if self.recipient_id is not None:
+            return self.recipient
+        return self.appointment.client
 
     @property
     def status_label(self) -> str:

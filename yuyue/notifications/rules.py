@@ -8,6 +8,7 @@ import datetime as dt
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.catalog.models import Business
+from yuyue.customers.models import Customer
 from yuyue.notifications import errors
 from yuyue.notifications.models import Notification
 
@@ -28,7 +29,7 @@ CANCELLATION_KINDS = frozenset({Kind.CANCELLED, Kind.STAFF_CANCELLED})
 LANGUAGES = frozenset({"zh-hans", "en"})
 
 
-def channels_for(user: User, *, miniprogram: bool = False) -> list[str]:
+def channels_for(user: "User | Customer", *, miniprogram: bool = False) -> list[str]:
     """The mini program when the person accepted its message, else email when they gave an
     address, else a text message to their phone.
 
@@ -44,8 +45,10 @@ def channels_for(user: User, *, miniprogram: bool = False) -> list[str]:
     return [Notification.Channel.EMAIL]
 
 
-def language_for(user: User, business: Business) -> str:
-    return user.language if user.language in LANGUAGES else business.default_language
+def language_for(user: "User | Customer", business: Business) -> str:
+    """The person's own language, else the business's (a customer record has none)."""
+    language = getattr(user, "language", "")
+    return language if language in LANGUAGES else business.default_language
 
 
 def reminder_times(
@@ -64,7 +67,7 @@ def skip_reason(
     superseded: bool = False,
 ) -> str | None:
     """Why this message no longer applies at send time, or None when it should go."""
-    if not notification.recipient.is_active:
+    if not notification.addressee.is_active:
         return errors.NO_RECIPIENT
     if notification.kind in CANCELLATION_KINDS:
         if appointment.status != Status.CANCELLED:

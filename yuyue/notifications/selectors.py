@@ -100,7 +100,11 @@ def notifications_of_business(
 ) -> QuerySet[Notification]:
     """The business's message log, newest first; the caller checks the reader is its staff."""
     notifications = Notification.objects.filter(business=business).select_related(
-        "recipient", "appointment", "appointment__service", "appointment__customer"
+        "recipient",
+        "appointment",
+        "appointment__service",
+        "appointment__customer",
+        "appointment__client",
     )
     if status is not None:
         notifications = notifications.filter(status=status)

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -45,7 +46,7 @@ def _row(
     *,
     appointment: Appointment,
     event: AppointmentEvent,
-    recipient: User,
+    recipient: User | None,
     channel: str,
     kind: str,
     send_after: dt.datetime,
@@ -58,7 +59,9 @@ def _row(
         recipient=recipient,
         channel=channel,
         kind=kind,
-        language=rules.language_for(recipient, appointment.business),
+        language=rules.language_for(
+            recipient if recipient is not None else appointment.client, appointment.business
+        ),
         offset_minutes=offset_minutes,
         send_after=send_after,
         next_attempt_at=send_after,
@@ -75,6 +78,7 @@ def _reminder_rows(
     """Reminders for each offset that is still ahead and has no live reminder yet (on any
     channel: a reminder the mini program carries is not doubled by email)."""
     customer = appointment.customer
+    person = customer if customer is not None else appointment.client
     live = (
         set()
         if event.action == AppointmentEvent.Action.CREATED  # a new appointment has no rows yet
@@ -96,8 +100,8 @@ def _reminder_rows(
             offset_minutes=offset,
         )
         for offset, send_after in rules.reminder_times(appointment, offsets, now)
-        if (customer.pk, offset) not in live
-        for channel in rules.channels_for(customer, miniprogram=budget.take(Kind.REMINDER))
+        if (appointment.customer_id, offset) not in live
+        for channel in rules.channels_for(person, miniprogram=budget.take(Kind.REMINDER))
     ]
 
 
@@ -145,15 +149,19 @@ def notifications_enqueue_for_event(
     now = _now(now)
     customer_kinds, staff_kinds = rules.EVENT_KINDS.get(event.action, ((), ()))
     rows: list[Notification] = []
-    recipients: list[tuple[User, Iterable[str]]] = [(appointment.customer, customer_kinds)]
+    # (account or None for a customer without one, whom it reaches, kinds, is the customer)
+    customer = appointment.customer
+    recipients: list[tuple[User | None, Any, Iterable[str], bool]] = [
+        (customer, customer if customer is not None else appointment.client, customer_kinds, True)
+    ]
     staff_user = appointment.staff.user if appointment.staff.user_id else None
     if staff_user is not None and staff_user.is_active and staff_user.pk != event.actor_id:
-        recipients.append((staff_user, staff_kinds))
-    budget = MiniProgramBudget(appointment.customer)
-    for recipient, kinds in recipients:
+        recipients.append((staff_user, staff_user, staff_kinds, False))
+    budget = MiniProgramBudget(customer)
+    for recipient, person, kinds, is_customer in recipients:
         for kind in kinds:
-            miniprogram = recipient.pk == appointment.customer_id and budget.take(kind)
-            for channel in rules.channels_for(recipient, miniprogram=miniprogram):
+            miniprogram = is_customer and budget.take(kind)
+            for channel in rules.channels_for(person, miniprogram=miniprogram):
                 rows.append(
                     _row(
                         appointment=appointment,
@@ -219,6 +227,7 @@ def notification_claim_due(
             "appointment__staff",
             "appointment__location",
             "appointment__customer",
+            "appointment__client",
         )
         .order_by("next_attempt_at", "id")
     )

@@ -19,7 +19,7 @@ def text_address(notification: Notification) -> str:
     """Where a text goes: the phone for SMS, the account for the mini program's gateway."""
     if notification.channel == Notification.Channel.MINIPROGRAM:
         return f"user:{notification.recipient_id}"
-    phone = (notification.recipient.phone or "").strip()
+    phone = (notification.addressee.phone or "").strip()
     if not phone:
         raise PermanentFailure(errors.NO_PHONE)
     return phone

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from yuyue.accounts.models import ApiToken, User
+from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
 from yuyue.accounts.services import IssuedToken, token_issue
 from yuyue.lib.errors import InvalidInput
@@ -120,13 +120,13 @@ def _login(*, appid: str, openid: str, unionid: str, language: str) -> WeChatLog
 
 
 def wechat_phone_bind(*, actor: User, code: str) -> IssuedToken:
-    """Bind the phone number WeChat vouches for (the phone button's `code`) to the actor.
+    """Put the phone number WeChat vouches for (the phone button's `code`) on the actor's
+    account.
 
-    When another account already has that number (registered on the web, or created by staff
-    for a walk-in) and no WeChat user of this app, that account is claimed: the actor's
-    WeChat identity moves to it and the placeholder account made at first login is closed.
-    A number whose account is linked to another WeChat user is refused. Returns a token for
-    the account the actor now is.
+    Another account with the same number is never taken over, whoever made it: a number typed
+    at registration proves nothing, so that account stays its holder's. A number already on
+    an account of another WeChat user of this app is refused. The businesses' customer
+    records with this number are linked by the caller (`customer_link_verified_phone`).
     """
     if not wechat_enabled():
         raise WeChatNotConfigured()
@@ -152,34 +152,15 @@ def _bind(*, actor: User, phone: str) -> IssuedToken:
         raise AccountNotClaimable(_("Log in with WeChat before binding a phone number."))
     if actor.phone == phone:
         return token_issue(user=actor)
-    owner = (
-        User.objects.select_for_update()
-        .filter(phone=phone, is_active=True)
-        .exclude(pk=actor.pk)
-        .order_by("date_joined", "pk")
-        .first()
-    )
-    if owner is None:
-        actor.phone = phone
-        actor.save(update_fields=["phone"])
-        return token_issue(user=actor)
-    if WeChatIdentity.objects.filter(appid=appid, user=owner).exists():
+    if (
+        WeChatIdentity.objects.filter(appid=appid, user__phone=phone, user__is_active=True)
+        .exclude(user=actor)
+        .exists()
+    ):
         raise PhoneBoundElsewhere()
-    if owner.is_superuser:
-        raise AccountNotClaimable()
-    if actor.has_usable_password() or actor.appointments.exists():
-        # The actor's account is a real one (own password, or bookings): merging two real
-        # accounts is the back office's call, not a phone button's.
-        raise PhoneBoundElsewhere(
-            _("This phone number belongs to another account; log in with it instead.")
-        )
-    identity.user = owner
-    identity.save(update_fields=["user", "updated_at"])
-    SubscribeConsent.objects.filter(user=actor).update(user=owner)
-    ApiToken.objects.filter(user=actor).delete()
-    actor.is_active = False
-    actor.save(update_fields=["is_active"])
-    return token_issue(user=owner)
+    actor.phone = phone
+    actor.save(update_fields=["phone"])
+    return token_issue(user=actor)
 
 
 @transaction.atomic

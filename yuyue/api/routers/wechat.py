@@ -14,6 +14,7 @@ from yuyue.api.schemas.wechat import (
     WeChatLoginIn,
     WeChatLoginOut,
 )
+from yuyue.customers.services import customer_link_verified_phone
 from yuyue.lib.throttle import LoginPerIp
 from yuyue.wechat.services import subscribe_consent_record, wechat_login, wechat_phone_bind
 
@@ -47,11 +48,14 @@ def login(request: HttpRequest, payload: WeChatLoginIn) -> dict:
     summary="Bind the phone number from WeChat's phone-number button",
 )
 def bind_phone(request: HttpRequest, payload: WeChatCodeIn) -> dict:
-    """The code from `getPhoneNumber`. When an account with that number exists (registered on
-    the web, or made by staff for a walk-in) it is claimed: the token returned is that
-    account's, and the one used for this request stops working. A number whose account is
-    linked to another WeChat user is 409 `phone_bound_elsewhere`."""
+    """The code from `getPhoneNumber`: WeChat's word that the number is the user's. It goes on
+    the caller's account, and the businesses' customer records with that number (walk-ins,
+    phone bookings) become this account's, with their appointments. Another account with the
+    number is never taken over. A number on the account of another WeChat user is 409
+    `phone_bound_elsewhere`."""
     issued = wechat_phone_bind(actor=request.auth, code=payload.code)
+    user = issued.token.user
+    customer_link_verified_phone(user=user, phone=user.phone)
     return token_out(issued)
 
 

@@ -37,9 +37,14 @@ class RescheduleIn(InputSchema):
 
 
 class CustomerOut(Schema):
-    id: int
-    username: str
-    phone: str
+    id: int = Field(description="The business's own customer record.")
+    name: str
+    phone: str = Field(description="E.164, or empty when the business has none.")
+    account_id: int | None = Field(
+        description="The platform account the record is linked to; null for a walk-in or "
+        "phone customer without one."
+    )
+    username: str | None = Field(description="The linked account's username, if any.")
 
 
 class AppointmentOut(Schema):

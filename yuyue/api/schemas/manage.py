@@ -184,8 +184,9 @@ class StaffIn(InputSchema):
     timezone: OptionalZone = Field("", description="Empty: the location's, else the business's.")
     new_account: NewAccountIn | None = Field(
         None,
-        description="A brand-new account for this person, with the staff role. An existing "
-        "account joins only by accepting an invitation "
+        description="A brand-new account for this person, with the staff role, whatever "
+        "accounts or customer records have the same phone: a typed phone takes nothing over "
+        "and links nothing. An existing account joins only by accepting an invitation "
         "(`POST /businesses/{slug}/staff/{staff_id}/members`).",
     )
     hours: HoursIn | None = Field(

@@ -23,7 +23,6 @@ from yuyue.bookings.services import (
     appointment_reschedule,
     appointment_start,
 )
-from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.scheduling.selectors import request_zone
@@ -72,8 +71,7 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
         "appointment": appointment,
         "when": local_day_time_label(appointment.start, zone_name),
         "until": local_clock_label(appointment.end, zone_name),
-        "record": customer_record(business=desk.business, customer=appointment.customer),
-        "note": customer_note_of(business=desk.business, customer=appointment.customer),
+        "record": customer_record(customer=appointment.client),
         "rights": rights,
         "events": events,
         "notifications": notifications,

@@ -6,15 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yuyue.accounts.models import User
-from yuyue.accounts.phone import normalize_phone
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.explain import reason_text
@@ -23,13 +20,12 @@ from yuyue.backoffice.pages import a_day
 from yuyue.bookings.availability import explain_time
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
-from yuyue.bookings.selectors import (
-    appointments_by_ids,
-    customers_by_phone,
-    customers_of_business,
-)
-from yuyue.bookings.services import appointment_create, appointment_walk_in, customer_create
+from yuyue.bookings.selectors import appointments_by_ids, customers_of_business
+from yuyue.bookings.services import appointment_create, appointment_walk_in
 from yuyue.catalog.selectors import business_services
+from yuyue.customers.models import Customer
+from yuyue.customers.selectors import customer_of_business
+from yuyue.customers.services import customer_create
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff
@@ -43,11 +39,11 @@ FOUND_SHOWN = 20
 _SALT = "yuyue.backoffice.customer"
 
 
-def customer_token(desk: Desk, customer: User) -> str:
+def customer_token(desk: Desk, customer: Customer) -> str:
     return signing.dumps({"b": desk.business.id, "c": customer.id}, salt=_SALT)
 
 
-def customer_from_token(desk: Desk, token: str | None) -> User | None:
+def customer_from_token(desk: Desk, token: str | None) -> Customer | None:
     if not token or len(token) > 200:
         return None
     try:
@@ -59,21 +55,13 @@ def customer_from_token(desk: Desk, token: str | None) -> User | None:
     customer_id = data.get("c")
     if not isinstance(customer_id, int):
         return None
-    return User.objects.filter(id=customer_id, is_active=True).first()
+    return customer_of_business(business=desk.business, customer_id=customer_id)
 
 
-def _find(desk: Desk, query: str) -> list[User]:
-    """By phone (anyone with that number: a caller may never have booked here) or by name
-    among the business's customers."""
-    found: list[User] = []
-    if sum(ch.isdigit() for ch in query) >= 7:
-        try:
-            found = list(customers_by_phone(phone=normalize_phone(query))[:FOUND_SHOWN])
-        except ValidationError:
-            found = []
-    if not found:
-        found = list(customers_of_business(business=desk.business, query=query)[:FOUND_SHOWN])
-    return found
+def _find(desk: Desk, query: str) -> list[Customer]:
+    """The business's own records by name, email or phone digits; a caller the business does
+    not know yet is added as a new record, never looked up across the platform."""
+    return list(customers_of_business(business=desk.business, query=query)[:FOUND_SHOWN])
 
 
 def _local_start(
@@ -108,7 +96,8 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     context: dict[str, Any] = {
         "query": query,
         "found": [
-            {"user": user, "token": customer_token(desk, user)} for user in _find(desk, query)
+            {"customer": found, "token": customer_token(desk, found)}
+            for found in _find(desk, query)
         ]
         if query and customer is None
         else [],
@@ -144,7 +133,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     try:
         if data.get("walk_in") == "1":
             appointment = appointment_walk_in(
-                service=service, customer=customer, staff=member, actor=desk.user, notes=notes
+                service=service, client=customer, staff=member, actor=desk.user, notes=notes
             )
         else:
             start = _local_start(desk, member, a_day(data.get("date")), data.get("time", ""))
@@ -153,7 +142,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 return page(request, "backoffice/book.html", context, status=400, desk=desk)
             appointment = appointment_create(
                 service=service,
-                customer=customer,
+                client=customer,
                 start=start,
                 staff=member,
                 notes=notes,
@@ -185,7 +174,8 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
 @require_POST
 @desk_view()
 def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
-    """Name and phone are enough; the person can claim the account by registering later."""
+    """Name and phone are enough: a record of the business's own, with no account. A phone the
+    business already has gives that record."""
     back = reverse("backoffice:book", args=[desk.business.slug])
     form = NewCustomerForm(request.POST)
     if not form.is_valid():
@@ -194,7 +184,7 @@ def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
     try:
         customer = customer_create(
             business=desk.business,
-            display_name=form.cleaned_data["name"][:200],
+            name=form.cleaned_data["name"][:200],
             phone=form.cleaned_data["phone"][:40],
             actor=desk.user,
         )

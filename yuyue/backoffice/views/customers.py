@@ -1,4 +1,5 @@
-"""Customers of the business: search by name or phone, one customer's history and notes."""
+"""The business's customer records: search, one record (details, tags, notes, history,
+no-shows), its edit form, and merging two records of one person."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,29 +10,47 @@ from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.forms import CustomerNoteForm
+from yuyue.backoffice.forms import CustomerForm
 from yuyue.bookings.selectors import (
     appointments_of_business,
-    customer_of_business,
     customer_record,
     customers_of_business,
 )
-from yuyue.catalog.models import MAX_CUSTOMER_NOTE_LENGTH
-from yuyue.catalog.selectors import customer_note_of
-from yuyue.catalog.services import customer_note_set
+from yuyue.customers.models import MAX_NOTES_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, Customer
+from yuyue.customers.selectors import customer_of_business
+from yuyue.customers.services import customer_merge, customer_update
 from yuyue.lib.errors import DomainError
 from yuyue.webkit.forms import error_text, refusal_text
-from yuyue.webkit.pages import MAX_ID, page
+from yuyue.webkit.pages import MAX_ID, an_id, page
 
 PER_PAGE = 30
 MAX_QUERY_LENGTH = 100
 HISTORY_SHOWN = 100
+FOUND_SHOWN = 20
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "").strip()
+
+
+def record_of(desk: Desk, customer_id: int | None) -> Customer:
+    """The business's record, or 404: another business's ids name nothing here."""
+    customer = None
+    if customer_id is not None and 0 < customer_id <= MAX_ID:
+        customer = customer_of_business(business=desk.business, customer_id=customer_id)
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def _detail_url(desk: Desk, customer: Customer) -> str:
+    return reverse("backoffice:customer", args=[desk.business.slug, customer.id])
 
 
 @require_http_methods(["GET"])
 @desk_view()
 def customer_list(request: HttpRequest, desk: Desk) -> HttpResponse:
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].replace("\x00", "")
+    query = _query(request)
     paginator = Paginator(customers_of_business(business=desk.business, query=query), PER_PAGE)
     customers = paginator.get_page(request.GET.get("page"))
     return page(
@@ -42,37 +61,66 @@ def customer_list(request: HttpRequest, desk: Desk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @desk_view()
 def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpResponse:
-    customer = None
-    if 0 < customer_id <= MAX_ID:
-        customer = customer_of_business(business=desk.business, customer_id=customer_id)
-    if customer is None:
-        raise Http404
-    here = reverse("backoffice:customer", args=[desk.business.slug, customer.id])
+    customer = record_of(desk, customer_id)
+    here = _detail_url(desk, customer)
     if request.method == "POST":
-        form = CustomerNoteForm(request.POST)
+        form = CustomerForm(request.POST)
         if not form.is_valid():
             messages.error(request, error_text(form))
             return HttpResponseRedirect(here, status=303)
         try:
-            customer_note_set(
-                business=desk.business,
-                customer=customer,
-                text=form.cleaned_data["text"],
-                actor=desk.user,
-            )
+            customer_update(actor=desk.user, customer=customer, **form.values())
         except DomainError as error:
             messages.error(request, refusal_text(error))
         else:
-            messages.success(request, _("Note saved."))
+            messages.success(request, _("Saved."))
         return HttpResponseRedirect(here, status=303)
     history = appointments_of_business(business=desk.business, newest_first=True).filter(
-        customer=customer
+        client=customer
     )[:HISTORY_SHOWN]
     context = {
         "customer": customer,
-        "record": customer_record(business=desk.business, customer=customer),
-        "note": customer_note_of(business=desk.business, customer=customer),
+        "record": customer_record(customer=customer),
         "history": history,
-        "max_note": MAX_CUSTOMER_NOTE_LENGTH,
+        "max_notes": MAX_NOTES_LENGTH,
+        "tags_help": _("Separated by commas; at most %(n)d, each up to %(m)d characters.")
+        % {"n": MAX_TAGS, "m": MAX_TAG_LENGTH},
     }
     return page(request, "backoffice/customer.html", context, desk=desk)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view()
+def customer_merge_into(request: HttpRequest, desk: Desk, customer_id: int) -> HttpResponse:
+    """Find the record this one is the same person as; merging moves this one into it."""
+    customer = record_of(desk, customer_id)
+    if request.method == "POST":
+        into_id = an_id(request.POST.get("into"))
+        keep = (
+            customer_of_business(business=desk.business, customer_id=into_id) if into_id else None
+        )
+        if keep is None:
+            messages.error(request, _("Choose the record to merge into."))
+            return HttpResponseRedirect(
+                reverse("backoffice:customer-merge", args=[desk.business.slug, customer.id]),
+                status=303,
+            )
+        try:
+            merged = customer_merge(actor=desk.user, keep=keep, other=customer)
+        except DomainError as error:
+            messages.error(request, refusal_text(error))
+            return HttpResponseRedirect(_detail_url(desk, customer), status=303)
+        messages.success(request, _("Merged."))
+        return HttpResponseRedirect(_detail_url(desk, merged), status=303)
+    query = _query(request)
+    found = (
+        list(
+            customers_of_business(business=desk.business, query=query).exclude(pk=customer.pk)[
+                :FOUND_SHOWN
+            ]
+        )
+        if query
+        else []
+    )
+    context = {"customer": customer, "query": query, "found": found}
+    return page(request, "backoffice/customer_merge.html", context, desk=desk)

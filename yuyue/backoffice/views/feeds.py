@@ -72,8 +72,8 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
         event.add("dtstamp", now.astimezone(dt.UTC))
         event.add("dtstart", appointment.start.astimezone(dt.UTC))
         event.add("dtend", appointment.end.astimezone(dt.UTC))
-        event.add("summary", f"{appointment.customer.shown_name} · {appointment.service.name}")
-        details = [appointment.get_status_display(), appointment.customer.phone, appointment.notes]
+        event.add("summary", f"{appointment.client.name} · {appointment.service.name}")
+        details = [appointment.get_status_display(), appointment.client.phone, appointment.notes]
         event.add("description", "\n".join(part for part in details if part))
         event.add("status", "TENTATIVE" if appointment.status == Status.PENDING else "CONFIRMED")
         calendar.add_component(event)

@@ -46,6 +46,6 @@ def publish(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_privacy_policy_and_consents")]
+    dependencies = [("accounts", "0007_privacy_policy_and_consents")]
 
     operations = [migrations.RunPython(publish, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_language_unset_means_the_business'),
+        ('accounts', '0006_language_unset_means_the_business'),
     ]
 
     operations = [

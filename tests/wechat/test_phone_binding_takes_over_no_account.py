@@ -1,14 +1,17 @@
 """POST /api/v1/auth/wechat/phone: the phone button's code → getuserphonenumber → the account.
 
-A new number is stored on the WeChat user's account; a number an account already has is
-claimed (that account becomes the WeChat user's); a number whose account is another WeChat
-user's is refused."""
+The number WeChat vouches for goes on the WeChat user's own account, and the businesses'
+records with that number (walk-ins, phone bookings) become that account's. Another account
+with the number — registered with it typed in, which proves nothing — is never taken over; a
+number on another WeChat user's account is refused."""
 
 import pytest
 
 from tests.helpers import make_user
 from tests.wechat.support import bearer_client, wechat_login
 from yuyue.accounts.models import User
+from yuyue.catalog.services import business_create
+from yuyue.customers.services import customer_create
 from yuyue.wechat.models import WeChatIdentity
 
 pytestmark = pytest.mark.django_db
@@ -33,24 +36,30 @@ def test_a_new_user_gets_the_phone_wechat_vouches_for(anon, standin):
     assert len(standin.received("stable_token")) == 1
 
 
-def test_a_phone_registered_on_the_web_is_claimed_not_duplicated(anon, standin):
-    walk_in = make_user("walkin", phone="+8613911112222")
-    login = wechat_login(anon, standin, "o-walkin")
-    placeholder = User.objects.get(pk=login["user"]["id"])
+def test_an_account_registered_with_the_phone_is_not_taken_over(anon, standin):
+    typed_it = make_user("typed-it", phone="+8613911112222")
+    login = wechat_login(anon, standin, "o-owner")
 
     response = bind(login["token"], standin.phone_code("13911112222"))
 
     assert response.status_code == 200, response.content
-    assert response.json()["user"]["id"] == walk_in.pk
-    assert WeChatIdentity.objects.get(openid="o-walkin").user == walk_in
-    placeholder.refresh_from_db()
-    assert placeholder.is_active is False
-    # The placeholder's token died with it; the new one is the claimed account's.
-    assert bearer_client(login["token"]).get("/api/v1/me").status_code == 401
-    me = bearer_client(response.json()["token"]).get("/api/v1/me")
-    assert me.json()["username"] == "walkin"
-    # Next time, wx.login lands straight in the claimed account.
-    assert wechat_login(anon, standin, "o-walkin")["user"]["id"] == walk_in.pk
+    assert response.json()["user"]["id"] == login["user"]["id"]
+    assert WeChatIdentity.objects.get(openid="o-owner").user_id == login["user"]["id"]
+    typed_it.refresh_from_db()
+    assert typed_it.is_active and typed_it.phone == "+8613911112222"
+    assert bearer_client(login["token"]).get("/api/v1/me").status_code == 200
+
+
+def test_the_businesses_records_of_the_phone_become_the_accounts(anon, standin):
+    owner = make_user("salon-owner", phone="+8613500135000")
+    salon = business_create(owner=owner, slug="salon", name="Salon")
+    walk_in = customer_create(actor=owner, business=salon, name="赵女士", phone="13911113333")
+    login = wechat_login(anon, standin, "o-zhao")
+
+    assert bind(login["token"], standin.phone_code("13911113333")).status_code == 200
+
+    walk_in.refresh_from_db()
+    assert walk_in.user_id == login["user"]["id"]
 
 
 def test_a_phone_already_bound_to_another_wechat_user_is_refused(anon, standin):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_username_case_insensitive'),
+        ('accounts', '0005_phone_codes'),
     ]
 
     operations = [
