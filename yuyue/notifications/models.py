@@ -31,6 +31,7 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         STAFF_NEW_BOOKING = "staff_new_booking", _("New booking (staff)")
         STAFF_CANCELLED = "staff_cancelled", _("Cancellation (staff)")
+        AGENDA = "agenda", _("Tomorrow's appointments (staff)")
 
     class Status(models.TextChoices):
         # Named for messages, not appointments: "queued", never the 待确认 of an appointment.
@@ -43,16 +44,26 @@ class Notification(models.Model):
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="+", verbose_name=_("business")
     )
+    # Empty only for a daily agenda, which is about a day rather than one appointment.
     appointment = models.ForeignKey(
         Appointment,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("appointment"),
     )
     # The change that caused this message; reminders keep the one that first scheduled them.
     event = models.ForeignKey(
-        AppointmentEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+        AppointmentEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
     )
+    # A daily agenda's local date (the day it lists); empty for every other kind.
+    agenda_date = models.DateField(_("agenda date"), null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -101,6 +112,17 @@ class Notification(models.Model):
                 fields=["appointment", "recipient", "channel", "offset_minutes"],
                 condition=models.Q(kind="reminder", status__in=["pending", "sending"]),
                 name="notification_one_live_reminder",
+            ),
+            # One agenda per person, business and day, however many workers schedule it.
+            models.UniqueConstraint(
+                fields=["business", "recipient", "agenda_date"],
+                condition=models.Q(kind="agenda"),
+                name="notification_one_agenda_per_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="agenda", agenda_date__isnull=False)
+                | models.Q(appointment__isnull=False, event__isnull=False),
+                name="notification_about_something",
             ),
         ]
         indexes = [
