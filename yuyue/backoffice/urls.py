@@ -9,6 +9,7 @@ from yuyue.backoffice.views import (
     messages,
     reports,
     settings,
+    share,
 )
 
 app_name = "backoffice"
@@ -45,6 +46,11 @@ urlpatterns = [
     path("<slug:slug>/dashboard/appointments.csv", reports.export, name="export"),
     path("feed/<str:key>.ics", feeds.feed, name="feed"),
     path("<slug:slug>/staff/<int:staff_id>/feed/", feeds.feed_settings, name="feed-settings"),
+    path("<slug:slug>/share/", share.share, name="share"),
+    path("<slug:slug>/share/qr.svg", share.qr_svg, name="share-qr-svg"),
+    path("<slug:slug>/share/qr.png", share.qr_png, name="share-qr-png"),
+    path("<slug:slug>/share/poster/", share.poster, name="share-poster"),
+    path("<slug:slug>/share/miniprogram.png", share.miniprogram, name="share-miniprogram"),
     path("<slug:slug>/messages/", messages.message_log, name="messages"),
     path("<slug:slug>/messages/<int:notification_id>/resend/", messages.resend, name="resend"),
     path("<slug:slug>/settings/", settings.settings_home, name="settings"),
