@@ -72,7 +72,9 @@ def test_the_link_follows_the_public_address(as_owner, business, settings):
     assert decoded(png) == ["http://192.168.1.20:8000/b/salon/"]
 
 
-@pytest.mark.parametrize(("size", "sheet"), [("a5", "sheet a5"), ("a4", "sheet a4"), ("x", "sheet a5")])
+@pytest.mark.parametrize(
+    ("size", "sheet"), [("a5", "sheet a5"), ("a4", "sheet a4"), ("x", "sheet a5")]
+)
 def test_the_poster_names_the_business_and_says_scan_to_book(as_owner, business, size, sheet):
     response = as_owner.get(f"/manage/{business.slug}/share/poster/?size={size}")
 

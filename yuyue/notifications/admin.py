@@ -75,7 +75,8 @@ class NotificationAdmin(BusinessScopedAdmin):
         return is_operator(request) or bool(owner_business_ids(request))
 
     def _local(self, obj: Notification, moment) -> str:
-        return format_local(moment, obj.appointment.zone_name)
+        zone = obj.appointment.zone_name if obj.appointment else obj.business.zone_name
+        return format_local(moment, zone)
 
     @admin.display(description=_("created"), ordering="created_at")
     def created_local(self, obj: Notification) -> str:

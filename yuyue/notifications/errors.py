@@ -25,6 +25,8 @@ WECHAT_OFF = gettext_noop("WeChat is not configured on this server.")
 NO_WECHAT = gettext_noop("The recipient has no WeChat identity.")
 NO_TEMPLATE = gettext_noop("No subscribe-message template is configured for this kind.")
 NO_CONSENT = gettext_noop("Skipped: the customer has no mini-program subscription left.")
+AGENDA_PAST = gettext_noop("Skipped: the day of this agenda has begun.")
+AGENDA_EMPTY = gettext_noop("Skipped: no appointments that day.")
 WECHAT_REFUSED = gettext_noop(
     "Skipped: WeChat says the customer has not accepted this message (43101)."
 )

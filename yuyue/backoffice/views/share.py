@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.notifications.links import booking_link
+from yuyue.webkit.pages import page
 from yuyue.wechat.codes import MiniProgramCodeRefused, miniprogram_code
 from yuyue.wechat.errors import WeChatUnreachable
 from yuyue.wechat.selectors import wechat_enabled
-from yuyue.webkit.pages import page
 
 POSTER_SIZES = ("a5", "a4")
 # Error correction M (15%): survives a crease or a smudge on a printed poster.
@@ -92,7 +92,9 @@ def miniprogram(request: HttpRequest, desk: Desk) -> HttpResponse:
         except WeChatUnreachable:
             message, status = _("WeChat cannot be reached right now; please try again."), 503
         else:
-            filename = f"{desk.business.slug}-miniprogram.png" if request.GET.get("download") else ""
+            filename = (
+                f"{desk.business.slug}-miniprogram.png" if request.GET.get("download") else ""
+            )
             return _image(image, "image/png", filename=filename)
     context = {"message": message}
     return page(request, "backoffice/share_problem.html", context, status=status, desk=desk)
