@@ -5,7 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from yuyue.catalog.models import Business
-from yuyue.catalog.selectors import business_by_slug, business_locations, business_services
+from yuyue.catalog.selectors import (
+    business_by_slug,
+    business_categories,
+    business_locations,
+    business_services,
+    services_by_category,
+)
 from yuyue.lib.localtime import WEEKDAYS
 from yuyue.scheduling.selectors import location_opening_hours
 from yuyue.webkit.pages import default_business, page, problem
@@ -22,9 +28,12 @@ def _business_page(request: HttpRequest, business: Business) -> HttpResponse:
         }
         for location in business_locations(business=business)
     ]
+    services = list(business_services(business=business))
     context = {
         "business": business,
-        "services": business_services(business=business),
+        "services": services,
+        # Under their categories, in the owner's order; uncategorised ones last, unheaded.
+        "groups": services_by_category(services, list(business_categories(business=business))),
         "locations": locations,
     }
     return page(request, "web/business.html", context)
