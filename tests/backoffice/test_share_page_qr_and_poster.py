@@ -49,7 +49,7 @@ def test_the_png_qr_code_decodes_back_to_the_booking_link(as_owner, business):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert 'attachment; filename="salon-qr.png"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="salon-qr.png"'
     assert decoded(response.content) == [LINK]
     assert Image.open(io.BytesIO(response.content)).size[0] >= 900
 
@@ -89,9 +89,11 @@ def test_the_poster_names_the_business_and_says_scan_to_book(as_owner, business,
 
 
 def test_the_poster_stylesheet_sets_the_paper_sizes():
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("backoffice/poster.css"), encoding="utf-8").read()
+    css = Path(finders.find("backoffice/poster.css")).read_text(encoding="utf-8")
 
     assert "size: A5 portrait" in css and "size: A4 portrait" in css
     assert "@media print" in css

@@ -4,6 +4,7 @@ from yuyue.backoffice.views import (
     appointments,
     booking,
     calendar,
+    catalogue,
     customers,
     feeds,
     me,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("<slug:slug>/settings/", settings.settings_home, name="settings"),
     path("<slug:slug>/settings/policies/", settings.policies, name="policies"),
     path("<slug:slug>/settings/invitations/", settings.invitations, name="invitations"),
+    path("<slug:slug>/settings/catalogue/", catalogue.catalogue, name="catalogue"),
     path("<slug:slug>/settings/services/new/", settings.service_edit, name="service-new"),
     path(
         "<slug:slug>/settings/services/<int:service_id>/",

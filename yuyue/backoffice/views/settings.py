@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,19 @@ from yuyue.backoffice.forms import (
     HoursForm,
     LocationForm,
     OverrideForm,
+    PhotoFields,
     PoliciesForm,
     ServiceForm,
     hours_text,
 )
 from yuyue.backoffice.pages import a_day
 from yuyue.catalog.models import Membership
-from yuyue.catalog.selectors import business_invitations, business_locations, business_services
+from yuyue.catalog.selectors import (
+    business_invitations,
+    business_locations,
+    business_services,
+    business_titles,
+)
 from yuyue.catalog.services import (
     business_update,
     invitation_create,
@@ -32,7 +39,9 @@ from yuyue.catalog.services import (
     location_create,
     location_update,
     service_create,
+    service_photo_set,
     service_update,
+    title_prices_set,
 )
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.selectors import business_staff, staff_overrides, staff_weekly_hours
@@ -41,6 +50,7 @@ from yuyue.scheduling.services import (
     staff_member_update,
     staff_override_delete,
     staff_override_set,
+    staff_photo_set,
 )
 from yuyue.webkit.forms import Form, add_errors, error_text
 from yuyue.webkit.pages import MAX_ID, page
@@ -75,6 +85,7 @@ def _edit(
     form: forms.ModelForm,
     save: Callable[[dict], object],
     title: object,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The edit page of one settings row: `save` calls the create or update service."""
     if request.method == "POST" and form.is_valid():
@@ -85,7 +96,7 @@ def _edit(
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_url(desk, "settings"), status=303)
-    context = {"form": form, "title": title}
+    context = {"form": form, "title": title, **(extra or {})}
     return page(
         request, "backoffice/settings_form.html", context, 400 if form.errors else 200, desk=desk
     )
@@ -98,13 +109,46 @@ def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpR
     if service_id:
         service = _one(business_services(business=desk.business, include_inactive=True), service_id)
 
-    def save(fields: dict) -> object:
-        if service is None:
-            return service_create(business=desk.business, actor=desk.user, **fields)
-        return service_update(service=service, actor=desk.user, **fields)
+    titles = list(business_titles(business=desk.business))
+    form = ServiceForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=service,
+        business=desk.business,
+        titles=titles,
+    )
 
-    form = ServiceForm(request.POST or None, instance=service)
-    return _edit(request, desk, form=form, save=save, title=service or _("New service"))
+    @transaction.atomic
+    def save(fields: dict) -> object:
+        # The service, its prices by title and its photo together, or nothing (a refused
+        # photo undoes the rest).
+        if service is None:
+            saved = service_create(business=desk.business, actor=desk.user, **fields)
+        else:
+            saved = service_update(service=service, actor=desk.user, **fields)
+        if titles:
+            title_prices_set(service=saved, actor=desk.user, prices=form.title_prices())
+        changes, upload = form.photo_change()
+        if changes:
+            service_photo_set(service=saved, actor=desk.user, upload=upload)
+        return saved
+
+    initial_prices = (
+        {}
+        if service is None
+        else {f"title_{row.title_id}": row.price for row in service.title_prices.all()}
+    )
+    if request.method != "POST":
+        form.initial.update(initial_prices)
+    context_extra = {"photo": service.photo if service else "", "multipart": True}
+    return _edit(
+        request,
+        desk,
+        form=form,
+        save=save,
+        title=service or _("New service"),
+        extra=context_extra,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,18 +196,27 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
 
 
-class StaffForm(Form):
+class StaffForm(PhotoFields, Form):
     name = forms.CharField(label=_("Name"), max_length=120)
+    title = forms.TypedChoiceField(
+        label=gettext_lazy("Title"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("Titles and their prices: Settings › Catalogue."),
+    )
     location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
     services = forms.TypedMultipleChoiceField(
         label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     active = forms.BooleanField(label=_("Takes bookings"), required=False, initial=True)
 
-    def __init__(self, *args, locations, services, **kwargs) -> None:
+    def __init__(self, *args, locations, services, titles, photo: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = [("", "—")] + [(shop.id, shop.name) for shop in locations]
         self.fields["services"].choices = [(s.id, s.name) for s in services]
+        self.fields["title"].choices = [("", "—")] + [(t.id, t.name) for t in titles]
+        self.add_photo_fields(photo)
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,11 +228,13 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
     locations = list(business_locations(business=desk.business))
     services = list(business_services(business=desk.business, include_inactive=True))
+    titles = list(business_titles(business=desk.business))
     initial = {}
     hours_initial = {}
     if member is not None:
         initial = {
             "name": member.name,
+            "title": member.title_id,
             "location": member.location_id,
             "services": [s.id for s in member.services.all()],
             "active": member.active,
@@ -188,34 +243,50 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
             key: hours_text(value) for key, value in staff_weekly_hours(staff=member).items()
         }
     data = request.POST or None
-    form = StaffForm(data, initial=initial, locations=locations, services=services)
+    form = StaffForm(
+        data,
+        request.FILES or None,
+        initial=initial,
+        locations=locations,
+        services=services,
+        titles=titles,
+        photo=member.photo if member is not None else "",
+    )
     hours = HoursForm(data, initial=hours_initial, prefix="hours")
     if request.method == "POST" and form.is_valid() and hours.is_valid():
         chosen_location = next(
             (shop for shop in locations if shop.id == form.cleaned_data["location"]), None
         )
         chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
+        chosen_title = next((t for t in titles if t.id == form.cleaned_data["title"]), None)
         try:
-            # The member and their hours are saved together, or nothing is.
-            if member is None:
-                member = staff_member_create(
-                    business=desk.business,
-                    actor=desk.user,
-                    name=form.cleaned_data["name"],
-                    services=chosen_services,
-                    location=chosen_location,
-                    hours=hours.weekly(),
-                )
-            else:
-                staff_member_update(
-                    staff=member,
-                    actor=desk.user,
-                    services=chosen_services,
-                    name=form.cleaned_data["name"],
-                    location=chosen_location,
-                    active=form.cleaned_data["active"],
-                    hours=hours.weekly(),
-                )
+            # The member, their hours and their photo are saved together, or nothing is.
+            with transaction.atomic():
+                if member is None:
+                    saved = staff_member_create(
+                        business=desk.business,
+                        actor=desk.user,
+                        name=form.cleaned_data["name"],
+                        services=chosen_services,
+                        location=chosen_location,
+                        title=chosen_title,
+                        hours=hours.weekly(),
+                    )
+                else:
+                    saved = staff_member_update(
+                        staff=member,
+                        actor=desk.user,
+                        services=chosen_services,
+                        name=form.cleaned_data["name"],
+                        location=chosen_location,
+                        title=chosen_title,
+                        active=form.cleaned_data["active"],
+                        hours=hours.weekly(),
+                    )
+                changes, upload = form.photo_change()
+                if changes:
+                    staff_photo_set(staff=saved, actor=desk.user, upload=upload)
+            member = saved
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:
