@@ -119,7 +119,6 @@ def wxacode_unlimited(*, access_token: str, scene: str, page: str, env_version: 
             # The page exists in the version named, not necessarily in the published one.
             "check_path": env_version == "release",
             "env_version": env_version,
-            "width": 430,
         },
         limit=MAX_IMAGE,
     )
