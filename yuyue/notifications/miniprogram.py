@@ -118,7 +118,8 @@ def template_sources(kind: str) -> dict[str, str]:
 
 def template_data(notification: Notification) -> dict[str, dict[str, str]]:
     appointment = notification.appointment
-    assert appointment is not None  # the mini program carries no agenda (notice_channels)
+    # The mini program carries no agenda (notice_channels): every row here is about one.
+    assert appointment is not None and notification.event is not None
     zone = appointment.zone
     with translation.override(notification.language):
         context = message_context(notification)

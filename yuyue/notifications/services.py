@@ -479,14 +479,14 @@ def agendas_schedule(*, now: dt.datetime | None = None) -> int:
     }
     for member in staff:
         assert member.agenda_hour is not None and member.user is not None
-        choice = members.get((member.business_id, member.user_id))
+        choice = members.get((member.business_id, member.user.pk))
         if choice is None or choice == Membership.NoticeChannel.NONE:
             continue  # no longer of the business, or hears nothing
         due = rules.agenda_due(hour=member.agenda_hour, zone=member.zone, now=now)
         if due is None:
             continue
         day, send_after = due
-        key = (member.business_id, member.user_id, day)
+        key = (member.business_id, member.user.pk, day)
         if key in wanted:
             continue
         channel = rules.notice_channels(member.user, choice)[0]

@@ -2,7 +2,7 @@
 stored photo's (yuyue.lib.photos), only as JPEG, cached for a year (a new photo gets a new
 name), never a directory or any other file under MEDIA_ROOT."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
@@ -12,7 +12,7 @@ YEAR = 365 * 24 * 3600
 
 
 @require_GET
-def photo(request: HttpRequest, name: str) -> HttpResponse:
+def photo(request: HttpRequest, name: str) -> FileResponse:
     path = photo_path(name)
     if path is None or not path.is_file():
         raise Http404

@@ -1,6 +1,9 @@
 """Settings › Catalogue, for owners: the categories services are listed under (in the order
 customers see them) and the staff titles (首席, 高级 …) whose prices a service may set."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -25,7 +28,7 @@ from yuyue.webkit.forms import refusal_text
 from yuyue.webkit.pages import an_id, page
 
 MAX_NAME = 60
-LISTS = {
+LISTS: dict[str, tuple[Callable[..., Any], dict[str, Callable[..., Any]], str]] = {
     "category": (
         business_categories,
         {
