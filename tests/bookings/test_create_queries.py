@@ -10,13 +10,14 @@ from yuyue.catalog.models import Service
 
 pytestmark = pytest.mark.django_db
 # Validating the staff member, hours and overrides (before the lock), the lock, the busy
-# spans, the appointment, its event and its messages in one insert, and the savepoint the
+# spans, the appointment, its event, who of the business hears of it (the staff member's
+# account and the owners, one query) and its messages in one insert, and the savepoint the
 # test's transaction makes of the booking's.
-NAMED_BOOKING = 10
+NAMED_BOOKING = 11
 # The candidates instead of the validation, their busy spans read before the lock too, and the
 # lock on the best fit in a savepoint of its own (let go if someone took them meanwhile) with
 # that one's busy spans read again under it.
-ANY_STAFF_BOOKING = 13
+ANY_STAFF_BOOKING = 14
 # Up to the check under the lock, then the rollback (to the test's savepoint, and its release).
 REFUSAL = 8
 

@@ -259,7 +259,12 @@ def _ordered_create(model: Any, *, business: Business, actor: User, name: str) -
         raise Duplicate({"name": [_("This name is taken.")]})
     last = rows.order_by("-position").values_list("position", flat=True).first()
     row = model(business=business, name=name, position=(last or 0) + 1)
-    clean_and_save(row)
+    try:
+        with transaction.atomic():
+            clean_and_save(row)
+    except IntegrityError:
+        # Another request added the same name between the check and the insert.
+        raise Duplicate({"name": [_("This name is taken.")]}) from None
     return row
 
 

@@ -208,7 +208,7 @@ def staff_photo_set(*, staff: StaffMember, actor: User, upload: Any) -> StaffMem
 def staff_agenda_set(*, staff: StaffMember, actor: User, hour: int | None) -> StaffMember:
     """At which local hour the staff member's account gets tomorrow's appointments (None:
     never). Their own choice, or an owner's for them; only staff with an account get one."""
-    if not _may_manage_feed(staff=staff, actor=actor):
+    if not _self_or_owner(staff=staff, actor=actor):
         raise NotAllowed()
     if hour is not None and not 0 <= hour <= 23:
         raise InvalidInput({"agenda_hour": [_("Choose an hour from 0 to 23.")]})
@@ -219,7 +219,7 @@ def staff_agenda_set(*, staff: StaffMember, actor: User, hour: int | None) -> St
     return staff
 
 
-def _may_manage_feed(*, staff: StaffMember, actor: User) -> bool:
+def _self_or_owner(*, staff: StaffMember, actor: User) -> bool:
     role = business_role(user=actor, business_id=staff.business_id)
     return role == Membership.Role.OWNER or (role is not None and staff.user_id == actor.pk)
 
@@ -230,7 +230,7 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
 
     The staff member themselves or an owner; the key is returned once and stored hashed.
     """
-    if not _may_manage_feed(staff=staff, actor=actor):
+    if not _self_or_owner(staff=staff, actor=actor):
         raise NotAllowed()
     if staff.user_id is None:
         # The feed lives as long as the staff member's account is a member (staff_of_feed).
@@ -246,6 +246,6 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
 
 @transaction.atomic
 def calendar_feed_revoke(*, staff: StaffMember, actor: User) -> None:
-    if not _may_manage_feed(staff=staff, actor=actor):
+    if not _self_or_owner(staff=staff, actor=actor):
         raise NotAllowed()
     CalendarFeed.objects.filter(staff=staff).delete()
