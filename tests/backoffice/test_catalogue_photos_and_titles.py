@@ -291,3 +291,21 @@ def test_a_title_of_another_business_cannot_be_given(stylist, other_owner):
     with pytest.raises(InvalidInput):
         staff_member_update(staff=stylist, actor=owner_of(stylist.business), title=foreign)
     assert Service.objects.count() == 1
+
+
+def test_a_body_larger_than_any_photo_is_refused_before_it_is_read(
+    as_owner, business, service, media, settings
+):
+    settings.PHOTO_MAX_UPLOAD_BYTES = 10_000
+    big = picture((800, 800)) + b"\0" * 2_000_000
+
+    response = as_owner.post(
+        f"/manage/{business.slug}/settings/services/{service.id}/",
+        service_form(service, name="改了名字", photo=upload(big)),
+    )
+
+    assert response.status_code == 413
+    assert "9.8\xa0KB" in html_of(response)
+    assert stored(media) == []
+    service.refresh_from_db()
+    assert service.name == "洗剪吹"

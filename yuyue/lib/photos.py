@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -52,7 +53,7 @@ def photo_store(upload: IO[bytes], *, size: int, field: str = "photo") -> str:
     if size > limit:
         raise _refuse(
             field,
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": round(limit / 1048576, 1)},
+            _("The photo is too large: at most %(size)s.") % {"size": filesizeformat(limit)},
         )
     if size == 0:
         raise _refuse(field, _("The photo is empty."))

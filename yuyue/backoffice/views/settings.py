@@ -24,7 +24,7 @@ from yuyue.backoffice.forms import (
     ServiceForm,
     hours_text,
 )
-from yuyue.backoffice.pages import a_day
+from yuyue.backoffice.pages import a_day, upload_too_large
 from yuyue.catalog.models import Membership
 from yuyue.catalog.selectors import (
     business_invitations,
@@ -105,6 +105,8 @@ def _edit(
 @require_http_methods(["GET", "POST"])
 @desk_view(owner_only=True)
 def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpResponse:
+    if (too_large := upload_too_large(request, desk)) is not None:
+        return too_large
     service = None
     if service_id:
         service = _one(business_services(business=desk.business, include_inactive=True), service_id)
@@ -223,6 +225,8 @@ class StaffForm(PhotoFields, Form):
 @desk_view(owner_only=True)
 def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpResponse:
     """A staff member: name, shop, services, weekly hours (intervals per weekday) in one form."""
+    if (too_large := upload_too_large(request, desk)) is not None:
+        return too_large
     member = None
     if staff_id:
         member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
