@@ -276,7 +276,11 @@ def _ordered_rename(row: Any, *, actor: User, name: str) -> Any:
     if type(row).objects.filter(business_id=row.business_id, name=name).exclude(pk=row.pk).exists():
         raise Duplicate({"name": [_("This name is taken.")]})
     row.name = name
-    clean_and_save(row, update_fields=["name"])
+    try:
+        with transaction.atomic():
+            clean_and_save(row, update_fields=["name"])
+    except IntegrityError:
+        raise Duplicate({"name": [_("This name is taken.")]}) from None
     return row
 
 
