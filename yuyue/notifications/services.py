@@ -458,7 +458,8 @@ def notification_resend(
 def agendas_schedule(*, now: dt.datetime | None = None) -> int:
     """Queue today's agenda of every staff member whose agenda hour has come, once per person,
     business and day: the outbox's unique constraint keeps a second worker (or a second
-    round) from queueing it again. Returns how many rows were queued.
+    round) from queueing it again. Returns how many were missing and written (or found written
+    by another worker in the same instant).
 
     The agenda goes to the staff member's linked account, on the channel their membership
     chose ("none": no agenda); the mini program carries no agenda (it has no template for
