@@ -220,6 +220,14 @@ STORAGES = {
     },
 }
 
+# Photos of services and staff, uploaded in the back office (yuyue/lib/photos.py): checked,
+# resized and stored as JPEG here, served by the app itself under /photos/ (never a directory
+# listing, only those files).
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(DATA_DIR / "media")))
+PHOTO_MAX_UPLOAD_BYTES = envint("PHOTO_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# An upload goes to a temporary file above this size rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Email ---------------------------------------------------------------------------------------
 # Without EMAIL_URL, mail is kept as files under var/mail/ with one line per message on the
 # terminal (yuyue/notifications/mail_files.py): readable, and nothing is lost.

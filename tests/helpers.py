@@ -103,6 +103,15 @@ def owner_of(thing) -> User:
     ).earliest("id")
 
 
+def quiet_owners(business) -> None:
+    """The business's owners choose to hear of no booking: for tests about other messages."""
+    from yuyue.catalog.models import Membership
+
+    Membership.objects.filter(business=business, role=Membership.Role.OWNER).update(
+        notice_channel=Membership.NoticeChannel.NONE
+    )
+
+
 def join_business(*, business, user: User, role: str, actor: User | None = None):
     """A member as the product makes one: an owner invites, the person accepts as themself."""
     from yuyue.catalog.services import invitation_accept, invitation_create

@@ -1,4 +1,5 @@
-"""Refresh the README's pictures of the customer pages (docs/web-*.png) from a running demo.
+"""Refresh the README's pictures of the customer pages (docs/web-*.png) and of the share page
+and its poster (docs/back-office-share*.png) from a running demo.
 
     yuyue demo && yuyue serve          # or make run
     python tools/screenshots.py [http://127.0.0.1:8000]
@@ -51,6 +52,7 @@ def main(base: str) -> None:
         page.screenshot(path=DOCS / "web-booked.png")
         page.goto(f"{base}/appointments")
         page.screenshot(path=DOCS / "web-my-appointments.png")
+        share(browser, base)
         owner_pictures(browser, base)
         browser.close()
 
@@ -87,6 +89,21 @@ def owner_pictures(browser, base: str) -> None:
         page.locator("main form button[type=submit]").click()
         page.locator("table.platform-businesses").wait_for()
         page.screenshot(path=DOCS / "platform.png", full_page=True)
+
+
+def share(browser, base: str) -> None:
+    """The owner's share page on a tablet, and the A5 poster."""
+    page = browser.new_context(
+        viewport={"width": 1024, "height": 900}, device_scale_factor=1, locale="zh-CN"
+    ).new_page()
+    page.goto(f"{base}/login")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "yuyue-owner-demo")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{base}/manage/demo/share/")
+    page.screenshot(path=DOCS / "back-office-share.png")
+    page.goto(f"{base}/manage/demo/share/poster/?size=a5")
+    page.screenshot(path=DOCS / "back-office-share-poster.png", full_page=True)
 
 
 if __name__ == "__main__":

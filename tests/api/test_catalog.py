@@ -127,6 +127,8 @@ def test_staff_can_be_filtered_by_service(anon, business, service, stylist):
             "name": "Tony 老师",
             "service_ids": [service.id],
             "location_id": stylist.location_id,
+            "title": None,
+            "photo_url": None,
             "timezone": "Asia/Shanghai",
             "active": True,
             "username": None,

@@ -11,14 +11,15 @@ from yuyue.catalog.models import Service
 pytestmark = pytest.mark.django_db
 # Validating the staff member, hours and overrides (before the lock), the lock, the busy
 # spans, the customer's record at the business (read, and on this first booking written in a
-# savepoint of its own: three more), the appointment, its event and its messages in one
-# insert, the customer's consent to the privacy policy (one INSERT … SELECT), and the savepoint
-# the test's transaction makes of the booking's.
-NAMED_BOOKING = 15
+# savepoint of its own: three more), the appointment, its event, who of the business hears of
+# it (the staff member's account and the owners, one query) and its messages in one insert, the
+# customer's consent to the privacy policy (one INSERT … SELECT), and the savepoint the test's
+# transaction makes of the booking's.
+NAMED_BOOKING = 16
 # The candidates instead of the validation, their busy spans read before the lock too, and the
 # lock on the best fit in a savepoint of its own (let go if someone took them meanwhile) with
-# that one's busy spans read again under it; the record and the consent as above.
-ANY_STAFF_BOOKING = 18
+# that one's busy spans read again under it; the record, the listeners and the consent as above.
+ANY_STAFF_BOOKING = 19
 # Up to the check under the lock, then the rollback (to the test's savepoint, and its release).
 REFUSAL = 8
 

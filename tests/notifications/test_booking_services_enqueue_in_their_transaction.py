@@ -51,6 +51,8 @@ def test_a_booking_enqueues_the_confirmation_the_staff_notice_and_two_reminders(
         ("booked", "email", "customer", 0),
         ("reminder", "email", "customer", 120),
         ("reminder", "email", "customer", 1440),
+        # The owner hears of it too, by email (their default: they have an address).
+        ("staff_new_booking", "email", "owner", 0),
         # The staff member's account has a phone but no email.
         ("staff_new_booking", "sms", "staff", 0),
     ]
@@ -65,7 +67,7 @@ def test_a_booking_enqueues_the_confirmation_the_staff_notice_and_two_reminders(
 def test_a_rolled_back_booking_leaves_no_row_and_sends_nothing(mailbox, service, stylist, customer):
     with pytest.raises(RuntimeError), transaction.atomic():
         book(service, stylist, customer)
-        assert Notification.objects.count() == 4
+        assert Notification.objects.count() == 5
         raise RuntimeError("the caller's transaction fails after the booking")
     assert Notification.objects.count() == 0
     drain()
@@ -84,7 +86,7 @@ def test_staff_who_book_for_a_customer_get_no_notice_of_their_own_booking(
     service, stylist, customer, staff_user
 ):
     book(service, stylist, customer, actor=staff_user)
-    assert "staff_new_booking" not in {kind for kind, *_ in rows()}
+    assert ("staff_new_booking", "sms", "staff", 0) not in rows()
 
 
 def test_confirming_sends_confirmed_and_keeps_one_set_of_reminders(

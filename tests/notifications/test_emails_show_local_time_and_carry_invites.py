@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.helpers import NOW, WEDNESDAY, at, owner_of
+from tests.helpers import NOW, WEDNESDAY, at, owner_of, quiet_owners
 from yuyue.bookings.services import (
     appointment_cancel,
     appointment_confirm,
@@ -66,6 +66,7 @@ def test_each_kind_shows_local_time_with_zone_and_the_right_invitation(
     staff_user.language, staff_user.email = language, "tony@example.com"
     staff_user.save()
     service_update(service=service, actor=owner_of(service), requires_confirmation=True)
+    quiet_owners(service.business)  # their notices: test_owners_hear_of_bookings.py
     with time_machine.travel(NOW, tick=False) as clock:
         appointment = appointment_create(
             service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")

@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import time_machine
 from django.core.management import call_command
 
-from tests.helpers import NOW, WEDNESDAY, at
+from tests.helpers import NOW, WEDNESDAY, at, quiet_owners
 from yuyue.bookings.services import appointment_create
 
 
@@ -15,6 +15,7 @@ def test_a_booking_dispatched_by_the_worker_prints_one_line_and_stores_the_messa
 ):
     settings.EMAIL_BACKEND = "yuyue.notifications.mail_files.EmailBackend"
     settings.YUYUE_MAIL_DIR = tmp_path / "mail"
+    quiet_owners(service.business)
     with time_machine.travel(NOW, tick=False):
         appointment_create(
             service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, "10:00")

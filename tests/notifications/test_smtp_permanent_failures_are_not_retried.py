@@ -4,7 +4,7 @@ at once, while every other message is delivered."""
 import pytest
 import time_machine
 
-from tests.helpers import NOW, WEDNESDAY, at, make_user
+from tests.helpers import NOW, WEDNESDAY, at, make_user, quiet_owners
 from yuyue.accounts.models import User
 from yuyue.bookings.services import appointment_create
 from yuyue.notifications.dispatcher import drain
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def book(service, stylist, customer, hhmm):
+    quiet_owners(service.business)
     appointment_create(
         service=service, customer=customer, staff=stylist, start=at(WEDNESDAY, hhmm), now=NOW
     )

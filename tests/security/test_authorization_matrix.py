@@ -133,6 +133,8 @@ PUBLIC_PAGES = {
     "b/<slug:slug>/",
     "b/<slug:slug>/book/<int:service_id>/",
     "b/<slug:slug>/book/<int:service_id>/confirm/",
+    # The photos of services and staff, shown on those pages (named by 128 random bits).
+    "photos/<str:name>",
 }
 # Operations any logged-in account may use on someone else's business: booking.
 OPEN_TO_ANY_ACCOUNT = {("post", "api/v1/businesses/<slug>/appointments")}

@@ -1,10 +1,11 @@
-"""A stand-in for WeChat's servers: the four endpoints Yuyue calls, on a real loopback port.
+"""A stand-in for WeChat's servers: the five endpoints Yuyue calls, on a real loopback port.
 
 Shapes and error codes follow WeChat's documentation: `sns/jscode2session`,
-`cgi-bin/stable_token`, `wxa/business/getuserphonenumber` and
-`cgi-bin/message/subscribe/send`. What the WeChat app itself would do on the phone (hand out a
-login code, a phone code, record a subscribe consent) is done through `/_standin/...` control
-routes or the methods of `Standin`, and every request received is recorded.
+`cgi-bin/stable_token`, `wxa/business/getuserphonenumber`, `cgi-bin/message/subscribe/send`
+and `wxa/getwxacodeunlimit` (whose image here is a QR code of "scene=<scene>&page=<page>",
+so a test can read back what it asked for). What the WeChat app itself would do on the phone
+(hand out a login code, a phone code, record a subscribe consent) is done through
+`/_standin/...` control routes or the methods of `Standin`, and every request received is recorded.
 
 Run it on its own for the mini program's tests:
 
@@ -14,6 +15,7 @@ prints one JSON line `{"url": "http://127.0.0.1:<port>"}` and serves until stopp
 """
 
 import argparse
+import io
 import itertools
 import json
 import re
@@ -25,12 +27,16 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import segno
+
 ERRMSG = {
     -1: "system error",
     40001: "invalid credential, access_token is invalid or not latest",
     40013: "invalid appid",
     40029: "invalid code",
     40037: "invalid template_id",
+    40129: "invalid scene",
+    41030: "invalid page rid",
     40125: "invalid appsecret",
     40163: "code been used",
     41002: "appid missing",
@@ -39,6 +45,7 @@ ERRMSG = {
     45011: "api minute-quota reach limit  mustslower  retry next minute",
     47001: "data format error",
 }
+SCENE = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}")
 # Subscribe-message value rules, by the key's type (the key without its trailing digits).
 TIME = re.compile(
     r"^(\d{4}年\d{1,2}月\d{1,2}日 )?([01]?\d|2[0-3]):[0-5]\d"
@@ -79,6 +86,8 @@ class Standin:
         self.stable_token_gate.set()
         self.stable_token_seen = threading.Event()
         self.msgids = itertools.count(1000)
+        # The pages of the published mini program (wxacode's check_path looks here).
+        self.pages = {"pages/home/home"}
         self.server: ThreadingHTTPServer | None = None
 
     # What the phone would do ----------------------------------------------------------------
@@ -165,6 +174,7 @@ class Standin:
             ("POST", "/cgi-bin/stable_token"): ("stable_token", self._stable_token),
             ("POST", "/wxa/business/getuserphonenumber"): ("getuserphonenumber", self._phone),
             ("POST", "/cgi-bin/message/subscribe/send"): ("subscribe_send", self._send),
+            ("POST", "/wxa/getwxacodeunlimit"): ("getwxacodeunlimit", self._wxacode),
             ("POST", "/_standin/login_code"): ("control", self._control_login_code),
             ("POST", "/_standin/phone_code"): ("control", self._control_phone_code),
             ("POST", "/_standin/subscribe"): ("control", self._control_subscribe),
@@ -193,7 +203,10 @@ class Standin:
                 return self._reply(handler, 200, self._error(failure))
         if body is None:
             return self._reply(handler, 200, self._error(47001))
-        return self._reply(handler, 200, action(query, body))
+        answer = action(query, body)
+        if isinstance(answer, bytes):
+            return self._reply_image(handler, answer)
+        return self._reply(handler, 200, answer)
 
     @staticmethod
     def _error(code: int, detail: str = "") -> dict:
@@ -209,6 +222,17 @@ class Standin:
             handler.send_header("Content-Length", str(len(answer)))
             handler.end_headers()
             handler.wfile.write(answer)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _reply_image(handler: BaseHTTPRequestHandler, image: bytes) -> None:
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "image/png")
+            handler.send_header("Content-Length", str(len(image)))
+            handler.end_headers()
+            handler.wfile.write(image)
         except OSError:
             pass
 
@@ -315,6 +339,25 @@ class Standin:
         return {"errcode": 0, "errmsg": "ok", "msgid": msgid}
 
     # Control routes (for a stand-in running as its own process) ---------------------------------
+
+    def _wxacode(self, query: dict, body: dict) -> dict | bytes:
+        # Answered as WeChat does: an errcode as JSON, or the image itself.
+        if error := self._token_error(query):
+            return error
+        scene, page = body.get("scene"), body.get("page", "")
+        if not isinstance(scene, str) or not SCENE.fullmatch(scene):
+            return self._error(40129)
+        if (
+            not isinstance(page, str)
+            or page.startswith("/")
+            or (page and body.get("check_path", True) and page not in self.pages)
+        ):
+            return self._error(41030)
+        buffer = io.BytesIO()
+        segno.make(f"scene={scene}&page={page}", error="m").save(
+            buffer, kind="png", scale=6, border=4
+        )
+        return buffer.getvalue()
 
     def _control_login_code(self, query: dict, body: dict) -> dict:
         return {"code": self.login_code(body["openid"], body.get("unionid", ""))}

@@ -7,6 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from yuyue.accounts.models import User
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
@@ -38,11 +41,28 @@ def business_out(business: Business, locations: Iterable[Location]) -> dict[str,
     }
 
 
+def photo_out(name: str) -> str | None:
+    """A stored photo's full address (the mini program needs one), or None."""
+    return settings.YUYUE_PUBLIC_URL + reverse("photo", args=[name]) if name else None
+
+
 def service_out(service: Service) -> dict[str, Any]:
+    category = service.category
     return {
         "id": service.id,
         "name": service.name,
+        "category": None
+        if category is None
+        else {"id": category.id, "name": category.name, "position": category.position},
         "description": service.description,
+        "photo_url": photo_out(service.photo),
+        # Read from the prefetched rows where the caller prefetched them.
+        "prices_by_title": [
+            {"title_id": row.title_id, "title": row.title.name, "price": money(row.price)}
+            for row in sorted(
+                service.title_prices.all(), key=lambda r: (r.title.position, r.title_id)
+            )
+        ],
         "duration_minutes": service.duration_minutes,
         "price": money(service.price),
         "currency": service.business.currency,
@@ -66,6 +86,8 @@ def staff_out(staff: StaffMember, *, for_staff: bool) -> dict[str, Any]:
         # Read from the prefetched services, not a fresh query per staff member.
         "service_ids": sorted(service.id for service in staff.services.all()),
         "location_id": staff.location_id,
+        "title": None if staff.title is None else {"id": staff.title.id, "name": staff.title.name},
+        "photo_url": photo_out(staff.photo),
         "timezone": staff.zone_name,
         "active": staff.active,
         "username": staff.user.username if for_staff and staff.user is not None else None,

@@ -2,11 +2,13 @@
 the catalog and scheduling services the views call, whose errors come back onto the form."""
 
 import re
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.models import Business, Location, Service, ServiceCategory, StaffTitle
 from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import InvalidInput
 from yuyue.scheduling.hours import WEEKDAY_KEYS
@@ -17,11 +19,58 @@ _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s
 MAX_HOURS_TEXT = 200
 
 
-class ServiceForm(ModelForm):
+class PhotoFields(forms.BaseForm):
+    """A photo to upload (checked by yuyue.lib.photos when saved) and "remove the photo"."""
+
+    def add_photo_fields(self, current: str) -> None:
+        self.fields["photo"] = forms.FileField(
+            label=_("Photo"),
+            required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            help_text=_("JPEG, PNG or WebP, up to 5 MB; stored at most 1600 pixels wide."),
+        )
+        if current:
+            self.fields["remove_photo"] = forms.BooleanField(
+                label=_("Remove the photo"), required=False
+            )
+
+    def photo_change(self) -> tuple[bool, Any]:
+        """(whether the photo changes, the upload or None to remove it)."""
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            return True, upload
+        if self.cleaned_data.get("remove_photo"):
+            return True, None
+        return False, None
+
+
+class ServiceForm(PhotoFields, ModelForm):
     class Meta:
         model = Service
         fields = SERVICE_FIELD_NAMES
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, business: Business, titles: list[StaffTitle], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = ServiceCategory.objects.filter(business=business).order_by(
+            "position", "id"
+        )
+        self.add_photo_fields(self.instance.photo if self.instance.pk else "")
+        self.titles = titles
+        for title in titles:
+            self.fields[f"title_{title.pk}"] = forms.DecimalField(
+                label=_("Price with %(title)s") % {"title": title.name},
+                required=False,
+                min_value=0,
+                max_digits=10,
+                decimal_places=2,
+                help_text=_("Empty: the service's price."),
+            )
+
+    def title_prices(self) -> dict[StaffTitle, Decimal | None]:
+        return {title: self.cleaned_data.get(f"title_{title.pk}") for title in self.titles}
 
     def _post_clean(self) -> None:
         # The service (service_create / service_update) validates the model; not the form.

@@ -3,7 +3,9 @@ yuyue.webkit.pages'."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from yuyue.backoffice.desk import Desk
@@ -20,6 +22,29 @@ def refused(request: HttpRequest, desk: Desk, message: str) -> HttpResponse:
         _("Not allowed"),
         message,
         status=403,
+        desk=desk,
+        template="backoffice/problem.html",
+    )
+
+
+# Room for a form's other fields beside its photo.
+FORM_ALLOWANCE = 1024 * 1024
+
+
+def upload_too_large(request: HttpRequest, desk: Desk) -> HttpResponse | None:
+    """A 413 page, before anything of the body is read, when a form with a photo is larger
+    than any photo we accept could make it (Django would otherwise spool it all to disk)."""
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    size = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
+    if size <= limit + FORM_ALLOWANCE:
+        return None
+    return problem(
+        request,
+        _("The upload is too large"),
+        _("A photo may be at most %(size)s. Choose a smaller one and try again.")
+        % {"size": filesizeformat(limit)},
+        status=413,
         desk=desk,
         template="backoffice/problem.html",
     )

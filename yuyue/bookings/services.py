@@ -42,7 +42,7 @@ from yuyue.bookings.taking import (
     taker_under_lock,
 )
 from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
-from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import business_role, service_price
 from yuyue.catalog.versions import availability_changed
 from yuyue.customers.models import Customer
 from yuyue.customers.services import customer_for_booking
@@ -277,7 +277,7 @@ def appointment_create(
                         if service.requires_confirmation and not by_business
                         else Status.CONFIRMED
                     ),
-                    price=service.price,
+                    price=service_price(service=service, title_id=chosen.title_id),
                     currency=service.business.currency,
                     notes=notes,
                     channel=channel,

@@ -106,7 +106,24 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
+
+    class NoticeChannel(models.TextChoices):
+        # Empty: the default, email when the person has an address, else a text message.
+        DEFAULT = "", _("Default (email if I have one, else SMS)")
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+        MINIPROGRAM = "miniprogram", _("Mini program")
+        NONE = "none", _("None")
+
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # How this member hears of bookings and cancellations (and their daily agenda).
+    notice_channel = models.CharField(
+        _("booking notices by"),
+        max_length=20,
+        choices=NoticeChannel.choices,
+        default=NoticeChannel.DEFAULT,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -152,6 +169,56 @@ class Location(models.Model):
         return zoneinfo.ZoneInfo(self.zone_name)
 
 
+MAX_CATALOGUE_ENTRIES = 100
+
+
+class ServiceCategory(models.Model):
+    """A heading of the business's service list; `position` is the owner's order."""
+
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.CASCADE,
+        related_name="service_categories",
+        verbose_name=_("business"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["business", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "name"], name="service_category_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffTitle(models.Model):
+    """A rank of the business's staff (首席, 高级 …), which may have its own prices."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="staff_titles", verbose_name=_("business")
+    )
+    name = models.CharField(_("name"), max_length=40)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("staff title")
+        verbose_name_plural = _("staff titles")
+        ordering = ["business", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "name"], name="staff_title_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def _minutes(maximum: int, minimum: int = 0) -> list:
     return [MinValueValidator(minimum), MaxValueValidator(maximum)]
 
@@ -161,7 +228,17 @@ class Service(models.Model):
         Business, on_delete=models.CASCADE, related_name="services", verbose_name=_("business")
     )
     name = models.CharField(_("name"), max_length=120)
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("category"),
+    )
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # The file name of its photo under MEDIA_ROOT/photos/ (yuyue/lib/photos.py), or empty.
+    photo = models.CharField(_("photo"), max_length=64, blank=True, editable=False)
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), validators=_minutes(MAX_DURATION_MINUTES, 1)
     )
@@ -227,6 +304,36 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TitlePrice(models.Model):
+    """What a service costs with a staff member of this title, instead of its own price."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="title_prices", verbose_name=_("service")
+    )
+    title = models.ForeignKey(
+        StaffTitle, on_delete=models.CASCADE, related_name="prices", verbose_name=_("title")
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    class Meta:
+        verbose_name = _("price by title")
+        verbose_name_plural = _("prices by title")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "title"], name="title_price_unique"),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="title_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.title}"
 
 
 class Invitation(models.Model):

@@ -2,10 +2,11 @@
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,10 @@ from yuyue.catalog.models import (
     Location,
     Membership,
     Service,
+    ServiceCategory,
     SignupInvitation,
+    StaffTitle,
+    TitlePrice,
 )
 from yuyue.lib.errors import NotAllowed
 
@@ -186,10 +190,13 @@ def business_locations(*, business: Business) -> QuerySet[Location]:
 
 def business_services(*, business: Business, include_inactive: bool = False) -> QuerySet[Service]:
     """The business's services; customers see the active ones, its staff all of them."""
-    services = Service.objects.filter(business=business).select_related("business")
+    services = Service.objects.filter(business=business).select_related("business", "category")
     if not include_inactive:
         services = services.filter(active=True)
-    return services.order_by("name", "id")
+    # Under their categories in the owner's order; those without one after them.
+    return services.order_by(
+        F("category__position").asc(nulls_last=True), "category_id", "name", "id"
+    )
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:
@@ -221,3 +228,47 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 def business_invitations(*, business: Business) -> QuerySet[Invitation]:
     return Invitation.objects.filter(business=business).order_by("-created_at", "-id")
+
+
+def service_price(*, service: Service, title_id: int | None) -> Decimal:
+    """What the service costs with a staff member of this title: the title's price where the
+    business set one, else the service's own. The one price rule: the booking's snapshot and
+    every page that shows a price per staff member ask here."""
+    if title_id is not None:
+        price = (
+            TitlePrice.objects.filter(service=service, title_id=title_id)
+            .values_list("price", flat=True)
+            .first()
+        )
+        if price is not None:
+            return price
+    return service.price
+
+
+def title_prices(*, services: list[Service]) -> dict[tuple[int, int], Decimal]:
+    """(service id, title id) → price, for every title price of these services: one query."""
+    rows = TitlePrice.objects.filter(service__in=services).values_list(
+        "service_id", "title_id", "price"
+    )
+    return {(service_id, title_id): price for service_id, title_id, price in rows}
+
+
+def business_categories(*, business: Business) -> QuerySet[ServiceCategory]:
+    return ServiceCategory.objects.filter(business=business).order_by("position", "id")
+
+
+def business_titles(*, business: Business) -> QuerySet[StaffTitle]:
+    return StaffTitle.objects.filter(business=business).order_by("position", "id")
+
+
+def services_by_category(
+    services: list[Service], categories: list[ServiceCategory]
+) -> list[tuple[ServiceCategory | None, list[Service]]]:
+    """The services under their categories in the owner's order; those without one last.
+    Categories without services are left out."""
+    groups: list[tuple[ServiceCategory | None, list[Service]]] = [
+        (category, [s for s in services if s.category_id == category.pk]) for category in categories
+    ]
+    known = {category.pk for category in categories}
+    groups.append((None, [s for s in services if s.category_id not in known]))
+    return [(category, items) for category, items in groups if items]

@@ -3,6 +3,7 @@
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,12 +16,16 @@ from yuyue.accounts.models import User
 from yuyue.accounts.services import user_register
 from yuyue.catalog.errors import InvitationUnusable, SignupClosed
 from yuyue.catalog.models import (
+    MAX_CATALOGUE_ENTRIES,
     Business,
     Invitation,
     Location,
     Membership,
     Service,
+    ServiceCategory,
     SignupInvitation,
+    StaffTitle,
+    TitlePrice,
 )
 from yuyue.catalog.selectors import (
     invitation_by_token,
@@ -36,10 +41,12 @@ from yuyue.catalog.versions import availability_changed
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import Duplicate, InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
+from yuyue.lib.photos import photo_delete, photo_store
 
 # In the order a form shows them.
 SERVICE_FIELD_NAMES = (
     "name",
+    "category",
     "description",
     "duration_minutes",
     "price",
@@ -338,9 +345,16 @@ def location_update(*, location: Location, actor: User, **fields: Any) -> Locati
     return location
 
 
+def _check_category(business_id: int, fields: dict[str, Any]) -> None:
+    category = fields.get("category")
+    if category is not None and category.business_id != business_id:
+        raise InvalidInput({"category": [_("No such category at this business.")]})
+
+
 @transaction.atomic
 def service_create(*, business: Business, actor: User, name: str, **fields: Any) -> Service:
     require_owner(user=actor, business_id=business.id)
+    _check_category(business.id, fields)
     service = Service(business=business)
     _apply(service, {"name": name, **fields}, SERVICE_FIELDS)
     clean_and_save(service)
@@ -351,10 +365,167 @@ def service_create(*, business: Business, actor: User, name: str, **fields: Any)
 def service_update(*, service: Service, actor: User, **fields: Any) -> Service:
     """Change a service. Existing appointments keep the price and buffers they were booked with."""
     require_owner(user=actor, business_id=service.business_id)
+    _check_category(service.business_id, fields)
     changed = _apply(service, fields, SERVICE_FIELDS)
     clean_and_save(service, update_fields=changed)
     availability_changed(business_id=service.business_id)
     return service
+
+
+def photo_replace(*, row: Any, upload: Any, field: str = "photo") -> None:
+    """Store `upload` as `row`'s photo (None: remove it); the old file goes once committed.
+
+    The caller has checked the actor's rights and holds a transaction. A refused upload
+    raises InvalidInput before anything is written; should the row's save fail after the file
+    was written, the new file is removed again.
+    """
+    old = row.photo
+    new = "" if upload is None else photo_store(upload, size=upload.size, field=field)
+    row.photo = new
+    try:
+        row.save(update_fields=["photo"])
+    except Exception:
+        photo_delete(new)
+        raise
+    if old and old != new:
+        transaction.on_commit(lambda: photo_delete(old))
+
+
+@transaction.atomic
+def service_photo_set(*, service: Service, actor: User, upload: Any) -> Service:
+    """Replace the service's photo with an upload (None: remove it)."""
+    require_owner(user=actor, business_id=service.business_id)
+    photo_replace(row=service, upload=upload)
+    return service
+
+
+# The catalogue's lists: categories of services and titles of staff, in the owner's order ------
+
+
+def _ordered_create(model: Any, *, business: Business, actor: User, name: str) -> Any:
+    require_owner(user=actor, business_id=business.id)
+    name = name.strip()
+    if not name:
+        raise InvalidInput({"name": [_("Give it a name.")]})
+    rows = model.objects.filter(business=business)
+    if rows.count() >= MAX_CATALOGUE_ENTRIES:
+        raise InvalidInput({"name": [_("At most %(n)d entries.") % {"n": MAX_CATALOGUE_ENTRIES}]})
+    if rows.filter(name=name).exists():
+        raise Duplicate({"name": [_("This name is taken.")]})
+    last = rows.order_by("-position").values_list("position", flat=True).first()
+    row = model(business=business, name=name, position=(last or 0) + 1)
+    try:
+        with transaction.atomic():
+            clean_and_save(row)
+    except IntegrityError:
+        # Another request added the same name between the check and the insert.
+        raise Duplicate({"name": [_("This name is taken.")]}) from None
+    return row
+
+
+def _ordered_rename(row: Any, *, actor: User, name: str) -> Any:
+    require_owner(user=actor, business_id=row.business_id)
+    name = name.strip()
+    if not name:
+        raise InvalidInput({"name": [_("Give it a name.")]})
+    if type(row).objects.filter(business_id=row.business_id, name=name).exclude(pk=row.pk).exists():
+        raise Duplicate({"name": [_("This name is taken.")]})
+    row.name = name
+    try:
+        with transaction.atomic():
+            clean_and_save(row, update_fields=["name"])
+    except IntegrityError:
+        raise Duplicate({"name": [_("This name is taken.")]}) from None
+    return row
+
+
+def _ordered_move(row: Any, *, actor: User, step: int) -> None:
+    """Swap with the neighbour above (step -1) or below (+1); at an end, nothing moves."""
+    require_owner(user=actor, business_id=row.business_id)
+    rows = list(
+        type(row)
+        .objects.select_for_update()
+        .filter(business_id=row.business_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, other in enumerate(rows) if other.pk == row.pk)
+    target = index + (1 if step > 0 else -1)
+    if not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, other in enumerate(rows, start=1):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
+@transaction.atomic
+def service_category_create(*, business: Business, actor: User, name: str) -> ServiceCategory:
+    return _ordered_create(ServiceCategory, business=business, actor=actor, name=name)
+
+
+@transaction.atomic
+def service_category_rename(
+    *, category: ServiceCategory, actor: User, name: str
+) -> ServiceCategory:
+    return _ordered_rename(category, actor=actor, name=name)
+
+
+@transaction.atomic
+def service_category_move(*, category: ServiceCategory, actor: User, step: int) -> None:
+    _ordered_move(category, actor=actor, step=step)
+
+
+@transaction.atomic
+def service_category_delete(*, category: ServiceCategory, actor: User) -> None:
+    """Its services stay, without a category."""
+    require_owner(user=actor, business_id=category.business_id)
+    category.delete()
+
+
+@transaction.atomic
+def staff_title_create(*, business: Business, actor: User, name: str) -> StaffTitle:
+    return _ordered_create(StaffTitle, business=business, actor=actor, name=name)
+
+
+@transaction.atomic
+def staff_title_rename(*, title: StaffTitle, actor: User, name: str) -> StaffTitle:
+    return _ordered_rename(title, actor=actor, name=name)
+
+
+@transaction.atomic
+def staff_title_move(*, title: StaffTitle, actor: User, step: int) -> None:
+    _ordered_move(title, actor=actor, step=step)
+
+
+@transaction.atomic
+def staff_title_delete(*, title: StaffTitle, actor: User) -> None:
+    """Its staff keep working without a title; its prices go with it."""
+    require_owner(user=actor, business_id=title.business_id)
+    title.delete()
+
+
+@transaction.atomic
+def title_prices_set(
+    *, service: Service, actor: User, prices: dict[StaffTitle, Decimal | None]
+) -> None:
+    """The service's price with staff of each title; None: the service's own price."""
+    require_owner(user=actor, business_id=service.business_id)
+    errors: dict[str, list[str]] = {}
+    for title, price in prices.items():
+        if title.business_id != service.business_id:
+            raise InvalidInput({"title": [_("No such title at this business.")]})
+        if price is not None and (price < 0 or price >= Decimal("1e8")):
+            errors[f"title_{title.pk}"] = [_("Give a price from 0 to 99999999.99.")]
+    if errors:
+        raise InvalidInput(errors)
+    for title, price in prices.items():
+        if price is None:
+            TitlePrice.objects.filter(service=service, title=title).delete()
+        else:
+            TitlePrice.objects.update_or_create(
+                service=service, title=title, defaults={"price": price}
+            )
 
 
 # Joining a business: only by an invitation the invitee accepts as themself ------------------
@@ -457,3 +628,16 @@ def membership_end(*, membership: Membership, actor: User) -> None:
     if user.is_staff and not user.is_superuser and not user.memberships.exists():
         user.is_staff = False
         user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def membership_notice_channel_set(*, business: Business, actor: User, channel: str) -> Membership:
+    """How `actor` hears of bookings in `business`: their own choice, nobody else's."""
+    if channel not in Membership.NoticeChannel.values:
+        raise InvalidInput({"notice_channel": [_("Unknown channel.")]})
+    membership = Membership.objects.filter(business=business, user=actor).first()
+    if membership is None:
+        raise NotAllowed()
+    membership.notice_channel = channel
+    membership.save(update_fields=["notice_channel"])
+    return membership

@@ -11,6 +11,7 @@ from yuyue.lib.admin import format_local, is_operator, refusal_message
 from yuyue.lib.errors import DomainError
 from yuyue.notifications.models import Notification
 from yuyue.notifications.services import notification_resend
+from yuyue.scheduling.selectors import request_zone
 
 
 @admin.register(Notification)
@@ -75,7 +76,9 @@ class NotificationAdmin(BusinessScopedAdmin):
         return is_operator(request) or bool(owner_business_ids(request))
 
     def _local(self, obj: Notification, moment) -> str:
-        return format_local(moment, obj.appointment.zone_name)
+        if obj.appointment is not None:
+            return format_local(moment, obj.appointment.zone_name)
+        return format_local(moment, str(request_zone(business=obj.business)))
 
     @admin.display(description=_("created"), ordering="created_at")
     def created_local(self, obj: Notification) -> str:

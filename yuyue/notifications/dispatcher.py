@@ -33,6 +33,9 @@ LEASE_MARGIN = dt.timedelta(seconds=30)
 # two per row; after it, one statement records the step's delivered emails. A worker killed
 # mid-step sends those again (at least once), so this also bounds the duplicates of a kill.
 STEP = 20
+# How often a worker looks for daily agendas whose hour has come (a cheap read; a write only
+# when one is due, and the outbox's constraint keeps each agenda once however many look).
+AGENDA_EVERY = dt.timedelta(seconds=60)
 
 
 @dataclasses.dataclass
@@ -61,9 +64,26 @@ class Dispatcher:
         self.batch_size = batch_size or settings.NOTIFY_BATCH_SIZE
         self.lease = dt.timedelta(seconds=lease_seconds or settings.NOTIFY_LEASE_SECONDS)
         self.stop = stop or threading.Event()
+        self.next_agendas: dt.datetime | None = None
+
+    def schedule_agendas(self) -> None:
+        """The periodic step: queue the daily agendas now due, at most every AGENDA_EVERY."""
+        now = timezone.now()
+        if self.next_agendas is not None and now < self.next_agendas:
+            return
+        self.next_agendas = now + AGENDA_EVERY
+        try:
+            queued = services.agendas_schedule(now=now)
+        except Exception:
+            # Sending what is due must not stop because scheduling agendas failed.
+            logger.exception("scheduling the daily agendas failed")
+            return
+        if queued:
+            logger.info("worker: %d daily agenda(s) queued", queued)
 
     def run_once(self) -> Tally:
         """Claim one batch and work through it; stop early (releasing the rest) when asked."""
+        self.schedule_agendas()
         tally = Tally()
         token, rows = services.notification_claim_due(
             batch_size=self.batch_size, lease_seconds=int(self.lease.total_seconds())
@@ -126,9 +146,11 @@ class Dispatcher:
     @staticmethod
     def _refresh(step: list[Notification]) -> set[int]:
         """Bring the step's appointments up to date; returns its superseded reminders' ids."""
-        states = selectors.appointment_states(ids={row.appointment_id for row in step})
+        states = selectors.appointment_states(
+            ids={row.appointment_id for row in step if row.appointment_id is not None}
+        )
         for row in step:
-            for field, value in states.get(row.appointment_id, {}).items():
+            for field, value in states.get(row.appointment_id or 0, {}).items():
                 setattr(row.appointment, field, value)
         return selectors.reminders_superseded(step, now=timezone.now())
 

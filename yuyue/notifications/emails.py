@@ -54,6 +54,7 @@ def _compose(
         )
         message.attach_alternative(html, "text/html")
         if invite is not None:
+            assert notification.appointment is not None
             where = ", ".join(part for part in (context["location"], context["address"]) if part)
             calendar = ics.invitation(
                 appointment=notification.appointment,
@@ -100,7 +101,12 @@ def staff_cancelled_email(notification: Notification, *, address: str, now: dt.d
     return _compose(notification, address=address, now=now, invite="cancel")
 
 
+def agenda_email(notification: Notification, *, address: str, now: dt.datetime):
+    return _compose(notification, address=address, now=now, invite=None)
+
+
 EMAILS: dict[str, Callable[..., EmailMultiAlternatives]] = {
+    Kind.AGENDA: agenda_email,
     Kind.BOOKED: booked_email,
     Kind.CONFIRMED: confirmed_email,
     Kind.RESCHEDULED: rescheduled_email,

@@ -28,6 +28,8 @@ NO_CONSENT = gettext_noop("Skipped: the customer has no mini-program subscriptio
 NO_SMS_TEMPLATE = gettext_noop(
     "Skipped: no Tencent SMS template is configured for this kind of message."
 )
+AGENDA_PAST = gettext_noop("Skipped: the day of this agenda has begun.")
+AGENDA_EMPTY = gettext_noop("Skipped: no appointments that day.")
 WECHAT_REFUSED = gettext_noop(
     "Skipped: WeChat says the customer has not accepted this message (43101)."
 )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from yuyue.bookings.models import Appointment
+from yuyue.catalog.models import Business
 
 # The customer's pages for one appointment, under YUYUE_PUBLIC_URL. The paths are fixed here so
 # messages already sent keep working when the web pages arrive behind them.
@@ -20,6 +21,11 @@ def customer_links(appointment: Appointment) -> dict[str, str]:
         "cancel": base + CANCEL_PATH.format(**values),
         "reschedule": base + RESCHEDULE_PATH.format(**values),
     }
+
+
+def booking_link(business: Business) -> str:
+    """The business's public booking page: what its QR code, poster and share page carry."""
+    return settings.YUYUE_PUBLIC_URL + reverse("web:business", args=[business.slug])
 
 
 def back_office_link(appointment: Appointment) -> str:

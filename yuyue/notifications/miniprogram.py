@@ -104,21 +104,27 @@ def valid_value(key: str, value: Any) -> str:
     return _cut(text, THING_LIMIT) or "-"
 
 
+# The staff's notices fill the template of the customer's message they share it with.
+FIELDS_OF_KIND = {"staff_new_booking": "booked", "staff_cancelled": "cancelled"}
+
+
 def template_sources(kind: str) -> dict[str, str]:
     """key → source name, from settings: "thing1=service,time2=start"."""
-    pairs = (
-        item.split("=", 1) for item in settings.WECHAT_TEMPLATE_FIELDS.get(kind, "").split(",")
-    )
+    fields = settings.WECHAT_TEMPLATE_FIELDS
+    spec = fields.get(kind) or fields.get(FIELDS_OF_KIND.get(kind, ""), "")
+    pairs = (item.split("=", 1) for item in spec.split(","))
     return {key.strip(): source.strip() for key, source in (p for p in pairs if len(p) == 2)}
 
 
 def template_data(notification: Notification) -> dict[str, dict[str, str]]:
     appointment = notification.appointment
+    # The mini program carries no agenda (notice_channels): every row here is about one.
+    assert appointment is not None and notification.event is not None
     zone = appointment.zone
     with translation.override(notification.language):
         context = message_context(notification)
     old_start = (notification.event.data.get("old") or {}).get("start")
-    status = PHRASES.get(notification.kind, "")
+    status = PHRASES.get(FIELDS_OF_KIND.get(notification.kind, notification.kind), "")
     if notification.kind == "booked" and context["pending"]:
         status = PENDING_PHRASE
     values = {
@@ -160,6 +166,8 @@ def miniprogram_send(notification: Notification) -> tuple[str, str]:
         user=user, template_id=template, remaining__gt=0
     ).exists():
         raise Skipped(errors.NO_CONSENT)
+    if notification.appointment is None:
+        raise PermanentFailure(errors.NO_TEMPLATE)
     message = {
         "touser": identity.openid,
         "template_id": template,

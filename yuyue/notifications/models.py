@@ -32,6 +32,7 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder")
         STAFF_NEW_BOOKING = "staff_new_booking", _("New booking (staff)")
         STAFF_CANCELLED = "staff_cancelled", _("Cancellation (staff)")
+        AGENDA = "agenda", _("Tomorrow's appointments (staff)")
 
     class Status(models.TextChoices):
         # Named for messages, not appointments: "queued", never the 待确认 of an appointment.
@@ -44,16 +45,26 @@ class Notification(models.Model):
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="+", verbose_name=_("business")
     )
+    # Empty only for a daily agenda, which is about a day rather than one appointment.
     appointment = models.ForeignKey(
         Appointment,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("appointment"),
     )
     # The change that caused this message; reminders keep the one that first scheduled them.
     event = models.ForeignKey(
-        AppointmentEvent, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+        AppointmentEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
     )
+    # A daily agenda's local date (the day it lists); empty for every other kind.
+    agenda_date = models.DateField(_("agenda date"), null=True, blank=True)
     # The account it goes to; NULL for the customer of an appointment without an account (a
     # walk-in or phone customer), whom the business's record reaches (`addressee`).
     recipient = models.ForeignKey(
@@ -124,6 +135,17 @@ class Notification(models.Model):
                 ),
                 name="notification_one_live_reminder_no_account",
             ),
+            # One agenda per person, business and day, however many workers schedule it.
+            models.UniqueConstraint(
+                fields=["business", "recipient", "agenda_date"],
+                condition=models.Q(kind="agenda"),
+                name="notification_one_agenda_per_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="agenda", agenda_date__isnull=False)
+                | models.Q(appointment__isnull=False, event__isnull=False),
+                name="notification_about_something",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
@@ -141,7 +163,7 @@ class Notification(models.Model):
     def addressee(self) -> Any:
         """Whom it goes to: the account, else the appointment's customer record (both have
         `shown_name`, `email`, `phone` and `is_active`)."""
-        if self.recipient_id is not None:
+        if self.recipient_id is not None or self.appointment is None:
             return self.recipient
         return self.appointment.client
 

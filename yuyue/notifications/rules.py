@@ -7,7 +7,7 @@ import datetime as dt
 
 from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
-from yuyue.catalog.models import Business
+from yuyue.catalog.models import Business, Membership
 from yuyue.customers.models import Customer
 from yuyue.notifications import errors
 from yuyue.notifications.models import Notification
@@ -45,6 +45,38 @@ def channels_for(user: "User | Customer", *, miniprogram: bool = False) -> list[
     return [Notification.Channel.EMAIL]
 
 
+NoticeChannel = Membership.NoticeChannel
+
+
+def notice_channels(user: User, choice: str, *, miniprogram: bool = False) -> list[str]:
+    """How a member of the business hears of bookings: their own choice (`choice`, from their
+    membership), else the default of channels_for. "none" is no message at all; the mini
+    program only while they have a consent left for it (`miniprogram`), else the default."""
+    if choice == NoticeChannel.NONE:
+        return []
+    if choice == NoticeChannel.EMAIL:
+        return [Notification.Channel.EMAIL]
+    if choice == NoticeChannel.SMS:
+        return [Notification.Channel.SMS]
+    if choice == NoticeChannel.MINIPROGRAM and miniprogram:
+        return [Notification.Channel.MINIPROGRAM]
+    return channels_for(user)
+
+
+def agenda_due(
+    *, hour: int, zone: dt.tzinfo, now: dt.datetime
+) -> tuple[dt.date, dt.datetime] | None:
+    """(the date the agenda lists, when it goes) once today's agenda `hour` has come in `zone`,
+    else None. The agenda lists tomorrow, local: sent at 20:00 on Monday, it lists Tuesday."""
+    local = now.astimezone(zone)
+    if local.hour < hour:
+        return None
+    today = local.date()
+    # Wall-clock hour: on a DST day an hour that does not exist resolves to the one after it.
+    at = dt.datetime.combine(today, dt.time(hour), tzinfo=zone).astimezone(dt.UTC)
+    return today + dt.timedelta(days=1), at
+
+
 def language_for(user: "User | Customer", business: Business) -> str:
     """The person's own language, else the business's (a customer record has none)."""
     language = getattr(user, "language", "")
@@ -61,7 +93,7 @@ def reminder_times(
 
 def skip_reason(
     notification: Notification,
-    appointment: Appointment,
+    appointment: Appointment | None,
     now: dt.datetime,
     *,
     superseded: bool = False,
@@ -69,6 +101,9 @@ def skip_reason(
     """Why this message no longer applies at send time, or None when it should go."""
     if not notification.addressee.is_active:
         return errors.NO_RECIPIENT
+    if notification.kind == Kind.AGENDA:
+        return None  # its day is checked when it is composed (agenda_skip_reason)
+    assert appointment is not None  # every kind but the agenda is about one
     if notification.kind in CANCELLATION_KINDS:
         if appointment.status != Status.CANCELLED:
             return errors.NOT_CANCELLED

@@ -183,7 +183,7 @@ def personal_data(*, user: User, now: dt.datetime) -> dict[str, Any]:
             "channel": n.channel,
             "address": n.address,
             "status": n.status,
-            "appointment": n.appointment.public_id,
+            "appointment": n.appointment.public_id if n.appointment is not None else None,
             "created_at": _iso(n.created_at),
             "sent_at": _iso(n.sent_at),
         }

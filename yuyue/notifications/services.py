@@ -9,8 +9,6 @@ still being the caller's.
 import datetime as dt
 import random
 import uuid
-from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -22,11 +20,13 @@ from yuyue.accounts.models import User
 from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.catalog.models import Membership
 from yuyue.catalog.selectors import business_role
+from yuyue.customers.models import Customer
 from yuyue.lib.errors import DomainError, NotAllowed
 from yuyue.notifications import errors, rules
 from yuyue.notifications.backoff import retry_delay_seconds
 from yuyue.notifications.miniprogram import MiniProgramBudget
 from yuyue.notifications.models import Notification
+from yuyue.scheduling.models import StaffMember
 
 Status = Notification.Status
 Kind = Notification.Kind
@@ -45,7 +45,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 def _row(
     *,
     appointment: Appointment,
-    event: AppointmentEvent,
+    event: AppointmentEvent | None,
     recipient: User | None,
     channel: str,
     kind: str,
@@ -137,36 +137,68 @@ def _skip_reminders(*, appointment: Appointment, now: dt.datetime) -> None:
     )
 
 
+def _business_listeners(
+    appointment: Appointment, event: AppointmentEvent
+) -> list[tuple[User, str]]:
+    """Who of the business hears of this booking or cancellation, with their channel choice:
+    the staff member's linked account, then each owner; each person once, never the one who
+    made the change, never an inactive account or someone who left the business. One query."""
+    staff_user_id = appointment.staff.user_id
+    members = (
+        Membership.objects.filter(business_id=appointment.business_id, user__is_active=True)
+        .filter(Q(role=Membership.Role.OWNER) | Q(user_id=staff_user_id))
+        .select_related("user")
+        .order_by("id")
+    )
+    listeners: dict[int, tuple[User, str]] = {}
+    for membership in sorted(members, key=lambda m: m.user_id != staff_user_id):
+        if membership.user_id != event.actor_id:
+            listeners.setdefault(membership.user_id, (membership.user, membership.notice_channel))
+    return list(listeners.values())
+
+
 @transaction.atomic(savepoint=False)
 def notifications_enqueue_for_event(
     *, appointment: Appointment, event: AppointmentEvent, now: dt.datetime | None = None
 ) -> list[Notification]:
     """Write the messages `event` implies, and bring the reminders in line with it.
 
-    Customers hear about every change; the staff member's linked user hears about new bookings
-    and cancellations unless they made the change themselves.
+    Customers hear about every change; the staff member's linked user and the business's owners
+    hear about new bookings and cancellations, each once (an owner who is the staff member gets
+    one message), on the channel they chose, unless they made the change themselves.
     """
     now = _now(now)
     customer_kinds, staff_kinds = rules.EVENT_KINDS.get(event.action, ((), ()))
     rows: list[Notification] = []
-    # (account or None for a customer without one, whom it reaches, kinds, is the customer)
+    # The customer's account; None for one without (a walk-in or phone customer), whom the
+    # business's record reaches.
     customer = appointment.customer
-    recipients: list[tuple[User | None, Any, Iterable[str], bool]] = [
-        (customer, customer if customer is not None else appointment.client, customer_kinds, True)
-    ]
-    staff_user = appointment.staff.user if appointment.staff.user_id else None
-    if staff_user is not None and staff_user.is_active and staff_user.pk != event.actor_id:
-        recipients.append((staff_user, staff_user, staff_kinds, False))
+    person: User | Customer = customer if customer is not None else appointment.client
     budget = MiniProgramBudget(customer)
-    for recipient, person, kinds, is_customer in recipients:
-        for kind in kinds:
-            miniprogram = is_customer and budget.take(kind)
-            for channel in rules.channels_for(person, miniprogram=miniprogram):
+    for kind in customer_kinds:
+        for channel in rules.channels_for(person, miniprogram=budget.take(kind)):
+            rows.append(
+                _row(
+                    appointment=appointment,
+                    event=event,
+                    recipient=customer,
+                    channel=channel,
+                    kind=kind,
+                    send_after=now,
+                )
+            )
+    for member, choice in _business_listeners(appointment, event) if staff_kinds else []:
+        member_budget = (
+            MiniProgramBudget(member) if choice == Membership.NoticeChannel.MINIPROGRAM else None
+        )
+        for kind in staff_kinds:
+            carried = member_budget is not None and member_budget.take(kind)
+            for channel in rules.notice_channels(member, choice, miniprogram=carried):
                 rows.append(
                     _row(
                         appointment=appointment,
                         event=event,
-                        recipient=recipient,
+                        recipient=member,
                         channel=channel,
                         kind=kind,
                         send_after=now,
@@ -434,3 +466,71 @@ def notification_resend(
         # A reschedule queued a newer reminder for the same offset meanwhile.
         raise NotResendable(_("A newer reminder is already queued.")) from None
     return locked
+
+
+# The daily agenda (明日预约) ---------------------------------------------------------------------
+
+
+def agendas_schedule(*, now: dt.datetime | None = None) -> int:
+    """Queue today's agenda of every staff member whose agenda hour has come, once per person,
+    business and day: the outbox's unique constraint keeps a second worker (or a second
+    round) from queueing it again. Returns how many were missing and written (or found written
+    by another worker in the same instant).
+
+    The agenda goes to the staff member's linked account, on the channel their membership
+    chose ("none": no agenda); the mini program carries no agenda (it has no template for
+    one), so that choice falls back to email or text.
+    """
+    now = _now(now)
+    staff = (
+        StaffMember.objects.filter(
+            agenda_hour__isnull=False, active=True, user__isnull=False, user__is_active=True
+        )
+        .select_related("business", "location", "user")
+        .order_by("id")
+    )
+    wanted: dict[tuple[int, int, dt.date], Notification] = {}
+    members = {
+        (m.business_id, m.user_id): m.notice_channel
+        for m in Membership.objects.filter(user_id__in={s.user_id for s in staff})
+    }
+    for member in staff:
+        assert member.agenda_hour is not None and member.user is not None
+        choice = members.get((member.business_id, member.user.pk))
+        if choice is None or choice == Membership.NoticeChannel.NONE:
+            continue  # no longer of the business, or hears nothing
+        due = rules.agenda_due(hour=member.agenda_hour, zone=member.zone, now=now)
+        if due is None:
+            continue
+        day, send_after = due
+        key = (member.business_id, member.user.pk, day)
+        if key in wanted:
+            continue
+        channel = rules.notice_channels(member.user, choice)[0]
+        wanted[key] = Notification(
+            business_id=member.business_id,
+            recipient=member.user,
+            channel=channel,
+            kind=Kind.AGENDA,
+            language=rules.language_for(member.user, member.business),
+            agenda_date=day,
+            send_after=send_after,
+            next_attempt_at=send_after,
+        )
+    if not wanted:
+        return 0
+    # Read first, write only what is missing: most rounds of most workers write nothing.
+    queued = set(
+        Notification.objects.filter(
+            kind=Kind.AGENDA,
+            agenda_date__in={day for _b, _u, day in wanted},
+            recipient_id__in={user_id for _b, user_id, _d in wanted},
+        ).values_list("business_id", "recipient_id", "agenda_date")
+    )
+    missing = [row for key, row in wanted.items() if key not in queued]
+    if not missing:
+        return 0
+    with transaction.atomic():
+        # Another worker may queue the same agenda meanwhile: the constraint keeps one.
+        created = Notification.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(created)

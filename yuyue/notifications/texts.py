@@ -27,8 +27,9 @@ def text_address(notification: Notification) -> str:
 
 def text_params(notification: Notification) -> dict[str, str]:
     """The template's values, and the whole text for gateways that send plain text."""
-    zone = notification.appointment.zone_name
-    old = (notification.event.data.get("old") or {}).get("start")
+    # A daily agenda is about a day, not one appointment: it has no time of its own.
+    appointment, event = notification.appointment, notification.event
+    old = (event.data.get("old") or {}).get("start") if event is not None else None
     old_start = dt.datetime.fromisoformat(old) if old else None
     with translation.override(notification.language):
         context = message_context(notification)
@@ -38,8 +39,11 @@ def text_params(notification: Notification) -> dict[str, str]:
             render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()
         )
         # Short, for templates with length limits (Tencent's 12 characters): "12月2日 10:00".
-        time = local_short_label(notification.appointment.start, zone)
-        old_time = local_short_label(old_start, zone) if old_start else ""
+        time = old_time = ""
+        if appointment is not None:
+            time = local_short_label(appointment.start, appointment.zone_name)
+            if old_start is not None:
+                old_time = local_short_label(old_start, appointment.zone_name)
     return {
         "business": context["business"],
         "service": context["service"],

@@ -2,10 +2,11 @@ import hashlib
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yuyue.catalog.models import Business, Location, Service
+from yuyue.catalog.models import Business, Location, Service, StaffTitle
 from yuyue.lib.zones import validate_zone
 
 WEEKDAYS = [
@@ -27,6 +28,24 @@ class StaffMember(models.Model):
         Business, on_delete=models.CASCADE, related_name="staff", verbose_name=_("business")
     )
     name = models.CharField(_("name"), max_length=120)
+    title = models.ForeignKey(
+        StaffTitle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("title"),
+    )
+    # The file name of their photo under MEDIA_ROOT/photos/ (yuyue/lib/photos.py), or empty.
+    photo = models.CharField(_("photo"), max_length=64, blank=True, editable=False)
+    # The local hour (in their zone) at which their linked account gets tomorrow's
+    # appointments (明日预约); None: no daily agenda.
+    agenda_hour = models.PositiveSmallIntegerField(
+        _("daily agenda at (hour)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -50,7 +50,7 @@ def bookable_staff(
     """Active staff of the service's business who offer it (a queryset, not yet evaluated)."""
     qs = StaffMember.objects.filter(
         business_id=service.business_id, active=True, services=service
-    ).select_related("location", "business")
+    ).select_related("location", "business", "title")
     if staff_ids is not None:
         qs = qs.filter(id__in=staff_ids)
     if location_id is not None:
@@ -134,7 +134,7 @@ def business_staff(
 ) -> QuerySet[StaffMember]:
     """The business's staff with their services; customers see the active ones."""
     staff = StaffMember.objects.filter(business=business).select_related(
-        "user", "location", "business"
+        "user", "location", "business", "title"
     )
     if not include_inactive:
         staff = staff.filter(active=True)

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
-from yuyue.catalog.models import Business, Location, Membership, Service
+from yuyue.catalog.models import Business, Location, Membership, Service, StaffTitle
 from yuyue.catalog.selectors import business_role, require_owner
-from yuyue.catalog.services import member_account_create
+from yuyue.catalog.services import member_account_create, photo_replace
 from yuyue.catalog.versions import availability_changed
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.persist import clean_and_save
@@ -24,7 +24,7 @@ from yuyue.scheduling.models import (
     feed_key_hash,
 )
 
-STAFF_FIELDS = frozenset({"name", "user", "location", "timezone", "active"})
+STAFF_FIELDS = frozenset({"name", "user", "location", "timezone", "active", "title"})
 
 
 def _check_same_business(
@@ -33,7 +33,10 @@ def _check_same_business(
     services: Iterable[Service] = (),
     location: Location | None = None,
     user: User | None = None,
+    title: StaffTitle | None = None,
 ) -> None:
+    if title is not None and title.business_id != business.id:
+        raise InvalidInput({"title": [_("No such title at this business.")]})
     if user is not None and not Membership.objects.filter(business=business, user=user).exists():
         # Someone joins a business only by accepting an invitation; a staff record cannot
         # make a stranger's account staff.
@@ -55,15 +58,21 @@ def staff_member_create(
     user: User | None = None,
     timezone: str = "",
     hours: Mapping[str, Any] | None = None,
+    title: StaffTitle | None = None,
 ) -> StaffMember:
     """A new staff member, with their weekly `hours` when given (as staff_hours_set takes
     them): the hours are checked first, so a refusal saves nobody."""
     require_owner(user=actor, business_id=business.id)
     weekly = None if hours is None else parse_weekly(hours)
     services = list(services)
-    _check_same_business(business, services=services, location=location, user=user)
+    _check_same_business(business, services=services, location=location, user=user, title=title)
     staff = StaffMember(
-        business=business, name=name, location=location, user=user, timezone=timezone
+        business=business,
+        name=name,
+        location=location,
+        user=user,
+        timezone=timezone,
+        title=title,
     )
     clean_and_save(staff)
     staff.services.set(services)
@@ -94,6 +103,7 @@ def staff_member_update(
         services=services or (),
         location=fields.get("location"),
         user=fields.get("user"),
+        title=fields.get("title"),
     )
     for name, value in fields.items():
         setattr(staff, name, value)
@@ -186,7 +196,30 @@ def staff_account_create(
     return user
 
 
-def _may_manage_feed(*, staff: StaffMember, actor: User) -> bool:
+@transaction.atomic
+def staff_photo_set(*, staff: StaffMember, actor: User, upload: Any) -> StaffMember:
+    """Replace the staff member's photo with an upload (None: remove it)."""
+    require_owner(user=actor, business_id=staff.business_id)
+    photo_replace(row=staff, upload=upload)
+    return staff
+
+
+@transaction.atomic
+def staff_agenda_set(*, staff: StaffMember, actor: User, hour: int | None) -> StaffMember:
+    """At which local hour the staff member's account gets tomorrow's appointments (None:
+    never). Their own choice, or an owner's for them; only staff with an account get one."""
+    if not _self_or_owner(staff=staff, actor=actor):
+        raise NotAllowed()
+    if hour is not None and not 0 <= hour <= 23:
+        raise InvalidInput({"agenda_hour": [_("Choose an hour from 0 to 23.")]})
+    if hour is not None and staff.user_id is None:
+        raise InvalidInput({"agenda_hour": [_("Only staff with an account get an agenda.")]})
+    staff.agenda_hour = hour
+    staff.save(update_fields=["agenda_hour"])
+    return staff
+
+
+def _self_or_owner(*, staff: StaffMember, actor: User) -> bool:
     role = business_role(user=actor, business_id=staff.business_id)
     return role == Membership.Role.OWNER or (role is not None and staff.user_id == actor.pk)
 
@@ -197,7 +230,7 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
 
     The staff member themselves or an owner; the key is returned once and stored hashed.
     """
-    if not _may_manage_feed(staff=staff, actor=actor):
+    if not _self_or_owner(staff=staff, actor=actor):
         raise NotAllowed()
     if staff.user_id is None:
         # The feed lives as long as the staff member's account is a member (staff_of_feed).
@@ -213,6 +246,6 @@ def calendar_feed_issue(*, staff: StaffMember, actor: User) -> str:
 
 @transaction.atomic
 def calendar_feed_revoke(*, staff: StaffMember, actor: User) -> None:
-    if not _may_manage_feed(staff=staff, actor=actor):
+    if not _self_or_owner(staff=staff, actor=actor):
         raise NotAllowed()
     CalendarFeed.objects.filter(staff=staff).delete()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
+from yuyue.catalog.selectors import title_prices
 from yuyue.lib.localtime import day_label, weekday_label
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.webkit.pages import with_query
@@ -222,8 +223,11 @@ def staff_options(choice: Choice, url: str) -> list[dict]:
     ]
     name_shops = choice.location is None and len(choice.offered) > 1
     shop = None if choice.location is None else choice.location.id
+    prices = title_prices(services=[choice.service])
     for member in bookable_staff(service=choice.service, location_id=shop).order_by("name", "id"):
         label = member.name
+        if member.title is not None:
+            label = f"{member.name} · {member.title.name}"
         if name_shops and member.location is not None:
             label = f"{member.name} · {member.location.name}"
         # Only the customer's own shop choice rides along; a reschedule keeps its shop.
@@ -233,6 +237,10 @@ def staff_options(choice: Choice, url: str) -> list[dict]:
                 "label": label,
                 "url": with_query(url, location=location or shop_of_member, staff=member.id),
                 "selected": choice.staff is not None and choice.staff.id == member.id,
+                "photo": member.photo,
+                # The price with this person, where their title has its own (service_price).
+                "price": prices.get((choice.service.id, member.title_id or 0)),
+                "currency": choice.service.business.currency,
             }
         )
     return options

@@ -1,4 +1,5 @@
-"""WeChat's server API over urllib: four calls, JSON in and out, errcodes raised.
+"""WeChat's server API over urllib: five calls, JSON in and out (one answers an image),
+errcodes raised.
 
 Kept this small on purpose: no SDK, nothing that is not in the standard library.
 """
@@ -15,9 +16,14 @@ from django.conf import settings
 from yuyue.wechat.errors import WeChatError, WeChatUnreachable
 
 MAX_ANSWER = 64 * 1024
+# A mini program code is a PNG of some tens of kilobytes; anything beyond this is not one.
+MAX_IMAGE = 2 * 1024 * 1024
 
 
-def _call(path: str, *, query: dict[str, str], body: dict[str, Any] | None = None) -> dict:
+def _fetch(
+    path: str, *, query: dict[str, str], body: dict[str, Any] | None, limit: int
+) -> tuple[str, bytes]:
+    """(Content-Type, body) of WeChat's answer; WeChatUnreachable when there is none."""
     url = f"{settings.WECHAT_API_BASE}/{path}?{urllib.parse.urlencode(query)}"
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(
@@ -28,12 +34,15 @@ def _call(path: str, *, query: dict[str, str], body: dict[str, Any] | None = Non
     )
     try:
         with urllib.request.urlopen(request, timeout=settings.WECHAT_TIMEOUT) as response:
-            raw = response.read(MAX_ANSWER)
+            return response.headers.get("Content-Type", ""), response.read(limit)
     except urllib.error.HTTPError as error:
         raise WeChatUnreachable(f"HTTP {error.code} from WeChat ({path})") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         # Connection refused, DNS, and timeouts (TimeoutError is an OSError).
         raise WeChatUnreachable(f"{type(error).__name__}: {error}") from None
+
+
+def _answer(path: str, raw: bytes) -> dict:
     try:
         answer = json.loads(raw)
     except ValueError:
@@ -47,6 +56,11 @@ def _call(path: str, *, query: dict[str, str], body: dict[str, Any] | None = Non
             raise WeChatUnreachable(f"WeChat errcode -1: {answer.get('errmsg', '')}")
         raise WeChatError(int(errcode), str(answer.get("errmsg", "")))
     return answer
+
+
+def _call(path: str, *, query: dict[str, str], body: dict[str, Any] | None = None) -> dict:
+    _type, raw = _fetch(path, query=query, body=body, limit=MAX_ANSWER)
+    return _answer(path, raw)
 
 
 def jscode2session(code: str) -> dict:
@@ -90,3 +104,25 @@ def subscribe_message_send(*, access_token: str, message: dict[str, Any]) -> dic
     return _call(
         "cgi-bin/message/subscribe/send", query={"access_token": access_token}, body=message
     )
+
+
+def wxacode_unlimited(*, access_token: str, scene: str, page: str, env_version: str) -> bytes:
+    """The mini program code (a PNG) opening `page` with `scene`; WeChat answers an errcode
+    as JSON instead of an image when it refuses (41030: no such page in that version)."""
+    path = "wxa/getwxacodeunlimit"
+    content_type, raw = _fetch(
+        path,
+        query={"access_token": access_token},
+        body={
+            "scene": scene,
+            "page": page,
+            # The page exists in the version named, not necessarily in the published one.
+            "check_path": env_version == "release",
+            "env_version": env_version,
+        },
+        limit=MAX_IMAGE,
+    )
+    if raw.startswith(b"\x89PNG\r\n\x1a\n") or raw.startswith(b"\xff\xd8"):
+        return raw
+    _answer(path, raw)  # raises WeChat's errcode, when that is what came
+    raise WeChatUnreachable(f"WeChat answered neither an image nor an errcode ({content_type})")

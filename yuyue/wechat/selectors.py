@@ -12,6 +12,9 @@ PURPOSE_OF_KIND = {
     "reminder": "reminder",
     "rescheduled": "change",
     "cancelled": "change",
+    # Owners and staff who chose the mini program hear of bookings with the customers' templates.
+    "staff_new_booking": "confirmation",
+    "staff_cancelled": "change",
 }
 
 

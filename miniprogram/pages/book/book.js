@@ -2,6 +2,7 @@
 // (days with no free time greyed) → the day's free times. For a reschedule (`reschedule=<id>`)
 // tapping a time moves the appointment; otherwise it goes on to the confirm page.
 const config = require('../../config')
+const tenant = require('../../utils/business')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const { base, strings, guarded, findService } = require('../../utils/page')
@@ -36,7 +37,7 @@ Component({
     },
     load() {
       return guarded(this, async () => {
-        const slug = config.business
+        const slug = tenant.current()
         const [services, staff, business] = await Promise.all([
           api.get(`/businesses/${slug}/services`, { limit: 200 }),
           api.get(`/businesses/${slug}/staff`, { service_id: this.serviceId, limit: 200 }),
@@ -67,7 +68,7 @@ Component({
     async loadWeek() {
       const from = this.data.weekStart
       const to = time.addDays(from, DAYS - 1)
-      const answer = await api.get(`/businesses/${config.business}/availability`, {
+      const answer = await api.get(`/businesses/${tenant.current()}/availability`, {
         service_id: this.serviceId,
         date_from: from,
         date_to: to,

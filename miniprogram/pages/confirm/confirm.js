@@ -3,6 +3,7 @@
 // with an idempotency key, so a retried tap books once. A lost race shows the API's nearest
 // free times as buttons.
 const config = require('../../config')
+const tenant = require('../../utils/business')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const session = require('../../utils/session')
@@ -33,7 +34,7 @@ Component({
     },
     load() {
       return guarded(this, async () => {
-        const slug = config.business
+        const slug = tenant.current()
         const [services, business] = await Promise.all([
           api.get(`/businesses/${slug}/services`, { limit: 200 }),
           api.get(`/businesses/${slug}`),
@@ -79,7 +80,7 @@ Component({
         if (this.query.location) body.location_id = this.query.location
         let appointment
         try {
-          appointment = await api.post(`/businesses/${config.business}/appointments`, body, {
+          appointment = await api.post(`/businesses/${tenant.current()}/appointments`, body, {
             'Idempotency-Key': this.key,
           })
         } catch (error) {

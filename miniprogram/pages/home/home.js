@@ -1,20 +1,22 @@
 // The business: its services (duration, price) and its shops. Tap a service to book it.
-const config = require('../../config')
 const api = require('../../utils/api')
 const { base, strings, guarded } = require('../../utils/page')
 const { money } = require('../../utils/money')
+const tenant = require('../../utils/business')
 
 Component({
   data: base({ business: null, services: [], locations: [] }),
   methods: {
-    onLoad() {
+    onLoad(options) {
+      // A scanned mini program code names the business in `scene`, a shared link in `b`.
+      tenant.choose(options)
       // WeChat's language, as it is when the page opens.
       this.setData({ t: strings() })
       return this.load()
     },
     load() {
       return guarded(this, async () => {
-        const slug = config.business
+        const slug = tenant.current()
         const [business, services] = await Promise.all([
           api.get(`/businesses/${slug}`),
           api.get(`/businesses/${slug}/services`, { limit: 200 }),

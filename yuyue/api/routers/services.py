@@ -35,7 +35,7 @@ def service_list(request: HttpRequest, slug: Slug, page: Query[PageIn]) -> dict:
     business = business_or_404(slug)
     services = business_services(
         business=business, include_inactive=is_member(user_of(request), business)
-    )
+    ).prefetch_related("title_prices__title")
     return page_of(services, page, service_out)
 
 

@@ -27,10 +27,35 @@ class BusinessOut(Schema):
     locations: list[LocationOut]
 
 
+class CategoryOut(Schema):
+    id: int
+    name: str
+    position: int = Field(description="The owner's order of categories; lists follow it.")
+
+
+class TitleOut(Schema):
+    id: int
+    name: str = Field(examples=["首席"])
+
+
+class TitlePriceOut(Schema):
+    title_id: int
+    title: str
+    price: str = Field(examples=["168.00"])
+
+
 class ServiceOut(Schema):
     id: int
     name: str
+    category: CategoryOut | None = Field(
+        description="Lists of services come grouped by category, in the owner's order; "
+        "services without one come last."
+    )
     description: str
+    photo_url: str | None = Field(description="A JPEG, at most 1600 px on its longer side.")
+    prices_by_title: list[TitlePriceOut] = Field(
+        description="The price with staff of these titles, instead of `price`."
+    )
     duration_minutes: int
     price: str = Field(examples=["128.00"])
     currency: str
@@ -59,6 +84,8 @@ class StaffOut(Schema):
     name: str
     service_ids: list[int]
     location_id: int | None
+    title: TitleOut | None = Field(description="The staff member's rank (首席, 高级 …).")
+    photo_url: str | None
     timezone: str = Field(description="The zone the staff member's hours are wall-clock in.")
     active: bool
     username: str | None = Field(

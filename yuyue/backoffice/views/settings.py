@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,19 @@ from yuyue.backoffice.forms import (
     HoursForm,
     LocationForm,
     OverrideForm,
+    PhotoFields,
     PoliciesForm,
     ServiceForm,
     hours_text,
 )
-from yuyue.backoffice.pages import a_day
+from yuyue.backoffice.pages import a_day, upload_too_large
 from yuyue.catalog.models import Membership
-from yuyue.catalog.selectors import business_invitations, business_locations, business_services
+from yuyue.catalog.selectors import (
+    business_invitations,
+    business_locations,
+    business_services,
+    business_titles,
+)
 from yuyue.catalog.services import (
     business_update,
     invitation_create,
@@ -32,7 +39,9 @@ from yuyue.catalog.services import (
     location_create,
     location_update,
     service_create,
+    service_photo_set,
     service_update,
+    title_prices_set,
 )
 from yuyue.lib.errors import DomainError
 from yuyue.scheduling.hours import WEEKDAY_KEYS
@@ -42,6 +51,7 @@ from yuyue.scheduling.services import (
     staff_member_update,
     staff_override_delete,
     staff_override_set,
+    staff_photo_set,
 )
 from yuyue.webkit.forms import Form, add_errors, error_text
 from yuyue.webkit.pages import MAX_ID, page, safe_next
@@ -76,6 +86,7 @@ def _edit(
     form: forms.ModelForm,
     save: Callable[[dict], object],
     title: object,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The edit page of one settings row: `save` calls the create or update service."""
     if request.method == "POST" and form.is_valid():
@@ -86,7 +97,7 @@ def _edit(
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(safe_next(request, _url(desk, "settings")), status=303)
-    context = {"form": form, "title": title, "next": safe_next(request, "")}
+    context = {"form": form, "title": title, "next": safe_next(request, ""), **(extra or {})}
     return page(
         request, "backoffice/settings_form.html", context, 400 if form.errors else 200, desk=desk
     )
@@ -95,17 +106,52 @@ def _edit(
 @require_http_methods(["GET", "POST"])
 @desk_view(owner_only=True)
 def service_edit(request: HttpRequest, desk: Desk, service_id: int = 0) -> HttpResponse:
+    if (too_large := upload_too_large(request, desk)) is not None:
+        return too_large
     service = None
     if service_id:
         service = _one(business_services(business=desk.business, include_inactive=True), service_id)
 
-    def save(fields: dict) -> object:
-        if service is None:
-            return service_create(business=desk.business, actor=desk.user, **fields)
-        return service_update(service=service, actor=desk.user, **fields)
+    titles = list(business_titles(business=desk.business))
+    form = ServiceForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=service,
+        business=desk.business,
+        titles=titles,
+    )
 
-    form = ServiceForm(request.POST or None, instance=service)
-    return _edit(request, desk, form=form, save=save, title=service or _("New service"))
+    @transaction.atomic
+    def save(fields: dict) -> object:
+        # The service, its prices by title and its photo together, or nothing (a refused
+        # photo undoes the rest).
+        if service is None:
+            saved = service_create(business=desk.business, actor=desk.user, **fields)
+        else:
+            saved = service_update(service=service, actor=desk.user, **fields)
+        if titles:
+            title_prices_set(service=saved, actor=desk.user, prices=form.title_prices())
+        changes, upload = form.photo_change()
+        if changes:
+            service_photo_set(service=saved, actor=desk.user, upload=upload)
+        return saved
+
+    initial_prices = (
+        {}
+        if service is None
+        else {f"title_{row.title_id}": row.price for row in service.title_prices.all()}
+    )
+    if request.method != "POST":
+        form.initial.update(initial_prices)
+    context_extra = {"photo": service.photo if service else "", "multipart": True}
+    return _edit(
+        request,
+        desk,
+        form=form,
+        save=save,
+        title=service or _("New service"),
+        extra=context_extra,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,8 +199,15 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
 
 
-class StaffForm(Form):
+class StaffForm(PhotoFields, Form):
     name = forms.CharField(label=_("Name"), max_length=120)
+    title = forms.TypedChoiceField(
+        label=gettext_lazy("Title"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("Titles and their prices: Settings › Catalogue."),
+    )
     location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
     services = forms.TypedMultipleChoiceField(
         label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -166,10 +219,14 @@ class StaffForm(Form):
         help_text=_("Link to your own account: you see your own column and hear of bookings."),
     )
 
-    def __init__(self, *args, locations, services, may_be_me: bool, **kwargs) -> None:
+    def __init__(
+        self, *args, locations, services, titles, may_be_me: bool, photo: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = [("", "—")] + [(shop.id, shop.name) for shop in locations]
         self.fields["services"].choices = [(s.id, s.name) for s in services]
+        self.fields["title"].choices = [("", "—")] + [(t.id, t.name) for t in titles]
+        self.add_photo_fields(photo)
         if not may_be_me:
             # Linked to someone else's account: only they (or an invitation) change that.
             del self.fields["is_me"]
@@ -179,16 +236,20 @@ class StaffForm(Form):
 @desk_view(owner_only=True)
 def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpResponse:
     """A staff member: name, shop, services, weekly hours (intervals per weekday) in one form."""
+    if (too_large := upload_too_large(request, desk)) is not None:
+        return too_large
     member = None
     if staff_id:
         member = _one(business_staff(business=desk.business, include_inactive=True), staff_id)
     locations = list(business_locations(business=desk.business))
     services = list(business_services(business=desk.business, include_inactive=True))
+    titles = list(business_titles(business=desk.business))
     initial: dict = {}
     hours_initial: dict = {}
     if member is not None:
         initial = {
             "name": member.name,
+            "title": member.title_id,
             "location": member.location_id,
             "services": [s.id for s in member.services.all()],
             "active": member.active,
@@ -212,11 +273,12 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
     copy_from = request.POST.get("do", "").removeprefix("copy-") if data else ""
     if copy_from in WEEKDAY_KEYS:
         # "Copy to every day": the form again as typed, every day's hours as that day's;
-        # nothing is saved until Save.
+        # nothing is saved until Save (a photo must be chosen again).
         posted = request.POST
         initial = {
             "name": posted.get("name", ""),
             "location": posted.get("location", ""),
+            "title": posted.get("title", ""),
             "services": posted.getlist("services"),
             "active": bool(posted.get("active")),
             "is_me": bool(posted.get("is_me")),
@@ -224,7 +286,14 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
         hours_initial = {key: posted.get(f"hours-{copy_from}", "") for key in WEEKDAY_KEYS}
         data = None
     form = StaffForm(
-        data, initial=initial, locations=locations, services=services, may_be_me=may_be_me
+        data,
+        request.FILES if data is not None else None,
+        initial=initial,
+        locations=locations,
+        services=services,
+        titles=titles,
+        may_be_me=may_be_me,
+        photo=member.photo if member is not None else "",
     )
     hours = HoursForm(data, initial=hours_initial, prefix="hours")
     if request.method == "POST" and data is not None and form.is_valid() and hours.is_valid():
@@ -232,32 +301,40 @@ def staff_edit(request: HttpRequest, desk: Desk, staff_id: int = 0) -> HttpRespo
             (shop for shop in locations if shop.id == form.cleaned_data["location"]), None
         )
         chosen_services = [s for s in services if s.id in form.cleaned_data["services"]]
+        chosen_title = next((t for t in titles if t.id == form.cleaned_data["title"]), None)
         linked: dict = {}
         if "is_me" in form.fields:
             linked = {"user": desk.user if form.cleaned_data["is_me"] else None}
         try:
-            # The member and their hours are saved together, or nothing is.
-            if member is None:
-                member = staff_member_create(
-                    business=desk.business,
-                    actor=desk.user,
-                    name=form.cleaned_data["name"],
-                    services=chosen_services,
-                    location=chosen_location,
-                    hours=hours.weekly(),
-                    **linked,
-                )
-            else:
-                staff_member_update(
-                    staff=member,
-                    actor=desk.user,
-                    services=chosen_services,
-                    name=form.cleaned_data["name"],
-                    location=chosen_location,
-                    active=form.cleaned_data["active"],
-                    hours=hours.weekly(),
-                    **linked,
-                )
+            # The member, their hours and their photo are saved together, or nothing is.
+            with transaction.atomic():
+                if member is None:
+                    saved = staff_member_create(
+                        business=desk.business,
+                        actor=desk.user,
+                        name=form.cleaned_data["name"],
+                        services=chosen_services,
+                        location=chosen_location,
+                        title=chosen_title,
+                        hours=hours.weekly(),
+                        **linked,
+                    )
+                else:
+                    saved = staff_member_update(
+                        staff=member,
+                        actor=desk.user,
+                        services=chosen_services,
+                        name=form.cleaned_data["name"],
+                        location=chosen_location,
+                        title=chosen_title,
+                        active=form.cleaned_data["active"],
+                        hours=hours.weekly(),
+                        **linked,
+                    )
+                changes, upload = form.photo_change()
+                if changes:
+                    staff_photo_set(staff=saved, actor=desk.user, upload=upload)
+            member = saved
         except DomainError as error:
             add_errors(hours if _names_weekday(error) else form, error)
         else:

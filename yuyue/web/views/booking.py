@@ -21,7 +21,7 @@ from yuyue.bookings.models import Channel
 from yuyue.bookings.selectors import holding_appointment_at
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Business, Service
-from yuyue.catalog.selectors import business_or_404
+from yuyue.catalog.selectors import business_or_404, service_price
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_day_time_label
 from yuyue.lib.throttle import BookingPerUser, retry_after
@@ -88,6 +88,11 @@ def _booking_context(
         "business": business,
         "service": service,
         "staff": choice.staff,
+        # With someone chosen, their title's price; with anyone, the service's own (the booking
+        # snapshots whoever takes it: service_price).
+        "price": service.price
+        if choice.staff is None
+        else service_price(service=service, title_id=choice.staff.title_id),
         "staff_value": staff_value(choice.staff),
         "location_value": "" if choice.location is None else choice.location.id,
         "place": choice.place,

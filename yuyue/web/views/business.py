@@ -7,10 +7,12 @@ from yuyue.catalog.errors import BusinessSuspended
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import (
     business_by_slug,
+    business_categories,
     business_locations,
     business_services,
     listed_businesses,
     require_open,
+    services_by_category,
     signup_mode,
 )
 from yuyue.lib.localtime import WEEKDAYS
@@ -32,9 +34,12 @@ def _business_page(request: HttpRequest, business: Business, *, home: bool = Fal
         }
         for location in business_locations(business=business)
     ]
+    services = list(business_services(business=business))
     context = {
         "business": business,
-        "services": business_services(business=business),
+        "services": services,
+        # Under their categories, in the owner's order; uncategorised ones last, unheaded.
+        "groups": services_by_category(services, list(business_categories(business=business))),
         "locations": locations,
         "signup_link": home and signup_mode() != "closed",
     }

@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,3 +64,9 @@ def map_search(address: str, business_phone: str = "") -> str:
 def zone_label(zone_name: str) -> str:
     """ "Asia/Shanghai" → "北京时间" / "China Standard Time" (yuyue.lib.localtime)."""
     return _zone_label(zone_name)
+
+
+@register.filter
+def photo_url(name: str) -> str:
+    """The address of a stored photo (a service's or a staff member's), or "" for none."""
+    return reverse("photo", args=[name]) if name else ""

@@ -32,6 +32,11 @@
     swapCalendar(url.pathname + url.search, true);
   });
 
+  // The poster's Print button (no inline script: the CSP forbids it).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   window.addEventListener("popstate", function () {
     if (document.querySelector("[data-calendar]")) swapCalendar(window.location.href, false);
   });

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0005_business_suspension_and_signup_invitations"),
+        ("catalog", "0006_service_categories_staff_titles_photos_notice_channel"),
         ("customers", "0002_records_from_appointments"),
     ]
 
