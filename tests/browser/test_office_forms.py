@@ -1,18 +1,13 @@
 """Tick boxes in the back office's settings (issue 24, item 1): drawn at their own size, each on
 the same line as its own label, on a desktop and a tablet; a group of boxes is a fieldset."""
 
-import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.ui import LOCALES, UI
+from tests.browser.ui import DESKTOP, TABLET_PORTRAIT, UI, office_ui
 from yuyue.catalog.services import service_create
-
-DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
-TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "device_scale_factor": 1}
 
 # For every tick box: its size, and where the text of its own label sits.
 MEASURE = """() => Array.from(document.querySelectorAll('main input[type=checkbox]')).map(box => {
@@ -29,24 +24,9 @@ MEASURE = """() => Array.from(document.querySelectorAll('main input[type=checkbo
 })"""
 
 
-def office_ui(browser, live_server, user, lang: str, shape: dict, name: str) -> UI:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**shape, locale=LOCALES[lang])
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    context.add_init_script(
-        "document.addEventListener('securitypolicyviolation', function (e) {"
-        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
-    )
-    context.set_default_timeout(10_000)
-    return UI(context.new_page(), live_server.url, lang, re.sub(r"[^\w.-]+", "-", name))
-
-
-@pytest.fixture(params=[DESKTOP, TABLET], ids=["desktop", "tablet"])
+@pytest.fixture(params=[DESKTOP, TABLET_PORTRAIT], ids=["desktop", "tablet"])
 def owner_ui(request, browser, live_server, owner, business):
-    ui = office_ui(browser, live_server, owner, "zh-hans", request.param, request.node.name)
+    ui = office_ui(browser, live_server.url, owner, "zh-hans", request.param, request.node.name)
     yield ui
     try:
         ui.check_console()
