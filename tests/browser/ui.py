@@ -168,4 +168,3 @@ def office_ui(browser, base_url: str, user, lang: str, shape: dict, name: str) -
     )
     context.set_default_timeout(10_000)
     return UI(context.new_page(), base_url, lang, re.sub(r"[^\w.-]+", "-", name).strip("-"))
-

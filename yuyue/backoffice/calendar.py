@@ -217,9 +217,7 @@ def build_grid(
         return max(1, -(-(min(end, last) - max(start, first)) // ROW_MINUTES))
 
     for column, spans, placed in raw:
-        column.bands = [
-            Band(row=row_of(s), span=span_of(s, e), start=s, end=e) for s, e in spans
-        ]
+        column.bands = [Band(row=row_of(s), span=span_of(s, e), start=s, end=e) for s, e in spans]
         blocks = [
             Block(
                 appointment=appointment,

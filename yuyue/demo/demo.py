@@ -11,6 +11,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -377,7 +378,6 @@ class _Builder:
         """Four weeks of finished work before the recent history: every staff member's days
         filled to about their usual share, with their own no-show and cancellation rates.
         Times sit on each service's own grid, as a customer would have booked them."""
-        owner = self.users["owner"]
         customers = ["customer", *_WALK_IN_CUSTOMERS]
         for key, (busy, no_show, cancel) in _MONTH.items():
             member = self.staff[key]
@@ -386,7 +386,7 @@ class _Builder:
                 for name in _STAFF[key]["services"]
                 if self.services[name].capacity == 1
             ]
-            hours = _STAFF[key]["hours"]
+            hours = cast(dict[str, list[list[str]]], _STAFF[key]["hours"])
             # The same month every run: the dice are seeded by the staff member.
             dice = random.Random(f"demo-{key}")
             for offset in range(-_MONTH_DAYS, 0):
@@ -412,9 +412,7 @@ class _Builder:
                         cursor = start + length + after
                         if dice.random() > busy:
                             continue
-                        moment = self._morning_before(day) - dt.timedelta(
-                            days=dice.randrange(0, 5)
-                        )
+                        moment = self._morning_before(day) - dt.timedelta(days=dice.randrange(0, 5))
                         appointment = appointment_create(
                             service=service,
                             customer=self.users[dice.choice(customers)],
@@ -424,28 +422,39 @@ class _Builder:
                             channel=dice.choice((Channel.MINIPROGRAM, Channel.WEB)),
                             now=moment,
                         )
-                        roll = dice.random()
-                        if roll < cancel:
-                            appointment_cancel(
-                                appointment=appointment,
-                                actor=appointment.customer,
-                                reason=dice.choice(_CANCEL_REASONS),
-                                now=moment + dt.timedelta(hours=2),
-                            )
-                            continue
-                        if appointment.status == Status.PENDING:
-                            appointment_confirm(
-                                appointment=appointment, actor=owner, now=moment + dt.timedelta(hours=1)
-                            )
-                        if roll < cancel + no_show:
-                            appointment_mark_no_show(
-                                appointment=appointment,
-                                actor=owner,
-                                now=start + dt.timedelta(minutes=15),
-                            )
-                            continue
-                        appointment_start(appointment=appointment, actor=owner, now=start)
-                        appointment_complete(appointment=appointment, actor=owner, now=start + length)
+                        self._play_out(appointment, moment, (no_show, cancel), dice)
+
+    def _play_out(
+        self,
+        appointment: Appointment,
+        booked: dt.datetime,
+        rates: tuple[float, float],
+        dice: random.Random,
+    ) -> None:
+        """A past appointment booked at `booked` cancelled (the customer phoned), missed or
+        done, at the rates given."""
+        owner = self.users["owner"]
+        no_show, cancel = rates
+        roll = dice.random()
+        if roll < cancel:
+            appointment_cancel(
+                appointment=appointment,
+                actor=owner,
+                reason=dice.choice(_CANCEL_REASONS),
+                now=booked + dt.timedelta(hours=2),
+            )
+            return
+        if appointment.status == Status.PENDING:
+            appointment_confirm(appointment=appointment, actor=owner, now=booked)
+        if roll < cancel + no_show:
+            appointment_mark_no_show(
+                appointment=appointment,
+                actor=owner,
+                now=appointment.start + dt.timedelta(minutes=15),
+            )
+            return
+        appointment_start(appointment=appointment, actor=owner, now=appointment.start)
+        appointment_complete(appointment=appointment, actor=owner, now=appointment.end)
 
     def make_history(self) -> None:
         owner = self.users["owner"]
