@@ -36,7 +36,7 @@ def choose(client, query: str) -> str:
 def test_a_caller_is_found_by_phone_number_as_they_say_it(as_owner, customer, stylist):
     html = html_of(as_owner.get("/manage/salon/book/", {"q": "137 0013 7000"}))
 
-    assert "customer" in html and "+8613700137000" in html
+    assert "customer" in html and "137 0013 7000" in html
 
 
 def test_a_customer_is_found_by_chinese_name(as_owner, pending):

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yuyue.accounts.phone import phone_display, phone_region
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import InvalidInput
@@ -28,10 +29,37 @@ class ServiceForm(ModelForm):
         pass
 
 
+def readable_phone(form: forms.ModelForm, business_phone: str) -> None:
+    """The phone field shows the number as people write it ("021 6288 1234", not E.164)."""
+    stored = form.initial.get("phone")
+    if stored and not form.is_bound:
+        form.initial["phone"] = phone_display(stored, home_region=phone_region(business_phone))[0]
+
+
+def clean_phone_value(text: str, business_phone: str) -> str:
+    """What was typed, readable or not, stored in E.164 (+862162881234); empty stays empty."""
+    text = text.strip()
+    if not text:
+        return ""
+    _shown, dial = phone_display(text, home_region=phone_region(business_phone))
+    if not dial.startswith("+"):
+        raise forms.ValidationError(_("Enter a phone number, e.g. 021 6288 1234."))
+    return dial
+
+
 class LocationForm(ModelForm):
     class Meta:
         model = Location
         fields = ["name", "address", "phone", "timezone"]
+        labels = {"phone": _("Telephone")}
+
+    def __init__(self, *args, business_phone: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.business_phone = business_phone
+        readable_phone(self, business_phone)
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"], self.business_phone)
 
     def _post_clean(self) -> None:
         pass
@@ -48,9 +76,17 @@ class PoliciesForm(ModelForm):
     class Meta:
         model = Business
         fields = ["name", "phone"]
+        labels = {"phone": _("Telephone")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        readable_phone(self, self.instance.phone)
 
     def _post_clean(self) -> None:
         pass
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"], self.instance.phone)
 
     def clean_reminders(self) -> list[int]:
         text = self.cleaned_data["reminders"].replace("，", ",")

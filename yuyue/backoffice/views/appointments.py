@@ -1,6 +1,9 @@
 """One appointment: who, what, the audit trail, its messages, and the actions its status
 allows (confirm, start, complete, no-show, cancel with a reason, reschedule)."""
 
+import datetime as dt
+import zoneinfo
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -11,7 +14,7 @@ from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.forms import ReasonForm
 from yuyue.bookings.errors import SlotUnavailable
-from yuyue.bookings.models import Appointment
+from yuyue.bookings.models import Appointment, AppointmentEvent
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
@@ -25,8 +28,14 @@ from yuyue.bookings.services import (
 )
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
-from yuyue.lib.localtime import local_clock_label, local_day_time_label
-from yuyue.scheduling.selectors import request_zone
+from yuyue.lib.localtime import (
+    day_label,
+    local_clock_label,
+    local_day_time_label,
+    weekday_label,
+)
+from yuyue.notifications.errors import reason_text
+from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import PUBLIC_ID, page, safe_next, with_query
 from yuyue.webkit.params import choice_of, chosen_start, start_value
@@ -50,6 +59,32 @@ def appointment_of(desk: Desk, public_id: str) -> Appointment:
     return appointment
 
 
+def _moved(
+    event: AppointmentEvent, zone_name: str, staff_names: dict[int, str]
+) -> tuple[str, str] | None:
+    """A reschedule's old and new local times (and staff, when that changed), else None."""
+    if event.action != AppointmentEvent.Action.RESCHEDULED:
+        return None
+    try:
+        old, new = event.data["old"], event.data["new"]
+        moments = [dt.datetime.fromisoformat(side["start"]) for side in (old, new)]
+    except (KeyError, TypeError, ValueError):
+        return None
+    labels = [_short_label(moment, zone_name) for moment in moments]
+    if old.get("staff_id") != new.get("staff_id"):
+        labels = [
+            f"{label} · {staff_names.get(side.get('staff_id'), '—')}"
+            for label, side in zip(labels, (old, new), strict=True)
+        ]
+    return labels[0], labels[1]
+
+
+def _short_label(moment: dt.datetime, zone_name: str) -> str:
+    """ "Tue 1 Dec 10:00": the trail's times, in the zone the page names once."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{weekday_label(local.date())} {day_label(local.date())} {local:%H:%M}"
+
+
 def _detail_url(desk: Desk, appointment: Appointment) -> str:
     return reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id])
 
@@ -60,12 +95,22 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
     zone_name = appointment.zone_name
     rights = appointment_permissions(appointment=appointment, actor=desk.user)
+    everyone = business_staff(business=desk.business, include_inactive=True)
+    staff_names = {member.id: member.name for member in everyone}
     events = [
-        {"event": event, "when": local_day_time_label(event.created_at, zone_name)}
+        {
+            "event": event,
+            "when": local_day_time_label(event.created_at, zone_name),
+            "moved": _moved(event, zone_name, staff_names),
+        }
         for event in appointment.events.all()
     ]
     notifications = [
-        {"notification": item, "when": local_day_time_label(item.created_at, zone_name)}
+        {
+            "notification": item,
+            "when": local_day_time_label(item.created_at, zone_name),
+            "reason": reason_text(item.last_error),
+        }
         for item in appointment.notifications.all()
     ]
     context = {
@@ -94,13 +139,19 @@ def action(request: HttpRequest, desk: Desk, public_id: str, name: str) -> HttpR
     except DomainError as error:
         messages.error(request, refusal_text(error))
     else:
-        messages.success(request, _("Done: %(status)s.") % {"status": _status_label(appointment)})
+        messages.success(request, status_changed_text(appointment))
     return HttpResponseRedirect(back, status=303)
 
 
-def _status_label(appointment: Appointment) -> str:
+def status_changed_text(appointment: Appointment) -> str:
+    """Which appointment changed, and to what: the flash after an action."""
     appointment.refresh_from_db(fields=["status"])
-    return appointment.get_status_display()
+    return _("%(customer)s, %(when)s (%(service)s): now %(status)s.") % {
+        "customer": appointment.customer.shown_name,
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
+        "service": appointment.service.name,
+        "status": appointment.get_status_display(),
+    }
 
 
 def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str) -> HttpResponse:

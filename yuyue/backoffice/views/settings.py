@@ -119,7 +119,7 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
             return location_create(business=desk.business, actor=desk.user, **fields)
         return location_update(location=location, actor=desk.user, **fields)
 
-    form = LocationForm(request.POST or None, instance=location)
+    form = LocationForm(request.POST or None, instance=location, business_phone=desk.business.phone)
     return _edit(request, desk, form=form, save=save, title=location or _("New shop"))
 
 
