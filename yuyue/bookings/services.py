@@ -20,11 +20,13 @@ from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
+    InvalidTransition,
     NotAllowed,
     SlotUnavailable,
 )
-from yuyue.bookings.lock_objects import appointment_for_update
+from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
 from yuyue.bookings.models import (
+    HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
     Appointment,
@@ -32,7 +34,7 @@ from yuyue.bookings.models import (
     Channel,
     Status,
 )
-from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.permissions import appointment_permissions, undo_decision
 from yuyue.bookings.taking import (
     Taken,
     lock_for_taking,
@@ -374,6 +376,63 @@ def appointment_mark_no_show(
     return _transition(
         appointment=appointment, actor=actor, action="no_show", reason="", now=_now(now)
     )
+
+
+def appointment_undo(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    """Take back the appointment's last status change (undo_decision says which may be): the
+    status it had before comes back and an "undone" event records it; nothing is erased.
+
+    Going back to a status that holds time (a no-show back to confirmed) takes the time again,
+    so the staff member's row is locked first and the time must still be free."""
+    now = _now(now)
+    with writer_turn(), transaction.atomic():
+        staff_members_for_update([appointment.staff_id])
+        locked = appointment_for_update(appointment)
+        last = locked.events.order_by("-created_at", "-id").first()
+        undo_decision(appointment=locked, actor=actor, last_event=last, now=now).require()
+        assert last is not None  # undo_decision refuses without one
+        restored = last.from_status
+        if restored in HOLDING_STATUSES and locked.status not in HOLDING_STATUSES:
+            _require_time_still_free(locked)
+        current = locked.status
+        locked.status = restored
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=actor,
+            action=AppointmentEvent.Action.UNDONE,
+            from_status=current,
+            data={"undoes": last.id, "action": last.action},
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
+        return locked
+
+
+def _require_time_still_free(appointment: Appointment) -> None:
+    """Under the staff member's lock: nothing since booked over the appointment's time."""
+    overlapping = Appointment.objects.filter(
+        staff_id=appointment.staff_id,
+        status__in=HOLDING_STATUSES,
+        occupied_start__lt=appointment.occupied_end,
+        occupied_end__gt=appointment.occupied_start,
+    ).exclude(pk=appointment.pk)
+    same_sitting = overlapping.filter(
+        service_id=appointment.service_id, start=appointment.start, exclusive=False
+    )
+    if appointment.exclusive:
+        taken = overlapping.exists()
+    else:
+        taken = (
+            overlapping.exclude(pk__in=same_sitting).exists()
+            or same_sitting.count() >= appointment.service.capacity
+        )
+    if taken:
+        raise InvalidTransition(
+            _("Its time has been booked since, so it cannot be undone; book it again instead.")
+        )
 
 
 def appointment_walk_in(

@@ -15,7 +15,7 @@ from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.forms import ReasonForm
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import Appointment, AppointmentEvent
-from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.permissions import UNDO_WINDOW, appointment_permissions, undo_decision
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
     MAX_REASON_LENGTH,
@@ -25,6 +25,7 @@ from yuyue.bookings.services import (
     appointment_mark_no_show,
     appointment_reschedule,
     appointment_start,
+    appointment_undo,
 )
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
@@ -46,7 +47,10 @@ ACTIONS = {
     "start": appointment_start,
     "complete": appointment_complete,
     "no-show": appointment_mark_no_show,
+    "undo": appointment_undo,
 }
+# Asked once more before it is done: a no-show counts against the customer.
+CONFIRMED_FIRST = {"no-show"}
 
 
 def appointment_of(desk: Desk, public_id: str) -> Appointment:
@@ -77,6 +81,18 @@ def _moved(
             for label, side in zip(labels, (old, new), strict=True)
         ]
     return labels[0], labels[1]
+
+
+def _undo(desk: Desk, appointment: Appointment, events: list[dict]) -> dict | None:
+    """The last status change, when it may still be undone, and until when."""
+    last = events[-1]["event"] if events else None
+    if not undo_decision(appointment=appointment, actor=desk.user, last_event=last):
+        return None
+    assert last is not None
+    return {
+        "action": last.get_action_display(),
+        "until": local_clock_label(last.created_at + UNDO_WINDOW, appointment.zone_name),
+    }
 
 
 def _short_label(moment: dt.datetime, zone_name: str) -> str:
@@ -120,6 +136,7 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
         "record": customer_record(business=desk.business, customer=appointment.customer),
         "note": customer_note_of(business=desk.business, customer=appointment.customer),
         "rights": rights,
+        "undo": _undo(desk, appointment, events),
         "events": events,
         "notifications": notifications,
         "max_reason": MAX_REASON_LENGTH,
@@ -134,6 +151,15 @@ def action(request: HttpRequest, desk: Desk, public_id: str, name: str) -> HttpR
     back = safe_next(request, _detail_url(desk, appointment))
     if name not in ACTIONS:
         raise Http404
+    if name in CONFIRMED_FIRST and request.POST.get("confirmed") != "1":
+        context = {
+            "appointment": appointment,
+            "when": local_day_time_label(appointment.start, appointment.zone_name),
+            "back": back,
+            "name": name,
+            "minutes": int(UNDO_WINDOW.total_seconds() // 60),
+        }
+        return page(request, "backoffice/no_show.html", context, desk=desk)
     try:
         ACTIONS[name](appointment=appointment, actor=desk.user)
     except DomainError as error:
