@@ -9,6 +9,30 @@ from django.utils.translation import gettext_lazy as _
 # Files in the system's zone folder that are not IANA zone names: "localtime" is whatever
 # the server's clock is set to, "posixrules" a default rule, "Factory" a placeholder.
 NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+# The zones offered in a list where a business or a shop chooses one: where our businesses
+# are, then the world's big business zones. Any IANA zone stays valid (the API takes one).
+COMMON_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Macau",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Bangkok",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Dubai",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Vancouver",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
 
 
 def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:

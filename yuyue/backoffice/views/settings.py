@@ -127,8 +127,7 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
 @desk_view(owner_only=True)
 def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     business = desk.business
-    initial = {"reminders": ", ".join(str(m) for m in business.reminder_offsets_minutes)}
-    form = PoliciesForm(request.POST or None, instance=business, initial=initial)
+    form = PoliciesForm(request.POST or None, instance=business)
     if request.method == "POST" and form.is_valid():
         try:
             business_update(
@@ -136,7 +135,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
                 actor=desk.user,
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
-                reminder_offsets_minutes=form.cleaned_data["reminders"],
+                reminder_offsets_minutes=form.reminders(),
             )
         except DomainError as error:
             add_errors(form, error)
