@@ -2,6 +2,7 @@
 the catalog and scheduling services the views call, whose errors come back onto the form."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,12 @@ _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s
 MAX_HOURS_TEXT = 200
 
 
+_DEFAULTS = {
+    name: Service._meta.get_field(name).default  # type: ignore[union-attr]
+    for name in ("min_notice_minutes", "cancel_cutoff_minutes", "reschedule_cutoff_minutes")
+}
+
+
 class ServiceForm(ModelForm):
     min_notice_minutes = DurationField(
         label=_("Minimum notice"), max_minutes=MAX_NOTICE_MINUTES, required=False
@@ -131,12 +138,12 @@ class ServiceForm(ModelForm):
         # The service (service_create / service_update) validates the model; not the form.
         pass
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         # Left empty: the model's default, as before the fields had units.
         for name in ("min_notice_minutes", "cancel_cutoff_minutes", "reschedule_cutoff_minutes"):
-            if cleaned.get(name) is None and name in cleaned:
-                cleaned[name] = Service._meta.get_field(name).get_default()
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = _DEFAULTS[name]
         return cleaned
 
 
@@ -171,9 +178,9 @@ class LocationForm(ModelForm):
         self.business_phone = business_phone
         readable_phone(self, business_phone)
         current = self.instance.timezone if self.instance.pk else ""
-        self.fields["timezone"].choices = zone_choices(
-            current, blank=str(_("The business's time zone"))
-        )
+        zone_field = self.fields["timezone"]
+        assert isinstance(zone_field, forms.ChoiceField)
+        zone_field.choices = zone_choices(current, blank=str(_("The business's time zone")))
 
     def clean_phone(self) -> str:
         return clean_phone_value(self.cleaned_data["phone"], self.business_phone)
