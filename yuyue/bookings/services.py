@@ -52,6 +52,9 @@ from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 
 MAX_REASON_LENGTH = 500
+# A visit that already happened (yesterday's walk-in nobody booked) may be written in this
+# long after it; older history is not the calendar's to change.
+RECORD_PAST_DAYS = 7
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -433,6 +436,81 @@ def _require_time_still_free(appointment: Appointment) -> None:
         raise InvalidTransition(
             _("Its time has been booked since, so it cannot be undone; book it again instead.")
         )
+
+
+def appointment_record_past(
+    *,
+    service: Service,
+    customer: User,
+    staff: StaffMember,
+    start: dt.datetime,
+    actor: User,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Write down a visit that already happened, as completed: owners and staff only, with a
+    named staff member, ending before now and starting at most RECORD_PAST_DAYS ago, never
+    over another visit of that staff member (cancelled and missed ones aside). It skips the
+    free-time rules of booking (they are about the future) and tells nobody: the customer was
+    there. The trail says it was recorded afterwards."""
+    now = _now(now)
+    _require_aware(start)
+    notes = notes.strip()
+    _validate_text(notes, None)
+    _validate_booking_target(service=service, staff=staff, location=None)
+    if business_role(user=actor, business_id=service.business_id) is None:
+        raise NotAllowed()
+    end, occ_start, occ_end = occupied_span(service, start)
+    if end > now:
+        raise InvalidInput(
+            {"start": [_("A visit recorded afterwards must have ended by now; book it instead.")]}
+        )
+    if start < now - dt.timedelta(days=RECORD_PAST_DAYS):
+        raise InvalidInput(
+            {
+                "start": [
+                    _("Visits can be recorded up to %(days)d days afterwards.")
+                    % {"days": RECORD_PAST_DAYS}
+                ]
+            }
+        )
+    with writer_turn(), transaction.atomic():
+        staff_members_for_update([staff.id])
+        overlapping = Appointment.objects.filter(
+            staff_id=staff.id,
+            occupied_start__lt=occ_end,
+            occupied_end__gt=occ_start,
+        ).exclude(status__in=[Status.CANCELLED, Status.NO_SHOW])
+        if overlapping.exists():
+            raise InvalidInput(
+                {"start": [_("%(staff)s already had a visit then.") % {"staff": staff.name}]}
+            )
+        appointment = Appointment.objects.create(
+            business=service.business,
+            service=service,
+            staff=staff,
+            location=staff.location,
+            customer=customer,
+            start=start,
+            end=end,
+            occupied_start=occ_start,
+            occupied_end=occ_end,
+            exclusive=service.capacity == 1,
+            status=Status.COMPLETED,
+            price=service.price,
+            currency=service.business.currency,
+            notes=notes,
+            channel=Channel.BACKOFFICE,
+        )
+        _record(
+            appointment,
+            actor=actor,
+            action=AppointmentEvent.Action.CREATED,
+            from_status="",
+            data={"start": start.isoformat(), "staff_id": staff.id, "recorded_after": True},
+        )
+        availability_changed(business_id=appointment.business_id)
+        return appointment
 
 
 def appointment_walk_in(
