@@ -78,7 +78,8 @@ def test_never_over_another_visit_of_that_staff_member(owner, service, stylist, 
         start=at(YESTERDAY, "10:00"),
         status="no_show",
     )
-    record(actor=owner, service=service, stylist=stylist, customer=customer, start=at(YESTERDAY, "10:00"))
+    ten = at(YESTERDAY, "10:00")
+    record(actor=owner, service=service, stylist=stylist, customer=customer, start=ten)
 
 
 def test_customers_cannot_record_visits(service, stylist, customer):
