@@ -101,3 +101,9 @@ def local_day_time_label(moment: dt.datetime, zone_name: str) -> str:
         "weekday": weekday_label(local.date()),
         "label": local_time_label(moment, zone_name),
     }
+
+
+def local_short_label(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "Tue 1 Dec 10:00": for a page that names its zone once."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{weekday_label(local.date())} {day_label(local.date())} {local:%H:%M}"

@@ -2,7 +2,6 @@
 allows (confirm, start, complete, no-show, cancel with a reason, reschedule)."""
 
 import datetime as dt
-import zoneinfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,12 +28,7 @@ from yuyue.bookings.services import (
 )
 from yuyue.catalog.selectors import customer_note_of
 from yuyue.lib.errors import DomainError, InvalidInput
-from yuyue.lib.localtime import (
-    day_label,
-    local_clock_label,
-    local_day_time_label,
-    weekday_label,
-)
+from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_short_label
 from yuyue.notifications.errors import reason_text
 from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import error_text, refusal_text
@@ -74,7 +68,7 @@ def _moved(
         moments = [dt.datetime.fromisoformat(side["start"]) for side in (old, new)]
     except (KeyError, TypeError, ValueError):
         return None
-    labels = [_short_label(moment, zone_name) for moment in moments]
+    labels = [local_short_label(moment, zone_name) for moment in moments]
     if old.get("staff_id") != new.get("staff_id"):
         labels = [
             f"{label} · {staff_names.get(side.get('staff_id'), '—')}"
@@ -93,12 +87,6 @@ def _undo(desk: Desk, appointment: Appointment, events: list[dict]) -> dict | No
         "action": last.get_action_display(),
         "until": local_clock_label(last.created_at + UNDO_WINDOW, appointment.zone_name),
     }
-
-
-def _short_label(moment: dt.datetime, zone_name: str) -> str:
-    """ "Tue 1 Dec 10:00": the trail's times, in the zone the page names once."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
-    return f"{weekday_label(local.date())} {day_label(local.date())} {local:%H:%M}"
 
 
 def _detail_url(desk: Desk, appointment: Appointment) -> str:
