@@ -152,12 +152,12 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
 
 
 class StaffForm(Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    location = forms.TypedChoiceField(label=gettext_lazy("Shop"), required=False, coerce=int, empty_value=None)
     services = forms.TypedMultipleChoiceField(
-        label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    active = forms.BooleanField(label=_("Takes bookings"), required=False, initial=True)
+    active = forms.BooleanField(label=gettext_lazy("Takes bookings"), required=False, initial=True)
 
     def __init__(self, *args, locations, services, **kwargs) -> None:
         super().__init__(*args, **kwargs)
