@@ -153,9 +153,14 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
 
 class StaffForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    location = forms.TypedChoiceField(label=gettext_lazy("Shop"), required=False, coerce=int, empty_value=None)
+    location = forms.TypedChoiceField(
+        label=gettext_lazy("Shop"), required=False, coerce=int, empty_value=None
+    )
     services = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Services"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
     )
     active = forms.BooleanField(label=gettext_lazy("Takes bookings"), required=False, initial=True)
 
