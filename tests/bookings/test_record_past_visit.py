@@ -5,6 +5,7 @@ another visit of that staff member; nobody is notified."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from tests.helpers import NOW, at, make_appointment, make_user
 from yuyue.bookings.models import AppointmentEvent, Status
@@ -49,7 +50,7 @@ def test_yesterdays_walk_in_is_recorded_as_completed_without_messages(
     ],
 )
 def test_only_visits_that_ended_recently(owner, service, stylist, customer, start, why):
-    with pytest.raises(InvalidInput) as refused:
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
         record(actor=owner, service=service, stylist=stylist, customer=customer, start=start)
     assert why in " ".join(refused.value.fields["start"])
 
