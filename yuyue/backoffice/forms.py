@@ -62,6 +62,10 @@ class DurationWidget(forms.MultiWidget):
     def decompress(self, value):
         return list(in_units(value))
 
+    def id_for_label(self, id_: str) -> str:
+        # The field's label names the number (Django's multi-widgets label none of theirs).
+        return f"{id_}_0" if id_ else id_
+
 
 class DurationField(forms.MultiValueField):
     """Minutes, entered as a number of minutes, hours or days; stored in minutes as before."""
