@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.helpers import TUESDAY, at, html_of, make_appointment, make_user
-from yuyue.catalog.services import service_create
+from tests.helpers import TUESDAY, at, html_of, make_appointment, make_staff, make_user
+from yuyue.bookings.models import Appointment
+from yuyue.catalog.services import location_create, service_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -70,3 +71,20 @@ def test_a_half_hour_block_is_one_line_with_a_tooltip(as_owner, owner, business,
     (classes,) = block_classes(html, "路人甲")
     assert "short" in classes.split()
     assert 'title="11:00–11:30 路人甲 · 男士快剪 · ' in html
+
+
+def test_a_block_dropped_on_a_colleague_at_another_shop_moves_with_them(
+    as_owner, owner, business, service, pending
+):
+    other_shop = location_create(business=business, actor=owner, name="徐汇店")
+    lily = make_staff(service=service, location=other_shop, name="Lily 老师")
+    url = f"/manage/salon/appointments/{pending.public_id}/reschedule/confirm/"
+    query = {"staff": lily.id, "start": "2026-12-01T15:00+08:00"}
+
+    html = html_of(as_owner.get(url, query))
+
+    assert "Lily 老师" in html and "Anyone available" not in html
+    response = as_owner.post(url, {**query, "reason": ""})
+    assert response.status_code == 303
+    moved = Appointment.objects.get(id=pending.id)
+    assert moved.staff_id == lily.id and moved.location_id == other_shop.id

@@ -32,7 +32,7 @@ from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_s
 from yuyue.notifications.errors import reason_text
 from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import error_text, refusal_text
-from yuyue.webkit.pages import PUBLIC_ID, page, safe_next, with_query
+from yuyue.webkit.pages import PUBLIC_ID, an_id, page, safe_next, with_query
 from yuyue.webkit.params import choice_of, chosen_start, start_value
 from yuyue.webkit.picker import build_picker, staff_options
 
@@ -250,6 +250,9 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
     service = appointment.service
     data = request.POST if request.method == "POST" else request.GET
     choice = choice_of(service, data, fixed_location=appointment.location)
+    if choice.staff is None and an_id(data.get("staff")) is not None:
+        # A block dragged onto a colleague at another shop: the appointment moves with them.
+        choice = choice_of(service, data)
     page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
     zone = request_zone(business=service.business, location=choice.location)
     try:
