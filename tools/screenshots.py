@@ -1,15 +1,18 @@
-"""Refresh the README's pictures of the customer pages (docs/web-*.png) and of the share page
-and its poster (docs/back-office-share*.png) from a running demo.
+"""Refresh the README's pictures (docs/web-*.png, docs/back-office-*.png, docs/signup.png,
+docs/platform.png) from a running demo.
 
     yuyue demo && yuyue serve          # or make run
-    python tools/screenshots.py [http://127.0.0.1:8000]
+    python tools/screenshots.py [http://127.0.0.1:8000] [--back-office-only] [--out DIR]
 
 A phone (375 px, 2× pixels) in Chinese logs in as the demo customer, opens 洗剪吹,
-books the first free time and looks at its appointments. Then it opens a new business at
-/signup/ (docs/signup.png) and pictures its set-up checklist (docs/back-office-checklist.png);
-with YUYUE_OPERATOR=username:password (a superuser) also the operator's page
-(docs/platform.png). Needs the test extra (playwright) and Debian's chromium; it books one
-appointment and opens one business in that database, so sign-up must be open.
+books the first free time and looks at its appointments. Then a tablet (1180×820) logged in
+as the demo owner takes the back office: the day calendar, the dashboard, the explainer, a
+staff member's settings (on a 1280×800 desktop), the booking form for a walk-in, the share page
+and its poster. Last it opens a new business at /signup/ (docs/signup.png) and pictures its
+set-up checklist (docs/back-office-checklist.png); with YUYUE_OPERATOR=username:password (a
+superuser) also the operator's page (docs/platform.png). Needs the test extra (playwright) and
+Debian's chromium; it books one appointment and opens one business in that database, so
+sign-up must be open.
 """
 
 import os
@@ -30,12 +33,69 @@ PHONE = {
 }
 
 
-def main(base: str) -> None:
+TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True, "locale": "zh-CN"}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
+
+
+def back_office(browser, base: str, out: Path, suffix: str = "", shapes=(TABLET, DESKTOP)) -> None:
+    """The owner's pages of the demo salon: most on `shapes[0]`, the staff page on `shapes[1]`."""
+    tablet, desktop = shapes
+    context = browser.new_context(**tablet)
+    page = context.new_page()
+    page.goto(f"{base}/login?next=/manage/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "yuyue-owner-demo")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/manage/*/**")
+    office = base + "/manage/" + page.url.split("/manage/")[1].split("/")[0]
+    page.wait_for_load_state("load")
+    page.screenshot(path=out / f"back-office-calendar{suffix}.png", full_page=True)
+    # The explainer asked about the start of the first appointment ahead.
+    day = page.locator(".cal-col[data-day]").first.get_attribute("data-day")
+    for _ in range(7):
+        ahead = page.locator(".block.status-confirmed, .block.status-pending")
+        if ahead.count():
+            break
+        page.locator(".cal-nav a").nth(2).click()
+        page.wait_for_url("**date=*")
+        page.wait_for_function(f"!document.querySelector('[data-day=\"{day}\"]')")
+        day = page.locator(".cal-col[data-day]").first.get_attribute("data-day")
+    block = ahead.first
+    column = block.locator("xpath=ancestor::section[@data-staff]")
+    asked = {
+        "staff": column.get_attribute("data-staff"),
+        "date": column.get_attribute("data-day"),
+        "time": block.locator(".block-time").inner_text()[:5],
+    }
+    page.goto(f"{office}/why/?" + "&".join(f"{k}={v}" for k, v in asked.items()))
+    page.screenshot(path=out / f"back-office-explainer{suffix}.png")
+    page.goto(f"{office}/dashboard/")
+    page.screenshot(path=out / f"back-office-dashboard{suffix}.png", full_page=True)
+    page.goto(f"{office}/book/?q=刘洋")
+    page.locator("a.card-link").first.click()
+    page.wait_for_load_state("load")
+    page.screenshot(path=out / f"back-office-walk-in{suffix}.png")
+    wide = browser.new_context(**desktop, storage_state=context.storage_state())
+    staff_page = wide.new_page()
+    staff_page.goto(f"{office}/settings/")
+    staff_page.locator("a", has_text="陈助理").first.click()
+    staff_page.wait_for_load_state("load")
+    staff_page.screenshot(path=out / f"back-office-staff{suffix}.png")
+    wide.close()
+    context.close()
+
+
+def main(base: str, *, customer_pages: bool = True, out: Path = DOCS) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise SystemExit("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        back_office(browser, base, out)
+        share(browser, base)
+        if not customer_pages:
+            browser.close()
+            return
         page = browser.new_context(**PHONE).new_page()
         page.goto(f"{base}/login")
         page.fill("#id_username", "customer")
@@ -52,7 +112,6 @@ def main(base: str) -> None:
         page.screenshot(path=DOCS / "web-booked.png")
         page.goto(f"{base}/appointments")
         page.screenshot(path=DOCS / "web-my-appointments.png")
-        share(browser, base)
         owner_pictures(browser, base)
         browser.close()
 
@@ -107,4 +166,8 @@ def share(browser, base: str) -> None:
 
 
 if __name__ == "__main__":
-    main((sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/"))
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    main(
+        (args[0] if args else "http://127.0.0.1:8000").rstrip("/"),
+        customer_pages="--back-office-only" not in sys.argv,
+    )

@@ -88,7 +88,7 @@ def test_no_show_is_offered_and_recorded_once_the_start_has_passed(
 
     with time_machine.travel(at(TUESDAY, "09:20"), tick=False):
         assert url(appointment, "no-show") in html_of(as_owner.get(detail))
-        as_owner.post(url(appointment, "no-show"))
+        as_owner.post(url(appointment, "no-show"), {"confirmed": "1"})
 
     appointment.refresh_from_db()
     assert appointment.status == "no_show"

@@ -44,7 +44,7 @@ def choose(client, query: str) -> str:
 def test_a_caller_is_found_by_phone_number_as_they_say_it(as_owner, regular, stylist):
     html = html_of(as_owner.get("/manage/salon/book/", {"q": "137 0013 7000"}))
 
-    assert "customer" in html and "+8613700137000" in html
+    assert "customer" in html and "137 0013 7000" in html
 
 
 def test_an_account_the_business_has_no_record_of_is_not_found(as_owner, customer, stylist):
@@ -233,3 +233,72 @@ def test_a_time_for_staff_at_a_shop_in_another_zone_is_that_shops_time(
     assert response.status_code == 303
     booked = Appointment.objects.get(staff=ken)
     assert booked.start == dt.datetime.combine(TUESDAY, dt.time(15), tzinfo=TOKYO)
+
+
+# Issue 24, item 2: the free times, the calendar's choice carried along, a walk-in refusal
+# that says why, and a visit recorded afterwards.
+
+
+def test_the_free_times_are_offered_and_one_fills_the_form(as_owner, customer, service, stylist):
+    token = choose(as_owner, "13700137000")
+    page = html_of(
+        as_owner.get(
+            "/manage/salon/book/",
+            {"customer": token, "service": service.id, "staff": stylist.id},
+        )
+    )
+    links = re.findall(r'<a class="time" href="([^"]+)">(\d\d:\d\d)', page)
+    assert [label for _href, label in links][:2] == ["09:00", "10:00"]
+    href = {label: href for href, label in links}["10:00"].replace("&amp;", "&")
+
+    filled = html_of(as_owner.get(href))
+
+    assert 'id="time" name="time" type="time" step="300" value="10:00"' in filled
+    assert f'name="staff" value="{stylist.id}"' in filled
+
+
+def test_the_calendars_choice_rides_along_while_the_customer_is_found(as_owner, customer, stylist):
+    query = {"q": "13700137000", "staff": stylist.id, "date": "2026-12-01", "time": "15:00"}
+    found = html_of(as_owner.get("/manage/salon/book/", query))
+
+    link = re.search(r'class="card-link" href="\?([^"]+)"', found).group(1).replace("&amp;", "&")
+    assert f"staff={stylist.id}" in link and "time=15%3A00" in link
+    assert '<input type="hidden" name="time" value="15:00">' in found
+
+
+def test_a_refused_walk_in_says_why_and_links_the_explainer(
+    as_owner, customer, service, stylist, pending
+):
+    token = choose(as_owner, "13700137000")
+    with time_machine.travel(at(TUESDAY, "10:10"), tick=False):
+        response = as_owner.post(
+            "/manage/salon/book/",
+            {"customer": token, "service": service.id, "staff": stylist.id, "walk_in": "1"},
+        )
+
+    assert response.status_code == 409
+    html = html_of(response)
+    assert "It cannot start now." in html and "张小美" in html
+    assert "/manage/salon/why/?staff=" in html and "time=10%3A11" in html
+
+
+def test_yesterdays_visit_is_recorded_as_completed(as_owner, customer, service, stylist):
+    token = choose(as_owner, "13700137000")
+    yesterday = (TUESDAY - dt.timedelta(days=1)).isoformat()
+
+    response = as_owner.post(
+        "/manage/salon/book/",
+        {
+            "customer": token,
+            "service": service.id,
+            "staff": stylist.id,
+            "date": yesterday,
+            "time": "15:00",
+            "past": "1",
+        },
+    )
+
+    assert response.status_code == 303
+    visit = Appointment.objects.get(customer=customer)
+    assert visit.status == "completed"
+    assert visit.start == at(TUESDAY - dt.timedelta(days=1), "15:00")

@@ -33,7 +33,7 @@ def test_blocks_show_the_customer_service_and_status(as_owner, pending, colleagu
 
     assert "Tony 老师" in html and "Amy 老师" in html
     # Today's grid starts at 08:00 (the clock's hour): 10:00 is row 25 of five minutes.
-    assert 'class="block status-pending r-25 s-12 lane-1"' in html
+    assert 'class="block status-pending r-25 s-12 t-1 w-12"' in html
     assert "张小美" in html and "洗剪吹 · Pending" in html
     assert "10:00–11:00" in html
 
@@ -42,8 +42,8 @@ def test_working_hours_and_lunch_are_shaded_open_and_closed(as_owner, stylist):
     html = html_of(as_owner.get("/manage/salon/", {"date": WEDNESDAY.isoformat()}))
 
     # From 09:00: 09:00–12:00 (36 rows) and 13:00–18:00 (60 rows); lunch stays shaded.
-    assert 'class="band r-1 s-36"' in html
-    assert 'class="band r-49 s-60"' in html
+    assert 'class="band r-1 s-36" data-start="540"' in html
+    assert 'class="band r-49 s-60" data-start="780"' in html
 
 
 def test_a_day_off_and_a_closed_override_are_labelled(as_owner, stylist, colleague):

@@ -2,6 +2,8 @@
 their services and weekly hours, date overrides, shops and reminder policies are edited
 through the catalog and scheduling services, and customers see the change at once."""
 
+import re
+
 import pytest
 
 from tests.helpers import WEDNESDAY, html_of, office_browser_for
@@ -132,10 +134,71 @@ def test_invalid_service_input_names_the_field(as_owner, business):
 def test_reminder_offsets_are_a_policy_owners_can_edit(as_owner, business):
     as_owner.post(
         "/manage/salon/settings/policies/",
-        {"name": business.name, "phone": "", "reminders": "1440，30"},
+        {
+            "name": business.name,
+            "phone": "",
+            "reminder_1_0": "1",
+            "reminder_1_1": "days",
+            "reminder_2_0": "30",
+            "reminder_2_1": "minutes",
+        },
     )
 
     assert Business.objects.get(slug="salon").reminder_offsets_minutes == [1440, 30]
+
+
+def test_reminders_and_cut_offs_read_in_hours_and_days(owner, business, service):
+    as_owner_zh = office_browser_for(owner, english=False)
+    business.reminder_offsets_minutes = [1440, 120]
+    business.save(update_fields=["reminder_offsets_minutes"])
+
+    policies = html_of(as_owner_zh.get("/manage/salon/settings/policies/"))
+    # 24 hours is "1 day"; 120 minutes "2 hours"; the third reminder is empty.
+    assert re.search(r'name="reminder_1_0" value="1"', policies)
+    unit = policies.split('name="reminder_1_1"')[1]
+    assert re.search(r'<option value="days" selected>天</option>', unit)
+    assert re.search(r'name="reminder_2_0" value="2"', policies)
+    assert 'name="reminder_3_0" min' in policies or 'name="reminder_3_0" ' in policies
+
+    service_url = f"/manage/salon/settings/services/{service.id}/"
+    form = html_of(as_owner_zh.get(service_url))
+    assert 'name="cancel_cutoff_minutes_0" value="2"' in form
+    fields = {
+        "name": service.name,
+        "duration_minutes": "60",
+        "price": "88",
+        "buffer_before_minutes": "0",
+        "buffer_after_minutes": "0",
+        "capacity": "1",
+        "max_days_ahead": "30",
+        "min_notice_minutes_0": "1",
+        "min_notice_minutes_1": "hours",
+        "cancel_cutoff_minutes_0": "1",
+        "cancel_cutoff_minutes_1": "days",
+        "reschedule_cutoff_minutes_0": "90",
+        "reschedule_cutoff_minutes_1": "minutes",
+        "active": "on",
+    }
+    assert as_owner_zh.post(service_url, fields).status_code == 303
+    service.refresh_from_db()
+    assert (
+        service.min_notice_minutes,
+        service.cancel_cutoff_minutes,
+        service.reschedule_cutoff_minutes,
+    ) == (60, 1440, 90)
+
+
+def test_a_shops_time_zone_is_chosen_from_a_list(as_owner, business, location):
+    url = f"/manage/salon/settings/shops/{location.id}/"
+    html = html_of(as_owner.get(url))
+
+    assert '<select name="timezone"' in html
+    assert '<option value="Asia/Tokyo">Japan Standard Time · Asia/Tokyo</option>' in html
+    as_owner.post(url, {"name": location.name, "timezone": "Asia/Tokyo"})
+    location.refresh_from_db()
+    assert location.timezone == "Asia/Tokyo"
+    refused = as_owner.post(url, {"name": location.name, "timezone": "Mars/Olympus"})
+    assert refused.status_code == 400
 
 
 def test_a_shop_is_added(as_owner, business):

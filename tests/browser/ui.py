@@ -139,3 +139,32 @@ class UI:
         ]
         self.console_errors.clear()
         assert not errors, f"console errors on {self.page.url}: {errors}"
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
+TABLET_PORTRAIT = {
+    "viewport": {"width": 820, "height": 1180},
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
+
+
+def office_ui(browser, base_url: str, user, lang: str, shape: dict, name: str) -> UI:
+    """A back-office browser of `shape` (DESKTOP, TABLET_PORTRAIT) logged in as `user`, which
+    logs a CSP violation as a console error; close it with `ui.page.context.close()`."""
+    import re
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(**shape, locale=LOCALES[lang])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    )
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI); });"
+    )
+    context.set_default_timeout(10_000)
+    return UI(context.new_page(), base_url, lang, re.sub(r"[^\w.-]+", "-", name).strip("-"))

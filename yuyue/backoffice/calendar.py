@@ -11,7 +11,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from yuyue.bookings.models import Appointment
+from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.selectors import appointments_overlapping
 from yuyue.catalog.models import Business
 from yuyue.lib.localtime import day_label, weekday_label
@@ -23,16 +23,45 @@ ROW_MINUTES = 5
 # Shown even on an empty day, so the grid never collapses to nothing.
 DEFAULT_FIRST_HOUR, DEFAULT_LAST_HOUR = 9, 18
 MAX_LANES = 4
+# A column is 12 grid tracks wide, so 1, 2, 3 or 4 lanes side by side divide it evenly.
+TRACKS = 12
+# A block this many rows high or lower has room for one line of text only.
+SHORT_SPAN = 6
+MOVABLE = (Status.PENDING, Status.CONFIRMED)
 
 
 @dataclass
 class Block:
-    appointment: Appointment
+    """One appointment, or one sitting of a class (capacity > 1): its seats taken together."""
+
+    appointment: Appointment  # a class's first seat: the block links to it
     row: int
     span: int
-    lane: int
     start_label: str
     end_label: str
+    minute: int  # the start, in minutes after the column's midnight
+    track: int = 1  # the first of the column's TRACKS it covers
+    width: int = TRACKS  # how many tracks it covers
+    seats: list[Appointment] = field(default_factory=list)  # a class's appointments
+
+    @property
+    def is_class(self) -> bool:
+        return self.appointment.service.capacity > 1
+
+    @property
+    def short(self) -> bool:
+        return self.span <= SHORT_SPAN
+
+    @property
+    def movable(self) -> bool:
+        """Dragged to another time or column (one appointment; a class moves seat by seat)."""
+        return not self.is_class and self.appointment.status in MOVABLE
+
+    @property
+    def step(self) -> int:
+        """The service's slot grid in minutes, which a dragged block snaps to."""
+        service = self.appointment.service
+        return service.slot_interval_minutes or service.duration_minutes
 
 
 @dataclass
@@ -41,6 +70,8 @@ class Band:
 
     row: int
     span: int
+    start: int = 0  # minutes after the column's midnight
+    end: int = 0
 
 
 @dataclass
@@ -50,10 +81,10 @@ class Column:
     heading: str
     bands: list[Band] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    lanes: int = 1
     closed: str = ""  # no hours that day: "override" (a date override) or "weekly" (day off)
     is_mine: bool = False
     is_today: bool = False
+    offset: str = "+00:00"  # the business zone's UTC offset that day, for times the page sends
 
 
 @dataclass
@@ -154,6 +185,7 @@ def build_grid(
             column = Column(
                 staff=member,
                 day=day,
+                offset=_offset(day_start),
                 heading=member.name if len(days) == 1 else f"{weekday_label(day)} {day_label(day)}",
                 is_mine=member.id in mine_ids,
                 is_today=day == today,
@@ -185,27 +217,21 @@ def build_grid(
         return max(1, -(-(min(end, last) - max(start, first)) // ROW_MINUTES))
 
     for column, spans, placed in raw:
-        column.bands = [Band(row=row_of(s), span=span_of(s, e)) for s, e in spans]
-        lanes_end: list[int] = []
-        for appointment, s, e in placed:
-            lane = next((i for i, end in enumerate(lanes_end) if end <= s), None)
-            if lane is None:
-                lane = len(lanes_end)
-                lanes_end.append(e)
-            else:
-                lanes_end[lane] = e
-            lane = min(lane, MAX_LANES - 1)
-            column.blocks.append(
-                Block(
-                    appointment=appointment,
-                    row=row_of(s),
-                    span=span_of(s, e),
-                    lane=lane + 1,
-                    start_label=f"{appointment.start.astimezone(zone):%H:%M}",
-                    end_label=f"{appointment.end.astimezone(zone):%H:%M}",
-                )
+        column.bands = [Band(row=row_of(s), span=span_of(s, e), start=s, end=e) for s, e in spans]
+        blocks = [
+            Block(
+                appointment=appointment,
+                row=row_of(s),
+                span=span_of(s, e),
+                start_label=f"{appointment.start.astimezone(zone):%H:%M}",
+                end_label=f"{appointment.end.astimezone(zone):%H:%M}",
+                minute=s,
+                seats=seats,
             )
-        column.lanes = min(max(1, len(lanes_end)), MAX_LANES)
+            for appointment, s, e, seats in _sittings(placed)
+        ]
+        _lay_out(blocks)
+        column.blocks = blocks
 
     now_row = None
     if today in days:
@@ -222,3 +248,59 @@ def build_grid(
         end_row=row_of(last),
         now_row=now_row,
     )
+
+
+def _offset(moment: dt.datetime) -> str:
+    minutes = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _sittings(
+    placed: list[tuple[Appointment, int, int]],
+) -> list[tuple[Appointment, int, int, list[Appointment]]]:
+    """The column's appointments, a class's seats at the same time joined into one sitting."""
+    sittings: list[tuple[Appointment, int, int, list[Appointment]]] = []
+    classes: dict[tuple[int, int], list[Appointment]] = {}
+    for appointment, s, e in placed:
+        if appointment.service.capacity > 1:
+            key = (appointment.service_id, s)
+            if key in classes:
+                classes[key].append(appointment)
+                continue
+            classes[key] = [appointment]
+            sittings.append((appointment, s, e, classes[key]))
+        else:
+            sittings.append((appointment, s, e, [appointment]))
+    return sittings
+
+
+def _lay_out(blocks: list[Block]) -> None:
+    """Side by side only where blocks overlap: each cluster of overlapping blocks gets its own
+    number of lanes, so one overlap at 10:00 does not narrow the whole day."""
+    cluster: list[tuple[Block, int]] = []
+    cluster_end = -1
+    lanes_end: list[int] = []
+
+    def close() -> None:
+        lanes = min(max(1, len(lanes_end)), MAX_LANES)
+        width = TRACKS // lanes
+        for block, lane in cluster:
+            block.width = width
+            block.track = min(lane, lanes - 1) * width + 1
+
+    for block in sorted(blocks, key=lambda b: (b.row, -b.span)):
+        start, end = block.row, block.row + block.span
+        if cluster and start >= cluster_end:
+            close()
+            cluster, lanes_end = [], []
+        lane = next((i for i, lane_end in enumerate(lanes_end) if lane_end <= start), None)
+        if lane is None:
+            lane = len(lanes_end)
+            lanes_end.append(end)
+        else:
+            lanes_end[lane] = end
+        cluster.append((block, lane))
+        cluster_end = max(cluster_end, end)
+    if cluster:
+        close()

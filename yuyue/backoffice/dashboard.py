@@ -35,6 +35,7 @@ class Bar:
     width: int
     height: int
     css: str = ""
+    track: int = 0  # the width of 100 % behind a rate's bar; 0 for counts
 
 
 @dataclass
@@ -158,10 +159,15 @@ def percent(value: Decimal | None) -> str:
 
 
 def bars(
-    items: list[tuple[str, float, str, str]], *, label_width: int = 160
+    items: list[tuple[str, float, str, str]],
+    *,
+    label_width: int = 160,
+    full: float | None = None,
 ) -> tuple[list[Bar], int]:
-    """Horizontal bars (label, value, text, css) scaled to the largest value; and the height."""
-    largest = max((value for _label, value, _text, _css in items), default=0) or 1
+    """Horizontal bars (label, value, text, css) and the chart's height. Counts are scaled to
+    the largest value; rates pass `full=1.0`, so 50 % fills half the track whatever the others
+    are (a 1.3 % rate must not draw nearly full because it is the largest)."""
+    largest = full or max((value for _label, value, _text, _css in items), default=0) or 1
     room = CHART_WIDTH - label_width - 70
     drawn = [
         Bar(
@@ -170,9 +176,10 @@ def bars(
             text=text,
             x=label_width,
             y=8 + i * (BAR_HEIGHT + 8),
-            width=max(1, round(room * value / largest)) if value else 0,
+            width=min(room, max(1, round(room * value / largest))) if value else 0,
             height=BAR_HEIGHT,
             css=css,
+            track=room if full else 0,
         )
         for i, (label, value, text, css) in enumerate(items)
     ]

@@ -7,13 +7,109 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from yuyue.catalog.models import Business, Location, Service, ServiceCategory, StaffTitle
+from yuyue.accounts.phone import phone_display, phone_region
+from yuyue.catalog.models import (
+    MAX_NOTICE_MINUTES,
+    MAX_REMINDER_OFFSET_MINUTES,
+    MAX_REMINDERS,
+    Business,
+    Location,
+    Service,
+    ServiceCategory,
+    StaffTitle,
+)
 from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import InvalidInput
+from yuyue.lib.localtime import zone_label
+from yuyue.lib.zones import COMMON_ZONES
 from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.models import WEEKDAYS
 from yuyue.webkit.forms import Form, ModelForm
+
+UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+UNIT_CHOICES = [
+    ("minutes", pgettext_lazy("unit", "minutes")),
+    ("hours", pgettext_lazy("unit", "hours")),
+    ("days", pgettext_lazy("unit", "days")),
+]
+
+
+def in_units(minutes: int | None) -> tuple[int | None, str]:
+    """1440 → (1, "days"), 120 → (2, "hours"), 90 → (90, "minutes"): the largest unit that
+    says it exactly, as a person would write it."""
+    if minutes is None or minutes == "":
+        return None, "hours"
+    minutes = int(minutes)
+    for unit in ("days", "hours"):
+        if minutes and minutes % UNITS[unit] == 0:
+            return minutes // UNITS[unit], unit
+    return minutes, "minutes"
+
+
+class DurationWidget(forms.MultiWidget):
+    """A number and its unit side by side; the number carries the field's label."""
+
+    template_name = "backoffice/widgets/duration.html"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(
+            [
+                forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+                forms.Select(attrs={"aria-label": _("Unit")}, choices=UNIT_CHOICES),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        return list(in_units(value))
+
+    def id_for_label(self, id_: str) -> str:
+        # The field's label names the number (Django's multi-widgets label none of theirs).
+        return f"{id_}_0" if id_ else id_
+
+
+class DurationField(forms.MultiValueField):
+    """Minutes, entered as a number of minutes, hours or days; stored in minutes as before."""
+
+    widget = DurationWidget
+
+    def __init__(self, *, max_minutes: int, **kwargs) -> None:
+        self.max_minutes = max_minutes
+        super().__init__(
+            fields=[
+                forms.IntegerField(min_value=0, max_value=max_minutes),
+                forms.ChoiceField(choices=UNIT_CHOICES),
+            ],
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list) -> int | None:
+        if not data_list or data_list[0] in (None, ""):
+            return None
+        number, unit = data_list[0], data_list[1] or "minutes"
+        minutes = number * UNITS[unit]
+        if minutes > self.max_minutes:
+            raise forms.ValidationError(
+                _("At most %(days)d days.") % {"days": self.max_minutes // UNITS["days"]}
+            )
+        return minutes
+
+
+def zone_choices(current: str = "", *, blank: str = "") -> list[tuple[str, str]]:
+    """The common zones by the names people use ("China Standard Time · Asia/Shanghai"); the
+    current value stays a choice even when it is not a common one."""
+    names = list(COMMON_ZONES)
+    if current and current not in names:
+        names.append(current)
+    choices = [
+        (name, name if zone_label(name) == name else f"{zone_label(name)} · {name}")
+        for name in names
+    ]
+    return [("", blank), *choices] if blank else choices
+
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
 MAX_HOURS_TEXT = 200
@@ -44,7 +140,27 @@ class PhotoFields(forms.BaseForm):
         return False, None
 
 
+_DEFAULTS = {
+    name: Service._meta.get_field(name).default  # type: ignore[union-attr]
+    for name in ("min_notice_minutes", "cancel_cutoff_minutes", "reschedule_cutoff_minutes")
+}
+
+
 class ServiceForm(PhotoFields, ModelForm):
+    min_notice_minutes = DurationField(
+        label=_("Minimum notice"), max_minutes=MAX_NOTICE_MINUTES, required=False
+    )
+    cancel_cutoff_minutes = DurationField(
+        label=_("Customers may cancel until (before the start)"),
+        max_minutes=MAX_NOTICE_MINUTES,
+        required=False,
+    )
+    reschedule_cutoff_minutes = DurationField(
+        label=_("Customers may reschedule until (before the start)"),
+        max_minutes=MAX_NOTICE_MINUTES,
+        required=False,
+    )
+
     class Meta:
         model = Service
         fields = SERVICE_FIELD_NAMES
@@ -76,37 +192,93 @@ class ServiceForm(PhotoFields, ModelForm):
         # The service (service_create / service_update) validates the model; not the form.
         pass
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        # Left empty: the model's default, as before the fields had units.
+        for name in ("min_notice_minutes", "cancel_cutoff_minutes", "reschedule_cutoff_minutes"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = _DEFAULTS[name]
+        return cleaned
+
+
+def readable_phone(form: forms.ModelForm, business_phone: str) -> None:
+    """The phone field shows the number as people write it ("021 6288 1234", not E.164)."""
+    stored = form.initial.get("phone")
+    if stored and not form.is_bound:
+        form.initial["phone"] = phone_display(stored, home_region=phone_region(business_phone))[0]
+
+
+def clean_phone_value(text: str, business_phone: str) -> str:
+    """What was typed, readable or not, stored in E.164 (+862162881234); empty stays empty."""
+    text = text.strip()
+    if not text:
+        return ""
+    _shown, dial = phone_display(text, home_region=phone_region(business_phone))
+    if not dial.startswith("+"):
+        raise forms.ValidationError(_("Enter a phone number, e.g. 021 6288 1234."))
+    return dial
+
 
 class LocationForm(ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+
     class Meta:
         model = Location
         fields = ["name", "address", "phone", "timezone"]
+        labels = {"phone": _("Telephone")}
+
+    def __init__(self, *args, business_phone: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.business_phone = business_phone
+        readable_phone(self, business_phone)
+        current = self.instance.timezone if self.instance.pk else ""
+        zone_field = self.fields["timezone"]
+        assert isinstance(zone_field, forms.ChoiceField)
+        zone_field.choices = zone_choices(current, blank=str(_("The business's time zone")))
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"], self.business_phone)
 
     def _post_clean(self) -> None:
         pass
 
 
 class PoliciesForm(ModelForm):
-    reminders = forms.CharField(
-        label=_("Reminders (minutes before start, separated by commas)"),
-        required=False,
-        max_length=100,
-        help_text=_("For example 1440, 120: a day and two hours before. Empty: no reminders."),
-    )
+    """The business's name, telephone and reminders: up to MAX_REMINDERS, each a number and
+    a unit ("1 day", "2 hours"); empty ones are no reminder."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        readable_phone(self, self.instance.phone)
+        offsets = list(self.instance.reminder_offsets_minutes or [])
+        for n in range(MAX_REMINDERS):
+            name = f"reminder_{n + 1}"
+            self.fields[name] = DurationField(
+                label=_("Reminder %(n)d (before the start)") % {"n": n + 1},
+                max_minutes=MAX_REMINDER_OFFSET_MINUTES,
+                required=False,
+            )
+            if n < len(offsets):
+                self.initial[name] = offsets[n]
+        self.fields["reminder_1"].help_text = _(
+            "For example 1 day and 2 hours. Leave them all empty for no reminders."
+        )
 
     class Meta:
         model = Business
         fields = ["name", "phone"]
+        labels = {"phone": _("Telephone")}
 
     def _post_clean(self) -> None:
         pass
 
-    def clean_reminders(self) -> list[int]:
-        text = self.cleaned_data["reminders"].replace("，", ",")
-        parts = [part.strip() for part in text.split(",") if part.strip()]
-        if not all(part.isascii() and part.isdigit() and len(part) <= 6 for part in parts):
-            raise forms.ValidationError(_("Give whole numbers of minutes, e.g. 1440, 120."))
-        return [int(part) for part in parts]
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"], self.instance.phone)
+
+    def reminders(self) -> list[int]:
+        """The reminders given, longest first, in minutes (business_update checks them)."""
+        given = [self.cleaned_data.get(f"reminder_{n + 1}") for n in range(MAX_REMINDERS)]
+        return sorted({minutes for minutes in given if minutes}, reverse=True)
 
 
 def hours_text(intervals: list[list[str]]) -> str:

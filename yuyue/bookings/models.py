@@ -175,6 +175,7 @@ class AppointmentEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("Marked no-show")
         RESCHEDULED = "rescheduled", _("Rescheduled")
+        UNDONE = "undone", _("Undone")
 
     appointment = models.ForeignKey(
         Appointment,

@@ -12,6 +12,11 @@ The rule (docs/booking.md, "Who may change an appointment"):
 - Everyone else may do nothing (the edges answer 404 where the appointment's existence is
   secret).
 
+- Undo: owners and staff may take back the last status change they or a colleague made —
+  start, complete or no-show — within UNDO_WINDOW of it, as a new "undone" event (the trail
+  keeps both). Confirmations and cancellations have told the customer already, and a reschedule
+  is undone by rescheduling again, so they are not undone this way.
+
 Refusals carry the domain error the service raises, so every entry point gives the same reason.
 """
 
@@ -23,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
 from yuyue.bookings.errors import CutoffPassed, InvalidTransition, NotAllowed
-from yuyue.bookings.models import Appointment, Status
+from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.catalog.selectors import Roles, business_role
 from yuyue.lib.errors import DomainError
 
@@ -39,6 +44,12 @@ SOURCES = {
     "no_show": (Status.CONFIRMED,),
 }
 ACTIONS = tuple(SOURCES)
+UNDO_WINDOW = dt.timedelta(minutes=10)
+UNDOABLE = (
+    AppointmentEvent.Action.STARTED,
+    AppointmentEvent.Action.COMPLETED,
+    AppointmentEvent.Action.NO_SHOW,
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,10 @@ class Decision:
     @property
     def reason(self) -> str:
         return "" if self.refusal is None else str(self.refusal.message)
+
+    def require(self) -> None:
+        if self.refusal is not None:
+            raise self.refusal
 
 
 ALLOWED = Decision()
@@ -151,6 +166,37 @@ def _decision(
     if action == "no_show" and now < appointment.start:
         return Decision(
             InvalidTransition(_("A no-show can only be recorded once the start time has passed."))
+        )
+    return ALLOWED
+
+
+def undo_decision(
+    *,
+    appointment: Appointment,
+    actor: User | None,
+    last_event: AppointmentEvent | None,
+    now: dt.datetime | None = None,
+) -> Decision:
+    """May `actor` undo `last_event` (the appointment's latest event) now? The one rule of
+    undoing: staff and owners only, a start, completion or no-show, within UNDO_WINDOW, and
+    only while the appointment is still in the status that change left it in."""
+    now = now if now is not None else timezone.now()
+    role = _role(appointment, actor, None)
+    if role is None or role == CUSTOMER:
+        return Decision(NotAllowed())
+    if (
+        last_event is None
+        or last_event.action not in UNDOABLE
+        or last_event.to_status != appointment.status
+        or not last_event.from_status
+    ):
+        return Decision(InvalidTransition(_("There is no status change to undo.")))
+    if now - last_event.created_at > UNDO_WINDOW:
+        return Decision(
+            InvalidTransition(
+                _("A status change can be undone only within %(minutes)d minutes.")
+                % {"minutes": UNDO_WINDOW.total_seconds() // 60}
+            )
         )
     return ALLOWED
 

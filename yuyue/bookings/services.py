@@ -20,11 +20,13 @@ from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
     IdempotencyKeyReused,
     InvalidInput,
+    InvalidTransition,
     NotAllowed,
     SlotUnavailable,
 )
-from yuyue.bookings.lock_objects import appointment_for_update
+from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
 from yuyue.bookings.models import (
+    HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
     Appointment,
@@ -32,7 +34,7 @@ from yuyue.bookings.models import (
     Channel,
     Status,
 )
-from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.permissions import appointment_permissions, undo_decision
 from yuyue.bookings.taking import (
     Taken,
     lock_for_taking,
@@ -52,6 +54,9 @@ from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 
 MAX_REASON_LENGTH = 500
+# A visit that already happened (yesterday's walk-in nobody booked) may be written in this
+# long after it; older history is not the calendar's to change.
+RECORD_PAST_DAYS = 7
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -400,6 +405,141 @@ def appointment_mark_no_show(
     return _transition(
         appointment=appointment, actor=actor, action="no_show", reason="", now=_now(now)
     )
+
+
+def appointment_undo(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    """Take back the appointment's last status change (undo_decision says which may be): the
+    status it had before comes back and an "undone" event records it; nothing is erased.
+
+    Going back to a status that holds time (a no-show back to confirmed) takes the time again,
+    so the staff member's row is locked first and the time must still be free."""
+    now = _now(now)
+    with writer_turn(), transaction.atomic():
+        staff_members_for_update([appointment.staff_id])
+        locked = appointment_for_update(appointment)
+        last = locked.events.order_by("-created_at", "-id").first()
+        undo_decision(appointment=locked, actor=actor, last_event=last, now=now).require()
+        assert last is not None  # undo_decision refuses without one
+        restored = last.from_status
+        if restored in HOLDING_STATUSES and locked.status not in HOLDING_STATUSES:
+            _require_time_still_free(locked)
+        current = locked.status
+        locked.status = restored
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=actor,
+            action=AppointmentEvent.Action.UNDONE,
+            from_status=current,
+            data={"undoes": last.id, "action": last.action},
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
+        return locked
+
+
+def _require_time_still_free(appointment: Appointment) -> None:
+    """Under the staff member's lock: nothing since booked over the appointment's time."""
+    overlapping = Appointment.objects.filter(
+        staff_id=appointment.staff_id,
+        status__in=HOLDING_STATUSES,
+        occupied_start__lt=appointment.occupied_end,
+        occupied_end__gt=appointment.occupied_start,
+    ).exclude(pk=appointment.pk)
+    same_sitting = overlapping.filter(
+        service_id=appointment.service_id, start=appointment.start, exclusive=False
+    )
+    if appointment.exclusive:
+        taken = overlapping.exists()
+    else:
+        taken = (
+            overlapping.exclude(pk__in=same_sitting).exists()
+            or same_sitting.count() >= appointment.service.capacity
+        )
+    if taken:
+        raise InvalidTransition(
+            _("Its time has been booked since, so it cannot be undone; book it again instead.")
+        )
+
+
+def appointment_record_past(
+    *,
+    service: Service,
+    client: Customer,
+    staff: StaffMember,
+    start: dt.datetime,
+    actor: User,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Write down a visit that already happened, as completed: owners and staff only, with a
+    named staff member, ending before now and starting at most RECORD_PAST_DAYS ago, never
+    over another visit of that staff member (cancelled and missed ones aside). It skips the
+    free-time rules of booking (they are about the future) and tells nobody: the customer was
+    there. The trail says it was recorded afterwards."""
+    now = _now(now)
+    _require_aware(start)
+    notes = notes.strip()
+    _validate_text(notes, None)
+    _validate_booking_target(service=service, staff=staff, location=None)
+    if business_role(user=actor, business_id=service.business_id) is None:
+        raise NotAllowed()
+    if client.business_id != service.business_id:
+        raise InvalidInput({"customer": [_("No such customer at this business.")]})
+    end, occ_start, occ_end = occupied_span(service, start)
+    if end > now:
+        raise InvalidInput(
+            {"start": [_("A visit recorded afterwards must have ended by now; book it instead.")]}
+        )
+    if start < now - dt.timedelta(days=RECORD_PAST_DAYS):
+        raise InvalidInput(
+            {
+                "start": [
+                    _("Visits can be recorded up to %(days)d days afterwards.")
+                    % {"days": RECORD_PAST_DAYS}
+                ]
+            }
+        )
+    with writer_turn(), transaction.atomic():
+        staff_members_for_update([staff.id])
+        overlapping = Appointment.objects.filter(
+            staff_id=staff.id,
+            occupied_start__lt=occ_end,
+            occupied_end__gt=occ_start,
+        ).exclude(status__in=[Status.CANCELLED, Status.NO_SHOW])
+        if overlapping.exists():
+            raise InvalidInput(
+                {"start": [_("%(staff)s already had a visit then.") % {"staff": staff.name}]}
+            )
+        appointment = Appointment.objects.create(
+            business=service.business,
+            service=service,
+            staff=staff,
+            location=staff.location,
+            customer=client.user,
+            client=client,
+            start=start,
+            end=end,
+            occupied_start=occ_start,
+            occupied_end=occ_end,
+            exclusive=service.capacity == 1,
+            status=Status.COMPLETED,
+            price=service_price(service=service, title_id=staff.title_id),
+            currency=service.business.currency,
+            notes=notes,
+            channel=Channel.BACKOFFICE,
+        )
+        _record(
+            appointment,
+            actor=actor,
+            action=AppointmentEvent.Action.CREATED,
+            from_status="",
+            data={"start": start.isoformat(), "staff_id": staff.id, "recorded_after": True},
+        )
+        availability_changed(business_id=appointment.business_id)
+        return appointment
 
 
 def appointment_walk_in(

@@ -107,3 +107,9 @@ def local_short_label(moment: dt.datetime, zone_name: str) -> str:
     """E.g. "12月2日 10:00" or "2 Dec 10:00": for texts whose values have length limits."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
     return f"{day_label(local.date())} {local:%H:%M}"
+
+
+def local_weekday_time_label(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "Tue 1 Dec 10:00": for a page that names its zone once."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return f"{weekday_label(local.date())} {day_label(local.date())} {local:%H:%M}"

@@ -10,17 +10,8 @@ from django.utils.translation import gettext_lazy as _
 # the server's clock is set to, "posixrules" a default rule, "Factory" a placeholder.
 NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
-
-def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:
-    """The first zone named: an own zone wins over the place's, the place's over the business's.
-
-    For rows read as plain values (a query's columns); model instances answer `zone`.
-    """
-    return zoneinfo.ZoneInfo(next(name for name in names if name))
-
-
-# The zones a new business chooses from at sign-up, China first; any other IANA name can be set
-# later in the admin or the API.
+# The zones offered in a list where a business or a shop chooses one: where our businesses
+# are, then the world's big business zones. Any IANA zone stays valid (the API takes one).
 COMMON_ZONES = (
     "Asia/Shanghai",
     "Asia/Hong_Kong",
@@ -51,6 +42,14 @@ COMMON_ZONES = (
     "America/Sao_Paulo",
     "UTC",
 )
+
+
+def first_zone(*names: str | None) -> zoneinfo.ZoneInfo:
+    """The first zone named: an own zone wins over the place's, the place's over the business's.
+
+    For rows read as plain values (a query's columns); model instances answer `zone`.
+    """
+    return zoneinfo.ZoneInfo(next(name for name in names if name))
 
 
 @cache

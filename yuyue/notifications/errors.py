@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 # Reasons stored in the log. They are kept in English in the database and translated when the
 # back office shows them, so one log reads right in every language.
@@ -33,6 +33,23 @@ AGENDA_EMPTY = gettext_noop("Skipped: no appointments that day.")
 WECHAT_REFUSED = gettext_noop(
     "Skipped: WeChat says the customer has not accepted this message (43101)."
 )
+
+# The head of every "Skipped: …" reason, dropped where the status already says "Skipped".
+_SKIPPED_HEAD = gettext_noop("Skipped:")
+
+
+def reason_text(stored: str) -> str:
+    """A stored reason in the reader's language, without a "Skipped:" head (the status beside
+    it says so already): "Skipped: the appointment was cancelled." → "The appointment was
+    cancelled." / "预约已取消。". A reason the catalogue does not know is shown as stored."""
+    if not stored:
+        return ""
+    text = gettext(stored)
+    for head in (gettext(_SKIPPED_HEAD), _SKIPPED_HEAD):
+        if text.startswith(head):
+            text = text[len(head) :].strip()
+            return text[:1].upper() + text[1:]
+    return text
 
 
 class DeliveryError(Exception):

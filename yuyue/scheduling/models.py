@@ -147,10 +147,14 @@ class DateOverride(models.Model):
         ]
 
     def __str__(self) -> str:
+        return f"{self.date} {self.hours_label}"
+
+    @property
+    def hours_label(self) -> str:
+        """The hours alone ("10:00–14:00, 15:00–18:00"), for a list already headed by date."""
         if not self.intervals:
-            return f"{self.date} {_('closed')}"
-        spans = ", ".join(f"{minute_label(s)}–{minute_label(e)}" for s, e in self.intervals)
-        return f"{self.date} {spans}"
+            return str(_("closed"))
+        return ", ".join(f"{minute_label(s)}–{minute_label(e)}" for s, e in self.intervals)
 
 
 def minute_label(minute: int) -> str:

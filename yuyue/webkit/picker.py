@@ -79,6 +79,7 @@ def build_picker(
     exclude_appointment_id: int | None = None,
     per_shop: bool = False,
     now: dt.datetime | None = None,
+    keep: Mapping[str, object] | None = None,
 ) -> Picker:
     """Seven days from the `start` the query names (today by default), which of them have free
     time, and the free times of its `date` (the first free day by default), for the service,
@@ -86,7 +87,7 @@ def build_picker(
     week is full.
 
     `per_shop`: with "any shop" among several, the day's times are listed per shop, each
-    linking with its shop chosen."""
+    linking with its shop chosen. `keep`: more values every link carries (the page's own)."""
     now = now or timezone.now()
     service, staff, location = choice.service, choice.staff, choice.location
     first_day, selected = parse_day(query.get("start")), parse_day(query.get("date"))
@@ -116,7 +117,7 @@ def build_picker(
     if selected is None or not first_day <= selected <= strip_end:
         selected = min(by_day) if by_day else first_day
     # The choices so far ride along in every link.
-    carry = {**choice.carry, "staff": staff_value(staff)}
+    carry = {**(keep or {}), **choice.carry, "staff": staff_value(staff)}
 
     def page(**params: object) -> str:
         return with_query(page_url, **carry, **params)

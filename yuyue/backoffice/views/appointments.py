@@ -1,6 +1,8 @@
 """One appointment: who, what, the audit trail, its messages, and the actions its status
 allows (confirm, start, complete, no-show, cancel with a reason, reschedule)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -11,8 +13,8 @@ from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.forms import ReasonForm
 from yuyue.bookings.errors import SlotUnavailable
-from yuyue.bookings.models import Appointment
-from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.models import Appointment, AppointmentEvent
+from yuyue.bookings.permissions import UNDO_WINDOW, appointment_permissions, undo_decision
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
     MAX_REASON_LENGTH,
@@ -22,12 +24,14 @@ from yuyue.bookings.services import (
     appointment_mark_no_show,
     appointment_reschedule,
     appointment_start,
+    appointment_undo,
 )
 from yuyue.lib.errors import DomainError, InvalidInput
-from yuyue.lib.localtime import local_clock_label, local_day_time_label
-from yuyue.scheduling.selectors import request_zone
+from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_weekday_time_label
+from yuyue.notifications.errors import reason_text
+from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import error_text, refusal_text
-from yuyue.webkit.pages import PUBLIC_ID, page, safe_next, with_query
+from yuyue.webkit.pages import PUBLIC_ID, an_id, page, safe_next, with_query
 from yuyue.webkit.params import choice_of, chosen_start, start_value
 from yuyue.webkit.picker import build_picker, staff_options
 
@@ -36,7 +40,10 @@ ACTIONS = {
     "start": appointment_start,
     "complete": appointment_complete,
     "no-show": appointment_mark_no_show,
+    "undo": appointment_undo,
 }
+# Asked once more before it is done: a no-show counts against the customer.
+CONFIRMED_FIRST = {"no-show"}
 
 
 def appointment_of(desk: Desk, public_id: str) -> Appointment:
@@ -49,6 +56,38 @@ def appointment_of(desk: Desk, public_id: str) -> Appointment:
     return appointment
 
 
+def _moved(
+    event: AppointmentEvent, zone_name: str, staff_names: dict[int, str]
+) -> tuple[str, str] | None:
+    """A reschedule's old and new local times (and staff, when that changed), else None."""
+    if event.action != AppointmentEvent.Action.RESCHEDULED:
+        return None
+    try:
+        old, new = event.data["old"], event.data["new"]
+        moments = [dt.datetime.fromisoformat(side["start"]) for side in (old, new)]
+    except (KeyError, TypeError, ValueError):
+        return None
+    labels = [local_weekday_time_label(moment, zone_name) for moment in moments]
+    if old.get("staff_id") != new.get("staff_id"):
+        labels = [
+            f"{label} · {staff_names.get(side.get('staff_id'), '—')}"
+            for label, side in zip(labels, (old, new), strict=True)
+        ]
+    return labels[0], labels[1]
+
+
+def _undo(desk: Desk, appointment: Appointment, events: list[dict]) -> dict | None:
+    """The last status change, when it may still be undone, and until when."""
+    last = events[-1]["event"] if events else None
+    if not undo_decision(appointment=appointment, actor=desk.user, last_event=last):
+        return None
+    assert last is not None
+    return {
+        "action": last.get_action_display(),
+        "until": local_clock_label(last.created_at + UNDO_WINDOW, appointment.zone_name),
+    }
+
+
 def _detail_url(desk: Desk, appointment: Appointment) -> str:
     return reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id])
 
@@ -59,12 +98,22 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
     zone_name = appointment.zone_name
     rights = appointment_permissions(appointment=appointment, actor=desk.user)
+    everyone = business_staff(business=desk.business, include_inactive=True)
+    staff_names = {member.id: member.name for member in everyone}
     events = [
-        {"event": event, "when": local_day_time_label(event.created_at, zone_name)}
+        {
+            "event": event,
+            "when": local_day_time_label(event.created_at, zone_name),
+            "moved": _moved(event, zone_name, staff_names),
+        }
         for event in appointment.events.all()
     ]
     notifications = [
-        {"notification": item, "when": local_day_time_label(item.created_at, zone_name)}
+        {
+            "notification": item,
+            "when": local_day_time_label(item.created_at, zone_name),
+            "reason": reason_text(item.last_error),
+        }
         for item in appointment.notifications.all()
     ]
     context = {
@@ -73,6 +122,7 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
         "until": local_clock_label(appointment.end, zone_name),
         "record": customer_record(customer=appointment.client),
         "rights": rights,
+        "undo": _undo(desk, appointment, events),
         "events": events,
         "notifications": notifications,
         "max_reason": MAX_REASON_LENGTH,
@@ -87,18 +137,33 @@ def action(request: HttpRequest, desk: Desk, public_id: str, name: str) -> HttpR
     back = safe_next(request, _detail_url(desk, appointment))
     if name not in ACTIONS:
         raise Http404
+    if name in CONFIRMED_FIRST and request.POST.get("confirmed") != "1":
+        context = {
+            "appointment": appointment,
+            "when": local_day_time_label(appointment.start, appointment.zone_name),
+            "back": back,
+            "name": name,
+            "minutes": int(UNDO_WINDOW.total_seconds() // 60),
+        }
+        return page(request, "backoffice/no_show.html", context, desk=desk)
     try:
         ACTIONS[name](appointment=appointment, actor=desk.user)
     except DomainError as error:
         messages.error(request, refusal_text(error))
     else:
-        messages.success(request, _("Done: %(status)s.") % {"status": _status_label(appointment)})
+        messages.success(request, status_changed_text(appointment))
     return HttpResponseRedirect(back, status=303)
 
 
-def _status_label(appointment: Appointment) -> str:
+def status_changed_text(appointment: Appointment) -> str:
+    """Which appointment changed, and to what: the flash after an action."""
     appointment.refresh_from_db(fields=["status"])
-    return appointment.get_status_display()
+    return _("%(customer)s, %(when)s (%(service)s): now %(status)s.") % {
+        "customer": appointment.client.name,
+        "when": local_day_time_label(appointment.start, appointment.zone_name),
+        "service": appointment.service.name,
+        "status": appointment.get_status_display(),
+    }
 
 
 def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str) -> HttpResponse:
@@ -183,6 +248,9 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
     service = appointment.service
     data = request.POST if request.method == "POST" else request.GET
     choice = choice_of(service, data, fixed_location=appointment.location)
+    if choice.staff is None and an_id(data.get("staff")) is not None:
+        # A block dragged onto a colleague at another shop: the appointment moves with them.
+        choice = choice_of(service, data)
     page_url = reverse("backoffice:reschedule", args=[desk.business.slug, public_id])
     zone = request_zone(business=service.business, location=choice.location)
     try:

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
@@ -21,7 +22,13 @@ from yuyue.bookings.availability import explain_time
 from yuyue.bookings.errors import SlotUnavailable
 from yuyue.bookings.models import MAX_NOTES_LENGTH, Channel
 from yuyue.bookings.selectors import appointments_by_ids, customers_of_business
-from yuyue.bookings.services import appointment_create, appointment_walk_in
+from yuyue.bookings.services import (
+    RECORD_PAST_DAYS,
+    appointment_create,
+    appointment_record_past,
+    appointment_walk_in,
+)
+from yuyue.catalog.models import Service
 from yuyue.catalog.selectors import business_services
 from yuyue.customers.models import Customer
 from yuyue.customers.selectors import customer_of_business
@@ -31,6 +38,8 @@ from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff
 from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import an_id, page, with_query
+from yuyue.webkit.params import choice_of, chosen_start
+from yuyue.webkit.picker import build_picker
 
 MAX_QUERY_LENGTH = 100
 _CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2})?\Z")
@@ -93,7 +102,30 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
     staff = list(business_staff(business=desk.business))
     now = timezone.now()
     today = now.astimezone(desk.zone).date()
+    service_id = an_id(data.get("service"))
+    chosen_service = next((s for s in services if s.id == service_id), None) or (
+        services[0] if services else None
+    )
+    values = {
+        "service": str(chosen_service.id) if chosen_service else "",
+        "staff": data.get("staff", ""),
+        "date": data.get("date", today.isoformat()),
+        "time": data.get("time", ""),
+        "notes": data.get("notes", ""),
+    }
+    picked = _picked_start(desk, data.get("start"))
+    if picked is not None:
+        # A time chosen in the picker fills the form's date and time.
+        values["date"], values["time"] = picked.date().isoformat(), f"{picked:%H:%M}"
+    # What the calendar's click chose rides along while the customer is found or created.
+    carry = {
+        key: data.get(key, "")[:20]
+        for key in ("service", "staff", "date", "time")
+        if data.get(key, "")
+    }
     context: dict[str, Any] = {
+        "carry": carry,
+        "carry_query": urlencode(carry),
         "query": query,
         "found": [
             {"customer": found, "token": customer_token(desk, found)}
@@ -105,17 +137,14 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         "token": customer_token(desk, customer) if customer else "",
         "services": services,
         "staff": staff,
-        "values": {
-            "service": data.get("service", ""),
-            "staff": data.get("staff", ""),
-            "date": data.get("date", today.isoformat()),
-            "time": data.get("time", ""),
-            "notes": data.get("notes", ""),
-        },
+        "values": values,
         "max_notes": MAX_NOTES_LENGTH,
+        "past_days": RECORD_PAST_DAYS,
         "errors": [],
     }
     if request.method == "GET":
+        if customer is not None and chosen_service is not None:
+            context.update(_free_times(desk, token or "", chosen_service, values, picked))
         return page(request, "backoffice/book.html", context, desk=desk)
     form = BookingForm(data)
     if not form.is_valid():
@@ -131,7 +160,20 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         return page(request, "backoffice/book.html", context, status=400, desk=desk)
     notes = form.cleaned_data["notes"][:MAX_NOTES_LENGTH]
     try:
-        if data.get("walk_in") == "1":
+        if data.get("past") == "1":
+            start = _local_start(desk, member, a_day(data.get("date")), data.get("time", ""))
+            if start is None or member is None:
+                context["errors"] = [_("Give the staff member, the date and the time (HH:MM).")]
+                return page(request, "backoffice/book.html", context, status=400, desk=desk)
+            appointment = appointment_record_past(
+                service=service,
+                client=customer,
+                staff=member,
+                start=start,
+                actor=desk.user,
+                notes=notes,
+            )
+        elif data.get("walk_in") == "1":
             appointment = appointment_walk_in(
                 service=service, client=customer, staff=member, actor=desk.user, notes=notes
             )
@@ -152,13 +194,22 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
             )
     except SlotUnavailable:
         context["errors"] = [_("That time is not free.")]
-        if member is not None and data.get("walk_in") != "1":
+        if data.get("walk_in") == "1":
+            context["errors"] = [_("It cannot start now.")]
+            asked = timezone.now().astimezone(desk.zone_at(member)) + dt.timedelta(minutes=1)
+            date, time = asked.date().isoformat(), f"{asked:%H:%M}"
+        else:
+            date, time = data.get("date", ""), data.get("time", "")
+        if member is not None:
+            start = _local_start(desk, member, a_day(date), time)
+            if start is not None:
+                context["errors"] += _reasons(desk, service, member, start)[:3]
             context["why_url"] = with_query(
                 reverse("backoffice:why", args=[desk.business.slug]),
                 staff=member.id,
                 service=service.id,
-                date=data.get("date"),
-                time=data.get("time"),
+                date=date,
+                time=time,
             )
         return page(request, "backoffice/book.html", context, status=409, desk=desk)
     except DomainError as error:
@@ -169,6 +220,57 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         reverse("backoffice:appointment", args=[desk.business.slug, appointment.public_id]),
         status=303,
     )
+
+
+def _picked_start(desk: Desk, raw: str | None) -> dt.datetime | None:
+    """The time a picker link chose (2026-12-01T10:00+08:00), local to the business."""
+    if not raw:
+        return None
+    try:
+        return chosen_start(raw, desk.zone).astimezone(desk.zone)
+    except DomainError:
+        return None
+
+
+def _free_times(
+    desk: Desk, token: str, service: Service, values: dict[str, str], picked: dt.datetime | None
+) -> dict[str, Any]:
+    """The customers' picker for the chosen service and staff member: its links come back to
+    this page with the time filled in."""
+    book_url = reverse("backoffice:book", args=[desk.business.slug])
+    query = {"date": values["date"]}
+    choice = choice_of(service, {"staff": values["staff"] or "any"})
+    picker = build_picker(
+        choice=choice,
+        query=query,
+        page_url=book_url,
+        confirm_url=book_url,
+        keep={"customer": token, "service": service.id},
+    )
+    return {"picker": picker, "picked": picked}
+
+
+def _reasons(desk: Desk, service: Service, member: StaffMember, start: dt.datetime) -> list[str]:
+    """Why `start` is not free for `member`, in words, what blocks it first: "off the
+    customers' grid" is the least of it for staff."""
+    reasons = sorted(
+        explain_time(service=service, staff=member, start=start),
+        key=lambda reason: reason.code == "off_grid",
+    )
+    ids = [busy.appointment_id for reason in reasons for busy in reason.busy]
+    others = appointments_by_ids(business=desk.business, ids=[i for i in ids if i])
+    return [
+        line
+        for reason in reasons
+        for line in reason_text(
+            reason,
+            service=service,
+            staff=member,
+            day=start.date(),
+            zone_name=member.zone_name,
+            appointments=others,
+        )
+    ]
 
 
 @require_POST
@@ -191,10 +293,12 @@ def new_customer(request: HttpRequest, desk: Desk) -> HttpResponse:
     except DomainError as error:
         messages.error(request, refusal_text(error))
         return HttpResponseRedirect(back, status=303)
+    carried = {key: request.POST.get(key, "")[:20] for key in ("service", "staff", "date", "time")}
     return HttpResponseRedirect(
         with_query(
             reverse("backoffice:book", args=[desk.business.slug]),
             customer=customer_token(desk, customer),
+            **carried,
         ),
         status=303,
     )
@@ -227,25 +331,7 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
         "lines": [],
     }
     if start is not None and member is not None and service is not None and day is not None:
-        # What blocks the time first; "off the customers' grid" is the least of it for staff.
-        reasons = sorted(
-            explain_time(service=service, staff=member, start=start),
-            key=lambda reason: reason.code == "off_grid",
-        )
-        ids = [busy.appointment_id for reason in reasons for busy in reason.busy]
-        others = appointments_by_ids(business=desk.business, ids=[i for i in ids if i])
-        context["lines"] = [
-            line
-            for reason in reasons
-            for line in reason_text(
-                reason,
-                service=service,
-                staff=member,
-                day=start.date(),
-                zone_name=member.zone_name,
-                appointments=others,
-            )
-        ]
+        context["lines"] = _reasons(desk, service, member, start)
         context["book_url"] = with_query(
             reverse("backoffice:book", args=[desk.business.slug]),
             service=service.id,

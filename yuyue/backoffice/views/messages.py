@@ -11,6 +11,7 @@ from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.lib.errors import DomainError
 from yuyue.lib.localtime import local_day_time_label
+from yuyue.notifications.errors import reason_text
 from yuyue.notifications.models import Notification
 from yuyue.notifications.selectors import notifications_of_business
 from yuyue.notifications.services import notification_resend
@@ -31,7 +32,11 @@ def message_log(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
     shown = paginator.get_page(request.GET.get("page"))
     rows = [
-        {"notification": n, "when": local_day_time_label(n.created_at, desk.zone.key)}
+        {
+            "notification": n,
+            "when": local_day_time_label(n.created_at, desk.zone.key),
+            "reason": reason_text(n.last_error),
+        }
         for n in shown
     ]
     context = {

@@ -78,7 +78,8 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
         [
             (row["name"], float(row["utilization"] or 0), percent(row["utilization"]), "bar-util")
             for row in figures.per_staff
-        ]
+        ],
+        full=1.0,
     )
     day_bars, day_height = bars(
         [
@@ -91,6 +92,7 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
             for row in figures.per_day
         ],
         label_width=90,
+        full=1.0,
     )
     cells, heat_width, heat_height = heat_cells(figures.heat, figures.heat_hours)
     currency = desk.business.currency

@@ -166,7 +166,7 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
             return location_create(business=desk.business, actor=desk.user, **fields)
         return location_update(location=location, actor=desk.user, **fields)
 
-    form = LocationForm(request.POST or None, instance=location)
+    form = LocationForm(request.POST or None, instance=location, business_phone=desk.business.phone)
     return _edit(request, desk, form=form, save=save, title=location or _("New shop"))
 
 
@@ -174,8 +174,7 @@ def location_edit(request: HttpRequest, desk: Desk, location_id: int = 0) -> Htt
 @desk_view(owner_only=True)
 def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     business = desk.business
-    initial = {"reminders": ", ".join(str(m) for m in business.reminder_offsets_minutes)}
-    form = PoliciesForm(request.POST or None, instance=business, initial=initial)
+    form = PoliciesForm(request.POST or None, instance=business)
     if request.method == "POST" and form.is_valid():
         try:
             business_update(
@@ -183,7 +182,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
                 actor=desk.user,
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
-                reminder_offsets_minutes=form.cleaned_data["reminders"],
+                reminder_offsets_minutes=form.reminders(),
             )
         except DomainError as error:
             add_errors(form, error)
@@ -200,7 +199,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
 
 
 class StaffForm(PhotoFields, Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     title = forms.TypedChoiceField(
         label=gettext_lazy("Title"),
         required=False,
@@ -208,15 +207,22 @@ class StaffForm(PhotoFields, Form):
         empty_value=None,
         help_text=gettext_lazy("Titles and their prices: Settings › Catalogue."),
     )
-    location = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
-    services = forms.TypedMultipleChoiceField(
-        label=_("Services"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    location = forms.TypedChoiceField(
+        label=gettext_lazy("Shop"), required=False, coerce=int, empty_value=None
     )
-    active = forms.BooleanField(label=_("Takes bookings"), required=False, initial=True)
-    is_me = forms.BooleanField(
-        label=_("This is me"),
+    services = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Services"),
         required=False,
-        help_text=_("Link to your own account: you see your own column and hear of bookings."),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    active = forms.BooleanField(label=gettext_lazy("Takes bookings"), required=False, initial=True)
+    is_me = forms.BooleanField(
+        label=gettext_lazy("This is me"),
+        required=False,
+        help_text=gettext_lazy(
+            "Link to your own account: you see your own column and hear of bookings."
+        ),
     )
 
     def __init__(

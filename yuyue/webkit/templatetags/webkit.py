@@ -50,6 +50,14 @@ def tel(number: str, business_phone: str = "") -> str:
 
 
 @register.filter
+def phone(number: str, business_phone: str = "") -> str:
+    """A phone number as `tel` shows it, without the link (inside another link)."""
+    if not number:
+        return ""
+    return phone_display(number, home_region=phone_region(business_phone))[0]
+
+
+@register.filter
 def map_search(address: str, business_phone: str = "") -> str:
     """A plain link target searching a map for the address (no map script on our pages):
     Amap for shops in China, OpenStreetMap elsewhere."""

@@ -40,4 +40,137 @@
   window.addEventListener("popstate", function () {
     if (document.querySelector("[data-calendar]")) swapCalendar(window.location.href, false);
   });
+
+  // The calendar's grid: rows of five minutes from data-first (minutes after midnight).
+  var ROW_MINUTES = 5;
+
+  function rowHeight(body) {
+    return parseFloat(window.getComputedStyle(body).gridAutoRows) || 8;
+  }
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  function clock(minute) {
+    return pad(Math.floor(minute / 60) % 24) + ":" + pad(minute % 60);
+  }
+
+  // The minute under a y coordinate in a column body, rounded to the row.
+  function minuteAt(body, y) {
+    var grid = body.closest(".cal-grid");
+    var first = parseInt(grid.getAttribute("data-first"), 10) || 0;
+    var rows = Math.round((y - body.getBoundingClientRect().top) / rowHeight(body));
+    return first + Math.max(0, rows) * ROW_MINUTES;
+  }
+
+  // Snapped to the service's grid, which starts where the working stretch starts.
+  function snapped(column, minute, step) {
+    var anchor = 0;
+    column.querySelectorAll(".band[data-start]").forEach(function (band) {
+      var start = parseInt(band.getAttribute("data-start"), 10);
+      var end = parseInt(band.getAttribute("data-end"), 10);
+      if (minute >= start - step / 2 && minute < end) anchor = start;
+    });
+    return anchor + Math.max(0, Math.round((minute - anchor) / step)) * step;
+  }
+
+  function columnAt(x, y) {
+    var under = document.elementFromPoint(x, y);
+    return under && under.closest ? under.closest(".cal-col[data-staff]") : null;
+  }
+
+  // Drag a block to another time or column: on drop, the usual confirmation page opens with
+  // the new staff member and time filled in (the same checks as the reschedule form).
+  var drag = null;
+
+  document.addEventListener("pointerdown", function (event) {
+    var block = event.target.closest && event.target.closest(".block[data-move]");
+    if (!block || event.button !== 0) return;
+    var rect = block.getBoundingClientRect();
+    drag = {
+      block: block,
+      x: event.clientX,
+      y: event.clientY,
+      grabY: event.clientY - rect.top,
+      moved: false,
+      label: block.querySelector(".block-time"),
+      text: block.querySelector(".block-time").textContent,
+    };
+  });
+
+  function target(event) {
+    var column = columnAt(event.clientX, event.clientY);
+    if (!column) return null;
+    var body = column.querySelector(".cal-col-body");
+    var step = parseInt(drag.block.getAttribute("data-step"), 10) || ROW_MINUTES;
+    var minute = snapped(column, minuteAt(body, event.clientY - drag.grabY), step);
+    return { column: column, minute: minute };
+  }
+
+  document.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var dx = event.clientX - drag.x;
+    var dy = event.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 6) return;
+    if (!drag.moved) {
+      drag.moved = true;
+      drag.block.classList.add("dragging");
+    }
+    event.preventDefault();
+    drag.block.style.transform = "translate(" + dx + "px, " + dy + "px)";
+    var place = target(event);
+    if (place) {
+      var heading = place.column.querySelector(".cal-col-head");
+      drag.label.textContent = clock(place.minute) + " · " + heading.textContent.trim();
+    }
+  });
+
+  function endDrag() {
+    drag.block.classList.remove("dragging");
+    drag.block.style.transform = "";
+    drag.label.textContent = drag.text;
+    drag = null;
+  }
+
+  document.addEventListener("pointerup", function (event) {
+    if (!drag) return;
+    if (!drag.moved) {
+      drag = null;
+      return;
+    }
+    var place = target(event);
+    var block = drag.block;
+    endDrag();
+    // The click that follows a drag must not open the appointment.
+    block.addEventListener("click", function (click) { click.preventDefault(); }, { once: true });
+    if (!place) return;
+    var column = place.column;
+    var url = new URL(block.getAttribute("data-move"), window.location.href);
+    url.searchParams.set("staff", column.getAttribute("data-staff"));
+    url.searchParams.set(
+      "start",
+      column.getAttribute("data-day") + "T" + clock(place.minute) + column.getAttribute("data-offset")
+    );
+    window.location.assign(url.pathname + url.search);
+  });
+
+  document.addEventListener("pointercancel", function () {
+    if (drag) endDrag();
+  });
+
+  // A click on an empty stretch of a staff member's column books that staff member then.
+  document.addEventListener("click", function (event) {
+    var body = event.target.closest && event.target.closest(".cal-col > .cal-col-body");
+    if (!body || event.defaultPrevented || event.target.closest("a, button")) return;
+    var column = body.closest(".cal-col[data-staff]");
+    var grid = body.closest(".cal-grid[data-book]");
+    if (!column || !grid) return;
+    var minute = Math.floor(minuteAt(body, event.clientY - rowHeight(body) / 2) / 15) * 15;
+    var url = new URL(grid.getAttribute("data-book"), window.location.href);
+    url.searchParams.set("staff", column.getAttribute("data-staff"));
+    url.searchParams.set("date", column.getAttribute("data-day"));
+    url.searchParams.set("time", clock(minute));
+    window.location.assign(url.pathname + url.search);
+  });
 })();
