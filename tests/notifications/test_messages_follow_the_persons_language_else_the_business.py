@@ -9,8 +9,8 @@ from django.test import Client
 from tests.helpers import NOW, WEDNESDAY, at, owner_of
 from tests.notifications.support import text_of
 from yuyue.accounts.models import User
-from yuyue.accounts.services import user_create_unclaimed
 from yuyue.bookings.services import appointment_create
+from yuyue.customers.services import customer_create
 from yuyue.notifications.dispatcher import drain
 from yuyue.notifications.models import Notification
 
@@ -103,7 +103,19 @@ def test_web_registration_after_the_language_switch_keeps_it(english_business):
 def test_a_walk_in_made_by_staff_hears_in_the_business_s_language(
     english_business, service, stylist
 ):
-    walk_in = user_create_unclaimed(display_name="Ann", phone="13800138009")
-    assert walk_in.language == ""
-    assert owner_of(english_business)  # the business is the one that writes to her
-    assert book_and_send(service, stylist, walk_in).language == "en"
+    owner = owner_of(english_business)
+    walk_in = customer_create(
+        actor=owner, business=english_business, name="Ann", phone="13800138009"
+    )
+    appointment_create(
+        service=service,
+        client=walk_in,
+        staff=stylist,
+        start=at(WEDNESDAY, "10:00"),
+        actor=owner,
+        now=NOW,
+    )
+    with time_machine.travel(NOW, tick=False):
+        drain()
+    row = Notification.objects.get(kind="booked", recipient=None)
+    assert row.addressee == walk_in and row.language == "en"

@@ -20,7 +20,7 @@ from tests.helpers import (
     owner_of,
 )
 from yuyue.bookings.services import appointment_create
-from yuyue.catalog.services import customer_note_set
+from yuyue.customers.services import customer_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -46,9 +46,7 @@ def booked(customer, stranger, service, stylist):
     appointment_create(
         service=service, customer=stranger, staff=stylist, start=at(WEDNESDAY, "14:00"), now=NOW
     )
-    customer_note_set(
-        business=service.business, customer=customer, text=PRIVATE, actor=owner_of(service.business)
-    )
+    customer_update(actor=owner_of(service.business), customer=mine.client, notes=PRIVATE)
     return mine
 
 
