@@ -239,7 +239,13 @@ def test_a_time_for_staff_at_a_shop_in_another_zone_is_that_shops_time(
 # that says why, and a visit recorded afterwards.
 
 
-def test_the_free_times_are_offered_and_one_fills_the_form(as_owner, customer, service, stylist):
+@pytest.fixture
+def on_record(customer, service):
+    """The customer is one of the salon's records (as after a first booking of their own)."""
+    return customer_for_booking(business=service.business, user=customer)
+
+
+def test_the_free_times_are_offered_and_one_fills_the_form(as_owner, on_record, service, stylist):
     token = choose(as_owner, "13700137000")
     page = html_of(
         as_owner.get(
@@ -257,7 +263,7 @@ def test_the_free_times_are_offered_and_one_fills_the_form(as_owner, customer, s
     assert f'name="staff" value="{stylist.id}"' in filled
 
 
-def test_the_calendars_choice_rides_along_while_the_customer_is_found(as_owner, customer, stylist):
+def test_the_calendars_choice_rides_along_while_the_customer_is_found(as_owner, on_record, stylist):
     query = {"q": "13700137000", "staff": stylist.id, "date": "2026-12-01", "time": "15:00"}
     found = html_of(as_owner.get("/manage/salon/book/", query))
 
@@ -282,7 +288,7 @@ def test_a_refused_walk_in_says_why_and_links_the_explainer(
     assert "/manage/salon/why/?staff=" in html and "time=10%3A11" in html
 
 
-def test_yesterdays_visit_is_recorded_as_completed(as_owner, customer, service, stylist):
+def test_yesterdays_visit_is_recorded_as_completed(as_owner, on_record, customer, service, stylist):
     token = choose(as_owner, "13700137000")
     yesterday = (TUESDAY - dt.timedelta(days=1)).isoformat()
 

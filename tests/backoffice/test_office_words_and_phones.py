@@ -76,9 +76,9 @@ def test_a_skip_reason_says_skipped_once_in_english(as_owner, pending):
         assert "Skipped: " not in html
 
 
-def test_phones_are_readable_and_dialable(as_owner, pending, customer):
-    customer.phone = "+8615000150000"
-    customer.save(update_fields=["phone"])
+def test_phones_are_readable_and_dialable(as_owner, pending):
+    pending.client.phone = "+8615000150000"
+    pending.client.save(update_fields=["phone"])
 
     html = detail(as_owner, pending)
 
