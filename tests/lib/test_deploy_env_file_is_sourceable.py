@@ -21,7 +21,8 @@ def sourced() -> dict[str, str]:
     names = re.findall(r"^([A-Z][A-Z0-9_]*)=", ENV_FILE.read_text(), flags=re.MULTILINE)
     script = (
         'set -eu; set -a; . "$1"; set +a; python="$2"; shift 2; '
-        '"$python" -c "import json, os, sys; print(json.dumps({n: os.environ[n] for n in sys.argv[1:]}))" "$@"'
+        '"$python" -c "import json, os, sys; '
+        'print(json.dumps({n: os.environ[n] for n in sys.argv[1:]}))" "$@"'
     )
     done = subprocess.run(
         ["bash", "-c", script, "bash", str(ENV_FILE), sys.executable, *names],
@@ -35,7 +36,9 @@ def sourced() -> dict[str, str]:
 
 
 def test_bash_parses_the_file():
-    done = subprocess.run(["bash", "-n", str(ENV_FILE)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["bash", "-n", str(ENV_FILE)], capture_output=True, text=True, check=False
+    )
 
     assert done.returncode == 0, done.stderr
 
