@@ -31,6 +31,7 @@ from yuyue.bookings.selectors import (
 from yuyue.bookings.services import appointment_create, appointment_walk_in, customer_create
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
+from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff
 from yuyue.webkit.forms import error_text, refusal_text
@@ -236,6 +237,12 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
         "asked": start is not None and member is not None and service is not None,
         "lines": [],
     }
+    if start is not None and member is not None:
+        # As people read it ("周二 2026年12月1日 10:00"), not the form's ISO values; the zone
+        # only when the staff member's shop is not in the business's (the footer names that).
+        context["asked_when"] = local_day_time_label(
+            start, member.zone_name, with_zone=member.zone_name != desk.zone.key
+        )
     if start is not None and member is not None and service is not None and day is not None:
         # What blocks the time first; "off the customers' grid" is the least of it for staff.
         reasons = sorted(
