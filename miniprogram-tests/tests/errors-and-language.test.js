@@ -46,7 +46,7 @@ test('in English WeChat the pages and the API answer in English', async () => {
 
   const home = await open('home')
 
-  expect(texts(home, '.service .muted')[0]).toMatch(/^\d+ min$/)
+  expect(texts(home, '.service .muted')[0]).toMatch(/^(\d+ min|\d+ hours?|\d+ h \d+ min)$/)
   expect(wx.__state.requests.every((r) => r.header['Accept-Language'] === 'en')).toBe(true)
   await tap(home.querySelectorAll('.service')[0])
   const [, url] = wx.__state.navigations[0]

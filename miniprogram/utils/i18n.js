@@ -18,6 +18,7 @@ const STRINGS = {
     status: '状态', staff: '服务人员', shop: '门店', time: '时间', price: '价格',
     cancel_until: '可在此时间前取消：', too_late: '已过线上取消/改约时间，请联系门店。',
     subscribe_ok: '将通过微信提醒你', loading: '加载中…', service_gone: '这个服务已下架。',
+    hours: '小时', anyone_short: '任意人员', map: '地图', call: '拨打', contact: '联系客服',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -37,6 +38,7 @@ const STRINGS = {
     status: 'Status', staff: 'With', shop: 'Shop', time: 'Time', price: 'Price',
     cancel_until: 'Cancel online until ', too_late: 'Too late to change online; please call the shop.',
     subscribe_ok: 'WeChat will remind you', loading: 'Loading…', service_gone: 'This service is no longer offered.',
+    hours: 'h', anyone_short: 'Anyone available', map: 'Map', call: 'Call', contact: 'Contact us',
   },
 }
 

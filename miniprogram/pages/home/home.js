@@ -3,14 +3,35 @@ const config = require('../../config')
 const api = require('../../utils/api')
 const { base, strings, guarded } = require('../../utils/page')
 const { money } = require('../../utils/money')
+const time = require('../../utils/time')
+const shop = require('../../utils/shop')
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,49}$/
 
 Component({
   data: base({ business: null, services: [], locations: [] }),
   methods: {
-    onLoad() {
+    onLoad(query) {
       // WeChat's language, as it is when the page opens.
       this.setData({ t: strings() })
+      // A shared card opens the business it was shared from (onShareAppMessage); every page
+      // books for config.business.
+      const shared = query && query.business
+      if (shared && SLUG.test(shared)) config.business = shared
       return this.load()
+    },
+    onShareAppMessage() {
+      const business = this.data.business
+      return {
+        title: business ? business.name : '',
+        path: `/pages/home/home?business=${encodeURIComponent(config.business)}`,
+      }
+    },
+    onCall(event) {
+      shop.call(event.currentTarget.dataset.phone)
+    },
+    onMap(event) {
+      shop.openMap(this.data.locations.find((l) => l.id === Number(event.currentTarget.dataset.id)))
     },
     load() {
       return guarded(this, async () => {
@@ -22,12 +43,14 @@ Component({
         wx.setNavigationBarTitle({ title: business.name })
         this.setData({
           business,
-          locations: business.locations,
+          locations: business.locations.map((l) =>
+            Object.assign({}, l, { hasMap: l.latitude != null && l.longitude != null })
+          ),
           services: services.items.map((s) => ({
             id: s.id,
             name: s.name,
             description: s.description,
-            duration: s.duration_minutes,
+            duration: time.duration(s.duration_minutes),
             price: money(s.price, s.currency),
           })),
         })

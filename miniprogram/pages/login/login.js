@@ -1,16 +1,17 @@
 // Log in: WeChat (wx.login → the server → a token), then the phone-number button for a first
 // visit (an account with that number, made on the web or by the shop, is claimed). A username
-// and password form stays for development.
+// and password form stays for development builds only (utils/env.js).
 const api = require('../../utils/api')
+const env = require('../../utils/env')
 const { base, strings, guarded } = require('../../utils/page')
 
 Component({
-  data: base({ loggedIn: false, needsPhone: false, username: '', password: '', back: false }),
+  data: base({ loggedIn: false, needsPhone: false, username: '', password: '', back: false, devLogin: false }),
   methods: {
     onLoad(query) {
       // WeChat's language, as it is when the page opens.
       this.setData({ t: strings() })
-      this.setData({ back: !!(query && query.back), loggedIn: !!api.token() })
+      this.setData({ back: !!(query && query.back), loggedIn: !!api.token(), devLogin: env.isDevelop() })
     },
     done() {
       if (this.data.back) wx.navigateBack()

@@ -5,6 +5,7 @@ empty (location_id, slot_interval_minutes).
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -99,11 +100,17 @@ class BusinessPatch(InputSchema):
     phone: optional(line(32, min_length=0)) = None
 
 
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+
+
 class LocationIn(InputSchema):
     name: line(120)
     address: line(255, min_length=0) = ""
     phone: line(32, min_length=0) = ""
     timezone: OptionalZone = ""
+    latitude: Latitude | None = Field(None, description="With longitude, for a map (GCJ-02).")
+    longitude: Longitude | None = None
 
 
 class LocationPatch(InputSchema):
@@ -111,6 +118,9 @@ class LocationPatch(InputSchema):
     address: optional(line(255, min_length=0)) = None
     phone: optional(line(32, min_length=0)) = None
     timezone: optional(OptionalZone) = None
+    # null removes the shop's place on the map (both at once).
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class ServiceIn(InputSchema):
