@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from yuyue.api.schemas.common import (
     Id,
@@ -100,8 +100,14 @@ class BusinessPatch(InputSchema):
     phone: optional(line(32, min_length=0)) = None
 
 
-Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+def _coordinate(value: Decimal) -> Decimal:
+    """As the model stores it: six decimals (about 0.1 m)."""
+    return value.quantize(Decimal("0.000001"))
+
+
+# A JSON number (not strict: pydantic's strict Decimal would take no JSON value at all).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, strict=False), AfterValidator(_coordinate)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, strict=False), AfterValidator(_coordinate)]
 
 
 class LocationIn(InputSchema):
