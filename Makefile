@@ -28,7 +28,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 ## make, which would otherwise report "*** Interrupt"; the dispatcher is stopped on the way out.
 run: $(VENV)/.installed-run
 	$(BIN)/yuyue migrate --noinput
-	$(BIN)/yuyue collectstatic --noinput --verbosity 0
+	$(BIN)/yuyue collectstatic --noinput --verbosity 0 --if-changed
 	$(BIN)/yuyue demo --if-empty
 	$(BIN)/yuyue worker --once
 	@set -m 2>/dev/null; \

@@ -41,6 +41,10 @@ function createWx({ standin, language = 'zh_CN', openid = 'o-tester' }) {
     calendar: [],
     subscribeAnswer: 'accept',
     offline: false,
+    // WeChat's build: 'develop' in DevTools, 'trial', 'release' on people's phones.
+    envVersion: 'release',
+    calls: [],
+    maps: [],
   }
   const done = (options, result, ok = true) => {
     const callback = ok ? options.success : options.fail
@@ -114,6 +118,15 @@ function createWx({ standin, language = 'zh_CN', openid = 'o-tester' }) {
       delete state.storage[key]
     },
     getAppBaseInfo: () => ({ language: state.language }),
+    getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-test', envVersion: state.envVersion } }),
+    makePhoneCall: (options) => {
+      state.calls.push(options.phoneNumber)
+      done(options, { errMsg: 'makePhoneCall:ok' })
+    },
+    openLocation: (options) => {
+      state.maps.push(options)
+      done(options, { errMsg: 'openLocation:ok' })
+    },
     getSystemInfoSync: () => ({ language: state.language }),
     showToast: (options) => state.toasts.push(options.title),
     showLoading() {},

@@ -3,6 +3,7 @@
 import os
 import shutil
 import sys
+from pathlib import Path
 
 # Exit status for refused settings, as for a command-line usage error.
 EXIT_REFUSED = 2
@@ -45,6 +46,22 @@ def _ready_message() -> str:
     return "\n".join(lines)
 
 
+# A Unix socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS).
+_SOCKET_PATH_MAX = 100
+
+
+def _control_socket_options() -> list[str]:
+    """gunicorn's control socket, one per install: in the data directory. gunicorn's default,
+    ~/.gunicorn/gunicorn.ctl, is one per user, so a second server (another checkout, the tests)
+    announced the same socket and took it over from the first."""
+    from django.conf import settings
+
+    path = str(Path(settings.DATA_DIR).resolve() / "gunicorn.ctl")
+    if len(path.encode()) > _SOCKET_PATH_MAX:
+        return ["--no-control-socket"]
+    return ["--control-socket", path]
+
+
 def serve(args: list[str]) -> int:
     """Run the production server (gunicorn; whitenoise serves static files in-process)."""
     from django.conf import settings
@@ -72,11 +89,27 @@ def serve(args: list[str]) -> int:
         "-",
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        *_control_socket_options(),
         *args,
     ]
     sys.stdout.flush()
     os.execv(gunicorn, command)
     return 0  # unreachable: execv replaces this process
+
+
+def collectstatic_if_changed(argv: list[str]) -> int:
+    """`yuyue collectstatic --if-changed`: collect only when a static file changed since the
+    last collection (what `make run` does on every start; collecting takes seconds)."""
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    from yuyue.lib.static_sources import static_stamp_write, static_unchanged
+
+    if static_unchanged(settings):
+        return 0
+    execute_from_command_line(argv)
+    static_stamp_write(settings)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     if refused is not None:
         print(f"yuyue: {refused}", file=sys.stderr)
         return EXIT_REFUSED
+    if len(argv) > 1 and argv[1] == "collectstatic" and "--if-changed" in argv:
+        return collectstatic_if_changed([a for a in argv if a != "--if-changed"])
     if len(argv) > 1 and argv[1] == "serve":
         import django
 

@@ -66,15 +66,15 @@ beforeAll(async () => {
 
 test("the appointment names the shop's zone, not the business's", async () => {
   const page = await open('appointment', { id })
-  expect(text(page, '.when')).toMatch(/（Asia\/Tokyo，UTC\+09:00）$/)
+  expect(text(page, '.when')).toMatch(/（日本时间，UTC\+09:00）$/)
 })
 
 test("the list names the shop's zone", async () => {
   const page = await open('appointments')
-  expect(texts(page, '.when').some((when) => /Asia\/Tokyo，UTC\+09:00/.test(when))).toBe(true)
+  expect(texts(page, '.when').some((when) => /日本时间，UTC\+09:00/.test(when))).toBe(true)
 })
 
 test("the booked page names the shop's zone", async () => {
   const page = await open('booked', { id })
-  expect(text(page, '.when')).toContain('Asia/Tokyo')
+  expect(text(page, '.when')).toContain('日本时间')
 })

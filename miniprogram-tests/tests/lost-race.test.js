@@ -47,7 +47,7 @@ test('a lost race offers the nearest free times, and one of them books', async (
   expect(text(confirm, '.error')).toBeTruthy()
   const offered = confirm.querySelectorAll('.alternative')
   expect(offered.length).toBeGreaterThan(0)
-  expect(offered[0].dom.textContent).toMatch(/Asia\/Shanghai/)
+  expect(offered[0].dom.textContent).toMatch(/北京时间/)
   expect(wx.__state.navigations.filter(([kind]) => kind === 'redirectTo')).toEqual([])
   const alternative = confirm.instance.data.alternatives[0].start
   expect(alternative).not.toBe(start)

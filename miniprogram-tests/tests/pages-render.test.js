@@ -13,7 +13,7 @@ test('the home page lists the services with duration and price, and the shops', 
   const services = texts(home, '.service-name')
   expect(services.length).toBeGreaterThan(3)
   expect(texts(home, '.price')[0]).toMatch(/^¥\d+\.\d{2}$/)
-  expect(texts(home, '.service .muted')[0]).toMatch(/^\d+ 分钟$/)
+  expect(texts(home, '.service .muted')[0]).toMatch(/^(\d+ 分钟|\d+ 小时|\d+ 小时 \d+ 分钟)$/)
   expect(texts(home, '.shop').length).toBe(2)
   expect(wx.__state.requests.every((r) => r.header['Accept-Language'] === 'zh-Hans')).toBe(true)
 })

@@ -20,6 +20,7 @@ const STRINGS = {
     subscribe_ok: '将通过微信提醒你', loading: '加载中…', service_gone: '这个服务已下架。',
     sms_login: '手机验证码登录', sms_phone: '手机号', sms_get_code: '获取验证码', sms_code: '短信验证码',
     sms_resend_in: '{n} 秒后重新获取', sms_sent: '验证码已发送，5 分钟内有效。',
+    hours: '小时', anyone_short: '任意人员', map: '地图', call: '拨打', contact: '联系客服',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -41,6 +42,7 @@ const STRINGS = {
     subscribe_ok: 'WeChat will remind you', loading: 'Loading…', service_gone: 'This service is no longer offered.',
     sms_login: 'Sign in with a text message code', sms_phone: 'Mobile phone', sms_get_code: 'Get a code',
     sms_code: 'Code from the text message', sms_resend_in: 'Send again in {n} s', sms_sent: 'A code is on its way; it is valid for 5 minutes.',
+    hours: 'h', anyone_short: 'Anyone available', map: 'Map', call: 'Call', contact: 'Contact us',
   },
 }
 

@@ -28,7 +28,8 @@ function dayLabel(dateString) {
   return i18n.language() === 'en' ? `${d} ${MONTHS[mo - 1]}` : `${mo}月${d}日`
 }
 
-// "2026年12月2日 周三 10:00（Asia/Shanghai，UTC+08:00）" / "Wed 2 Dec 2026, 10:00 (Asia/Shanghai, UTC+08:00)"
+// "2026年12月2日 周三 10:00（北京时间，UTC+08:00）" / "Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)":
+// `zone` is the zone's name as people say it (the API's zone_label / timezone_label).
 function withZone(iso, zone) {
   const p = parts(iso)
   if (!p) return iso || ''
@@ -37,6 +38,18 @@ function withZone(iso, zone) {
     return `${wd} ${p.day} ${MONTHS[p.month - 1]} ${p.year}, ${p.clock} (${zone}, UTC${p.offset})`
   }
   return `${p.year}年${p.month}月${p.day}日 ${wd} ${p.clock}（${zone}，UTC${p.offset}）`
+}
+
+// 120 → "2 小时" / "2 hours"; 90 → "1 小时 30 分钟" / "1 h 30 min"; 45 → "45 分钟" / "45 min",
+// as the customer web pages write durations.
+function duration(minutes) {
+  const total = Number(minutes) || 0
+  const hours = Math.floor(total / 60)
+  const rest = total % 60
+  const en = i18n.language() === 'en'
+  if (hours && rest) return en ? `${hours} h ${rest} min` : `${hours} 小时 ${rest} 分钟`
+  if (hours) return en ? `${hours} ${hours === 1 ? 'hour' : 'hours'}` : `${hours} 小时`
+  return en ? `${rest} min` : `${rest} 分钟`
 }
 
 function addDays(dateString, n) {
@@ -56,4 +69,4 @@ function epochSeconds(iso) {
   return Math.floor(new Date(iso).getTime() / 1000)
 }
 
-module.exports = { parts, weekday, dayLabel, withZone, addDays, today, epochSeconds }
+module.exports = { parts, weekday, dayLabel, withZone, duration, addDays, today, epochSeconds }

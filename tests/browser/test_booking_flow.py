@@ -17,14 +17,18 @@ ZONE = {"zh-hans": "北京时间", "en": "China Standard Time"}
 
 
 def when_pattern(lang: str, day: dt.date, hhmm: str) -> re.Pattern:
-    """The local time as the pages write it, with its zone and offset."""
+    """The local time as the pages write it; the zone is named once on the page (ZONE_NOTE)."""
     if lang == "en":
-        text = f"{day:%a} {day.day} {day:%b} {day.year}, {hhmm} (China Standard Time, UTC+08:00)"
-        return re.compile(re.escape(text))
+        text = f"{day:%a} {day.day} {day:%b} {day.year}, {hhmm}"
+        return re.compile(re.escape(text) + r"(?! \()")
     # The weekday's Chinese name is still being translated: match the rest.
-    return re.compile(
-        re.escape(f"{day.year}年{day.month}月{day.day}日 {hhmm}") + r"\s*（北京时间，UTC\+08:00）"
-    )
+    return re.compile(re.escape(f"{day.year}年{day.month}月{day.day}日 {hhmm}") + r"(?!（)")
+
+
+ZONE_NOTE = {
+    "zh-hans": "时间均为北京时间（UTC+08:00）。",
+    "en": "All times are China Standard Time (UTC+08:00).",
+}
 
 
 def pick(page, day: dt.date, hhmm: str) -> None:
@@ -63,6 +67,7 @@ def test_book_reschedule_cancel(ui, lang, service, stylist, second_stylist):
     # Confirm, logged out: register right here and come back to the same choice.
     expect(page).to_have_url(re.compile(r"/confirm/\?staff=any&start=2026-12-03T10%3A00"))
     expect(page.locator("dl.summary")).to_contain_text(when_pattern(lang, THURSDAY, "10:00"))
+    expect(page.locator(".zone-note")).to_have_text(ZONE_NOTE[lang])
     ui.audit("confirm-logged-out")
     page.fill("#register_username", "xiaoming")
     page.fill("#register_password", "Tea at three, please")

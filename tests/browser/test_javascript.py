@@ -39,10 +39,11 @@ def test_tapping_a_day_swaps_the_picker_in_place(ui, service, stylist, second_st
     assert loads == []
     ui.audit("picker-swapped")
 
-    # A staff member.
+    # A staff member: the day chosen stays chosen.
     tony = page.locator("a.chip", has_text="Tony")
     tony.click()
-    expect(page).to_have_url(re.compile(rf"staff={stylist.id}"))
+    expect(page).to_have_url(re.compile(rf"staff={stylist.id}&start=2026-12-01&date=2026-12-03$"))
+    expect(selected).to_have_attribute("href", re.compile("date=2026-12-03"))
     expect(tony).to_have_attribute("aria-current", "true")
     expect(page.locator("a.chip").first).not_to_have_attribute("aria-current", "true")
 
@@ -55,7 +56,7 @@ def test_tapping_a_day_swaps_the_picker_in_place(ui, service, stylist, second_st
 
     # Back, twice: the same page, the earlier pickers.
     page.go_back()
-    expect(page).to_have_url(re.compile(rf"staff={stylist.id}$"))
+    expect(page).to_have_url(re.compile(rf"staff={stylist.id}&start=2026-12-01&date=2026-12-03$"))
     expect(page.locator(".week-nav a")).to_have_count(1)
     page.go_back()
     expect(page).to_have_url(re.compile(r"date=2026-12-03$"))

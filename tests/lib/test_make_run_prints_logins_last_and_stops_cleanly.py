@@ -1,10 +1,13 @@
 """`make run` as a new user runs it in a terminal: sent mail is one line per message (no raw
 email), the address actually served and the logins come after the start-up noise, and Ctrl+C
-stops everything with status 0 (no "make: *** … Interrupt" or "Error 130")."""
+stops everything with status 0 (no "make: *** … Interrupt" or "Error 130"). Building the demo
+prints its summary, not an audit line per sample booking; the dispatcher says why it skipped
+what it skipped; gunicorn's control socket is this install's own."""
 
 import contextlib
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -121,3 +124,15 @@ def test_make_run_prints_one_line_per_mail_then_the_logins_and_stops_on_ctrl_c(t
     assert "127.0.0.1:8000" not in output
     # The dispatcher stopped with the server.
     assert "worker: stopped" in output
+    # No audit line per sample booking while the demo is built.
+    assert not [line for line in lines if line.startswith("appointment.")], output
+    assert "Status." not in output
+    # "skipped 27 (the appointment is over: 20; …)": a number of skipped messages comes with why.
+    skipped = re.findall(r"worker: sent \d+, .*skipped (\d+)(.*)", output)
+    assert skipped, output
+    for count, why in skipped:
+        assert count == "0" or re.match(r" \(.+: \d+\)", why), output
+    # One control socket, in this install's data directory, not ~/.gunicorn shared by all.
+    sockets = [line for line in lines if "Control socket listening at" in line]
+    assert len(sockets) <= 1, output
+    assert all(str(tmp_path) in line or "gunicorn.ctl" not in line for line in sockets), output

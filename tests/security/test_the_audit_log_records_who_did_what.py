@@ -107,3 +107,10 @@ def test_every_appointment_change_is_logged(
         assert record["appointment"] == public_id
         assert record["actor"].startswith("customer#")
     assert cancelled_record["to_status"] == "cancelled"
+    # The line names statuses as values, both the same way (not to_status=Status.CANCELLED).
+    (line,) = [
+        r.getMessage() for r in audit_log.records if r.audit["event"] == "appointment.cancelled"
+    ]
+    assert "from_status='confirmed'" in line
+    assert "to_status='cancelled'" in line
+    assert "Status." not in line

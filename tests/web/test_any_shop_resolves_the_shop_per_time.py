@@ -44,15 +44,19 @@ def test_a_time_taken_from_a_shop_s_list_names_that_shop_before_booking(
     assert "shown once booked" not in confirm
 
 
-def test_picking_a_staff_member_picks_their_shop(service, stylist, lily, xuhui):
+def test_picking_a_staff_member_picks_their_shop_and_keeps_the_day(service, stylist, lily, xuhui):
     client = browser_for(english=True)
-    html = html_of(client.get(book_url(service)))
+    # Thursday chosen in the week strip, then Lily.
+    html = html_of(client.get(book_url(service, start="2026-12-01", date="2026-12-03")))
     lily_link = re.search(r'<a class="chip" href="([^"]*)"[^>]*>Lily 老师', html)[1]
 
     assert f"location={xuhui.id}" in lily_link
     picked = html_of(client.get(lily_link.replace("&amp;", "&")))
     current = re.findall(r'<a class="chip" href="[^"]*" aria-current="true"[^>]*>(.*?)</a>', picked)
-    assert current == ["徐汇店", "Lily 老师"]
+    assert current == ["徐汇店", "Lily 老师 · 徐汇店"]
+    # Still Thursday, not back to today; and Tony at the other shop is still a choice.
+    assert "· Thu 3 Dec</span>" in picked
+    assert "Tony 老师 · 静安店" in picked
 
 
 def test_a_staff_member_s_day_off_says_not_working(service, stylist):

@@ -18,7 +18,8 @@ def detail(customer, appointment, english: bool = True) -> str:
 def test_it_shows_the_local_time_with_its_zone(customer, booked):
     html = detail(customer, booked)
 
-    assert "<strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>" in html
+    assert '<strong class="when">Wed 2 Dec 2026, 10:00</strong>' in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
     assert "<dd>Tony 老师</dd>" in html
     assert "<dd>静安店<br>上海市静安区南京西路 1 号 " in html
     assert "<dd>¥88</dd>" in html
@@ -29,7 +30,8 @@ def test_it_shows_the_local_time_with_its_zone(customer, booked):
 def test_in_chinese_the_time_reads_the_chinese_way(customer, booked):
     html = detail(customer, booked, english=False)
 
-    assert "2026年12月2日 10:00（北京时间，UTC+08:00）" in html
+    assert "2026年12月2日 10:00</strong>" in html
+    assert "时间均为北京时间（UTC+08:00）。" in html
     assert '<span class="status status-confirmed">已确认</span>' in html
 
 

@@ -57,7 +57,8 @@ def test_the_confirm_page_shows_service_staff_time_and_price(service, stylist):
 
     assert "<dd>洗剪吹 · 1 hour</dd>" in html
     assert "<dd>Anyone available</dd>" in html
-    assert "<strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>" in html
+    assert '<strong class="when">Wed 2 Dec 2026, 10:00</strong>' in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
     assert "<dd>¥88</dd>" in html
 
 
@@ -65,7 +66,8 @@ def test_the_confirm_page_reads_in_chinese_by_default(service, stylist):
     html = html_of(Client().get(confirm_url(service, staff=stylist.id, start=TEN)))
 
     assert "<dd>Tony 老师</dd>" in html
-    assert "2026年12月2日 10:00（北京时间，UTC+08:00）" in html
+    assert "2026年12月2日 10:00</strong>" in html
+    assert "时间均为北京时间（UTC+08:00）。" in html
 
 
 def test_a_time_given_in_another_offset_is_the_same_instant_shown_locally(service, stylist):
@@ -73,7 +75,8 @@ def test_a_time_given_in_another_offset_is_the_same_instant_shown_locally(servic
         Client(headers=EN).get(confirm_url(service, staff="any", start="2026-12-02T02:00Z"))
     )
 
-    assert "Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in html
+    assert "Wed 2 Dec 2026, 10:00</strong>" in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
 
 
 def test_logging_in_from_the_confirm_page_returns_to_it(customer, service, stylist):

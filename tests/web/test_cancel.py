@@ -23,7 +23,8 @@ def test_the_cancel_page_asks_first_and_changes_nothing(customer, booked):
     page = page_of(response)
     booked.refresh_from_db()
     assert response.status_code == 200
-    assert "<strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>" in html
+    assert '<strong class="when">Wed 2 Dec 2026, 10:00</strong>' in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
     form = page.form_to(cancel_url(booked))
     assert form["method"] == "post"
     assert '<label for="id_reason">Reason (optional)</label>' in html

@@ -21,7 +21,8 @@ def test_the_done_page_shows_the_booking_and_a_calendar_link(customer, booked):
     assert response.status_code == 200
     assert "<h1>You are booked</h1>" in html
     assert '<p class="big">洗剪吹</p>' in html
-    assert "<strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>" in html
+    assert '<strong class="when">Wed 2 Dec 2026, 10:00</strong>' in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
     assert "With Tony 老师 · 静安店<br>上海市静安区南京西路 1 号" in html
     assert f'href="/appointments/{booked.public_id}/calendar.ics"' in html
     assert f'href="/appointments/{booked.public_id}/"' in html

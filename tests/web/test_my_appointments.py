@@ -108,9 +108,11 @@ def test_each_card_shows_service_local_time_and_stylist(customer, booked):
 
     card = section(html, "upcoming-heading")
     assert "洗剪吹" in card
-    assert "Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in card
-    # The shop the customer goes to, not only the business.
-    assert "静安店 · Tony 老师" in card
+    assert "Wed 2 Dec 2026, 10:00" in card
+    assert "China Standard Time" not in card
+    assert "All times are China Standard Time (UTC+08:00)." in html
+    # The business and the shop the customer goes to.
+    assert '<span class="card-business">悦己美发沙龙</span> · 静安店 · Tony 老师' in card
 
 
 def test_only_the_customer_s_own_appointments_are_listed(

@@ -1,6 +1,9 @@
 """Rescheduling: the picker counts the appointment's own time as free, the confirm step
 moves it (the old time is released), and a lost race leaves it where it was."""
 
+import datetime as dt
+import re
+
 import pytest
 
 from tests.helpers import (
@@ -13,6 +16,7 @@ from tests.helpers import (
     notices,
     page_alerts,
     page_of,
+    strip_days,
     times_listed,
     with_query,
 )
@@ -22,6 +26,11 @@ from yuyue.bookings.services import appointment_create
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 TWO = "2026-12-02T14:00+08:00"
+
+
+def selected_day(html: str) -> str:
+    """The day the picker shows times for, as its heading names it."""
+    return re.search(r'<h2 id="time-heading">[^<]*<span class="muted">· ([^<]*)</span>', html)[1]
 
 
 def picker_url(appointment, **query) -> str:
@@ -41,11 +50,63 @@ def test_the_picker_shows_the_appointment_s_own_time_as_free(
 
     html = html_of(browser_for(customer, english=True).get(picker_url(booked, date="2026-12-02")))
 
-    assert times_listed(html) == ["09:00", "10:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
+    # Its own time is among the day's times, marked as the current one (not a link to itself).
+    assert times_listed(html) == ["09:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
     assert (
-        "Now booked for <strong>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</strong>"
-        in html
+        '<span class="time current-time" aria-current="time">10:00'
+        '<span class="seats">booked now</span></span>' in html
     )
+    assert 'Now booked for <strong class="when">Wed 2 Dec 2026, 10:00</strong>' in html
+    assert "All times are China Standard Time (UTC+08:00)." in html
+
+
+def test_the_picker_opens_on_the_appointment_s_day(customer, service, stylist):
+    # Thursday 10 December, beyond the first week from today (Tuesday 1 December).
+    later = make_appointment(
+        service=service,
+        staff=stylist,
+        customer=customer,
+        start=at(WEDNESDAY + dt.timedelta(days=8), "10:00"),
+    )
+    client = browser_for(customer, english=True)
+
+    html = html_of(client.get(picker_url(later)))
+
+    assert selected_day(html) == "Thu 10 Dec"
+    assert strip_days(html)[0][0] == 10
+    assert "10:00" not in times_listed(html)
+    assert 'aria-current="time">10:00' in html
+
+
+def test_the_picker_opens_on_the_appointment_s_day_within_this_week(customer, booked):
+    html = html_of(browser_for(customer, english=True).get(picker_url(booked)))
+
+    # The strip still starts today (Tuesday 1), with Wednesday 2 chosen.
+    assert strip_days(html)[0][0] == 1
+    assert selected_day(html) == "Wed 2 Dec"
+    assert 'aria-current="time">10:00' in html
+
+
+def test_another_staff_member_s_times_mark_nothing_as_current(customer, kevin, booked):
+    html = html_of(
+        browser_for(customer, english=True).get(
+            picker_url(booked, staff=kevin.id, date="2026-12-02")
+        )
+    )
+
+    assert "10:00" in times_listed(html)
+    assert "current-time" not in html
+
+
+def test_choosing_someone_keeps_the_day_shown(customer, kevin, booked):
+    client = browser_for(customer, english=True)
+    html = html_of(client.get(picker_url(booked, start="2026-12-03", date="2026-12-04")))
+
+    kevin_link = re.search(r'<a class="chip" href="([^"]*)"[^>]*>Kevin 老师', html)[1]
+    picked = html_of(client.get(kevin_link.replace("&amp;", "&")))
+
+    assert "start=2026-12-03" in kevin_link and "date=2026-12-04" in kevin_link
+    assert selected_day(picked) == "Fri 4 Dec"
 
 
 def test_the_picker_keeps_the_current_stylist_unless_another_is_chosen(
@@ -68,12 +129,11 @@ def test_the_confirm_page_shows_the_old_and_the_new_time(customer, stylist, book
 
     html = html_of(response)
     assert response.status_code == 200
-    assert (
-        "<dt>Booked now</dt><dd>Wed 2 Dec 2026, 10:00 (China Standard Time, UTC+08:00)</dd>" in html
-    )
-    assert (
-        "<dd><strong>Wed 2 Dec 2026, 14:00 (China Standard Time, UTC+08:00)</strong></dd>" in html
-    )
+    assert '<dt>Booked now</dt><dd><span class="when">Wed 2 Dec 2026, 10:00</span></dd>' in html
+    assert '<dd><strong class="when">Wed 2 Dec 2026, 14:00</strong></dd>' in html
+    # Both times share the zone: it is named once.
+    assert html.count("China Standard Time") == 1
+    assert "All times are China Standard Time (UTC+08:00)." in html
     assert "Move my appointment" in html
     booked.refresh_from_db()
     assert booked.start == at(WEDNESDAY, "10:00")

@@ -50,7 +50,9 @@ def test_with_two_shops_the_customer_may_choose_one(service, stylist, lily, loca
     assert ("Tony 老师 · 静安店", False) in chips(html, "staff-heading")
 
 
-def test_a_chosen_shop_limits_the_staff_and_the_times(service, stylist, lily, xuhui, stranger):
+def test_a_chosen_shop_limits_the_times_and_lists_its_staff_first(
+    service, stylist, lily, xuhui, stranger
+):
     # Lily (徐汇店) is busy at 10:00; Tony (静安店) is free then.
     make_appointment(service=service, staff=lily, customer=stranger, start=at(WEDNESDAY, "10:00"))
     client = browser_for(english=True)
@@ -60,7 +62,12 @@ def test_a_chosen_shop_limits_the_staff_and_the_times(service, stylist, lily, xu
 
     assert "10:00" in times_listed(anywhere)
     assert "10:00" not in times_listed(at_xuhui)
-    assert chips(at_xuhui, "staff-heading") == [("Anyone available", True), ("Lily 老师", False)]
+    # The other shop's staff stay listed (picking one picks their shop), after this shop's.
+    assert chips(at_xuhui, "staff-heading") == [
+        ("Anyone available", True),
+        ("Lily 老师 · 徐汇店", False),
+        ("Tony 老师 · 静安店", False),
+    ]
     # Every link keeps the shop.
     assert f"location={xuhui.id}" in re.search(r'<a class="time" href="([^"]*)"', at_xuhui)[1]
 

@@ -258,4 +258,5 @@ def test_times_are_in_the_shop_s_own_zone(other_owner):
     assert times_listed(html) == ["09:00", "10:00"]
     assert "start=2026-12-01T09%3A00%2B01%3A00" in html
     confirm = html_of(get(confirm_url(haircut, start="2026-12-01T09:00+01:00")))
-    assert "Tue 1 Dec 2026, 09:00 (Central European Time, UTC+01:00)" in confirm
+    assert "Tue 1 Dec 2026, 09:00</strong>" in confirm
+    assert "All times are Central European Time (UTC+01:00)." in confirm

@@ -11,12 +11,19 @@ from django.conf import settings
 from django.urls import reverse
 
 from yuyue.accounts.models import User
+from yuyue.accounts.phone import phone_display, phone_region
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
+from yuyue.lib.localtime import zone_label
 from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
+
+
+def _phone_shown(number: str, business_phone: str) -> str:
+    """As the customer pages show it: national format in the business's country."""
+    return phone_display(number, home_region=phone_region(business_phone))[0] if number else ""
 
 
 def location_out(location: Location) -> dict[str, Any]:
@@ -25,7 +32,11 @@ def location_out(location: Location) -> dict[str, Any]:
         "name": location.name,
         "address": location.address,
         "phone": location.phone,
+        "phone_display": _phone_shown(location.phone, location.business.phone),
         "timezone": location.zone_name,
+        "timezone_label": zone_label(location.zone_name),
+        "latitude": location.latitude,
+        "longitude": location.longitude,
     }
 
 
@@ -37,6 +48,8 @@ def business_out(business: Business, locations: Iterable[Location]) -> dict[str,
         "currency": business.currency,
         "default_language": business.default_language,
         "phone": business.phone,
+        "phone_display": _phone_shown(business.phone, business.phone),
+        "timezone_label": zone_label(business.timezone),
         "locations": [location_out(location) for location in locations],
     }
 
@@ -136,6 +149,7 @@ def appointment_out(
             else {"id": location.id, "name": location.name, "address": location.address}
         ),
         "zone": appointment.zone_name,
+        "zone_label": zone_label(appointment.zone_name),
         "start": local(appointment.start),
         "end": local(appointment.end),
         "status": appointment.status,

@@ -109,6 +109,20 @@ def appointments_of_customer(
     )
 
 
+def cancellation_reasons(*, appointment_ids: list[int]) -> dict[int, str]:
+    """The reason given when each of these appointments was cancelled (its last cancellation
+    with a reason), for the pages that show a cancelled appointment: one query."""
+    events = (
+        AppointmentEvent.objects.filter(
+            appointment_id__in=appointment_ids, action=AppointmentEvent.Action.CANCELLED
+        )
+        .exclude(reason="")
+        .order_by("created_at", "id")
+        .values_list("appointment_id", "reason")
+    )
+    return dict(events)
+
+
 def appointments_of_business(
     *,
     business: Business,

@@ -195,7 +195,7 @@ class LocationAdmin(BusinessScopedAdmin):
     list_filter = (("business", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("business",)
     search_fields = ("name", "address")
-    fields = ("business", "name", "address", "phone", "timezone")
+    fields = ("business", "name", "address", "phone", "timezone", "latitude", "longitude")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Location | None = None):
         return ("business",) if obj is not None else ()
@@ -212,6 +212,8 @@ class LocationAdmin(BusinessScopedAdmin):
             address=data["address"],
             phone=data["phone"],
             timezone=data["timezone"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
         )
         adopt(obj, created)
 

@@ -151,6 +151,24 @@ class Location(models.Model):
         validators=[validate_zone],
         help_text=_("Leave empty to use the business's time zone."),
     )
+    # Where the shop is on a map, as the map it opens in takes it (WeChat's wx.openLocation:
+    # GCJ-02, the coordinates Chinese map apps show); both or neither.
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
 
     class Meta:
         verbose_name = _("location")
@@ -167,6 +185,13 @@ class Location(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.zone_name)
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                _("Give both the latitude and the longitude of the shop, or neither.")
+            )
 
 
 MAX_CATALOGUE_ENTRIES = 100

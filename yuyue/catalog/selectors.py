@@ -185,7 +185,9 @@ def signup_invitations() -> QuerySet[SignupInvitation]:
 
 
 def business_locations(*, business: Business) -> QuerySet[Location]:
-    return Location.objects.filter(business=business).order_by("name", "id")
+    return (
+        Location.objects.filter(business=business).select_related("business").order_by("name", "id")
+    )
 
 
 def business_services(*, business: Business, include_inactive: bool = False) -> QuerySet[Service]:

@@ -62,7 +62,7 @@ SERVICE_FIELD_NAMES = (
     "active",
 )
 SERVICE_FIELDS = frozenset(SERVICE_FIELD_NAMES)
-LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone"})
+LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone", "latitude", "longitude"})
 BUSINESS_FIELDS = frozenset(
     {"name", "timezone", "currency", "default_language", "phone", "reminder_offsets_minutes"}
 )
@@ -327,10 +327,18 @@ def location_create(
     address: str = "",
     phone: str = "",
     timezone: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Location:
     require_owner(user=actor, business_id=business.id)
     location = Location(
-        business=business, name=name, address=address, phone=phone, timezone=timezone
+        business=business,
+        name=name,
+        address=address,
+        phone=phone,
+        timezone=timezone,
+        latitude=latitude,
+        longitude=longitude,
     )
     clean_and_save(location)
     return location

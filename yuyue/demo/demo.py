@@ -105,11 +105,15 @@ _LOCATIONS = {
         "name": "静安店",
         "address": "上海市静安区南京西路 1266 号恒隆广场 3 楼 312 室",
         "phone": "+862162881234",
+        "latitude": Decimal("31.229180"),
+        "longitude": Decimal("121.453820"),
     },
     "xuhui": {
         "name": "徐汇店",
         "address": "上海市徐汇区衡山路 890 号 2 楼",
         "phone": "+862164315678",
+        "latitude": Decimal("31.204120"),
+        "longitude": Decimal("121.438050"),
     },
 }
 

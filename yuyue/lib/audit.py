@@ -6,10 +6,12 @@ caller passes. The request being served is remembered per thread (and per task) 
 `audit_context`, so services can log without being handed the request.
 """
 
+import contextlib
 import contextvars
 import datetime as dt
+import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -41,8 +43,10 @@ def audit(event: str, *, actor: Any = None, **fields: Any) -> None:
         who = f"{actor.username}#{actor.pk}"
     else:
         who = str(actor)
+    # An enum member (a status) is logged as its value, as the database stores it:
+    # to_status='confirmed' beside from_status='confirmed', not Status.CONFIRMED.
     safe = {
-        name: value
+        name: value.value if isinstance(value, enum.Enum) else value
         for name, value in fields.items()
         if not any(word in name.lower() for word in _SECRET_WORDS)
     }
@@ -63,6 +67,18 @@ def audit(event: str, *, actor: Any = None, **fields: Any) -> None:
         details,
         extra={"audit": record},
     )
+
+
+@contextlib.contextmanager
+def audit_muted() -> Iterator[None]:
+    """No audit lines on the console while the block runs: for a command that writes many
+    rows of sample data in one go (`yuyue demo`), whose own summary says what it made."""
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 def audit_context(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -56,17 +57,38 @@ def utc_offset(local: dt.datetime) -> str:
     return f"UTC{raw[:3]}:{raw[3:5]}"
 
 
-def local_time_label(moment: dt.datetime, zone_name: str) -> str:
-    """E.g. "1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in the active language."""
+def local_time_label(moment: dt.datetime, zone_name: str, *, with_zone: bool = True) -> str:
+    """E.g. "1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)" in the active language;
+    without the zone ("1 Dec 2026, 10:00") where the page names it once (`shared_zone`)."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
-    return _("%(day)d %(month)s %(year)d, %(time)s (%(zone)s, %(offset)s)") % {
+    values = {
         "day": local.day,
         "month": MONTHS[local.month - 1],
         "year": local.year,
         "time": f"{local:%H:%M}",
+    }
+    if not with_zone:
+        return _("%(day)d %(month)s %(year)d, %(time)s") % values
+    return _("%(day)d %(month)s %(year)d, %(time)s (%(zone)s, %(offset)s)") % {
+        **values,
         "zone": zone_label(zone_name),
         "offset": utc_offset(local),
     }
+
+
+def zone_and_offset(moment: dt.datetime, zone_name: str) -> str:
+    """E.g. "China Standard Time (UTC+08:00)": the zone of a time, with its offset then."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return _("%(zone)s (%(offset)s)") % {"zone": zone_label(zone_name), "offset": utc_offset(local)}
+
+
+def shared_zone(times: Iterable[tuple[dt.datetime, str]]) -> str | None:
+    """The zone and offset every (moment, zone name) shares, e.g. "China Standard Time
+    (UTC+08:00)", so a page names it once instead of after every time (which also wraps on a
+    phone); None when they differ (two zones, or either side of a clock change) or there are
+    none: each time then names its own."""
+    seen = {zone_and_offset(moment, zone_name) for moment, zone_name in times}
+    return seen.pop() if len(seen) == 1 else None
 
 
 def local_clock_label(moment: dt.datetime, zone_name: str) -> str:
@@ -94,12 +116,12 @@ def day_label(day: dt.date) -> str:
     return _("%(day)d %(month)s") % {"day": day.day, "month": MONTHS[day.month - 1]}
 
 
-def local_day_time_label(moment: dt.datetime, zone_name: str) -> str:
+def local_day_time_label(moment: dt.datetime, zone_name: str, *, with_zone: bool = True) -> str:
     """E.g. "Tue 1 Dec 2026, 10:00 (China Standard Time, UTC+08:00)": with its weekday."""
     local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
     return _("%(weekday)s %(label)s") % {
         "weekday": weekday_label(local.date()),
-        "label": local_time_label(moment, zone_name),
+        "label": local_time_label(moment, zone_name, with_zone=with_zone),
     }
 
 

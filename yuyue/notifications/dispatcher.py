@@ -7,6 +7,7 @@ same Message-IDs (at most the emails of one step, which are recorded together). 
 written out: docs/notifications.md#dispatcher-leases.
 """
 
+import collections
 import dataclasses
 import datetime as dt
 import logging
@@ -47,10 +48,32 @@ class Tally:
     skipped: int = 0
     released: int = 0
     lost: int = 0
+    # Why the skipped ones were skipped: reason (errors.py) → how many.
+    skipped_because: collections.Counter[str] = dataclasses.field(
+        default_factory=collections.Counter
+    )
 
     def add(self, other: "Tally") -> None:
         for field in dataclasses.fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+    def skipped_text(self) -> str:
+        """ "27 (the appointment is over: 20; its time had already passed: 7)": the count and
+        why, most common reason first."""
+        if not self.skipped:
+            return "0"
+        reasons = "; ".join(
+            f"{reason.removeprefix('Skipped: ').rstrip('.')}: {count}"
+            for reason, count in self.skipped_because.most_common()
+        )
+        return f"{self.skipped} ({reasons})" if reasons else str(self.skipped)
+
+    def __str__(self) -> str:
+        return (
+            f"claimed {self.claimed}, sent {self.sent}, retrying {self.retried}, "
+            f"failed {self.failed}, skipped {self.skipped_text()}, released {self.released}, "
+            f"lost {self.lost}"
+        )
 
 
 class Dispatcher:
@@ -110,7 +133,7 @@ class Dispatcher:
                         )
                         lease_until = now + self.lease
                     outcome = self._deliver(
-                        row, token, connection, provider, superseded=row.pk in superseded
+                        row, token, connection, provider, tally, superseded=row.pk in superseded
                     )
                     if isinstance(outcome, tuple):
                         sent[row.pk] = outcome
@@ -155,7 +178,14 @@ class Dispatcher:
         return selectors.reminders_superseded(step, now=timezone.now())
 
     def _deliver(
-        self, row: Notification, token: str, connection, provider, *, superseded: bool
+        self,
+        row: Notification,
+        token: str,
+        connection,
+        provider,
+        tally: Tally,
+        *,
+        superseded: bool,
     ) -> str | tuple[str, str]:
         """Handle one claimed row. Returns the Tally field its outcome counts in, or, for an
         email delivered, (address, provider message id) for the step's record."""
@@ -165,6 +195,8 @@ class Dispatcher:
             done = services.notification_mark_skipped(
                 notification=row, lease_token=token, reason=reason
             )
+            if done:
+                tally.skipped_because[reason] += 1
             return "skipped" if done else "lost"
         if row.attempts > settings.NOTIFY_MAX_ATTEMPTS:
             # A row whose leases keep expiring (a worker dying on it) must not loop forever.
@@ -187,6 +219,8 @@ class Dispatcher:
             done = services.notification_mark_skipped(
                 notification=row, lease_token=token, reason=error.reason
             )
+            if done:
+                tally.skipped_because[error.reason] += 1
             return "skipped" if done else "lost"
         except PermanentFailure as error:
             logger.warning("notification %s failed: %s", row.pk, error.reason)

@@ -41,6 +41,7 @@ class Time:
     value: str
     remaining: int  # seats left; 0 when not known
     url: str
+    current: bool = False  # the time the appointment being moved has now
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def build_picker(
     per_shop: bool = False,
     now: dt.datetime | None = None,
     keep: Mapping[str, object] | None = None,
+    current: dt.datetime | None = None,
 ) -> Picker:
     """Seven days from the `start` the query names (today by default), which of them have free
     time, and the free times of its `date` (the first free day by default), for the service,
@@ -87,7 +89,10 @@ def build_picker(
     week is full.
 
     `per_shop`: with "any shop" among several, the day's times are listed per shop, each
-    linking with its shop chosen. `keep`: more values every link carries (the page's own)."""
+    linking with its shop chosen. `keep`: more values every link carries (the page's own).
+
+    `current`: the start of the appointment being moved; the picker opens on its day (when
+    the query names none) and marks it among the times."""
     now = now or timezone.now()
     service, staff, location = choice.service, choice.staff, choice.location
     first_day, selected = parse_day(query.get("start")), parse_day(query.get("date"))
@@ -100,6 +105,11 @@ def build_picker(
     zone = request_zone(business=service.business, location=location)
     today = now.astimezone(zone).date()
     last = today + dt.timedelta(days=service.max_days_ahead)
+    if current is not None and first_day is None and selected is None:
+        # The week of today when the appointment lies in it, else the week from its day.
+        selected = current.astimezone(zone).date()
+        if not today <= selected < today + dt.timedelta(days=STRIP_DAYS):
+            first_day = selected
     first_day = min(max(first_day or today, today), last)
     # Declared, not narrowed: day_of reads it as a date from inside its closure.
     strip_start: dt.date = first_day
@@ -154,6 +164,7 @@ def build_picker(
                 value=value,
                 remaining=slot.remaining,
                 url=with_query(confirm_url, **carry, start=value),
+                current=slot.start == current,
             )
         )
     if shops and location is None and staff is None and picker.times:
@@ -210,33 +221,51 @@ def _per_shop(
     return result
 
 
-def staff_options(choice: Choice, url: str) -> list[dict]:
-    """The choice of anyone first, then each staff member who offers the service (at the
-    chosen shop), as links; with several shops and none chosen, each name says its shop, and
-    picking someone picks their shop too (they work at one)."""
+def staff_options(choice: Choice, url: str, keep: Mapping[str, str] | None = None) -> list[dict]:
+    """The choice of anyone first, then each staff member who offers the service, as links
+    that keep the day shown (`keep`: the query's `start` and `date`).
+
+    Booking among several shops, everyone is listed whatever shop is chosen, those of the
+    chosen shop first, each name with its shop; picking someone picks their shop too (they
+    work at one), so the other shop's staff stay a tap away. A reschedule keeps its shop: only
+    that shop's staff."""
+    days = {
+        name: day.isoformat() if (day := parse_day((keep or {}).get(name))) else None
+        for name in ("start", "date")
+    }
     location = choice.carry["location"]
     options = [
         {
             "label": _("Anyone available"),
-            "url": with_query(url, location=location, staff="any"),
+            "url": with_query(url, location=location, staff="any", **days),
             "selected": choice.staff is None,
         }
     ]
-    name_shops = choice.location is None and len(choice.offered) > 1
-    shop = None if choice.location is None else choice.location.id
+    several = len(choice.offered) > 1
+    shop = choice.location.id if choice.fixed and choice.location is not None else None
+    if not several and choice.location is not None:
+        shop = choice.location.id
+    members = list(bookable_staff(service=choice.service, location_id=shop).order_by("name", "id"))
+    if choice.location is not None:
+        # Stable: the chosen shop's staff first, each group by name.
+        chosen = choice.location.id
+        members.sort(key=lambda member: member.location_id != chosen)
+    name_shops = several and not choice.fixed
     prices = title_prices(services=[choice.service])
-    for member in bookable_staff(service=choice.service, location_id=shop).order_by("name", "id"):
+    for member in members:
         label = member.name
         if member.title is not None:
-            label = f"{member.name} · {member.title.name}"
+            label = f"{label} · {member.title.name}"
         if name_shops and member.location is not None:
-            label = f"{member.name} · {member.location.name}"
+            label = f"{label} · {member.location.name}"
         # Only the customer's own shop choice rides along; a reschedule keeps its shop.
-        shop_of_member = member.location_id if name_shops and not choice.fixed else None
+        shop_of_member = member.location_id if name_shops else None
         options.append(
             {
                 "label": label,
-                "url": with_query(url, location=location or shop_of_member, staff=member.id),
+                "url": with_query(
+                    url, location=shop_of_member or location, staff=member.id, **days
+                ),
                 "selected": choice.staff is not None and choice.staff.id == member.id,
                 "photo": member.photo,
                 # The price with this person, where their title has its own (service_price).

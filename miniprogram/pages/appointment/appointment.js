@@ -3,12 +3,23 @@
 // decides, with the service's cut-offs; the page never works the rule out itself).
 const api = require('../../utils/api')
 const time = require('../../utils/time')
+const shop = require('../../utils/shop')
+const { money } = require('../../utils/money')
 const { base, strings, guarded } = require('../../utils/page')
 
 const CHANGEABLE = ['pending', 'confirmed']
 
 Component({
-  data: base({ appointment: null, when: '', reason: '', canCancel: false, canMove: false, tooLate: false, deadline: '' }),
+  data: base({
+    appointment: null,
+    when: '',
+    price: '',
+    reason: '',
+    canCancel: false,
+    canMove: false,
+    tooLate: false,
+    deadline: '',
+  }),
   methods: {
     onLoad(query) {
       // WeChat's language, as it is when the page opens.
@@ -23,13 +34,15 @@ Component({
         const open = CHANGEABLE.indexOf(a.status) >= 0
         const canCancel = actions.indexOf('cancel') >= 0
         const canMove = actions.indexOf('reschedule') >= 0
+        const zone = a.zone_label || a.zone
         this.setData({
           appointment: a,
-          when: time.withZone(a.start, a.zone),
+          when: time.withZone(a.start, zone),
+          price: money(a.price, a.currency),
           canCancel,
           canMove,
           tooLate: open && !canCancel && !canMove,
-          deadline: canCancel ? time.withZone(a.cancel_deadline, a.zone) : '',
+          deadline: canCancel ? time.withZone(a.cancel_deadline, zone) : '',
         })
       })
     },

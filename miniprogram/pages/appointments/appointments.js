@@ -12,7 +12,7 @@ function row(a) {
     id: a.id,
     service: a.service.name,
     staff: a.staff.name,
-    when: time.withZone(a.start, a.zone),
+    when: time.withZone(a.start, a.zone_label || a.zone),
     status: a.status,
     label: a.status_label,
   }

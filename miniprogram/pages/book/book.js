@@ -45,12 +45,22 @@ Component({
         ])
         // The public list: a customer may not read one service on its own (staff only).
         const service = findService(services, this.serviceId)
+        // The zones' names as people say them ("北京时间"), for the availability's zone.
+        this.zoneLabels = {}
+        ;[business].concat(business.locations).forEach((place) => {
+          this.zoneLabels[place.timezone] = place.timezone_label
+        })
         this.allStaff = staff.items.filter((s) => s.active)
         const used = new Set(this.allStaff.map((s) => s.location_id).filter(Boolean))
         const shops = business.locations.filter((l) => used.has(l.id))
         wx.setNavigationBarTitle({ title: service.name })
         this.setData({
-          service: { id: service.id, name: service.name, duration: service.duration_minutes },
+          service: {
+            id: service.id,
+            name: service.name,
+            description: service.description,
+            duration: time.duration(service.duration_minutes),
+          },
           shops,
           shopId: shops.length === 1 ? shops[0].id : this.data.shopId,
         })
@@ -93,7 +103,7 @@ Component({
       }
       const keep = days.find((d) => d.date === this.data.day && !d.full)
       const first = keep || days.find((d) => !d.full)
-      this.setData({ days, timezone: answer.timezone })
+      this.setData({ days, timezone: this.zoneLabels[answer.timezone] || answer.timezone })
       this.showDay(first ? first.date : '')
     },
     showDay(date) {

@@ -17,7 +17,7 @@ Component({
         const appointment = await api.get(`/appointments/${this.id}`)
         this.setData({
           appointment,
-          when: time.withZone(appointment.start, appointment.zone),
+          when: time.withZone(appointment.start, appointment.zone_label || appointment.zone),
         })
       })
     },

@@ -2,13 +2,13 @@
 // consent (WeChat only allows that in a tap), logs in if needed, records the consent, and books
 // with an idempotency key, so a retried tap books once. A lost race shows the API's nearest
 // free times as buttons.
-const config = require('../../config')
 const tenant = require('../../utils/business')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const session = require('../../utils/session')
 const { base, strings, guarded, findService } = require('../../utils/page')
 const { money } = require('../../utils/money')
+const shop = require('../../utils/shop')
 
 Component({
   data: base({
@@ -18,6 +18,8 @@ Component({
     notes: '',
     alternatives: [],
     timezone: '',
+    staffName: '',
+    shop: null,
   }),
   methods: {
     onLoad(query) {
@@ -35,23 +37,40 @@ Component({
     load() {
       return guarded(this, async () => {
         const slug = tenant.current()
-        const [services, business] = await Promise.all([
+        const [services, business, staff] = await Promise.all([
           api.get(`/businesses/${slug}/services`, { limit: 200 }),
           api.get(`/businesses/${slug}`),
+          api.get(`/businesses/${slug}/staff`, { service_id: this.query.service, limit: 200 }),
         ])
         const service = findService(services, this.query.service)
-        const shop = business.locations.find((l) => l.id === this.query.location)
-        const timezone = shop ? shop.timezone : business.timezone
+        const member = staff.items.find((s) => s.id === this.query.staff)
+        // The shop: the one chosen, else the chosen person's, else the only one; with anyone
+        // at any of several shops it is known once booked.
+        const shopId = this.query.location || (member && member.location_id)
+        const place =
+          business.locations.find((l) => l.id === shopId) ||
+          (business.locations.length === 1 ? business.locations[0] : null)
+        const zone = place || business
         this.setData({
           service: {
             name: service.name,
-            duration: service.duration_minutes,
+            duration: time.duration(service.duration_minutes),
             price: money(service.price, service.currency),
           },
-          timezone,
-          when: time.withZone(this.data.start, timezone),
+          staffName: member ? member.name : this.data.t.anyone_short,
+          shop: place
+            ? Object.assign({}, place, { hasMap: place.latitude != null && place.longitude != null })
+            : null,
+          timezone: zone.timezone_label || zone.timezone,
+          when: time.withZone(this.data.start, zone.timezone_label || zone.timezone),
         })
       })
+    },
+    onCall() {
+      shop.call(this.data.shop && this.data.shop.phone)
+    },
+    onMap() {
+      shop.openMap(this.data.shop)
     },
     onNotes(event) {
       this.setData({ notes: event.detail.value })

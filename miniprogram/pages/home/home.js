@@ -3,6 +3,8 @@ const api = require('../../utils/api')
 const { base, strings, guarded } = require('../../utils/page')
 const { money } = require('../../utils/money')
 const tenant = require('../../utils/business')
+const time = require('../../utils/time')
+const shop = require('../../utils/shop')
 
 Component({
   data: base({ business: null, services: [], locations: [] }),
@@ -14,6 +16,19 @@ Component({
       this.setData({ t: strings() })
       return this.load()
     },
+    onShareAppMessage() {
+      const business = this.data.business
+      return {
+        title: business ? business.name : '',
+        path: `/pages/home/home?b=${encodeURIComponent(tenant.current())}`,
+      }
+    },
+    onCall(event) {
+      shop.call(event.currentTarget.dataset.phone)
+    },
+    onMap(event) {
+      shop.openMap(this.data.locations.find((l) => l.id === Number(event.currentTarget.dataset.id)))
+    },
     load() {
       return guarded(this, async () => {
         const slug = tenant.current()
@@ -24,12 +39,14 @@ Component({
         wx.setNavigationBarTitle({ title: business.name })
         this.setData({
           business,
-          locations: business.locations,
+          locations: business.locations.map((l) =>
+            Object.assign({}, l, { hasMap: l.latitude != null && l.longitude != null })
+          ),
           services: services.items.map((s) => ({
             id: s.id,
             name: s.name,
             description: s.description,
-            duration: s.duration_minutes,
+            duration: time.duration(s.duration_minutes),
             price: money(s.price, s.currency),
           })),
         })

@@ -1,8 +1,9 @@
 // Log in: WeChat (wx.login → the server → a token), then the phone-number button for a first
 // visit (an account with that number, made on the web or by the shop, is claimed). Without
 // WeChat's phone button, a phone and a texted code sign in too (the first time makes the
-// account). A username and password form stays for development.
+// account). A username and password form stays for development builds only (utils/env.js).
 const api = require('../../utils/api')
+const env = require('../../utils/env')
 const { base, strings, guarded } = require('../../utils/page')
 
 Component({
@@ -12,6 +13,7 @@ Component({
     username: '',
     password: '',
     back: false,
+    devLogin: false,
     smsPhone: '',
     smsCode: '',
     smsSent: false,
@@ -27,7 +29,7 @@ Component({
     onLoad(query) {
       // WeChat's language, as it is when the page opens.
       this.setData({ t: strings() })
-      this.setData({ back: !!(query && query.back), loggedIn: !!api.token() })
+      this.setData({ back: !!(query && query.back), loggedIn: !!api.token(), devLogin: env.isDevelop() })
     },
     done() {
       if (this.data.back) wx.navigateBack()

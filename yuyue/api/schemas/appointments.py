@@ -58,6 +58,11 @@ class AppointmentOut(Schema):
         "business's. Show `start` and `end` in it.",
         examples=["Asia/Shanghai"],
     )
+    zone_label: str = Field(
+        description="`zone` as people call it, in the request's language; its IANA name "
+        "when it has no common name.",
+        examples=["北京时间"],
+    )
     start: dt.datetime = Field(description="With the offset of `zone`.")
     end: dt.datetime
     status: StatusName

@@ -14,7 +14,14 @@ class LocationOut(Schema):
     name: str
     address: str
     phone: str
+    phone_display: str = Field(
+        description="`phone` as people write it: national format in the business's country.",
+        examples=["021 6288 1234"],
+    )
     timezone: str = Field(description="The zone its times are in: its own, else the business's.")
+    timezone_label: str = Field(description="`timezone` as people call it.", examples=["北京时间"])
+    latitude: float | None = Field(None, description="For a map (GCJ-02 in China); or null.")
+    longitude: float | None = Field(None, description="For a map (GCJ-02 in China); or null.")
 
 
 class BusinessOut(Schema):
@@ -24,6 +31,8 @@ class BusinessOut(Schema):
     currency: str = Field(examples=["CNY"])
     default_language: str
     phone: str
+    phone_display: str = Field(examples=["021 6288 1234"])
+    timezone_label: str = Field(examples=["北京时间"])
     locations: list[LocationOut]
 
 

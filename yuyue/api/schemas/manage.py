@@ -5,10 +5,11 @@ empty (location_id, slot_interval_minutes).
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from yuyue.api.schemas.common import (
     Id,
@@ -105,11 +106,23 @@ class BusinessPatch(InputSchema):
     phone: optional(line(32, min_length=0)) = None
 
 
+def _coordinate(value: Decimal) -> Decimal:
+    """As the model stores it: six decimals (about 0.1 m)."""
+    return value.quantize(Decimal("0.000001"))
+
+
+# A JSON number (not strict: pydantic's strict Decimal would take no JSON value at all).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, strict=False), AfterValidator(_coordinate)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, strict=False), AfterValidator(_coordinate)]
+
+
 class LocationIn(InputSchema):
     name: line(120)
     address: line(255, min_length=0) = ""
     phone: line(32, min_length=0) = ""
     timezone: OptionalZone = ""
+    latitude: Latitude | None = Field(None, description="With longitude, for a map (GCJ-02).")
+    longitude: Longitude | None = None
 
 
 class LocationPatch(InputSchema):
@@ -117,6 +130,9 @@ class LocationPatch(InputSchema):
     address: optional(line(255, min_length=0)) = None
     phone: optional(line(32, min_length=0)) = None
     timezone: optional(OptionalZone) = None
+    # null removes the shop's place on the map (both at once).
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class ServiceIn(InputSchema):

@@ -34,6 +34,7 @@ from yuyue.customers.models import Customer
 from yuyue.customers.selectors import customer_of_business
 from yuyue.customers.services import customer_create
 from yuyue.lib.errors import DomainError
+from yuyue.lib.localtime import local_day_time_label
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import business_staff
 from yuyue.webkit.forms import error_text, refusal_text
@@ -330,6 +331,12 @@ def why(request: HttpRequest, desk: Desk) -> HttpResponse:
         "asked": start is not None and member is not None and service is not None,
         "lines": [],
     }
+    if start is not None and member is not None:
+        # As people read it ("周二 2026年12月1日 10:00"), not the form's ISO values; the zone
+        # only when the staff member's shop is not in the business's (the footer names that).
+        context["asked_when"] = local_day_time_label(
+            start, member.zone_name, with_zone=member.zone_name != desk.zone.key
+        )
     if start is not None and member is not None and service is not None and day is not None:
         context["lines"] = _reasons(desk, service, member, start)
         context["book_url"] = with_query(

@@ -13,16 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yuyue.bookings.errors import CutoffPassed, SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
-from yuyue.bookings.permissions import appointment_permissions
-from yuyue.bookings.selectors import appointments_of_customer
+from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions, appointment_permissions
+from yuyue.bookings.selectors import appointments_of_customer, cancellation_reasons
 from yuyue.bookings.services import appointment_cancel, appointment_reschedule
+from yuyue.catalog.selectors import business_roles
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
-from yuyue.lib.localtime import local_day_time_label
+from yuyue.lib.localtime import local_day_time_label, local_short_label
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm
 from yuyue.web.lookups import appointment_or_404, shop_phone
-from yuyue.web.pages import no_time_chosen
+from yuyue.web.pages import no_time_chosen, times_context
 from yuyue.web.slots import alternatives, is_free
 from yuyue.webkit.forms import add_errors, refusal_text
 from yuyue.webkit.pages import page, problem, with_query
@@ -33,13 +34,44 @@ PAST_PER_PAGE = 20
 CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
 
 
-def _row(appointment: Appointment) -> dict:
+def _row(
+    appointment: Appointment,
+    *,
+    with_zone: bool = True,
+    permissions: AppointmentPermissions | None = None,
+    reason: str = "",
+) -> dict:
     return {
         "appointment": appointment,
-        "when": local_day_time_label(appointment.start, appointment.zone_name),
+        "when": local_day_time_label(appointment.start, appointment.zone_name, with_zone=with_zone),
         "status_label": Status(appointment.status).label,
         "shop_phone": shop_phone(appointment),
+        "deadline": "" if permissions is None else deadline_text(appointment, permissions),
+        "cancel_reason": reason if appointment.status == Status.CANCELLED else "",
     }
+
+
+def deadline_text(appointment: Appointment, permissions: AppointmentPermissions) -> str:
+    """Until when the customer may change it online, e.g. "可在 12月3日 14:00 前取消或改期",
+    from the deadlines of the one permission rule; "" when there is nothing to change or the
+    cut-offs do not apply (staff)."""
+    if permissions.role != CUSTOMER:
+        return ""
+    zone = appointment.zone_name
+    cancel = local_short_label(permissions.cancel_deadline, zone) if permissions.can_cancel else ""
+    move = (
+        local_short_label(permissions.reschedule_deadline, zone)
+        if permissions.can_reschedule
+        else ""
+    )
+    if cancel and cancel == move:
+        return _("You can cancel or reschedule online until %(when)s.") % {"when": cancel}
+    lines = []
+    if cancel:
+        lines.append(_("You can cancel online until %(when)s.") % {"when": cancel})
+    if move:
+        lines.append(_("You can reschedule online until %(when)s.") % {"when": move})
+    return " ".join(lines)
 
 
 def _changes(appointment: Appointment, user) -> dict:
@@ -61,10 +93,31 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     upcoming = mine.filter(status__in=HOLDING_STATUSES, end__gt=now).order_by("start", "id")
     past = mine.exclude(id__in=upcoming.values("id")).order_by("-start", "-id")
     past_page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    upcoming_list, past_list = list(upcoming), list(past_page)
+    times = times_context(*((a.start, a.zone_name) for a in upcoming_list + past_list))
+    roles = business_roles(user=request.user)
+    reasons = cancellation_reasons(
+        appointment_ids=[a.id for a in past_list if a.status == Status.CANCELLED]
+    )
+
+    def row(appointment: Appointment, **extra) -> dict:
+        # Each card names its business: a customer may book at several.
+        return {
+            **_row(appointment, with_zone=times["with_zone"], **extra),
+            "show_business": True,
+        }
+
     context = {
-        "upcoming": [_row(a) for a in upcoming],
-        "past": [_row(a) for a in past_page],
+        "upcoming": [
+            row(
+                a,
+                permissions=appointment_permissions(appointment=a, actor=request.user, roles=roles),
+            )
+            for a in upcoming_list
+        ],
+        "past": [row(a, reason=reasons.get(a.id, "")) for a in past_list],
         "past_page": past_page,
+        **times,
     }
     return page(request, "web/appointments.html", context)
 
@@ -73,12 +126,23 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
+    changes = _changes(appointment, request.user)
+    reasons = cancellation_reasons(appointment_ids=[appointment.id])
     context = {
-        **_row(appointment),
-        **_changes(appointment, request.user),
+        # One time and its deadlines, all in the appointment's zone: named once.
+        **times_context((appointment.start, appointment.zone_name)),
+        **changes,
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
     }
+    context.update(
+        _row(
+            appointment,
+            with_zone=context["with_zone"],
+            permissions=changes["permissions"],
+            reason=reasons.get(appointment.id, ""),
+        )
+    )
     return page(request, "web/appointment.html", context)
 
 
@@ -89,7 +153,12 @@ def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
     if appointment.status not in HOLDING_STATUSES:
         # Cancelled (or over) since: the detail page says what it is now.
         return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))
-    context = {**_row(appointment), "business": appointment.business}
+    times = times_context((appointment.start, appointment.zone_name))
+    context = {
+        **_row(appointment, with_zone=times["with_zone"]),
+        **times,
+        "business": appointment.business,
+    }
     return page(request, "web/done.html", context)
 
 
@@ -115,7 +184,13 @@ def appointment_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
 def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
     form = CancelForm(request.POST if request.method == "POST" else None)
-    context = {**_row(appointment), "business": appointment.business, "form": form}
+    times = times_context((appointment.start, appointment.zone_name))
+    context = {
+        **_row(appointment, with_zone=times["with_zone"]),
+        **times,
+        "business": appointment.business,
+        "form": form,
+    }
     if request.method == "GET":
         refusal = _changes(appointment, request.user)["permissions"].cancel.reason
         if refusal:
@@ -171,12 +246,18 @@ def appointment_reschedule_page(request: HttpRequest, public_id: str) -> HttpRes
         page_url=page_url,
         confirm_url=reverse("web:reschedule-confirm", args=[public_id]),
         exclude_appointment_id=appointment.id,
+        # Marked only where it is the same choice: with the same staff member, or anyone.
+        current=appointment.start
+        if choice.staff is None or choice.staff.id == appointment.staff_id
+        else None,
     )
+    times = times_context((appointment.start, appointment.zone_name))
     context = {
-        **_row(appointment),
+        **_row(appointment, with_zone=times["with_zone"]),
+        **times,
         "business": appointment.business,
         "service": service,
-        "staff_options": staff_options(choice, page_url),
+        "staff_options": staff_options(choice, page_url, keep=request.GET),
         "picker": picker,
         "rescheduling": True,
         "back_url": reverse("web:appointment", args=[public_id]),
@@ -204,14 +285,16 @@ def appointment_reschedule_confirm(request: HttpRequest, public_id: str) -> Http
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
     form = BookingForm()
+    times = times_context((appointment.start, appointment.zone_name), (start, zone.key))
     context = {
-        **_row(appointment),
+        **_row(appointment, with_zone=times["with_zone"]),
+        **times,
         "business": appointment.business,
         "service": service,
         "staff": staff,
         "staff_value": staff_value(staff),
         "start_value": value,
-        "when_new": local_day_time_label(start, zone.key),
+        "when_new": local_day_time_label(start, zone.key, with_zone=times["with_zone"]),
         "rescheduling": True,
         "form": form,
         "key": secrets.token_urlsafe(16),

@@ -28,7 +28,7 @@ from yuyue.lib.throttle import BookingPerUser, retry_after
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.forms import BookingForm, LoginForm, PhoneForm, RegisterForm
 from yuyue.web.lookups import bookable_service_or_404
-from yuyue.web.pages import no_time_chosen
+from yuyue.web.pages import no_time_chosen, times_context
 from yuyue.web.slots import alternatives, is_free
 from yuyue.webkit.forms import add_errors
 from yuyue.webkit.pages import page, with_query
@@ -71,7 +71,7 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
         "business": business,
         "service": service,
         "location_options": location_options(choice, page_url),
-        "staff_options": staff_options(choice, page_url),
+        "staff_options": staff_options(choice, page_url, keep=request.GET),
         "picker": picker,
         "back_url": reverse("web:business", args=[business.slug]),
     }
@@ -84,7 +84,9 @@ def _booking_context(
     zone = request_zone(business=service.business, location=choice.location)
     value = start_value(start, zone)
     day = start.astimezone(zone).date().isoformat()
+    times = times_context((start, zone.key))
     return {
+        **times,
         "business": business,
         "service": service,
         "staff": choice.staff,
@@ -97,7 +99,7 @@ def _booking_context(
         "location_value": "" if choice.location is None else choice.location.id,
         "place": choice.place,
         "start_value": value,
-        "when": local_day_time_label(start, zone.key),
+        "when": local_day_time_label(start, zone.key, with_zone=times["with_zone"]),
         "change_url": with_query(
             reverse("web:book", args=[business.slug, service.id]),
             **choice.carry,

@@ -1,5 +1,6 @@
 """`manage.py demo`: create the demo salon, once, so a fresh install has something to show."""
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from yuyue.bookings.models import Status
 from yuyue.catalog.models import Business
 from yuyue.demo.demo import LOGINS, demo_build, demo_exists, login_lines
 from yuyue.lib.admin import describe_error
+from yuyue.lib.audit import audit_muted
 from yuyue.lib.errors import DomainError
 
 
@@ -51,8 +53,11 @@ class Command(BaseCommand):
                 % {"names": ", ".join(taken)}
             )
         try:
-            # One transaction: a failure halfway leaves no half-made salon behind.
-            with transaction.atomic():
+            # One transaction: a failure halfway leaves no half-made salon behind. The audit
+            # line of each sample booking (about forty) would bury the summary and the logins
+            # below; `-v 2` shows them.
+            quiet = audit_muted() if options["verbosity"] < 2 else contextlib.nullcontext()
+            with quiet, transaction.atomic():
                 result = demo_build(slug=slug, say=self.stdout.write)
         except DomainError as error:
             raise CommandError(

@@ -74,14 +74,14 @@ class Command(BaseCommand):
             total.add(tally)
             if tally.claimed:
                 logger.info(
-                    "worker: sent %d, retrying %d, failed %d, skipped %d",
+                    "worker: sent %d, retrying %d, failed %d, skipped %s",
                     tally.sent,
                     tally.retried,
                     tally.failed,
-                    tally.skipped,
+                    tally.skipped_text(),
                 )
             elif options["once"]:
                 break
             else:
                 stop.wait(poll)
-        logger.info("worker: stopped (%s)", total)
+        logger.info("worker: stopped (in all: %s)", total)
