@@ -55,6 +55,9 @@ def service_out(service: Service) -> dict[str, Any]:
         "max_days_ahead": service.max_days_ahead,
         "cancel_cutoff_minutes": service.cancel_cutoff_minutes,
         "reschedule_cutoff_minutes": service.reschedule_cutoff_minutes,
+        "payment_mode": service.payment_mode,
+        "deposit_amount": money(service.deposit_amount),
+        "payment_window_minutes": service.payment_window_minutes,
         "active": service.active,
     }
 

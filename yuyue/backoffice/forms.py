@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yuyue.catalog.forms import PaymentFieldsOptional
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import InvalidInput
@@ -17,7 +18,7 @@ _INTERVAL = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s
 MAX_HOURS_TEXT = 200
 
 
-class ServiceForm(ModelForm):
+class ServiceForm(PaymentFieldsOptional, ModelForm):
     class Meta:
         model = Service
         fields = SERVICE_FIELD_NAMES
