@@ -1,7 +1,7 @@
 """Imports run downhill: edges → services/selectors → models, and `yuyue/lib` imports no app.
 
 The apps are ranked lib < accounts < wechat < catalog < scheduling < bookings < notifications <
-webkit < the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat
+payments < webkit < the edges (api, web, seed, backoffice, demo). `wechat` holds people's WeChat
 identities and consents and the calls to WeChat, which the notifications' mini-program channel
 sends through; `webkit` holds what the two web front ends (web, backoffice) share.
 A module may import its own app and any app ranked below it; the edges sit side by side and do
@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "yuyue"
-CORE = ("lib", "accounts", "wechat", "catalog", "scheduling", "bookings", "notifications", "webkit")
+CORE = (
+    "lib",
+    "accounts",
+    "wechat",
+    "catalog",
+    "scheduling",
+    "bookings",
+    "notifications",
+    "payments",
+    "webkit",
+)
 EDGES = frozenset({"api", "web", "seed", "backoffice", "demo"})
 # Edges built on other edges, by design.
 EDGE_USES = {

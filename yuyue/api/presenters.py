@@ -13,6 +13,7 @@ from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
+from yuyue.payments.selectors import payment_summary
 from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
 
 
@@ -133,6 +134,18 @@ def appointment_out(
         "cancel_deadline": local(permissions.cancel_deadline),
         "reschedule_deadline": local(permissions.reschedule_deadline),
         "actions": list(permissions.allowed_actions),
+        "payment": payment_out(appointment, local),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
+    }
+
+
+def payment_out(appointment: Appointment, local) -> dict[str, Any]:
+    summary = payment_summary(appointment)
+    return {
+        **summary,
+        "amount_due": money(summary["amount_due"]),
+        "amount_paid": money(summary["amount_paid"]),
+        "amount_refunded": money(summary["amount_refunded"]),
+        "pay_by": None if summary["pay_by"] is None else local(summary["pay_by"]),
     }

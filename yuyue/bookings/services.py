@@ -9,6 +9,7 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -174,6 +175,7 @@ def appointment_create(
     actor: User | None = None,
     now: dt.datetime | None = None,
     staff_override: bool = False,
+    waive_payment: bool = False,
 ) -> Appointment:
     """Book `service` at `start` for `customer`; `staff=None` means any staff (best fit).
 
@@ -182,6 +184,10 @@ def appointment_create(
     `staff_override` (owners and staff of the business only) waives the minimum notice, the
     horizon and the slot grid, see `overridden_rules`; a booking made by the business for a
     customer needs no confirmation of its own.
+
+    A service paid online makes the booking `awaiting_payment` until `pay_by` (its payment
+    window from now), holding its time meanwhile; staff booking for a customer may waive the
+    payment (`waive_payment`), and then it is booked as if nothing were due online.
     """
     now = _now(now)
     actor = actor or customer
@@ -201,6 +207,10 @@ def appointment_create(
         if role is None:
             raise NotAllowed()
         by_business = actor.pk != customer.pk
+    if waive_payment and not by_business:
+        raise NotAllowed()
+    online_due = Decimal("0.00") if waive_payment else service.amount_due_online()
+    holds_for_payment = online_due > 0
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
@@ -239,6 +249,11 @@ def appointment_create(
                     return _same_request(existing, service=service, start=start, staff=staff)
                 chosen = taker_under_lock(request, claim)
                 end, occ_start, occ_end = occupied_span(service, start)
+                booked = (
+                    Status.PENDING
+                    if service.requires_confirmation and not by_business
+                    else Status.CONFIRMED
+                )
                 appointment = Appointment(
                     business=service.business,
                     service=service,
@@ -250,12 +265,14 @@ def appointment_create(
                     occupied_start=occ_start,
                     occupied_end=occ_end,
                     exclusive=service.capacity == 1,
-                    status=(
-                        Status.PENDING
-                        if service.requires_confirmation and not by_business
-                        else Status.CONFIRMED
+                    status=Status.AWAITING_PAYMENT if holds_for_payment else booked,
+                    pay_by=(
+                        now + dt.timedelta(minutes=service.payment_window_minutes)
+                        if holds_for_payment
+                        else None
                     ),
                     price=service.price,
+                    online_due=online_due,
                     currency=service.business.currency,
                     notes=notes,
                     channel=channel,
@@ -270,7 +287,13 @@ def appointment_create(
                     actor=actor,
                     action=AppointmentEvent.Action.CREATED,
                     from_status="",
-                    data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
+                    data={
+                        "start": start.isoformat(),
+                        "staff_id": chosen.id,
+                        "channel": channel,
+                        # The status a hold goes on to once paid (appointment_mark_paid).
+                        **({"once_paid": booked} if holds_for_payment else {}),
+                    },
                 )
                 notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
                 availability_changed(business_id=appointment.business_id)
@@ -376,6 +399,64 @@ def appointment_mark_no_show(
     )
 
 
+def appointment_mark_paid(
+    *, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment | None:
+    """A hold whose payment arrived goes on to the status it was booked for (pending or
+    confirmed). The system acts: the payments app calls this in the transaction that records
+    the money, after locking the appointment row. Returns None, changing nothing, when the
+    appointment no longer awaits payment (released, or cancelled meanwhile): the caller then
+    refunds (docs/payments.md#the-race)."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if locked.status != Status.AWAITING_PAYMENT:
+            return None
+        created = locked.events.filter(action=AppointmentEvent.Action.CREATED).first()
+        once_paid = (created.data if created is not None else {}).get("once_paid")
+        if once_paid not in (Status.PENDING, Status.CONFIRMED):
+            once_paid = Status.PENDING if locked.service.requires_confirmation else Status.CONFIRMED
+        locked.status = once_paid
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=None,
+            action=AppointmentEvent.Action.PAID,
+            from_status=Status.AWAITING_PAYMENT,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        return locked
+
+
+UNPAID_REASON = "unpaid"
+
+
+def appointment_release_unpaid(
+    *, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment | None:
+    """Release a hold whose payment window has ended: cancelled, reason "unpaid", its time
+    free again and the customer told. The system acts (the payment sweep). Returns None,
+    changing nothing, when it was paid or changed meanwhile or its window is still open:
+    a paid booking is never released."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if locked.status != Status.AWAITING_PAYMENT or locked.pay_by is None or locked.pay_by > now:
+            return None
+        locked.status = Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=None,
+            action=AppointmentEvent.Action.CANCELLED,
+            from_status=Status.AWAITING_PAYMENT,
+            reason=UNPAID_REASON,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
+        return locked
+
+
 def appointment_walk_in(
     *,
     service: Service,
@@ -402,6 +483,8 @@ def appointment_walk_in(
             actor=actor,
             now=now,
             staff_override=True,
+            # Paid at the counter, if at all.
+            waive_payment=True,
         )
         return appointment_start(appointment=appointment, actor=actor, now=now)
 

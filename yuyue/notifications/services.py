@@ -143,7 +143,7 @@ def notifications_enqueue_for_event(
     and cancellations unless they made the change themselves.
     """
     now = _now(now)
-    customer_kinds, staff_kinds = rules.EVENT_KINDS.get(event.action, ((), ()))
+    customer_kinds, staff_kinds = rules.event_kinds(event)
     rows: list[Notification] = []
     recipients: list[tuple[User, Iterable[str]]] = [(appointment.customer, customer_kinds)]
     staff_user = appointment.staff.user if appointment.staff.user_id else None
