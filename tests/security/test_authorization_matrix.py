@@ -90,6 +90,9 @@ NO_ID = {
     "api/v1/me/wechat/subscriptions": "the caller's own message subscriptions",
     "favicon.ico": "a static icon",
     "manage/": "lists the caller's own businesses (login required)",
+    "api/v1/payments/wechat/notify": "WeChat Pay's notifications: public by design, only a "
+    "notification signed by WeChat Pay about one of our orders changes anything; tested in "
+    "tests/payments/test_wechat_pay.py and test_notify_bad_input.py",
 }
 # Routes whose id is itself the right to use them (a secret link), tested where they live.
 CAPABILITIES = {
@@ -156,6 +159,7 @@ BODIES = {
     "api/v1/businesses/<slug>/appointments": {"service_id": "{service_id}", "start": "x"},
     "api/v1/appointments/<id>/reschedule": {"start": "2026-12-02T14:00:00"},
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
+    "api/v1/appointments/<id>/pay": {"method": "wechat_native"},
 }
 
 

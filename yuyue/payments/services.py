@@ -92,12 +92,12 @@ def payment_start(
     for wx.requestPayment. The customer only; an order still open for the same method is
     offered again rather than a second one made."""
     now = _now(now)
+    if actor.pk != appointment.customer_id or not actor.is_active:
+        raise NotAllowed()
     if not wechatpay.configured():
         raise PaymentsNotConfigured()
     if method not in Method.values:
         raise InvalidInput({"method": [_("Choose wechat_native or wechat_jsapi.")]})
-    if actor.pk != appointment.customer_id or not actor.is_active:
-        raise NotAllowed()
     openid = ""
     if method == Method.WECHAT_JSAPI:
         # The payer's openid in the app that pays (WECHATPAY_APPID, the mini program's by default).
@@ -298,6 +298,11 @@ def payment_notification_handle(
     _refunds_send(refunds)
 
 
+def _wechat_id(value: object) -> bool:
+    """WeChat Pay's transaction and refund ids: up to 64 letters and digits."""
+    return isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.isalnum()
+
+
 def _remember(nonce: str, notification_id: str) -> None:
     try:
         with transaction.atomic():
@@ -325,12 +330,13 @@ def _notified_payment(
         with transaction.atomic():
             _remember(nonce, notification_id)
         return []
+    transaction_id = data.get("transaction_id")
+    if not _wechat_id(transaction_id):
+        raise _refuse(400, "no transaction_id", "malformed", out_trade_no=out_trade_no)
     with writer_turn(), transaction.atomic():
         _remember(nonce, notification_id)
         _recorded, refunds = _payment_record(
-            order_id=order.pk,
-            transaction_id=str(data.get("transaction_id", ""))[:64],
-            now=now,
+            order_id=order.pk, transaction_id=str(transaction_id), now=now
         )
     return refunds
 
@@ -454,6 +460,8 @@ def _notified_refund(
             400, "amount differs from the refund", "mismatch", out_refund_no=out_refund_no
         )
     status = data.get("refund_status")
+    if status == "SUCCESS" and not _wechat_id(data.get("refund_id")):
+        raise _refuse(400, "no refund_id", "malformed", out_refund_no=out_refund_no)
     with writer_turn(), transaction.atomic():
         _remember(nonce, notification_id)
         if status in ("SUCCESS", "CLOSED", "ABNORMAL"):

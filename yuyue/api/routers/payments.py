@@ -1,7 +1,7 @@
 """Paying online: a customer starts paying a booking awaiting payment; WeChat Pay tells us it
 was paid (docs/payments.md)."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -29,6 +29,9 @@ def pay(request: HttpRequest, id: AppointmentId, payload: PayIn) -> dict:
     `payments_not_configured` when online payment is not set up here; 409 `nothing_to_pay`; 503
     `payment_unavailable` when WeChat Pay cannot be reached: try again."""
     appointment = appointment_or_404(request.auth, id)
+    if appointment.customer_id != request.auth.pk:
+        # Only its customer pays; to anyone else there is nothing here to pay.
+        raise Http404
     started = payment_start(appointment=appointment, actor=request.auth, method=payload.method)
     order = started.order
     return {
@@ -51,6 +54,10 @@ class NotifyFail(Schema):
     auth=None,
     response={204: None, 400: NotifyFail, 401: NotifyFail, 404: NotifyFail, 413: NotifyFail},
     summary="WeChat Pay's notifications (for WeChat Pay only)",
+    # WeChat Pay's callback, answered in WeChat Pay's shape ({"code": "FAIL", …}), not in the
+    # API's one error shape: not an operation for clients, so not in their document. Its bad
+    # input is swept in tests/payments/test_notify_bad_input.py.
+    include_in_schema=False,
 )
 def wechat_notify(request: HttpRequest) -> HttpResponse:
     """Called by WeChat Pay, signed: a payment or a refund went through. 204 when taken (also
