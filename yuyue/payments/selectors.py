@@ -5,7 +5,7 @@ from typing import Any
 
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.services import UNPAID_REASON
-from yuyue.payments.models import ZERO, PaymentAccount
+from yuyue.payments.models import ZERO, Order, PaymentAccount
 from yuyue.payments.policy import SETTLED_STATUSES
 
 
@@ -72,4 +72,18 @@ def _released_unpaid(appointment: Appointment) -> bool:
         and appointment.events.filter(
             action=AppointmentEvent.Action.CANCELLED, reason=UNPAID_REASON
         ).exists()
+    )
+
+
+def open_order(*, appointment: Appointment, method: str, now: dt.datetime) -> Order | None:
+    """The order still open for this appointment and method, with its code or prepay id."""
+    return (
+        Order.objects.filter(
+            account__appointment=appointment,
+            method=method,
+            state=Order.State.OPEN,
+            expires_at__gt=now,
+        )
+        .exclude(code_url="", prepay_id="")
+        .first()
     )

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yuyue.web.views import account, appointments, assets, booking, business, invitations
+from yuyue.web.views import (
+    account,
+    appointments,
+    assets,
+    booking,
+    business,
+    invitations,
+    payments,
+)
 
 app_name = "web"
 
@@ -19,6 +27,12 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),
+    path("appointments/<str:public_id>/pay/", payments.appointment_pay, name="pay"),
+    path(
+        "appointments/<str:public_id>/pay/status",
+        payments.appointment_pay_status,
+        name="pay-status",
+    ),
     path(
         "appointments/<str:public_id>/calendar.ics",
         appointments.appointment_calendar,
