@@ -122,6 +122,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
             "date": data.get("date", today.isoformat()),
             "time": data.get("time", ""),
             "notes": data.get("notes", ""),
+            "ask_payment": data.get("ask_payment") == "1",
         },
         "max_notes": MAX_NOTES_LENGTH,
         "errors": [],
@@ -160,6 +161,8 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 channel=Channel.BACKOFFICE,
                 actor=desk.user,
                 staff_override=True,
+                # Booked by the shop: paid in the shop unless it asks for payment online.
+                waive_payment=data.get("ask_payment") != "1",
             )
     except SlotUnavailable:
         context["errors"] = [_("That time is not free.")]
