@@ -305,15 +305,14 @@ _WECHATPAY = {
     "WECHATPAY_PUBLIC_KEY_PATH": WECHATPAY_PUBLIC_KEY_PATH,
     "WECHATPAY_PUBLIC_KEY_ID": WECHATPAY_PUBLIC_KEY_ID,
 }
-if WECHATPAY_MCHID and (
-    [name for name, value in _WECHATPAY.items() if not value]
-    or len(WECHATPAY_APIV3_KEY.encode()) != 32
-    or (PRODUCTION and not WECHATPAY_API_BASE.startswith("https://"))
-):
+_WECHATPAY_PROBLEMS = [f"{name} is not set" for name, value in _WECHATPAY.items() if not value]
+if WECHATPAY_APIV3_KEY and len(WECHATPAY_APIV3_KEY.encode()) != 32:
+    _WECHATPAY_PROBLEMS.append("WECHATPAY_APIV3_KEY is not 32 characters")
+if PRODUCTION and not WECHATPAY_API_BASE.startswith("https://"):
+    _WECHATPAY_PROBLEMS.append("WECHATPAY_API_BASE is not https")
+if WECHATPAY_MCHID and _WECHATPAY_PROBLEMS:
     raise ImproperlyConfigured(
-        "WeChat Pay: with WECHATPAY_MCHID set, also set "
-        + ", ".join(_WECHATPAY)
-        + " (the APIv3 key is 32 characters; in production WECHATPAY_API_BASE is https)."
+        "WeChat Pay (WECHATPAY_MCHID is set): " + "; ".join(_WECHATPAY_PROBLEMS) + "."
     )
 WECHAT_TIMEOUT = envint("WECHAT_TIMEOUT", 5, minimum=1, maximum=60)
 # developer, trial or formal: which version of the mini program a message's card opens.
