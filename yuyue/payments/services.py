@@ -9,6 +9,7 @@ Calls to WeChat Pay happen outside any transaction.
 import datetime as dt
 import json
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,6 +55,10 @@ MAX_NOTIFY_BYTES = 16 * 1024
 MAX_NOTE_LENGTH = 200
 # Pending refunds WeChat Pay has not answered for this long are asked again (same number).
 REFUND_RETRY_AFTER = dt.timedelta(minutes=2)
+# Our order and refund numbers as WeChat Pay allows them, and WeChat Pay's nonces: checked
+# before any query, so nothing odd (a NUL, which PostgreSQL refuses) reaches the database.
+MERCHANT_NUMBER = re.compile(r"[0-9A-Za-z_\-|*@]{1,64}")
+NONCE = re.compile(r"[0-9A-Za-z_\-]{1,64}")
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -279,14 +284,18 @@ def payment_notification_handle(
         envelope = json.loads(text)
         resource = envelope["resource"]
         event_type = str(envelope["event_type"])
-        notification_id = str(envelope.get("id", ""))[:64]
+        notification_id = str(envelope.get("id", ""))
+        if not MERCHANT_NUMBER.fullmatch(notification_id):
+            notification_id = ""  # kept for the log only; the nonce is what counts
     except (ValueError, KeyError, TypeError):
         raise _refuse(400, "malformed notification", "malformed") from None
     try:
         data = wechatpay.decrypt(m, resource)
     except wechatpay.BadSignature as error:
         raise _refuse(400, "resource refused", "tampered", detail=str(error)) from None
-    nonce = str(headers.get("Wechatpay-Nonce"))[:64]
+    nonce = str(headers.get("Wechatpay-Nonce"))
+    if not NONCE.fullmatch(nonce):
+        raise _refuse(400, "malformed nonce", "malformed")
     if SeenNotification.objects.filter(nonce=nonce).exists():
         raise _refuse(400, "replayed", "replayed", notification=notification_id)
     if event_type.startswith("TRANSACTION."):
@@ -314,7 +323,9 @@ def _remember(nonce: str, notification_id: str) -> None:
 def _notified_payment(
     m: wechatpay.Merchant, data: dict, nonce: str, notification_id: str, now: dt.datetime
 ) -> list[int]:
-    out_trade_no = str(data.get("out_trade_no", ""))[:64]
+    out_trade_no = data.get("out_trade_no")
+    if not isinstance(out_trade_no, str) or not MERCHANT_NUMBER.fullmatch(out_trade_no):
+        raise _refuse(400, "no out_trade_no", "malformed")
     if data.get("appid") != m.appid or data.get("mchid") != m.mchid:
         raise _refuse(400, "not our merchant", "mismatch", out_trade_no=out_trade_no)
     order = Order.objects.filter(out_trade_no=out_trade_no).first()
@@ -448,7 +459,9 @@ def refunds_retry(*, now: dt.datetime | None = None, limit: int = 100) -> int:
 def _notified_refund(
     m: wechatpay.Merchant, data: dict, nonce: str, notification_id: str
 ) -> list[int]:
-    out_refund_no = str(data.get("out_refund_no", ""))[:64]
+    out_refund_no = data.get("out_refund_no")
+    if not isinstance(out_refund_no, str) or not MERCHANT_NUMBER.fullmatch(out_refund_no):
+        raise _refuse(400, "no out_refund_no", "malformed")
     if data.get("mchid") != m.mchid:
         raise _refuse(400, "not our merchant", "mismatch", out_refund_no=out_refund_no)
     refund = Refund.objects.filter(out_refund_no=out_refund_no).first()
