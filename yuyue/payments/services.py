@@ -233,13 +233,13 @@ def payment_orders_check(*, appointment: Appointment, now: dt.datetime | None = 
             and answer.get("out_trade_no") == order.out_trade_no
             and (answer.get("amount") or {}).get("total") == wechatpay.fen(order.amount)
         ):
-            recorded, refunds = _payment_record(
+            _recorded, refunds = _payment_record(
                 order_id=order.pk,
                 transaction_id=str(answer.get("transaction_id", ""))[:64],
                 now=now,
             )
             _refunds_send(refunds)
-            paid = paid or recorded or True
+            paid = True
             continue
         if order.expires_at <= now:
             if answer:
