@@ -120,3 +120,23 @@ def test_many_notifications_at_once_record_each_order_exactly_once(
             f"\n{connection.vendor}: {len(calls)} notifications for {orders} orders in "
             f"{took:.2f}s ({len(calls) / took:.0f}/s), {orders} payments"
         )
+
+
+def test_the_stand_in_delivers_notifications_over_http(standin, held, customer, live_server):
+    """WeChat Pay's side end to end: the stand-in posts the notification to our running
+    server, which answers 204 once paid and 4xx to a forged copy."""
+    from tests.payments import standin as wx
+
+    order = payment_start(appointment=held, actor=customer, method="wechat_native").order
+    standin.pay(order.out_trade_no)
+    url = live_server.url + "/api/v1/payments/wechat/notify"
+
+    forged = standin.notification(standin.transaction(order.out_trade_no), key=wx.new_key())
+    status, body = standin.deliver(url, forged)
+    assert status == 401 and b'"FAIL"' in body
+    status, _body = standin.deliver(url, standin.paid_notification(order.out_trade_no))
+    assert status == 204
+
+    held.refresh_from_db()
+    assert held.status == Status.CONFIRMED
+    assert PaymentEntry.objects.filter(appointment=held).count() == 1

@@ -7,6 +7,7 @@ import logging
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import DatabaseError, IntegrityError, transaction
 
 from tests.helpers import NOW, client_for, error_of, make_user
@@ -293,3 +294,19 @@ def test_the_ledger_is_append_only_and_refunds_never_exceed_payments(ordered, st
 def test_a_second_customer_cannot_pay_into_anothers_hold(standin, held):
     other = make_user("other", phone="+8613300133000")
     assert pay(other, held).status_code == 404
+
+
+def test_nonces_are_forgotten_once_their_window_has_passed(ordered, standin, held):
+    from yuyue.payments.models import SeenNotification
+
+    standin.pay(ordered["out_trade_no"])
+    notification = standin.paid_notification(ordered["out_trade_no"])
+    assert send(notification).status_code == 204
+    sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=9))
+    assert SeenNotification.objects.count() == 1
+    sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11))
+    assert not SeenNotification.objects.exists()
+    # The old request sent again is still refused: its timestamp is out of the window now.
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)):
+        assert send(notification).status_code == 401
+    assert ledger(held) == [("payment", Decimal("50.00"))]

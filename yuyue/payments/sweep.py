@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from yuyue.bookings.services import appointment_release_unpaid
 from yuyue.payments import selectors, services
+from yuyue.payments.models import SeenNotification
 
 logger = logging.getLogger("yuyue.payments")
+FORGET_NONCES_AFTER = dt.timedelta(minutes=10)
 
 
 def sweep(*, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]:
@@ -36,4 +38,6 @@ def sweep(*, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]
         done["refunds_retried"] = services.refunds_retry(now=now, limit=limit)
     except Exception:
         logger.exception("payments: retrying refunds failed")
+    # Nonces older than the 5-minute window guard nothing: such a request is refused anyway.
+    SeenNotification.objects.filter(created_at__lt=now - FORGET_NONCES_AFTER).delete()
     return done
