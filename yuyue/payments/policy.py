@@ -1,6 +1,7 @@
 """What goes back to the customer when an appointment paid online does not happen
 (docs/payments.md#refunds-by-policy). Plain functions over loaded rows."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -61,13 +62,7 @@ def refund_due(*, appointment: Appointment, account: PaymentAccount) -> Decimal:
     by_customer = cancelled.actor_id == appointment.customer_id
     if not by_customer:
         return refundable  # the business cancelled or declined: all back, always
-    cutoff = appointment.start - _minutes(appointment.service.cancel_cutoff_minutes)
+    cutoff = appointment.start - dt.timedelta(minutes=appointment.service.cancel_cutoff_minutes)
     if cancelled.created_at <= cutoff or not appointment.business.keeps_deposit_after_cutoff:
         return refundable
     return refundable - kept
-
-
-def _minutes(n: int):
-    import datetime as dt
-
-    return dt.timedelta(minutes=n)
