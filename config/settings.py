@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yuyue.bookings",
     "yuyue.notifications",
     "yuyue.wechat",
+    "yuyue.payments",
     "yuyue.api",
     "yuyue.webkit",
     "yuyue.web",
@@ -333,6 +334,35 @@ if bool(WECHAT_APPID) != bool(WECHAT_SECRET):
     raise ImproperlyConfigured("WECHAT_APPID and WECHAT_SECRET go together: set both or neither.")
 # Where WeChat's server API is; tests and staging point it at a stand-in.
 WECHAT_API_BASE = envstr("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+
+# WeChat Pay API v3, direct merchant, public-key mode (docs/payments.md#wechat-pay). Off unless
+# WECHATPAY_MCHID is set; then every one of these must be.
+WECHATPAY_MCHID = envstr("WECHATPAY_MCHID")
+WECHATPAY_APPID = envstr("WECHATPAY_APPID", WECHAT_APPID)
+WECHATPAY_API_BASE = envstr("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com").rstrip("/")
+WECHATPAY_PRIVATE_KEY_PATH = envstr("WECHATPAY_PRIVATE_KEY_PATH")
+WECHATPAY_CERT_SERIAL = envstr("WECHATPAY_CERT_SERIAL")
+WECHATPAY_APIV3_KEY = envstr("WECHATPAY_APIV3_KEY")
+WECHATPAY_PUBLIC_KEY_PATH = envstr("WECHATPAY_PUBLIC_KEY_PATH")
+WECHATPAY_PUBLIC_KEY_ID = envstr("WECHATPAY_PUBLIC_KEY_ID")
+WECHATPAY_TIMEOUT = envint("WECHATPAY_TIMEOUT", 5, minimum=1, maximum=60)
+_WECHATPAY = {
+    "WECHATPAY_APPID": WECHATPAY_APPID,
+    "WECHATPAY_PRIVATE_KEY_PATH": WECHATPAY_PRIVATE_KEY_PATH,
+    "WECHATPAY_CERT_SERIAL": WECHATPAY_CERT_SERIAL,
+    "WECHATPAY_APIV3_KEY": WECHATPAY_APIV3_KEY,
+    "WECHATPAY_PUBLIC_KEY_PATH": WECHATPAY_PUBLIC_KEY_PATH,
+    "WECHATPAY_PUBLIC_KEY_ID": WECHATPAY_PUBLIC_KEY_ID,
+}
+_WECHATPAY_PROBLEMS = [f"{name} is not set" for name, value in _WECHATPAY.items() if not value]
+if WECHATPAY_APIV3_KEY and len(WECHATPAY_APIV3_KEY.encode()) != 32:
+    _WECHATPAY_PROBLEMS.append("WECHATPAY_APIV3_KEY is not 32 characters")
+if PRODUCTION and not WECHATPAY_API_BASE.startswith("https://"):
+    _WECHATPAY_PROBLEMS.append("WECHATPAY_API_BASE is not https")
+if WECHATPAY_MCHID and _WECHATPAY_PROBLEMS:
+    raise ImproperlyConfigured(
+        "WeChat Pay (WECHATPAY_MCHID is set): " + "; ".join(_WECHATPAY_PROBLEMS) + "."
+    )
 WECHAT_TIMEOUT = envint("WECHAT_TIMEOUT", 5, minimum=1, maximum=60)
 # developer, trial or formal: which version of the mini program a message's card opens.
 WECHAT_MINIPROGRAM_STATE = envstr("WECHAT_MINIPROGRAM_STATE", "formal")

@@ -30,7 +30,7 @@ FROM = {
     "start": {"confirmed"},
     "complete": {"in_progress"},
     "no_show": {"confirmed"},
-    "cancel": {"pending", "confirmed"},
+    "cancel": {"awaiting_payment", "pending", "confirmed"},
     "reschedule": {"pending", "confirmed"},
 }
 BUSINESS_SIDE = {"owner", "staff", "superuser"}

@@ -37,6 +37,7 @@ ALLOWED = {
     ("confirmed", "no_show"): "no_show",
     ("pending", "cancel"): "cancelled",
     ("confirmed", "cancel"): "cancelled",
+    ("awaiting_payment", "cancel"): "cancelled",
 }
 CUSTOMER_ACTIONS = {"cancel"}
 

@@ -107,6 +107,9 @@ NO_ID = {
     "(test_nobody_but_the_operator_reaches_the_operator_page)",
     "signup/": "opens a business for a new account or the caller's own, as YUYUE_SIGNUP allows",
     "signup/slug": "proposes a free slug from a name; slugs are public",
+    "api/v1/payments/wechat/notify": "WeChat Pay's notifications: public by design, only a "
+    "notification signed by WeChat Pay about one of our orders changes anything; tested in "
+    "tests/payments/test_wechat_pay.py and test_notify_bad_input.py",
 }
 # Routes whose id is itself the right to use them (a secret link), tested where they live.
 CAPABILITIES = {
@@ -181,6 +184,7 @@ BODIES = {
     "api/v1/appointments/<id>/reschedule": {"start": "2026-12-02T14:00:00"},
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
     "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},
+    "api/v1/appointments/<id>/pay": {"method": "wechat_native"},
 }
 
 

@@ -12,6 +12,7 @@ from yuyue.api.routers import (
     businesses,
     customers,
     invitations,
+    payments,
     services,
     staff,
     staff_actions,
@@ -58,7 +59,9 @@ wx.login again), 429 `wechat_busy` (WeChat's own limit), 503 `wechat_unavailable
 `phone_bound_elsewhere`.
 
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
-→ `cancelled`; `confirmed` → `no_show`.
+→ `cancelled`; `confirmed` → `no_show`. A service paid online books as `awaiting_payment`
+(its time held until `payment.pay_by`): paid, it goes on to `pending` or `confirmed`; unpaid,
+it is `cancelled`. Every appointment has `payment` (due, paid, refunded, state).
 
 **Limits.** Failed logins are limited per (username, IP) and per IP, so another address never
 locks you out; registrations per IP and per username; bookings per user.
@@ -88,6 +91,7 @@ def build_api() -> NinjaAPI:
         appointments,
         staff_actions,
         customers,
+        payments,
         wechat,
     ):
         api.add_router("", module.router)

@@ -18,6 +18,7 @@ from yuyue.bookings.permissions import appointment_permissions
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
 from yuyue.lib.localtime import zone_label
+from yuyue.payments.selectors import payment_summary
 from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
 
 
@@ -88,6 +89,9 @@ def service_out(service: Service) -> dict[str, Any]:
         "max_days_ahead": service.max_days_ahead,
         "cancel_cutoff_minutes": service.cancel_cutoff_minutes,
         "reschedule_cutoff_minutes": service.reschedule_cutoff_minutes,
+        "payment_mode": service.payment_mode,
+        "deposit_amount": money(service.deposit_amount),
+        "payment_window_minutes": service.payment_window_minutes,
         "active": service.active,
     }
 
@@ -172,6 +176,18 @@ def appointment_out(
         "cancel_deadline": local(permissions.cancel_deadline),
         "reschedule_deadline": local(permissions.reschedule_deadline),
         "actions": list(permissions.allowed_actions),
+        "payment": payment_out(appointment, local),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
+    }
+
+
+def payment_out(appointment: Appointment, local) -> dict[str, Any]:
+    summary = payment_summary(appointment)
+    return {
+        **summary,
+        "amount_due": money(summary["amount_due"]),
+        "amount_paid": money(summary["amount_paid"]),
+        "amount_refunded": money(summary["amount_refunded"]),
+        "pay_by": None if summary["pay_by"] is None else local(summary["pay_by"]),
     }

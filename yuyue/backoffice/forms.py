@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yuyue.accounts.phone import phone_display, phone_region
+from yuyue.catalog.forms import PaymentFieldsOptional
 from yuyue.catalog.models import (
     MAX_NOTICE_MINUTES,
     MAX_REMINDER_OFFSET_MINUTES,
@@ -146,7 +147,7 @@ _DEFAULTS = {
 }
 
 
-class ServiceForm(PhotoFields, ModelForm):
+class ServiceForm(PhotoFields, PaymentFieldsOptional, ModelForm):
     min_notice_minutes = DurationField(
         label=_("Minimum notice"), max_minutes=MAX_NOTICE_MINUTES, required=False
     )

@@ -1,5 +1,6 @@
 import secrets
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,7 @@ def new_public_id() -> str:
 
 
 class Status(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -29,8 +31,14 @@ class Status(models.TextChoices):
 
 # Statuses whose appointment occupies its staff member's time (docs/booking.md#the-status-machine).
 # An appointment that staff started early still occupies the chair, so in_progress holds too
-# — otherwise its remaining minutes could be sold a second time.
-HOLDING_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
+# — otherwise its remaining minutes could be sold a second time. A booking awaiting payment
+# holds its time until it is paid or released (docs/payments.md#the-hold).
+HOLDING_STATUSES = (
+    Status.AWAITING_PAYMENT,
+    Status.PENDING,
+    Status.CONFIRMED,
+    Status.IN_PROGRESS,
+)
 
 
 class Channel(models.TextChoices):
@@ -94,7 +102,14 @@ class Appointment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
+    # Until when a booking awaiting payment holds its time; null when nothing was due online.
+    pay_by = models.DateTimeField(_("pay by"), null=True, blank=True, editable=False)
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    # What the service asked to be paid online when this was booked (deposit or price), kept
+    # like the price: a later change to the service never changes what this booking owes.
+    online_due = models.DecimalField(
+        _("due online"), max_digits=10, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
     currency = models.CharField(_("currency"), max_length=3)
     notes = models.TextField(_("notes"), blank=True, max_length=MAX_NOTES_LENGTH)
     channel = models.CharField(
@@ -143,6 +158,12 @@ class Appointment(models.Model):
             ),
             models.Index(fields=["business", "start"], name="appointment_business_time"),
             models.Index(fields=["customer", "start"], name="appointment_customer_time"),
+            # The holds whose payment window has ended, found by the payment sweep.
+            models.Index(
+                fields=["pay_by"],
+                condition=models.Q(status="awaiting_payment"),
+                name="appointment_unpaid_holds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +197,7 @@ class AppointmentEvent(models.Model):
         NO_SHOW = "no_show", _("Marked no-show")
         RESCHEDULED = "rescheduled", _("Rescheduled")
         UNDONE = "undone", _("Undone")
+        PAID = "paid", _("Paid")
 
     appointment = models.ForeignKey(
         Appointment,

@@ -36,7 +36,8 @@ CUSTOMER = "customer"
 CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
 # action -> the statuses it may start from (the status machine, docs/booking.md)
 SOURCES = {
-    "cancel": CHANGEABLE,
+    # An unpaid hold may be given up, not moved: its payment is for the time it holds.
+    "cancel": (Status.AWAITING_PAYMENT, *CHANGEABLE),
     "reschedule": CHANGEABLE,
     "confirm": (Status.PENDING,),
     "start": (Status.CONFIRMED,),

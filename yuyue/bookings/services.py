@@ -9,6 +9,7 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -182,6 +183,7 @@ def appointment_create(
     actor: User | None = None,
     now: dt.datetime | None = None,
     staff_override: bool = False,
+    waive_payment: bool = False,
 ) -> Appointment:
     """Book `service` at `start`; `staff=None` means any staff (best fit).
 
@@ -193,6 +195,11 @@ def appointment_create(
     customer returns the first appointment, never a second one. `staff_override` (owners and
     staff of the business only) waives the minimum notice, the horizon and the slot grid, see
     `overridden_rules`; a booking made by the business for a customer needs no confirmation.
+
+    A service paid online makes the booking `awaiting_payment` until `pay_by` (its payment
+    window from now), holding its time meanwhile; staff booking for a customer may waive the
+    payment (`waive_payment`), and then it is booked as if nothing were due online. A customer
+    without an account (a walk-in's or caller's record) has no way to pay online: always waived.
     """
     now = _now(now)
     if client is not None:
@@ -222,6 +229,9 @@ def appointment_create(
         if role is None:
             raise NotAllowed()
         by_business = not for_self
+    if waive_payment and not by_business:
+        raise NotAllowed()
+    waived = waive_payment or customer is None
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:
@@ -265,6 +275,14 @@ def appointment_create(
                 if record is None:
                     assert customer is not None
                     record = customer_for_booking(business=service.business, user=customer)
+                price = service_price(service=service, title_id=chosen.title_id)
+                online_due = Decimal("0.00") if waived else service.amount_due_online(price)
+                holds_for_payment = online_due > 0
+                booked = (
+                    Status.PENDING
+                    if service.requires_confirmation and not by_business
+                    else Status.CONFIRMED
+                )
                 appointment = Appointment(
                     business=service.business,
                     service=service,
@@ -277,12 +295,14 @@ def appointment_create(
                     occupied_start=occ_start,
                     occupied_end=occ_end,
                     exclusive=service.capacity == 1,
-                    status=(
-                        Status.PENDING
-                        if service.requires_confirmation and not by_business
-                        else Status.CONFIRMED
+                    status=Status.AWAITING_PAYMENT if holds_for_payment else booked,
+                    pay_by=(
+                        now + dt.timedelta(minutes=service.payment_window_minutes)
+                        if holds_for_payment
+                        else None
                     ),
-                    price=service_price(service=service, title_id=chosen.title_id),
+                    price=price,
+                    online_due=online_due,
                     currency=service.business.currency,
                     notes=notes,
                     channel=channel,
@@ -297,7 +317,13 @@ def appointment_create(
                     actor=actor,
                     action=AppointmentEvent.Action.CREATED,
                     from_status="",
-                    data={"start": start.isoformat(), "staff_id": chosen.id, "channel": channel},
+                    data={
+                        "start": start.isoformat(),
+                        "staff_id": chosen.id,
+                        "channel": channel,
+                        # The status a hold goes on to once paid (appointment_mark_paid).
+                        **({"once_paid": booked} if holds_for_payment else {}),
+                    },
                 )
                 notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
                 if not by_business and customer is not None:
@@ -440,6 +466,64 @@ def appointment_undo(
         return locked
 
 
+def appointment_mark_paid(
+    *, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment | None:
+    """A hold whose payment arrived goes on to the status it was booked for (pending or
+    confirmed). The system acts: the payments app calls this in the transaction that records
+    the money, after locking the appointment row. Returns None, changing nothing, when the
+    appointment no longer awaits payment (released, or cancelled meanwhile): the caller then
+    refunds (docs/payments.md#the-race)."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if locked.status != Status.AWAITING_PAYMENT:
+            return None
+        created = locked.events.filter(action=AppointmentEvent.Action.CREATED).first()
+        once_paid = (created.data if created is not None else {}).get("once_paid")
+        if once_paid not in (Status.PENDING, Status.CONFIRMED):
+            once_paid = Status.PENDING if locked.service.requires_confirmation else Status.CONFIRMED
+        locked.status = once_paid
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=None,
+            action=AppointmentEvent.Action.PAID,
+            from_status=Status.AWAITING_PAYMENT,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        return locked
+
+
+UNPAID_REASON = "unpaid"
+
+
+def appointment_release_unpaid(
+    *, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment | None:
+    """Release a hold whose payment window has ended: cancelled, reason "unpaid", its time
+    free again and the customer told. The system acts (the payment sweep). Returns None,
+    changing nothing, when it was paid or changed meanwhile or its window is still open:
+    a paid booking is never released."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if locked.status != Status.AWAITING_PAYMENT or locked.pay_by is None or locked.pay_by > now:
+            return None
+        locked.status = Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=None,
+            action=AppointmentEvent.Action.CANCELLED,
+            from_status=Status.AWAITING_PAYMENT,
+            reason=UNPAID_REASON,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
+        return locked
+
+
 def _require_time_still_free(appointment: Appointment) -> None:
     """Under the staff member's lock: nothing since booked over the appointment's time."""
     overlapping = Appointment.objects.filter(
@@ -568,6 +652,8 @@ def appointment_walk_in(
             actor=actor,
             now=now,
             staff_override=True,
+            # Paid at the counter, if at all.
+            waive_payment=True,
         )
         return appointment_start(appointment=appointment, actor=actor, now=now)
 

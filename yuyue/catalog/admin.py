@@ -14,10 +14,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.catalog.admin_scoping import BusinessScopedAdmin
+from yuyue.catalog.forms import PaymentFieldsOptional
 from yuyue.catalog.models import Business, Invitation, Location, Membership, Service
 from yuyue.catalog.services import (
     BUSINESS_FIELDS,
     LOCATION_FIELDS,
+    SERVICE_FIELD_NAMES,
     SERVICE_FIELDS,
     business_create,
     business_update,
@@ -44,7 +46,15 @@ class BusinessAdmin(BusinessScopedAdmin):
     business_path = "pk"
     list_display = ("name", "slug", "timezone", "currency", "default_language")
     search_fields = ("name", "slug")
-    fields = ("slug", "name", "timezone", "currency", "default_language", "phone")
+    fields = (
+        "slug",
+        "name",
+        "timezone",
+        "currency",
+        "default_language",
+        "phone",
+        "keeps_deposit_after_cutoff",
+    )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Business | None = None):
         # The slug is in URLs and settings (YUYUE_DEFAULT_BUSINESS); it never changes.
@@ -218,8 +228,15 @@ class LocationAdmin(BusinessScopedAdmin):
         adopt(obj, created)
 
 
+class ServiceAdminForm(PaymentFieldsOptional, forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ("business", *SERVICE_FIELD_NAMES)
+
+
 @admin.register(Service)
 class ServiceAdmin(BusinessScopedAdmin):
+    form = ServiceAdminForm
     list_display = (
         "name",
         "business",
@@ -262,6 +279,10 @@ class ServiceAdmin(BusinessScopedAdmin):
                     "reschedule_cutoff_minutes",
                 )
             },
+        ),
+        (
+            _("Payment"),
+            {"fields": ("payment_mode", "deposit_amount", "payment_window_minutes")},
         ),
     )
 

@@ -17,6 +17,18 @@ MAX_NOTICE_MINUTES = 365 * 24 * 60
 MAX_DAYS_AHEAD = 730
 
 
+MAX_PAYMENT_WINDOW_MINUTES = 24 * 60
+DEFAULT_PAYMENT_WINDOW_MINUTES = 15
+
+
+class PaymentMode(models.TextChoices):
+    """What a customer pays online when booking (docs/payments.md)."""
+
+    NONE = "none", _("Nothing online")
+    DEPOSIT = "deposit", _("A deposit")
+    FULL = "full", _("The full price")
+
+
 MAX_REMINDER_OFFSET_MINUTES = 30 * 24 * 60
 MAX_REMINDERS = 5
 
@@ -67,6 +79,11 @@ class Business(models.Model):
         blank=True,
         validators=[validate_reminder_offsets],
         help_text=_("For example [1440, 120]: a day and two hours before. Empty: no reminders."),
+    )
+    # After the customer's cancellation cut-off the deposit is the shop's unless it says
+    # otherwise (docs/payments.md#refunds-by-policy).
+    keeps_deposit_after_cutoff = models.BooleanField(
+        _("keep the deposit when a customer cancels late"), default=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is
@@ -309,6 +326,23 @@ class Service(models.Model):
         default=120,
         validators=_minutes(MAX_NOTICE_MINUTES),
     )
+    payment_mode = models.CharField(
+        _("online payment"), max_length=10, choices=PaymentMode.choices, default=PaymentMode.NONE
+    )
+    deposit_amount = models.DecimalField(
+        _("deposit"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("Only for a deposit: what the customer pays when booking."),
+    )
+    payment_window_minutes = models.PositiveIntegerField(
+        _("payment window (minutes)"),
+        default=DEFAULT_PAYMENT_WINDOW_MINUTES,
+        validators=_minutes(MAX_PAYMENT_WINDOW_MINUTES, 1),
+        help_text=_("How long an unpaid booking holds its time."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -325,10 +359,44 @@ class Service(models.Model):
             models.CheckConstraint(
                 condition=models.Q(price__gte=0), name="service_price_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(deposit_amount__gte=0), name="service_deposit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payment_window_minutes__gte=1),
+                name="service_payment_window_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.payment_mode == PaymentMode.DEPOSIT:
+            deposit = self.deposit_amount or Decimal("0.00")
+            if deposit <= 0:
+                raise ValidationError(
+                    {"deposit_amount": _("Give the deposit: more than 0.")}, code="no_deposit"
+                )
+            if self.price is not None and deposit > self.price:
+                raise ValidationError(
+                    {"deposit_amount": _("A deposit is at most the price.")}, code="deposit_high"
+                )
+        elif self.payment_mode == PaymentMode.FULL and self.price is not None and self.price <= 0:
+            raise ValidationError(
+                {"payment_mode": _("A free service has nothing to pay in advance.")},
+                code="nothing_to_pay",
+            )
+
+    def amount_due_online(self, price: Decimal | None = None) -> Decimal:
+        """What a booking of this service pays online: nothing, the deposit or the price
+        (`price`: the booking's own snapshot)."""
+        price = self.price if price is None else price
+        if self.payment_mode == PaymentMode.DEPOSIT:
+            return min(self.deposit_amount, price)
+        if self.payment_mode == PaymentMode.FULL:
+            return price
+        return Decimal("0.00")
 
 
 class TitlePrice(models.Model):

@@ -59,12 +59,23 @@ SERVICE_FIELD_NAMES = (
     "requires_confirmation",
     "cancel_cutoff_minutes",
     "reschedule_cutoff_minutes",
+    "payment_mode",
+    "deposit_amount",
+    "payment_window_minutes",
     "active",
 )
 SERVICE_FIELDS = frozenset(SERVICE_FIELD_NAMES)
 LOCATION_FIELDS = frozenset({"name", "address", "phone", "timezone", "latitude", "longitude"})
 BUSINESS_FIELDS = frozenset(
-    {"name", "timezone", "currency", "default_language", "phone", "reminder_offsets_minutes"}
+    {
+        "name",
+        "timezone",
+        "currency",
+        "default_language",
+        "phone",
+        "reminder_offsets_minutes",
+        "keeps_deposit_after_cutoff",
+    }
 )
 
 

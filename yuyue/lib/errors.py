@@ -102,6 +102,9 @@ STATUS_OF_CODE = {
     "wechat_code_invalid": 422,
     "wechat_busy": 429,
     "wechat_unavailable": 503,
+    # Payments (yuyue.payments.errors): not set up here, WeChat Pay down.
+    "payments_not_configured": 404,
+    "payment_unavailable": 503,
 }
 
 

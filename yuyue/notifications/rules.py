@@ -21,12 +21,27 @@ EVENT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Action.CONFIRMED: ((Kind.CONFIRMED,), ()),
     Action.CANCELLED: ((Kind.CANCELLED,), (Kind.STAFF_CANCELLED,)),
     Action.RESCHEDULED: ((Kind.RESCHEDULED,), ()),
+    # A hold awaiting payment is news once paid (docs/payments.md#the-hold).
+    Action.PAID: ((Kind.BOOKED,), (Kind.STAFF_NEW_BOOKING,)),
 }
 # Events after which the appointment should have its reminders.
-SCHEDULES_REMINDERS = frozenset({Action.CREATED, Action.CONFIRMED})
+SCHEDULES_REMINDERS = frozenset({Action.CREATED, Action.CONFIRMED, Action.PAID})
 REMINDED_STATUSES = (Status.PENDING, Status.CONFIRMED)
 CANCELLATION_KINDS = frozenset({Kind.CANCELLED, Kind.STAFF_CANCELLED})
 LANGUAGES = frozenset({"zh-hans", "en"})
+
+
+def event_kinds(event: AppointmentEvent) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(kinds for the customer, kinds for the staff) that `event` tells.
+
+    A booking held for payment tells nobody yet (the customer is paying); a hold given up or
+    released unpaid tells only the customer, since the staff never heard of it."""
+    if event.to_status == Status.AWAITING_PAYMENT:
+        return ((), ())
+    customer, staff = EVENT_KINDS.get(event.action, ((), ()))
+    if event.from_status == Status.AWAITING_PAYMENT and event.action == Action.CANCELLED:
+        return (customer, ())
+    return (customer, staff)
 
 
 def channels_for(user: "User | Customer", *, miniprogram: bool = False) -> list[str]:

@@ -168,7 +168,7 @@ def notifications_enqueue_for_event(
     one message), on the channel they chose, unless they made the change themselves.
     """
     now = _now(now)
-    customer_kinds, staff_kinds = rules.EVENT_KINDS.get(event.action, ((), ()))
+    customer_kinds, staff_kinds = rules.event_kinds(event)
     rows: list[Notification] = []
     # The customer's account; None for one without (a walk-in or phone customer), whom the
     # business's record reaches.

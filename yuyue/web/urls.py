@@ -9,6 +9,7 @@ from yuyue.web.views import (
     invitations,
     my_data,
     password_email,
+    payments,
     phone,
     privacy,
     signup,
@@ -47,6 +48,12 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
     path("appointments/<str:public_id>/", appointments.appointment_detail, name="appointment"),
     path("appointments/<str:public_id>/done/", appointments.appointment_done, name="done"),
+    path("appointments/<str:public_id>/pay/", payments.appointment_pay, name="pay"),
+    path(
+        "appointments/<str:public_id>/pay/status",
+        payments.appointment_pay_status,
+        name="pay-status",
+    ),
     path(
         "appointments/<str:public_id>/calendar.ics",
         appointments.appointment_calendar,

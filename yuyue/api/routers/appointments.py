@@ -105,7 +105,7 @@ def business_appointments(
         date_from=query.date_from,
         date_to=query.date_to,
         newest_first=query.order == "-start",
-    )
+    ).select_related("payment_account")
     roles = business_roles(user=request.auth)
     return page_of(
         appointments, page, lambda row: appointment_out(row, viewer=request.auth, roles=roles)
@@ -127,7 +127,7 @@ def my_appointments(
         date_from=query.date_from,
         date_to=query.date_to,
         newest_first=query.order == "-start",
-    )
+    ).select_related("payment_account")
     roles = business_roles(user=request.auth)
     return page_of(
         appointments,

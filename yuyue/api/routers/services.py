@@ -40,8 +40,9 @@ def service_list(request: HttpRequest, slug: Slug, page: Query[PageIn]) -> dict:
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
-    if "price" in data:
-        data["price"] = Decimal(data["price"])
+    for name in ("price", "deposit_amount"):
+        if data.get(name) is not None:
+            data[name] = Decimal(data[name])
     return data
 
 

@@ -9,7 +9,9 @@ from yuyue.api.schemas.common import Id, InputSchema, LocalDate, LocalDateTime, 
 from yuyue.bookings.models import MAX_NOTES_LENGTH
 from yuyue.bookings.services import MAX_REASON_LENGTH
 
-StatusName = Literal["pending", "confirmed", "in_progress", "completed", "cancelled", "no_show"]
+StatusName = Literal[
+    "awaiting_payment", "pending", "confirmed", "in_progress", "completed", "cancelled", "no_show"
+]
 
 
 class BookingIn(InputSchema):
@@ -47,6 +49,21 @@ class CustomerOut(Schema):
     username: str | None = Field(description="The linked account's username, if any.")
 
 
+class PaymentOut(Schema):
+    mode: Literal["none", "deposit", "full"] = Field(
+        description="What the booking owed online when booked: nothing, a deposit, the price."
+    )
+    amount_due: str = Field(description="Due online when booked.", examples=["50.00"])
+    amount_paid: str = Field(description="Paid so far, online and at the counter.")
+    amount_refunded: str
+    pay_by: dt.datetime | None = Field(
+        description="While awaiting payment: until then the time is held."
+    )
+    state: Literal[
+        "none", "awaiting", "paid", "expired", "refunding", "partly_refunded", "refunded"
+    ]
+
+
 class AppointmentOut(Schema):
     id: str = Field(description="Opaque; never a sequence number.")
     business: BusinessRef
@@ -82,6 +99,7 @@ class AppointmentOut(Schema):
         description="What the caller may do now, in the order of the status machine: some of "
         "cancel, reschedule, confirm, start, complete, no_show."
     )
+    payment: PaymentOut
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -99,3 +117,27 @@ class AppointmentQuery(Schema):
 
 class BusinessAppointmentQuery(AppointmentQuery):
     staff_id: Id | None = None
+
+
+class PayIn(InputSchema):
+    method: Literal["wechat_native", "wechat_jsapi"] = Field(
+        description="wechat_native: a code to scan (web); wechat_jsapi: the mini program."
+    )
+
+
+class JsapiParams(Schema):
+    appId: str
+    timeStamp: str
+    nonceStr: str
+    package: str
+    signType: str
+    paySign: str
+
+
+class PayOut(Schema):
+    method: str
+    out_trade_no: str
+    amount: str
+    code_url: str | None = Field(description="wechat_native: show it as a QR code.")
+    jsapi: JsapiParams | None = Field(description="wechat_jsapi: pass to wx.requestPayment.")
+    pay_by: dt.datetime

@@ -81,6 +81,11 @@ class ServiceOut(Schema):
         description="Customers may cancel until this many minutes before the start."
     )
     reschedule_cutoff_minutes: int
+    payment_mode: str = Field(
+        description="What is paid online when booking: none, deposit or full (the price)."
+    )
+    deposit_amount: str = Field(examples=["50.00"], description="For payment_mode deposit.")
+    payment_window_minutes: int = Field(description="How long an unpaid booking holds its time.")
     active: bool
 
 

@@ -23,11 +23,13 @@ from yuyue.api.schemas.common import (
     whole,
 )
 from yuyue.catalog.models import (
+    DEFAULT_PAYMENT_WINDOW_MINUTES,
     MAX_BUFFER_MINUTES,
     MAX_CAPACITY,
     MAX_DAYS_AHEAD,
     MAX_DURATION_MINUTES,
     MAX_NOTICE_MINUTES,
+    MAX_PAYMENT_WINDOW_MINUTES,
 )
 from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
 
@@ -75,6 +77,8 @@ Capacity = minutes(MAX_CAPACITY, 1)
 Interval = minutes(MAX_DURATION_MINUTES, 5)
 Notice = minutes(MAX_NOTICE_MINUTES)
 DaysAhead = minutes(MAX_DAYS_AHEAD)
+PaymentWindow = minutes(MAX_PAYMENT_WINDOW_MINUTES, 1)
+PaymentModeIn = Literal["none", "deposit", "full"]
 
 HHMM = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["09:00"])]
 Interval_ = Annotated[list[HHMM], Field(min_length=2, max_length=2, examples=[["09:00", "12:00"]])]
@@ -104,6 +108,9 @@ class BusinessPatch(InputSchema):
     currency: optional(Currency) = None
     default_language: optional(Language) = None
     phone: optional(line(32, min_length=0)) = None
+    keeps_deposit_after_cutoff: optional(bool) = Field(
+        None, description="Keep a deposit when a customer cancels after the cut-off."
+    )
 
 
 def _coordinate(value: Decimal) -> Decimal:
@@ -149,6 +156,11 @@ class ServiceIn(InputSchema):
     requires_confirmation: bool = False
     cancel_cutoff_minutes: Notice = 120
     reschedule_cutoff_minutes: Notice = 120
+    payment_mode: PaymentModeIn = Field("none", description="What is paid online at booking.")
+    deposit_amount: Money = Field("0.00", description="For payment_mode deposit.")
+    payment_window_minutes: PaymentWindow = Field(
+        DEFAULT_PAYMENT_WINDOW_MINUTES, description="How long an unpaid booking holds its time."
+    )
     active: bool = True
 
 
@@ -166,6 +178,9 @@ class ServicePatch(InputSchema):
     requires_confirmation: optional(bool) = None
     cancel_cutoff_minutes: optional(Notice) = None
     reschedule_cutoff_minutes: optional(Notice) = None
+    payment_mode: optional(PaymentModeIn) = None
+    deposit_amount: optional(Money) = None
+    payment_window_minutes: optional(PaymentWindow) = None
     active: optional(bool) = None
 
 

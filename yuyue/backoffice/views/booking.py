@@ -139,6 +139,7 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
         "services": services,
         "staff": staff,
         "values": values,
+        "ask_payment": data.get("ask_payment") == "1",
         "max_notes": MAX_NOTES_LENGTH,
         "past_days": RECORD_PAST_DAYS,
         "errors": [],
@@ -192,6 +193,8 @@ def book(request: HttpRequest, desk: Desk) -> HttpResponse:
                 channel=Channel.BACKOFFICE,
                 actor=desk.user,
                 staff_override=True,
+                # Booked by the shop: paid in the shop unless it asks for payment online.
+                waive_payment=data.get("ask_payment") != "1",
             )
     except SlotUnavailable:
         context["errors"] = [_("That time is not free.")]

@@ -150,6 +150,9 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
+    if appointment.status == Status.AWAITING_PAYMENT:
+        # Held, not booked yet: it is booked once paid.
+        return HttpResponseRedirect(reverse("web:pay", args=[public_id]))
     if appointment.status not in HOLDING_STATUSES:
         # Cancelled (or over) since: the detail page says what it is now.
         return HttpResponseRedirect(reverse("web:appointment", args=[public_id]))

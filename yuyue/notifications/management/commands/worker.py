@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from yuyue.lib import worker_steps
 from yuyue.notifications.dispatcher import Dispatcher, Tally
 from yuyue.notifications.providers import texts_only_logged
 
@@ -72,6 +73,12 @@ class Command(BaseCommand):
             close_old_connections()
             tally = dispatcher.run_once()
             total.add(tally)
+            # Other apps' rounds (the payment sweep: yuyue/lib/worker_steps.py).
+            for name, step in worker_steps.steps().items():
+                try:
+                    step()
+                except Exception:
+                    logger.exception("worker: step %s failed", name)
             if tally.claimed:
                 logger.info(
                     "worker: sent %d, retrying %d, failed %d, skipped %s",

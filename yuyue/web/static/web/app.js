@@ -86,6 +86,28 @@
     }, 0);
   });
 
+  // The pay page: ask every few seconds whether the booking was paid, then move on.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch) {
+    var ask = function () {
+      fetch(poll.dataset.poll, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (state) {
+          if (state && !state.awaiting) {
+            window.location.href = poll.dataset.next;
+          } else {
+            window.setTimeout(ask, 3000);
+          }
+        })
+        .catch(function () {
+          window.setTimeout(ask, 6000);
+        });
+    };
+    window.setTimeout(ask, 3000);
+  }
+
   // Back/forward cache: a page restored from it may carry a form marked as sent.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent]").forEach(function (form) {

@@ -1,0 +1,28 @@
+"""The shop books a deposit service for a caller: paid in the shop (waived) unless it ticks
+that the customer pays online, which holds the time awaiting payment."""
+
+import pytest
+
+from tests.backoffice.test_booking_for_phone_and_walk_in_customers import choose
+from tests.helpers import TUESDAY, office_browser_for, owner_of
+from yuyue.bookings.models import Appointment
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+@pytest.mark.parametrize(("ask", "status"), [("", "confirmed"), ("1", "awaiting_payment")])
+def test_the_shop_waives_the_deposit_unless_it_asks_for_it(
+    business, customer, deposit_service, perm_stylist, ask, status
+):
+    browser = office_browser_for(owner_of(business))
+    form = {
+        "customer": choose(browser, "13700137000"),
+        "service": deposit_service.id,
+        "staff": perm_stylist.id,
+        "date": TUESDAY.isoformat(),
+        "time": "15:00",
+    }
+    if ask:
+        form["ask_payment"] = ask
+    assert browser.post("/manage/salon/book/", form).status_code == 303
+    assert Appointment.objects.get(customer=customer).status == status

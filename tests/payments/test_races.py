@@ -1,0 +1,142 @@
+"""Real concurrency (docs/payments.md#the-race): each thread has its own database connection.
+
+The hold lapsing while its payment arrives has exactly one outcome — paid and kept, or
+released and refunded in full at once; and many notifications at once, each order's sent
+twice, record every order exactly once.
+"""
+
+import datetime as dt
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from tests.helpers import NOW, make_user, owner_of
+from tests.payments.conftest import START
+from yuyue.bookings.models import Status
+from yuyue.bookings.services import appointment_create, appointment_release_unpaid
+from yuyue.catalog.services import service_update
+from yuyue.payments.models import Order, PaymentAccount, PaymentEntry
+from yuyue.payments.services import payment_notification_handle, payment_start
+
+pytestmark = pytest.mark.django_db(transaction=True)
+FIFTY = Decimal("50.00")
+
+
+def together(calls):
+    """Run every call in its own thread, all released at once; their results or errors."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        try:
+            return call()
+        except Exception as error:  # reported by the caller's assertion
+            return error
+        finally:
+            connections.close_all()
+
+    connections.close_all()
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def held_bookings(deposit_service, n):
+    service_update(service=deposit_service, actor=owner_of(deposit_service), capacity=n)
+    customers = [make_user(f"payer{i}", phone="+8613800138000") for i in range(n)]
+    return [
+        appointment_create(service=deposit_service, customer=c, start=START, now=NOW)
+        for c in customers
+    ]
+
+
+def notify(notification):
+    return lambda: payment_notification_handle(headers=notification.headers, body=notification.body)
+
+
+def test_the_hold_lapsing_while_its_payment_arrives_has_one_outcome(
+    standin, deposit_service, perm_stylist
+):
+    standin.refund_status = "SUCCESS"
+    bookings = held_bookings(deposit_service, 6)
+    notifications = []
+    for booking in bookings:
+        order = payment_start(appointment=booking, actor=booking.customer, method="wechat_native")
+        standin.pay(order.order.out_trade_no)
+        notifications.append(standin.paid_notification(order.order.out_trade_no))
+
+    outcomes = set()
+    for booking, notification in zip(bookings, notifications, strict=True):
+        lapse = booking.pay_by + dt.timedelta(seconds=1)
+        results = together(
+            [
+                lambda b=booking, at=lapse: appointment_release_unpaid(appointment=b, now=at),
+                notify(notification),
+            ]
+        )
+        assert not any(isinstance(r, Exception) for r in results), results
+        booking.refresh_from_db()
+        entries = list(
+            PaymentEntry.objects.filter(appointment=booking).values_list("kind", "amount")
+        )
+        account = PaymentAccount.objects.get(appointment=booking)
+        if booking.status == Status.CONFIRMED:
+            assert entries == [("payment", FIFTY)]
+            assert account.refunded == 0
+        else:
+            assert booking.status == Status.CANCELLED
+            assert entries == [("payment", FIFTY), ("refund", FIFTY)]
+            assert (account.paid, account.refunded, account.refunding) == (FIFTY, FIFTY, 0)
+        outcomes.add(booking.status)
+    # Which one wins each race is the scheduler's; each race has one outcome or the other.
+    assert outcomes <= {Status.CONFIRMED, Status.CANCELLED}
+
+
+def test_many_notifications_at_once_record_each_order_exactly_once(
+    standin, deposit_service, perm_stylist, capsys
+):
+    orders = 50 if connection.vendor == "postgresql" else 15
+    bookings = held_bookings(deposit_service, orders)
+    calls = []
+    for booking in bookings:
+        order = payment_start(appointment=booking, actor=booking.customer, method="wechat_native")
+        standin.pay(order.order.out_trade_no)
+        # WeChat Pay sends each twice (two nonces): the second must change nothing.
+        calls += [notify(standin.paid_notification(order.order.out_trade_no)) for _ in range(2)]
+
+    began = time.perf_counter()
+    results = together(calls)
+    took = time.perf_counter() - began
+
+    assert [r for r in results if r is not None] == []
+    assert PaymentEntry.objects.filter(kind="payment").count() == orders
+    assert Order.objects.filter(state=Order.State.PAID).count() == orders
+    assert set(PaymentAccount.objects.values_list("paid", flat=True).distinct()) == {FIFTY}
+    with capsys.disabled():
+        print(
+            f"\n{connection.vendor}: {len(calls)} notifications for {orders} orders in "
+            f"{took:.2f}s ({len(calls) / took:.0f}/s), {orders} payments"
+        )
+
+
+def test_the_stand_in_delivers_notifications_over_http(standin, held, customer, live_server):
+    """WeChat Pay's side end to end: the stand-in posts the notification to our running
+    server, which answers 204 once paid and 4xx to a forged copy."""
+    from tests.payments import standin as wx
+
+    order = payment_start(appointment=held, actor=customer, method="wechat_native").order
+    standin.pay(order.out_trade_no)
+    url = live_server.url + "/api/v1/payments/wechat/notify"
+
+    forged = standin.notification(standin.transaction(order.out_trade_no), key=wx.new_key())
+    status, body = standin.deliver(url, forged)
+    assert status == 401 and b'"FAIL"' in body
+    status, _body = standin.deliver(url, standin.paid_notification(order.out_trade_no))
+    assert status == 204
+
+    held.refresh_from_db()
+    assert held.status == Status.CONFIRMED
+    assert PaymentEntry.objects.filter(appointment=held).count() == 1
