@@ -267,7 +267,7 @@ class PoliciesForm(ModelForm):
 
     class Meta:
         model = Business
-        fields = ["name", "phone"]
+        fields = ["name", "phone", "customer_retention_months"]
         labels = {"phone": _("Telephone")}
 
     def _post_clean(self) -> None:

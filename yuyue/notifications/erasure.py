@@ -125,7 +125,7 @@ def user_delete_account(
     user = User.objects.select_for_update().get(pk=actor.pk)
     if not user.is_active:
         raise NotAllowed()
-    if user.is_staff or user.is_superuser or Membership.objects.filter(user=user).exists():
+    if user.is_superuser or Membership.objects.filter(user=user).exists():
         raise MemberCannotDelete()
     deletion_proof_check(user=user, password=password, phone_code=phone_code)
     cancelled = 0

@@ -183,6 +183,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 reminder_offsets_minutes=form.reminders(),
+                customer_retention_months=form.cleaned_data["customer_retention_months"],
             )
         except DomainError as error:
             add_errors(form, error)
