@@ -227,7 +227,7 @@ def test_an_owner_or_staff_member_hands_over_first(owner, staff_user, business):
             "/api/v1/me/delete",
             {"password": PASSWORD},
             content_type="application/json",
-            headers={"Authorization": bearer(member)},
+            headers={"Authorization": bearer(member), "Accept-Language": "en"},
         )
         assert response.status_code == 403
         assert (
