@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 
 from tests.accounts.codes import last_code
@@ -240,3 +241,27 @@ def test_an_owner_or_staff_member_hands_over_first(owner, staff_user, business):
 def test_my_data_links_to_deleting(lin):
     page = html_of(browser_for(lin, english=True).get("/me/data/"))
     assert 'href="/me/delete/"' in page
+
+
+def test_an_account_made_by_code_confirms_with_a_code_on_the_web(webhook):
+    assert send_code(PHONE).status_code == 202
+    signed_in = browser_for(None).post(
+        "/api/v1/auth/sms/verify",
+        {"phone": PHONE, "code": last_code(webhook)},
+        content_type="application/json",
+    )
+    user = User.objects.get(pk=signed_in.json()["user"]["id"])
+    assert not user.has_usable_password()
+    browser = browser_for(user, english=True, REMOTE_ADDR="198.51.100.77")
+    page = html_of(browser.get("/me/delete/"))
+    assert 'name="phone_code"' in page and 'name="password"' not in page
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        sent = browser.post("/me/delete/", {"action": "send"})
+        assert sent.status_code == 200 and "A code is on its way" in html_of(sent)
+        done = browser.post("/me/delete/", {"action": "delete", "phone_code": last_code(webhook)})
+
+    assert done.status_code == 200 and "Account deleted" in html_of(done)
+    user.refresh_from_db()
+    assert not user.is_active and user.phone == ""
+    assert browser.get("/me/data/").status_code == 302

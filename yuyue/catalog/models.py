@@ -87,7 +87,7 @@ class Business(models.Model):
         _("keep the deposit when a customer cancels late"), default=True
     )
     # Customers' records with no appointment in this many months (and none ahead) are
-    # anonymised by the worker's daily step (docs/privacy.md#retention); 0 keeps them.
+    # anonymised by the worker's daily step (docs/privacy.md#erasure); 0 keeps them.
     customer_retention_months = models.PositiveSmallIntegerField(
         _("anonymise inactive customers after (months)"),
         default=0,

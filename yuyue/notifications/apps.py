@@ -10,5 +10,5 @@ class NotificationsConfig(AppConfig):
         from yuyue.lib.worker_steps import register
         from yuyue.notifications.erasure import RetentionStep
 
-        # Each business's retention of its customers' records (docs/privacy.md#retention).
+        # Each business's retention of its customers' records (docs/privacy.md#erasure).
         register("retention", RetentionStep())

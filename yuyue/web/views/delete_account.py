@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from yuyue.accounts.models import PhoneCode
+from yuyue.accounts.models import PhoneCode, User
 from yuyue.lib.errors import DomainError, RateLimited, http_status
 from yuyue.lib.throttle import LoginPerIp, client_ip, rate_of, retry_after
 from yuyue.notifications.codes import phone_code_send
@@ -24,6 +24,7 @@ from yuyue.webkit.pages import page
 @require_http_methods(["GET", "POST"])
 def delete_account_page(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert isinstance(user, User)  # login_required
     context: dict = {
         "can_text": bool(user.phone and user.phone_verified),
         "has_password": user.has_usable_password(),
