@@ -265,3 +265,21 @@ def test_an_account_made_by_code_confirms_with_a_code_on_the_web(webhook):
     user.refresh_from_db()
     assert not user.is_active and user.phone == ""
     assert browser.get("/me/data/").status_code == 302
+
+
+def test_an_account_made_by_wechat_alone_is_confirmed_by_its_token(db):
+    user = User.objects.create(username="u-wechat-only")
+    user.set_unusable_password()
+    user.save()
+    WeChatIdentity.objects.create(appid="wx-app", openid="o-only", user=user)
+
+    response = browser_for(None).post(
+        "/api/v1/me/delete",
+        {},
+        content_type="application/json",
+        headers={"Authorization": bearer(user)},
+    )
+
+    assert response.status_code == 204
+    assert not WeChatIdentity.objects.filter(openid="o-only").exists()
+    assert not User.objects.get(pk=user.pk).is_active

@@ -58,9 +58,18 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
+def deletion_proof_needed(user: User) -> bool:
+    """False for an account with neither a password nor a verified phone (one made by WeChat
+    sign-in alone): its session or token is the only proof it has, and asking for more would
+    leave it no way to be deleted."""
+    return user.has_usable_password() or bool(user.phone and user.phone_verified)
+
+
 def deletion_proof_check(*, user: User, password: str = "", phone_code: str = "") -> None:
     """The person at the keyboard is the account's owner: its password, or a code just texted
     to its verified phone (accounts made by code have no password). Raises otherwise."""
+    if not deletion_proof_needed(user):
+        return
     if password:
         if user.has_usable_password() and user.check_password(password):
             return
@@ -85,7 +94,7 @@ def _erase_messages(notifications: Q) -> None:
         address="",
         lease_until=None,
         lease_token="",
-        last_error=errors.NO_RECIPIENT,
+        last_error=errors.ERASED,
     )
 
 
@@ -160,7 +169,10 @@ def user_delete_account(
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    audit("account.deleted", actor=f"#{user.pk}", cancelled=cancelled)
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: audit("account.deleted", actor=f"#{user_id}", cancelled=cancelled)
+    )
     return cancelled
 
 
@@ -172,7 +184,10 @@ def customer_erase(*, actor: User, customer: Customer, now: dt.datetime | None =
     require_owner(user=actor, business_id=customer.business_id)
     now = _now(now)
     _erase_record(customer=customer, now=now)
-    audit("customer.erased", actor=actor, business=customer.business_id, customer=customer.pk)
+    business_id, customer_id = customer.business_id, customer.pk
+    transaction.on_commit(
+        lambda: audit("customer.erased", actor=actor, business=business_id, customer=customer_id)
+    )
     return Customer.objects.get(pk=customer.pk)
 
 

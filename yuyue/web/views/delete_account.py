@@ -12,7 +12,7 @@ from yuyue.accounts.models import PhoneCode, User
 from yuyue.lib.errors import DomainError, RateLimited, http_status
 from yuyue.lib.throttle import LoginPerIp, client_ip, rate_of, retry_after
 from yuyue.notifications.codes import phone_code_send
-from yuyue.notifications.erasure import user_delete_account
+from yuyue.notifications.erasure import deletion_proof_needed, user_delete_account
 from yuyue.web.forms import DeleteAccountForm
 from yuyue.webkit.forms import add_errors
 from yuyue.webkit.pages import page
@@ -27,6 +27,7 @@ def delete_account_page(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # login_required
     context: dict = {
         "can_text": bool(user.phone and user.phone_verified),
+        "needs_proof": deletion_proof_needed(user),
         "has_password": user.has_usable_password(),
         "resend_after": rate_of("sms_resend_phone")[1],
     }
