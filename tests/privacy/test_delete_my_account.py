@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 
-from tests.accounts.codes import last_code
+from tests.accounts.codes import last_code, wrong
 from tests.accounts.codes import send as send_code
 from tests.helpers import (
     NOW,
@@ -283,3 +283,24 @@ def test_an_account_made_by_wechat_alone_is_confirmed_by_its_token(db):
     assert response.status_code == 204
     assert not WeChatIdentity.objects.filter(openid="o-only").exists()
     assert not User.objects.get(pk=user.pk).is_active
+
+
+def test_wrong_codes_stay_counted_so_the_code_cannot_be_guessed(lin, webhook):
+    api = browser_for(None)
+    token = bearer(lin)
+    assert send_code(PHONE).status_code == 202
+    code = last_code(webhook)
+
+    def delete(phone_code: str):
+        return api.post(
+            "/api/v1/me/delete",
+            {"phone_code": phone_code},
+            content_type="application/json",
+            headers={"Authorization": token},
+        )
+
+    for _try in range(5):
+        assert delete(wrong(code)).status_code == 401
+    # The fifth wrong try killed the code: the right one no longer works either.
+    assert delete(code).status_code == 401
+    assert User.objects.get(pk=lin.pk).is_active

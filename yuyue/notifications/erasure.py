@@ -111,12 +111,11 @@ def _sessions_of(user: User) -> list[str]:
     wanted = str(user.pk)
     return [
         session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        for session in Session.objects.iterator()
         if str(session.get_decoded().get("_auth_user_id")) == wanted
     ]
 
 
-@transaction.atomic
 def user_delete_account(
     *, actor: User, password: str = "", phone_code: str = "", now: dt.datetime | None = None
 ) -> int:
@@ -131,12 +130,22 @@ def user_delete_account(
     Returns the number of appointments cancelled.
     """
     now = _now(now)
-    user = User.objects.select_for_update().get(pk=actor.pk)
+    _require_deletable(User.objects.get(pk=actor.pk))
+    # Outside the erasure's transaction: a wrong code's counted try must stay counted.
+    deletion_proof_check(user=actor, password=password, phone_code=phone_code)
+    with transaction.atomic():
+        return _delete_account(user=User.objects.select_for_update().get(pk=actor.pk), now=now)
+
+
+def _require_deletable(user: User) -> None:
     if not user.is_active:
         raise NotAllowed()
     if user.is_superuser or Membership.objects.filter(user=user).exists():
         raise MemberCannotDelete()
-    deletion_proof_check(user=user, password=password, phone_code=phone_code)
+
+
+def _delete_account(*, user: User, now: dt.datetime) -> int:
+    _require_deletable(user)  # again, under the lock
     cancelled = 0
     upcoming = Appointment.objects.filter(
         customer=user,

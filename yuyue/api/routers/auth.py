@@ -228,7 +228,7 @@ def delete_account(request: HttpRequest, payload: DeleteAccountIn) -> Status:
     """Future appointments are cancelled (the businesses are told), the account's personal
     data erased and every token and session ends; the businesses keep anonymous history
     (docs/privacy.md#erasure). Owners and staff of a business are refused (403) until they
-    leave it; a wrong proof is 422."""
+    leave it; a wrong password or no proof is 422, a wrong code 401 `invalid_code`."""
     user_delete_account(
         actor=request.auth, password=payload.password or "", phone_code=payload.phone_code or ""
     )
