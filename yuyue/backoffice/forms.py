@@ -261,6 +261,8 @@ class PoliciesForm(ModelForm):
             )
             if n < len(offsets):
                 self.initial[name] = offsets[n]
+        # Left out, it stays as it is.
+        self.fields["customer_retention_months"].required = False
         self.fields["reminder_1"].help_text = _(
             "For example 1 day and 2 hours. Leave them all empty for no reminders."
         )

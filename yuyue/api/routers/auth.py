@@ -220,7 +220,7 @@ def my_data(request: HttpRequest) -> dict:
 @router.post(
     "/me/delete",
     auth=bearer,
-    response={204: None, **errors(401, 403, 422, 429)},
+    response={204: None, **errors(400, 401, 403, 422, 429)},
     throttle=[LoginPerIp()],
     summary="Delete my account (注销), with my password or a texted code",
 )

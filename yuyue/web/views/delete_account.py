@@ -4,6 +4,7 @@ texted to their verified phone; then they are signed out (docs/privacy.md#erasur
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -38,7 +39,10 @@ def delete_account_page(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return page(request, "web/delete_account.html", context, status=400)
-    if request.POST.get("action") == "send" and context["can_text"]:
+    if request.POST.get("action") == "send":
+        if not context["can_text"]:
+            form.add_error("phone_code", _("This account has no verified phone."))
+            return page(request, "web/delete_account.html", context, status=400)
         try:
             phone_code_send(
                 phone=user.phone, purpose=PhoneCode.Purpose.LOGIN, ip=client_ip(request)
