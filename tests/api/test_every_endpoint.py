@@ -52,6 +52,7 @@ SUCCESS = {
     ("get", "/api/v1/me"): ("as_customer", None, 200),
     ("get", "/api/v1/me/businesses"): ("as_owner", None, 200),
     ("get", "/api/v1/me/data"): ("as_customer", None, 200),
+    ("post", "/api/v1/me/delete"): ("as_customer", {"password": "correct horse battery"}, 204),
     ("get", "/api/v1/businesses/{slug}"): ("anon", None, 200),
     ("patch", "/api/v1/businesses/{slug}"): ("as_owner", {"name": "新店名"}, 200),
     ("post", "/api/v1/businesses"): ("as_customer", {"slug": "mine", "name": "我的店"}, 201),

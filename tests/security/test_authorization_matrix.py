@@ -70,6 +70,7 @@ NO_ID = {
     "me/data/": "the caller's own data (login required)",
     "me/data/data.json": "the caller's own data (login required)",
     "me/data/appointments.csv": "the caller's own appointments (login required)",
+    "me/delete/": "deletes the caller's own account (login and its password or a code)",
     "appointments": "the caller's own appointments (login required)",
     "appointment": "the seed's booking form, for the caller only",
     "admin/": "the back office's index, scoped to the caller's businesses",
@@ -93,6 +94,7 @@ NO_ID = {
     "api/v1/me": "the caller's own account",
     "api/v1/me/businesses": "the caller's own memberships",
     "api/v1/me/data": "the caller's own data",
+    "api/v1/me/delete": "deletes the caller's own account (its password or a code)",
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "

@@ -261,13 +261,15 @@ class PoliciesForm(ModelForm):
             )
             if n < len(offsets):
                 self.initial[name] = offsets[n]
+        # Left out, it stays as it is.
+        self.fields["customer_retention_months"].required = False
         self.fields["reminder_1"].help_text = _(
             "For example 1 day and 2 hours. Leave them all empty for no reminders."
         )
 
     class Meta:
         model = Business
-        fields = ["name", "phone"]
+        fields = ["name", "phone", "customer_retention_months"]
         labels = {"phone": _("Telephone")}
 
     def _post_clean(self) -> None:

@@ -92,4 +92,9 @@ urlpatterns = [
         customers.customer_merge_into,
         name="customer-merge",
     ),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/erase/",
+        customers.customer_erase_page,
+        name="customer-erase",
+    ),
 ]

@@ -15,6 +15,7 @@ MAX_BUFFER_MINUTES = 24 * 60
 MAX_CAPACITY = 1000
 MAX_NOTICE_MINUTES = 365 * 24 * 60
 MAX_DAYS_AHEAD = 730
+MAX_RETENTION_MONTHS = 120
 
 
 MAX_PAYMENT_WINDOW_MINUTES = 24 * 60
@@ -84,6 +85,14 @@ class Business(models.Model):
     # otherwise (docs/payments.md#refunds-by-policy).
     keeps_deposit_after_cutoff = models.BooleanField(
         _("keep the deposit when a customer cancels late"), default=True
+    )
+    # Customers' records with no appointment in this many months (and none ahead) are
+    # anonymised by the worker's daily step (docs/privacy.md#erasure); 0 keeps them.
+    customer_retention_months = models.PositiveSmallIntegerField(
+        _("anonymise inactive customers after (months)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
+        help_text=_("0: keep them. Otherwise at most 120."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is

@@ -75,6 +75,7 @@ BUSINESS_FIELDS = frozenset(
         "phone",
         "reminder_offsets_minutes",
         "keeps_deposit_after_cutoff",
+        "customer_retention_months",
     }
 )
 

@@ -43,6 +43,9 @@ class Customer(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=MAX_NOTES_LENGTH)
     # A few short labels ("VIP", "学生"), in the order staff gave them.
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # When the record's personal fields were erased (on request, by the account's 注销, or by
+    # the business's retention): the row stays for the business's figures.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

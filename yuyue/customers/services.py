@@ -7,6 +7,7 @@ Nothing else — registering, being made staff, a phone typed in by anyone — l
 to a record or hands over a record's appointments or notes.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -325,3 +327,26 @@ def customer_link_verified_phone(*, user: User, phone: str) -> list[Customer]:
         _audit_later("customer.linked", actor=user, customer=target)
         linked.append(target)
     return linked
+
+
+# What an erased record is called: in the business's language, written once, since the row
+# outlives the person it named (docs/privacy.md#erasure).
+ERASED_NAME = gettext_lazy("Erased customer")
+
+
+def customer_anonymise(*, customer: Customer, now: dt.datetime) -> Customer:
+    """Erase a record's personal fields and the notes of its appointments, keeping the row
+    (the business's counts) and unlinking the account. No rights are checked: the callers
+    (yuyue/notifications/erasure.py) have. Runs inside the caller's transaction."""
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    language = locked.business.default_language
+    with translation.override(language):
+        locked.name = str(ERASED_NAME)
+    locked.phone = locked.email = locked.notes = ""
+    locked.tags = []
+    locked.user = None
+    locked.erased_at = now
+    locked.save()
+    # The appointments' free text may name the person; their times and prices stay.
+    locked.appointments.update(notes="")
+    return locked

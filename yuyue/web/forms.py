@@ -171,3 +171,23 @@ class BusinessSignupForm(Form):
         timezone = self.fields["timezone"]
         assert isinstance(timezone, forms.ChoiceField)
         timezone.choices = zones
+
+
+class DeleteAccountForm(Form):
+    """注销: the password, or a code texted to the account's verified phone."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        max_length=MAX_PASSWORD_INPUT,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    phone_code = forms.CharField(
+        label=_("Code from the text message"),
+        required=False,
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )

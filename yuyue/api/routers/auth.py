@@ -21,6 +21,7 @@ from yuyue.accounts.services import (
 from yuyue.api.auth import bearer, token_of
 from yuyue.api.errors import ApiError
 from yuyue.api.schemas.auth import (
+    DeleteAccountIn,
     LoginIn,
     MembershipPage,
     PasswordIn,
@@ -38,6 +39,7 @@ from yuyue.catalog.selectors import memberships_of
 from yuyue.lib.errors import RateLimited
 from yuyue.lib.middleware import stated_language
 from yuyue.lib.throttle import (
+    LoginPerIp,
     client_ip,
     code_login_throttles,
     login_succeeded,
@@ -50,6 +52,7 @@ from yuyue.notifications.codes import (
     phone_code_send,
     phone_code_sign_in,
 )
+from yuyue.notifications.erasure import user_delete_account
 from yuyue.notifications.selectors import personal_data
 
 router = Router(tags=["auth"])
@@ -212,6 +215,24 @@ def my_data(request: HttpRequest) -> dict:
     """The account, privacy consents, WeChat sign-in, appointments (with the notes the customer
     sees, never a business's own notes) and the messages sent to the caller."""
     return personal_data(user=request.auth, now=timezone.now())
+
+
+@router.post(
+    "/me/delete",
+    auth=bearer,
+    response={204: None, **errors(400, 401, 403, 422, 429)},
+    throttle=[LoginPerIp()],
+    summary="Delete my account (注销), with my password or a texted code",
+)
+def delete_account(request: HttpRequest, payload: DeleteAccountIn) -> Status:
+    """Future appointments are cancelled (the businesses are told), the account's personal
+    data erased and every token and session ends; the businesses keep anonymous history
+    (docs/privacy.md#erasure). Owners and staff of a business are refused (403) until they
+    leave it; a wrong password or no proof is 422, a wrong code 401 `invalid_code`."""
+    user_delete_account(
+        actor=request.auth, password=payload.password or "", phone_code=payload.phone_code or ""
+    )
+    return Status(204, None)
 
 
 @router.get(

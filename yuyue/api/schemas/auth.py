@@ -65,6 +65,15 @@ Phone = Annotated[
 Code = Annotated[str, Field(min_length=1, max_length=16, examples=["123456"])]
 
 
+class DeleteAccountIn(InputSchema):
+    password: Password | None = Field(None, description="The account's password, or:")
+    phone_code: Code | None = Field(
+        None,
+        description="A `login` code just texted to the account's verified phone "
+        "(`POST /auth/sms/send`), for accounts made by code, which have no password.",
+    )
+
+
 class SmsSendIn(InputSchema):
     phone: Phone
     purpose: Literal["login", "reset"] = Field(

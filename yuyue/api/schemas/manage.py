@@ -30,6 +30,7 @@ from yuyue.catalog.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTICE_MINUTES,
     MAX_PAYMENT_WINDOW_MINUTES,
+    MAX_RETENTION_MONTHS,
 )
 from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
 
@@ -110,6 +111,11 @@ class BusinessPatch(InputSchema):
     phone: optional(line(32, min_length=0)) = None
     keeps_deposit_after_cutoff: optional(bool) = Field(
         None, description="Keep a deposit when a customer cancels after the cut-off."
+    )
+    customer_retention_months: optional(minutes(MAX_RETENTION_MONTHS)) = Field(
+        None,
+        description="Anonymise the records of customers with no appointment in this many "
+        "months and none ahead (a daily step); 0 keeps them.",
     )
 
 

@@ -1,5 +1,5 @@
 """The business's customer records: search, one record (details, tags, notes, history,
-no-shows), its edit form, and merging two records of one person."""
+no-shows), its edit form, merging two records of one person, and an owner's erasure of one."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,6 +20,7 @@ from yuyue.customers.models import MAX_NOTES_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, C
 from yuyue.customers.selectors import customer_of_business
 from yuyue.customers.services import customer_merge, customer_update
 from yuyue.lib.errors import DomainError
+from yuyue.notifications.erasure import customer_erase
 from yuyue.webkit.forms import error_text, refusal_text
 from yuyue.webkit.pages import MAX_ID, an_id, page
 
@@ -124,3 +125,19 @@ def customer_merge_into(request: HttpRequest, desk: Desk, customer_id: int) -> H
     )
     context = {"customer": customer, "query": query, "found": found}
     return page(request, "backoffice/customer_merge.html", context, desk=desk)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_view(owner_only=True)
+def customer_erase_page(request: HttpRequest, desk: Desk, customer_id: int) -> HttpResponse:
+    """An owner erases a record at the person's request, after a confirmation."""
+    customer = record_of(desk, customer_id)
+    if request.method == "POST":
+        try:
+            customer_erase(actor=desk.user, customer=customer)
+        except DomainError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            messages.success(request, _("The customer's personal data is erased."))
+        return HttpResponseRedirect(_detail_url(desk, customer), status=303)
+    return page(request, "backoffice/customer_erase.html", {"customer": customer}, desk=desk)

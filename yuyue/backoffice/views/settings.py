@@ -176,6 +176,8 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     business = desk.business
     form = PoliciesForm(request.POST or None, instance=business)
     if request.method == "POST" and form.is_valid():
+        retention = form.cleaned_data["customer_retention_months"]
+        kept = {} if retention is None else {"customer_retention_months": retention}
         try:
             business_update(
                 business=business,
@@ -183,6 +185,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 reminder_offsets_minutes=form.reminders(),
+                **kept,
             )
         except DomainError as error:
             add_errors(form, error)
