@@ -39,6 +39,13 @@ WORKWEEK = {
 }
 
 
+# PostgreSQL here allows 100 connections, shared by every pytest-xdist worker of the run (two
+# races may run at once, and tests/api/test_booking_race.py holds 50) and the workers' own: the
+# racers of one race hold at most their worker's share at a time. They still all start
+# together and contend for the same rows.
+RACE_CONNECTIONS = 80 // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) - 10
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(
         username=username,

@@ -7,7 +7,6 @@ instant of the staff member's time is held more than `capacity` times.
 """
 
 import datetime as dt
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +15,7 @@ from django.db import connection, connections, transaction
 
 from tests.helpers import (
     NOW,
+    RACE_CONNECTIONS,
     WEDNESDAY,
     at,
     make_appointment,
@@ -34,11 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # A 90-minute service on a 30-minute grid: 09:00, 09:30 and 10:00 all contain 10:00–10:30,
 # so whichever of them win, at most `capacity` appointments can ever hold that half hour.
 RACED_STARTS = [at(WEDNESDAY, "09:00"), at(WEDNESDAY, "09:30"), at(WEDNESDAY, "10:00")]
-# PostgreSQL here allows 100 connections, shared by every pytest-xdist worker of the run (two
-# races may run at once, and tests/api/test_booking_race.py holds 50) and the workers' own: the
-# racers of one race hold at most their worker's share. They still all start together and
-# contend for the same rows.
-MAX_CONNECTIONS = 80 // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) - 10
+MAX_CONNECTIONS = RACE_CONNECTIONS
 
 PEAK_SQL = """
 SELECT COALESCE(MAX(n), 0) FROM (

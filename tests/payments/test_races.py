@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from tests.helpers import NOW, make_user, owner_of
+from tests.helpers import NOW, RACE_CONNECTIONS, make_user, owner_of
 from tests.payments.conftest import START
 from yuyue.bookings.models import Status
 from yuyue.bookings.services import appointment_create, appointment_release_unpaid
@@ -27,17 +27,21 @@ FIFTY = Decimal("50.00")
 
 
 def together(calls):
-    """Run every call in its own thread, all released at once; their results or errors."""
+    """Run every call in its own thread, all released at once (at most RACE_CONNECTIONS of them
+    holding a database connection at a time); their results or errors."""
     barrier = threading.Barrier(len(calls))
+    gate = threading.BoundedSemaphore(RACE_CONNECTIONS)
 
     def run(call):
         barrier.wait()
-        try:
-            return call()
-        except Exception as error:  # reported by the caller's assertion
-            return error
-        finally:
-            connections.close_all()
+        with gate:
+            try:
+                return call()
+            except Exception as error:  # reported by the caller's assertion
+                return error
+            finally:
+                # Before the gate lets the next one in: its connection counts until closed.
+                connections.close_all()
 
     connections.close_all()
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
