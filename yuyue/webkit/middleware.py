@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from yuyue.catalog.errors import BusinessSuspended
 from yuyue.lib.errors import http_status
-from yuyue.lib.middleware import wants_json
+from yuyue.lib.middleware import error_response, wants_json
 from yuyue.webkit.pages import page
 
 
@@ -26,8 +26,9 @@ class SuspendedBusinesses:
             return None
         status = http_status(error)
         if wants_json(request):
-            body = {"error": {"code": error.code, "message": str(error.message), "details": None}}
-            return JsonResponse(body, status=status)
+            return error_response(
+                request, status=status, code=error.code, title="", message=str(error.message)
+            )
         context = {
             "title": _("Closed for now"),
             "message": str(error.message),
