@@ -25,6 +25,7 @@ from yuyue.bookings.errors import (
     NotAllowed,
     SlotUnavailable,
 )
+from yuyue.bookings.hooks import run_event_hooks
 from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
 from yuyue.bookings.models import (
     HOLDING_STATUSES,
@@ -134,7 +135,7 @@ def _record(
     reason: str = "",
     data: dict | None = None,
 ) -> AppointmentEvent:
-    return AppointmentEvent.objects.create(
+    event = AppointmentEvent.objects.create(
         appointment=appointment,
         actor=actor,
         action=action,
@@ -143,6 +144,8 @@ def _record(
         reason=reason[:MAX_REASON_LENGTH],
         data=data or {},
     )
+    run_event_hooks(appointment, event)
+    return event
 
 
 def _same_request(
