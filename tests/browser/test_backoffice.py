@@ -148,6 +148,6 @@ def test_the_owner_asks_why_a_time_is_not_free_and_opens_the_dashboard(
     week_ago = (TUESDAY - dt.timedelta(days=6)).isoformat()
     desk.goto(f"/manage/salon/dashboard/?from={week_ago}&to={WEDNESDAY.isoformat()}")
     expect(page.locator("svg.chart")).to_have_count(4)
-    expect(page.locator('[data-figure="revenue"]')).to_have_text("¥88")
+    expect(page.locator('[data-figure="completed-value"]')).to_have_text("¥88")
     desk.audit("dashboard")
     assert (ARTIFACTS / f"{desk.name}-02-dashboard.png").exists()

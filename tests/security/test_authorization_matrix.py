@@ -132,7 +132,9 @@ MADE_UP = {
     "customer_id": 999999,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
-_OWNER_ONLY_MANAGE = re.compile(r"^manage/(<slug:slug>/(dashboard|settings|setup)/|platform/)")
+_OWNER_ONLY_MANAGE = re.compile(
+    r"^manage/(<slug:slug>/(dashboard|settings|setup|payments)/|platform/)"
+)
 # Customer pages anyone may see, whatever the id (the business and its services are public).
 PUBLIC_PAGES = {
     "b/<slug:slug>/",

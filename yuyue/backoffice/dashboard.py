@@ -8,7 +8,10 @@ Definitions (shown on the page too):
 - utilization: booked ÷ available;
 - no-show rate: no-shows ÷ appointments that were due (completed + no-show);
 - cancellation rate: cancelled ÷ all appointments of the period;
-- revenue: the prices of completed appointments.
+- revenue: money received (online and at the counter) minus money refunded in the period, from
+  the payments ledger (yuyue.payments.selectors.ledger_net);
+- value of completed services: the prices of the period's completed appointments, whatever
+  was paid for them.
 """
 
 import datetime as dt
@@ -49,7 +52,7 @@ class Figures:
     utilization: Decimal | None
     no_show_rate: Decimal | None
     cancellation_rate: Decimal | None
-    revenue: Decimal
+    completed_value: Decimal
     per_staff: list[dict] = field(default_factory=list)
     per_day: list[dict] = field(default_factory=list)
     heat: list[list[int]] = field(default_factory=list)  # [weekday][hour] starts
@@ -84,10 +87,10 @@ def compute(
     booked_by_staff: dict[int, int] = defaultdict(int)
     booked_by_day: dict[dt.date, int] = defaultdict(int)
     heat = [[0] * 24 for _ in range(7)]
-    revenue = Decimal("0")
+    completed_value = Decimal("0")
     for row in rows:
         if row["status"] == Status.COMPLETED:
-            revenue += row["price"]
+            completed_value += row["price"]
         if row["status"] == Status.CANCELLED:
             continue
         minutes = int((row["end"] - row["start"]).total_seconds() // 60)
@@ -126,7 +129,7 @@ def compute(
         utilization=ratio(booked, available),
         no_show_rate=ratio(statuses[Status.NO_SHOW], due),
         cancellation_rate=ratio(statuses[Status.CANCELLED], len(rows)),
-        revenue=revenue,
+        completed_value=completed_value,
         per_staff=[
             {
                 "name": member.name,

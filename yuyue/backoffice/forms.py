@@ -25,6 +25,7 @@ from yuyue.catalog.services import SERVICE_FIELD_NAMES
 from yuyue.lib.errors import InvalidInput
 from yuyue.lib.localtime import zone_label
 from yuyue.lib.zones import COMMON_ZONES
+from yuyue.payments.models import COUNTER_CHANNELS
 from yuyue.scheduling.hours import WEEKDAY_KEYS
 from yuyue.scheduling.models import WEEKDAYS
 from yuyue.webkit.forms import Form, ModelForm
@@ -379,3 +380,29 @@ class BookingForm(Form):
     date = forms.CharField(required=False)
     time = forms.CharField(required=False)
     notes = forms.CharField(required=False, strip=False)
+
+
+class CounterPaymentForm(Form):
+    """What was paid in the shop; payment_record_counter says what else is wrong."""
+
+    prefix = "counter"  # beside the refund form on one page: distinct field ids
+
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    channel = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[(channel.value, channel.label) for channel in COUNTER_CHANNELS],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class RefundForm(Form):
+    """An owner's partial refund through WeChat Pay, with the reason the customer is told."""
+
+    prefix = "refund"
+
+    amount = forms.DecimalField(
+        label=_("Amount to refund"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=80)

@@ -9,6 +9,7 @@ from yuyue.backoffice.views import (
     feeds,
     me,
     messages,
+    payments,
     platform,
     reports,
     settings,
@@ -41,6 +42,17 @@ urlpatterns = [
         appointments.reschedule_confirm,
         name="reschedule-confirm",
     ),
+    # Before the action route below, which would take their last part for an action's name.
+    path(
+        "<slug:slug>/appointments/<str:public_id>/counter-payment/",
+        appointments.counter_payment,
+        name="counter-payment",
+    ),
+    path(
+        "<slug:slug>/appointments/<str:public_id>/refund/",
+        appointments.refund,
+        name="refund",
+    ),
     path(
         "<slug:slug>/appointments/<str:public_id>/<slug:name>/",
         appointments.action,
@@ -51,6 +63,8 @@ urlpatterns = [
     path("<slug:slug>/why/", booking.why, name="why"),
     path("<slug:slug>/dashboard/", reports.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/appointments.csv", reports.export, name="export"),
+    path("<slug:slug>/payments/", payments.payments, name="payments"),
+    path("<slug:slug>/payments/ledger.csv", payments.ledger_csv, name="payments-csv"),
     path("feed/<str:key>.ics", feeds.feed, name="feed"),
     path("<slug:slug>/staff/<int:staff_id>/feed/", feeds.feed_settings, name="feed-settings"),
     path("<slug:slug>/me/notices/", me.notices, name="notices"),

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
-from yuyue.backoffice.forms import ReasonForm
+from yuyue.backoffice.forms import CounterPaymentForm, ReasonForm, RefundForm
+from yuyue.backoffice.pages import refused
 from yuyue.bookings.errors import SlotUnavailable
-from yuyue.bookings.models import Appointment, AppointmentEvent
+from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.permissions import UNDO_WINDOW, appointment_permissions, undo_decision
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
@@ -29,11 +30,15 @@ from yuyue.bookings.services import (
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_weekday_time_label
 from yuyue.notifications.errors import reason_text
+from yuyue.payments.models import Channel
+from yuyue.payments.selectors import appointment_money
+from yuyue.payments.services import payment_record_counter, payment_refund_partial
 from yuyue.scheduling.selectors import business_staff, request_zone
-from yuyue.webkit.forms import error_text, refusal_text
+from yuyue.webkit.forms import add_errors, error_text, refusal_text
 from yuyue.webkit.pages import PUBLIC_ID, an_id, page, safe_next, with_query
 from yuyue.webkit.params import choice_of, chosen_start, start_value
 from yuyue.webkit.picker import build_picker, staff_options
+from yuyue.webkit.templatetags.webkit import money as money_text
 
 ACTIONS = {
     "confirm": appointment_confirm,
@@ -96,6 +101,17 @@ def _detail_url(desk: Desk, appointment: Appointment) -> str:
 @desk_view()
 def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
     appointment = appointment_of(desk, public_id)
+    return page(request, "backoffice/appointment.html", _detail(desk, appointment), desk=desk)
+
+
+def _detail(
+    desk: Desk,
+    appointment: Appointment,
+    *,
+    counter_form: CounterPaymentForm | None = None,
+    refund_form: RefundForm | None = None,
+) -> dict:
+    """The appointment page's context; a form given is shown with its errors."""
     zone_name = appointment.zone_name
     rights = appointment_permissions(appointment=appointment, actor=desk.user)
     everyone = business_staff(business=desk.business, include_inactive=True)
@@ -127,7 +143,21 @@ def detail(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
         "notifications": notifications,
         "max_reason": MAX_REASON_LENGTH,
     }
-    return page(request, "backoffice/appointment.html", context, desk=desk)
+    money = appointment_money(appointment)
+    context["money"] = money
+    context["money_rows"] = [
+        {"entry": entry, "when": local_day_time_label(entry.created_at, zone_name, with_zone=False)}
+        for entry in money["entries"]
+    ]
+    if money["pay_by"] is not None:
+        context["pay_by"] = local_clock_label(money["pay_by"], zone_name)
+    if appointment.status in COUNTER_STATUSES or counter_form is not None:
+        context["counter_form"] = counter_form or CounterPaymentForm(
+            initial={"channel": Channel.CASH}
+        )
+    if desk.is_owner and (money["refundable_online"] > 0 or refund_form is not None):
+        context["refund_form"] = refund_form or RefundForm()
+    return context
 
 
 @require_POST
@@ -290,3 +320,69 @@ def reschedule_confirm(request: HttpRequest, desk: Desk, public_id: str) -> Http
         return page(request, "backoffice/reschedule_confirm.html", context, status=409, desk=desk)
     messages.success(request, _("Moved. The customer is told the new time."))
     return HttpResponseRedirect(_detail_url(desk, appointment), status=303)
+
+
+# Money at the appointment (docs/payments.md#on-the-appointment-page) ----------------------
+
+# When staff record a payment at the counter: the service's rule, offered when it can succeed.
+COUNTER_STATUSES = (Status.CONFIRMED, Status.IN_PROGRESS, Status.COMPLETED)
+
+
+@require_POST
+@desk_view()
+def counter_payment(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    """Staff record what was paid in the shop; a refusal is shown on the form (400)."""
+    appointment = appointment_of(desk, public_id)
+    form = CounterPaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_record_counter(
+                appointment=appointment,
+                actor=desk.user,
+                channel=form.cleaned_data["channel"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(amount)s paid by %(channel)s.")
+                % {
+                    "amount": money_text(form.cleaned_data["amount"], appointment.currency),
+                    "channel": Channel(form.cleaned_data["channel"]).label,
+                },
+            )
+            return HttpResponseRedirect(_detail_url(desk, appointment), status=303)
+    context = _detail(desk, appointment, counter_form=form)
+    return page(request, "backoffice/appointment.html", context, status=400, desk=desk)
+
+
+@require_POST
+@desk_view()
+def refund(request: HttpRequest, desk: Desk, public_id: str) -> HttpResponse:
+    """An owner refunds part of what was paid online, with a reason; staff are refused."""
+    appointment = appointment_of(desk, public_id)
+    if not desk.is_owner:
+        return refused(request, desk, _("Only the business's owners can give money back."))
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_refund_partial(
+                appointment=appointment,
+                actor=desk.user,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Refund of %(amount)s asked of WeChat Pay; it shows as refunded once done.")
+                % {"amount": money_text(form.cleaned_data["amount"], appointment.currency)},
+            )
+            return HttpResponseRedirect(_detail_url(desk, appointment), status=303)
+    context = _detail(desk, appointment, refund_form=form)
+    return page(request, "backoffice/appointment.html", context, status=400, desk=desk)

@@ -16,6 +16,7 @@ from yuyue.backoffice.pages import a_day
 from yuyue.bookings.models import Channel, Status
 from yuyue.bookings.selectors import appointment_rows
 from yuyue.lib.localtime import WEEKDAYS, day_label
+from yuyue.payments.selectors import ledger_net
 from yuyue.scheduling.selectors import business_staff, staff_hours
 from yuyue.webkit.pages import page, with_query
 from yuyue.webkit.templatetags.webkit import money
@@ -24,12 +25,18 @@ MAX_PERIOD_DAYS = 92
 DEFAULT_PERIOD_DAYS = 30
 
 
-def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
-    """The asked period, clamped to sense; a note when it had to be changed."""
+def period(
+    request: HttpRequest, desk: Desk, *, this_week: bool = False
+) -> tuple[dt.date, dt.date, str]:
+    """The asked period, clamped to sense; a note when it had to be changed. By default the
+    last 30 days to today, or (`this_week`) this week, Monday to Sunday, in the business's
+    zone."""
     today = timezone.now().astimezone(desk.zone).date()
-    date_to = a_day(request.GET.get("to")) or today
+    monday = today - dt.timedelta(days=today.weekday())
+    default_to = monday + dt.timedelta(days=6) if this_week else today
+    date_to = a_day(request.GET.get("to")) or default_to
     date_from = a_day(request.GET.get("from")) or date_to - dt.timedelta(
-        days=DEFAULT_PERIOD_DAYS - 1
+        days=(7 if this_week else DEFAULT_PERIOD_DAYS) - 1
     )
     note = ""
     if date_from > date_to:
@@ -41,7 +48,7 @@ def _period(request: HttpRequest, desk: Desk) -> tuple[dt.date, dt.date, str]:
     return date_from, date_to, note
 
 
-def _window(desk: Desk, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def window(desk: Desk, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     zone = desk.zone
     return (
         dt.datetime.combine(date_from, dt.time(), tzinfo=zone),
@@ -50,7 +57,7 @@ def _window(desk: Desk, date_from: dt.date, date_to: dt.date) -> tuple[dt.dateti
 
 
 def figures_for(desk: Desk, date_from: dt.date, date_to: dt.date):
-    start, end = _window(desk, date_from, date_to)
+    start, end = window(desk, date_from, date_to)
     staff = list(business_staff(business=desk.business))
     weekly, overrides = staff_hours(
         staff_ids=[member.id for member in staff], date_from=date_from, date_to=date_to
@@ -69,8 +76,10 @@ def figures_for(desk: Desk, date_from: dt.date, date_to: dt.date):
 @require_GET
 @desk_view(owner_only=True)
 def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
-    date_from, date_to, note = _period(request, desk)
+    date_from, date_to, note = period(request, desk)
     figures = figures_for(desk, date_from, date_to)
+    start, end = window(desk, date_from, date_to)
+    ledger = ledger_net(business=desk.business, start=start, end=end)
     status_bars, status_height = bars(
         [(label, count, str(count), f"bar-{status}") for status, label, count in figures.by_status]
     )
@@ -101,7 +110,14 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
         "figures": figures,
         "note": note,
         "currency": currency,
-        "revenue": money(figures.revenue, currency),
+        "revenue": money(ledger.net, currency),
+        "received": money(ledger.received, currency),
+        "refunded": money(ledger.refunded, currency),
+        "completed_value": money(figures.completed_value, currency),
+        "payments_url": with_query(
+            reverse("backoffice:payments", args=[desk.business.slug]),
+            **{"from": date_from.isoformat(), "to": date_to.isoformat()},
+        ),
         "utilization": percent(figures.utilization),
         "no_show_rate": percent(figures.no_show_rate),
         "cancellation_rate": percent(figures.cancellation_rate),
@@ -134,7 +150,7 @@ def dashboard(request: HttpRequest, desk: Desk) -> HttpResponse:
     return page(request, "backoffice/dashboard.html", context, desk=desk)
 
 
-def _cell(text: str) -> str:
+def csv_cell(text: str) -> str:
     """Free text as a spreadsheet reads it: never as a formula (CSV injection)."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -144,8 +160,8 @@ def _cell(text: str) -> str:
 def export(request: HttpRequest, desk: Desk) -> HttpResponse:
     """The period's appointments as CSV, UTF-8 with a byte-order mark so that Excel reads the
     Chinese text right."""
-    date_from, date_to, _note = _period(request, desk)
-    start, end = _window(desk, date_from, date_to)
+    date_from, date_to, _note = period(request, desk)
+    start, end = window(desk, date_from, date_to)
     zone = desk.zone
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{desk.business.slug}-{date_from.isoformat()}-{date_to.isoformat()}.csv"
@@ -174,11 +190,11 @@ def export(request: HttpRequest, desk: Desk) -> HttpResponse:
                 row["start"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 row["end"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 Status(row["status"]).label,
-                _cell(row["service__name"]),
-                _cell(row["staff__name"]),
-                _cell(row["client__name"]),
+                csv_cell(row["service__name"]),
+                csv_cell(row["staff__name"]),
+                csv_cell(row["client__name"]),
                 row["client__phone"],
-                _cell(row["location__name"] or ""),
+                csv_cell(row["location__name"] or ""),
                 f"{row['price']:.2f}",
                 row["currency"],
                 Channel(row["channel"]).label,
