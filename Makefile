@@ -101,7 +101,8 @@ bench: $(VENV)/.installed-test
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_growth.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_http.py && \
-	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notifications.py; fi
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notifications.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notify.py; fi
 
 ## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a
 ## PostgreSQL restart under load on a throwaway cluster. Loopback only, a few minutes.

@@ -57,7 +57,7 @@ def test_the_headline_figures_are_exact(as_owner, data_set):
     assert figure(html, "no-show-rate") == "33.3%"
     assert figure(html, "cancellation-rate") == "16.7%"
     assert figure(html, "completed-value") == "¥176"
-    # Nothing in the ledger; money received: tests/backoffice/test_payments_page.py.
+    # Nothing in the ledger; money received: tests/payments/test_payments_page.py.
     assert figure(html, "revenue") == "¥0"
 
 
