@@ -57,7 +57,7 @@ def test_the_page_in_chinese(paid):
     response = office_browser_for(owner_of(paid), english=False).get(url(paid))
     html = html_of(response)
     assert response.status_code == 200
-    assert "柜台收款" in html and "微信支付退款" in html
+    assert "到店支付" in html and "微信支付退款" in html
 
 
 def test_a_held_booking_shows_what_it_owes_and_offers_no_counter(held, staff_user):

@@ -152,7 +152,7 @@ def test_the_page_in_chinese(ledger):
     response = office_browser_for(owner_of(ledger["a"]), english=False).get(PAGE)
     html = html_of(response)
     assert response.status_code == 200
-    assert "<h1>收款</h1>" in html
+    assert "<h1>收款与退款</h1>" in html
     assert "退款中" in html and "现金" in html
 
 
