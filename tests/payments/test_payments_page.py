@@ -227,3 +227,43 @@ def test_the_dashboard_revenue_is_the_ledgers_net(ledger):
     )
     assert figure(html, "revenue") == "¥337.67"
     assert "¥350.01" in html and "¥12.34" in html
+
+
+def test_the_systems_own_refunds_read_as_words(standin, held, customer):
+    """A refund by the policy shows why in words, on the page and in the CSV."""
+    from yuyue.bookings.services import appointment_cancel
+    from yuyue.payments.sweep import sweep
+
+    paid_online(standin, held)
+    appointment_cancel(appointment=held, actor=customer, now=NOW)
+    sweep()  # the refund asked; WeChat Pay has not answered (PROCESSING)
+    browser = office_browser_for(owner_of(held))
+    html = html_of(browser.get(PAGE))
+    assert "By the refund policy" in html
+    html = html_of(browser.get(f"/manage/salon/appointments/{held.public_id}/"))
+    assert money_of(html, "refunded").startswith("¥0")
+    assert "¥50 under way" in html
+
+
+def money_of(html: str, name: str) -> str:
+    return re.search(rf'data-money="{name}">([^<]*)<', html).group(1).strip()
+
+
+def test_the_page_costs_the_same_queries_for_more_money(ledger, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = office_browser_for(owner_of(ledger["a"]))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(PAGE).status_code == 200
+            assert browser.get(CSV).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for channel in ("card", "wechat_qr", "cash", "alipay_qr"):
+        payment_record_counter(
+            appointment=ledger["b"], actor=staff_user, channel=channel, amount=Decimal("1.00")
+        )
+    assert queries() == before

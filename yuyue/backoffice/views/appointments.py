@@ -31,7 +31,7 @@ from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_weekday_time_label
 from yuyue.notifications.errors import reason_text
 from yuyue.payments.models import Channel
-from yuyue.payments.selectors import appointment_money
+from yuyue.payments.selectors import appointment_money, refund_reason_text
 from yuyue.payments.services import payment_record_counter, payment_refund_partial
 from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import add_errors, error_text, refusal_text
@@ -146,7 +146,12 @@ def _detail(
     money = appointment_money(appointment)
     context["money"] = money
     context["money_rows"] = [
-        {"entry": entry, "when": local_day_time_label(entry.created_at, zone_name, with_zone=False)}
+        {
+            "entry": entry,
+            "when": local_day_time_label(entry.created_at, zone_name, with_zone=False),
+            "note": entry.note
+            or (refund_reason_text(entry.refund.reason) if entry.refund is not None else ""),
+        }
         for entry in money["entries"]
     ]
     if money["pay_by"] is not None:

@@ -13,7 +13,7 @@ from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.views.reports import csv_cell, period, window
 from yuyue.lib.localtime import day_label, local_day_time_label
 from yuyue.payments.models import PaymentEntry
-from yuyue.payments.selectors import ledger_rows, payments_report
+from yuyue.payments.selectors import ledger_rows, payments_report, refund_reason_text
 from yuyue.webkit.pages import page, with_query
 
 
@@ -39,6 +39,7 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
         "pending": [
             {
                 "refund": refund,
+                "reason": refund_reason_text(refund.reason),
                 "when": local_day_time_label(refund.created_at, zone.key, with_zone=False),
                 "customer": refund.account.appointment.client.name,
                 "url": link(refund.account.appointment.public_id),
@@ -109,7 +110,9 @@ def ledger_csv(request: HttpRequest, desk: Desk) -> HttpResponse:
     )
     for entry in ledger_rows(business=desk.business, start=start, end=end):
         sign = "-" if entry.kind == PaymentEntry.Kind.REFUND else ""
-        note = entry.note or (entry.refund.reason if entry.refund is not None else "")
+        note = entry.note or (
+            refund_reason_text(entry.refund.reason) if entry.refund is not None else ""
+        )
         writer.writerow(
             [
                 entry.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
