@@ -386,9 +386,9 @@ class Salon:
         self.sequence = 0
         self.outcome = Outcome()
         self.offers = 0
-        # Per freed time (by its index in self.freed), with the waitlist: did anyone on the
-        # list, when it was freed, wait for that staff member's day at all?
-        self.wanted: dict[int, bool] = {}
+        # Per freed time (by its index in self.freed), with the waitlist: who was waiting for
+        # it when it was freed (see who_waits).
+        self.wanted: dict[int, str] = {}
 
     # -- calendars ---------------------------------------------------------------------------
 
@@ -498,14 +498,7 @@ class Salon:
         )
         self.freed.append(freed)
         if self.waitlist:
-            today = local_day(now)
-            self.wanted[len(self.freed) - 1] = any(
-                w.waiting
-                and w.request.wish.date_to >= today
-                and w.request.wish.date_from <= freed.day <= w.request.wish.date_to
-                and w.request.wish.staff_id in (None, freed.staff_id)
-                for w in self.waiters
-            )
+            self.wanted[len(self.freed) - 1] = self.who_waits(now, freed)
             self.offer(now, freed)
 
     def on_noshow(self, now: int, booking: Booking) -> None:
@@ -521,6 +514,39 @@ class Salon:
                 "noshow",
             )
         )
+
+    def who_waits(self, now: int, freed: Freed) -> str:
+        """Who on the list, as the time is freed, could take it: someone ("a waiter fits"),
+        someone if only their window were wider ("waiters wanted other hours"), nobody though
+        some wait for that staff member's day ("waiters' services did not fit"), or nobody
+        waits for that day at all."""
+        today = local_day(now)
+        day = [
+            w
+            for w in self.waiters
+            if w.waiting
+            and not w.offered
+            and w.request.wish.date_to >= today
+            and w.request.wish.date_from <= freed.day <= w.request.wish.date_to
+            and w.request.wish.staff_id in (None, freed.staff_id)
+        ]
+        if not day:
+            return "nobody waiting for that day"
+        calendar = self.calendar(freed.staff_id, freed.day)
+        if first_fitting_waiter(day, freed, calendar, _dt(now)) is not None:
+            return "a waiter fits"
+        wider = [
+            Waiter(
+                dataclasses.replace(
+                    w.request, wish=dataclasses.replace(w.request.wish, window=(0, 24 * 60 - 1))
+                ),
+                w.joined,
+            )
+            for w in day
+        ]
+        if first_fitting_waiter(wider, freed, calendar, _dt(now)) is not None:
+            return "waiters wanted other hours"
+        return "waiters' services did not fit"
 
     def offer(self, now: int, freed: Freed) -> None:
         """Offer the freed time to waiters, first come first served, while someone fits."""
@@ -595,14 +621,14 @@ class Salon:
         freed: Freed,
         covered: list[int],
         standing: dict[tuple[int, dt.date], list[Booking]],
-        wanted: bool | None,
+        wanted: str | None,
     ) -> None:
         """Why each minute of freed time nobody booked again stayed empty: the first of
         found out only after the start (a no-show); inside the notice when freed (a late
         cancellation); on a free stretch shorter than the shortest service (30 minutes) in the
         month as it ended; else nobody who wanted it asked in time -- split, with the
-        waitlist, by whether anyone was waiting for that staff member's day when it was freed
-        (then their service or window did not fit it, or their offers lapsed)."""
+        waitlist, by who was waiting when it was freed (`who_waits`; "a waiter fits" there
+        means the offers lapsed or took only part of it)."""
         taken = [
             (b.start - _minutes(SERVICES[b.request.service], "buffer_before"),
              b.end + _minutes(SERVICES[b.request.service], "buffer_after"))
@@ -633,10 +659,8 @@ class Salon:
                     reason = "stretch too short"
                 elif wanted is None:
                     reason = "nobody asked"
-                elif wanted:
-                    reason = "nobody asked, waiters that day did not fit"
                 else:
-                    reason = "nobody asked, nobody waiting for that day"
+                    reason = f"nobody asked ({wanted})"
             self.outcome.limits[reason] = self.outcome.limits.get(reason, 0) + 1
 
 
