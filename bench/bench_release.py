@@ -69,6 +69,7 @@ from yuyue.bookings.models import HOLDING_STATUSES, Appointment  # noqa: E402
 from yuyue.catalog.models import Business, Service  # noqa: E402
 from yuyue.catalog.services import business_create, service_create  # noqa: E402
 from yuyue.catalog.versions import availability_changed  # noqa: E402
+from yuyue.customers.models import Customer  # noqa: E402
 from yuyue.scheduling.models import StaffMember  # noqa: E402
 from yuyue.scheduling.services import (  # noqa: E402
     staff_member_create,
@@ -130,6 +131,8 @@ def wipe() -> None:
             [business.id],
         )
         cursor.execute("DELETE FROM bookings_appointment WHERE business_id = %s", [business.id])
+    # Bookings made each customer a record of the business, which protects the business.
+    Customer.objects.filter(business=business).delete()
     StaffMember.objects.filter(business=business).delete()
     business.delete()
 
