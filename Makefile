@@ -88,7 +88,8 @@ i18n-check: $(VENV)/.installed-test
 check: lint migrations-check i18n-check test
 
 ## Benchmarks of issue 14 on SQLite (a temporary folder), and on PostgreSQL when BENCH_DATABASE_URL
-## names a database that may be wiped. Each prints a line per phase with its ratio.
+## names a database that may be wiped (the release rush also needs Redis: BENCH_REDIS_URL,
+## default redis://127.0.0.1:6379/12). Each prints a line per phase with its ratio.
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_availability.py
@@ -96,13 +97,15 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_growth.py
 	$(PY) bench/bench_http.py
 	$(PY) bench/bench_bestfit.py
+	$(PY) bench/bench_refill.py
 	if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_availability.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_bookings.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_growth.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_http.py && \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notifications.py && \
-	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notify.py; fi
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_notify.py && \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_release.py; fi
 
 ## Fault scripts (docs/security.md): SQLite under 4 processes and 30 bookers, then a
 ## PostgreSQL restart under load on a throwaway cluster. Loopback only, a few minutes.
