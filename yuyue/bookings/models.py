@@ -53,6 +53,8 @@ HOLDING_STATUSES = (
 # Statuses whose check-in code still names one appointment of its business: those that may yet
 # be checked in. Once started, finished or cancelled the code is free for another booking.
 CHECKIN_STATUSES = (Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED)
+# Those in which its customer is shown the code: booked, not yet started.
+CHECKIN_SHOWN = (Status.PENDING, Status.CONFIRMED)
 
 
 class Channel(models.TextChoices):
@@ -212,6 +214,13 @@ class Appointment(models.Model):
     @property
     def holds_time(self) -> bool:
         return self.status in HOLDING_STATUSES
+
+    @property
+    def usable_checkin_code(self) -> str | None:
+        """The code to show its customer, while it can check them in: once booked (a hold is
+        paid first), until it starts or ends otherwise, when the code may go to another
+        booking. Only the appointment's customer and the business's staff may see it."""
+        return self.checkin_code if self.status in CHECKIN_SHOWN else None
 
 
 class AppointmentEvent(models.Model):
