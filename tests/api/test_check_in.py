@@ -93,3 +93,23 @@ def test_wrong_codes_are_limited(as_owner, arriving, settings):
     limited = post(as_owner, {"code": wrong})
     assert limited.status_code == 429
     assert int(limited["Retry-After"]) > 0
+
+
+def test_the_customer_gets_the_qr_code_as_a_png(as_customer, arriving):
+    response = as_customer.get(f"/api/v1/appointments/{arriving.public_id}/checkin-qr")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == arriving.checkin_code
+    assert body["png"].startswith("data:image/png;base64,")
+
+
+@pytest.mark.parametrize("who", ["as_staff", "as_stranger"])
+def test_nobody_else_gets_the_qr_code(arriving, who, request):
+    client = request.getfixturevalue(who)
+    assert client.get(f"/api/v1/appointments/{arriving.public_id}/checkin-qr").status_code == 404
+
+
+def test_no_qr_code_once_it_cannot_be_used(as_customer, as_staff, arriving):
+    post(as_staff, {"code": arriving.checkin_code})
+    response = as_customer.get(f"/api/v1/appointments/{arriving.public_id}/checkin-qr")
+    assert response.status_code == 404

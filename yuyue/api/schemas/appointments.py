@@ -119,6 +119,11 @@ class AppointmentOut(Schema):
     updated_at: dt.datetime
 
 
+class CheckInQrOut(Schema):
+    code: str = Field(description="The six digits, to show under the QR code.")
+    png: str = Field(description="The QR code as a `data:image/png;base64,…` URI.")
+
+
 class AppointmentPage(Page):
     items: list[AppointmentOut]
 
