@@ -108,3 +108,13 @@ def test_strangers_get_nothing(stranger, arriving):
     assert response.status_code == 404
     arriving.refresh_from_db()
     assert arriving.status == Status.CONFIRMED
+
+
+def test_too_early_says_when_check_in_opens_in_chinese(staff_user, service, stylist, customer):
+    later = make_appointment(
+        service=service, staff=stylist, customer=customer, start=at(TUESDAY, "10:00")
+    )
+    chinese = office_browser_for(staff_user, english=False)
+    page = html_of(chinese.post(URL, {"code": later.checkin_code}))
+    assert "太早了：此预约在 周二 2026年12月1日 10:00" in page
+    assert "，09:00 起可以核销。" in page

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from tests.helpers import NOW, TUESDAY, WEDNESDAY, at, make_appointment
 from yuyue.bookings.errors import CheckInCodeUnknown, CheckInRefused
@@ -22,6 +23,13 @@ from yuyue.lib.errors import InvalidInput, NotAllowed, RateLimited
 pytestmark = pytest.mark.django_db
 
 SOON = at(TUESDAY, "08:30")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are matched in English here; the pages and the API test the Chinese.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

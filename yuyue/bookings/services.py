@@ -56,7 +56,7 @@ from yuyue.catalog.versions import availability_changed
 from yuyue.customers.models import Customer
 from yuyue.customers.services import customer_for_booking
 from yuyue.lib.errors import RateLimited
-from yuyue.lib.localtime import local_day_time_label
+from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.lib.throttle import guess_attempt, guess_succeeded
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
@@ -555,7 +555,13 @@ def _checkin_refusal(appointment: Appointment, now: dt.datetime) -> str | None:
                 "Too early: this appointment is at %(start)s; check-in opens at %(opens)s."
             ) % {
                 "start": local_day_time_label(appointment.start, zone_name),
-                "opens": local_day_time_label(opens, zone_name),
+                # The clock alone when it opens on the day of the start (nearly always).
+                "opens": (
+                    local_clock_label(opens, zone_name)
+                    if opens.astimezone(appointment.zone).date()
+                    == appointment.start.astimezone(appointment.zone).date()
+                    else local_day_time_label(opens, zone_name)
+                ),
             }
         if now >= appointment.end:
             return _(
