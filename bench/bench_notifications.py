@@ -149,6 +149,8 @@ def build(count: int) -> None:
                 price=service.price,
                 currency="CNY",
                 sequence=1 if kind == "rescheduled" else 0,
+                # Distinct: random codes would clash in bulk (appointment_checkin_code_open).
+                checkin_code=f"{i % 1_000_000:06d}",
             )
         )
     appointments = Appointment.objects.bulk_create(appointments, batch_size=2000)

@@ -12,6 +12,7 @@ this is a measuring setup, not a product path.
 """
 
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -63,6 +64,11 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+# Distinct check-in codes for the rows written in bulk: random ones would clash among the open
+# appointments (appointment_checkin_code_open); a million in a row never repeat.
+_CODES = itertools.count()
+
+
 def _appointment(business, service, staff_id, customer_id, start, status) -> Appointment:
     end = start + dt.timedelta(minutes=30)
     return Appointment(
@@ -77,6 +83,7 @@ def _appointment(business, service, staff_id, customer_id, start, status) -> App
         status=status,
         price=Decimal("88.00"),
         currency="CNY",
+        checkin_code=f"{next(_CODES) % 1_000_000:06d}",
     )
 
 

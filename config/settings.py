@@ -467,6 +467,9 @@ API_THROTTLE_RATES = {
     "sms_resend_phone": envstr("API_RATE_SMS_RESEND", "1/m"),
     "sms_phone_day": envstr("API_RATE_SMS_PHONE_DAY", "10/d"),
     "sms_ip": envstr("API_RATE_SMS_IP", "20/h"),
+    # Wrong check-in codes per staff member and business: six digits are too few to survive
+    # guessing without a limit (docs/booking.md#check-in).
+    "checkin_failures": envstr("API_RATE_CHECKIN_FAILURES", "10/10m"),
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For. Throttling by IP
 # trusts exactly that many entries; 0 uses the connection's own address (no proxy).

@@ -21,6 +21,7 @@ const STRINGS = {
     sms_login: '手机验证码登录', sms_phone: '手机号', sms_get_code: '获取验证码', sms_code: '短信验证码',
     sms_resend_in: '{n} 秒后重新获取', sms_sent: '验证码已发送，5 分钟内有效。',
     hours: '小时', anyone_short: '任意人员', map: '地图', call: '拨打', contact: '联系客服',
+    checkin_code: '核销码', checkin_hint: '到店时请出示此码，店员扫码或输入即可为你核销。',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -43,6 +44,7 @@ const STRINGS = {
     sms_login: 'Sign in with a text message code', sms_phone: 'Mobile phone', sms_get_code: 'Get a code',
     sms_code: 'Code from the text message', sms_resend_in: 'Send again in {n} s', sms_sent: 'A code is on its way; it is valid for 5 minutes.',
     hours: 'h', anyone_short: 'Anyone available', map: 'Map', call: 'Call', contact: 'Contact us',
+    checkin_code: 'Check-in code', checkin_hint: 'Show this code at the counter when you arrive: staff scan it or type it to check you in.',
   },
 }
 

@@ -131,6 +131,9 @@ SUCCESS = {
     ("post", "/api/v1/appointments/{id}/start"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/complete"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/no-show"): ("as_staff", None, 200),
+    ("get", "/api/v1/appointments/{id}/checkin-qr"): ("as_customer", None, 200),
+    # At the counter, when the appointment is due (the clock moves to its start).
+    ("post", "/api/v1/businesses/{slug}/check-in"): ("as_staff", {"code": "{checkin_code}"}, 200),
     # WeChat: codes come from the stand-in (tests/wechat/standin.py), as wx.login's would.
     ("post", "/api/v1/auth/wechat"): ("anon", {"code": "{login_code}"}, 200),
     ("post", "/api/v1/auth/wechat/phone"): ("as_wechat_user", {"code": "{phone_code}"}, 200),
@@ -179,6 +182,7 @@ def rows(booked, service, stylist, location, stranger, business, owner):
         "location_id": location.id,
         "date": "2026-12-24",
         "s": service.id,
+        "checkin_code": booked.checkin_code,
     }
 
 
@@ -233,7 +237,7 @@ def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked,
     if action in STATUS_BEFORE:
         booked.status = STATUS_BEFORE[action]
         booked.save(update_fields=["status"])
-    if action == "no-show":
+    if action in ("no-show", "check-in"):
         traveller = time_machine.travel(at(booked.start.date(), "10:30"), tick=False)
         traveller.start()
         request.addfinalizer(traveller.stop)

@@ -70,6 +70,8 @@ def make_due_emails(*, count: int, service, staff, start: dt.datetime) -> list[N
                 status="confirmed",
                 price=service.price,
                 currency="CNY",
+                # Distinct: random ones could clash (appointment_checkin_code_open).
+                checkin_code=f"{i:06d}",
             )
             for i, (user, client) in enumerate(zip(users, clients, strict=True))
         ]

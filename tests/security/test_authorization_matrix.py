@@ -163,6 +163,7 @@ STAFF_MAY = {
     ("post", "api/v1/appointments/<id>/start"),
     ("post", "api/v1/appointments/<id>/complete"),
     ("post", "api/v1/appointments/<id>/no-show"),
+    ("post", "api/v1/businesses/<slug>/check-in"),
     ("get", "appointments/<str:public_id>/"),
     ("get", "appointments/<str:public_id>/done/"),
     ("get", "appointments/<str:public_id>/calendar.ics"),
@@ -189,6 +190,7 @@ BODIES = {
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
     "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},
     "api/v1/appointments/<id>/pay": {"method": "wechat_native"},
+    "api/v1/businesses/<slug>/check-in": {"code": "000000"},
 }
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from yuyue.bookings.errors import SlotUnavailable
+from yuyue.bookings.errors import CheckInRefused, SlotUnavailable
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed, http_status
 from yuyue.lib.middleware import database_unavailable
 from yuyue.scheduling.engine import Slot
@@ -70,6 +70,9 @@ def error_details(error: DomainError) -> dict[str, Any] | None:
         return {"fields": error.fields}
     if isinstance(error, SlotUnavailable):
         return {"alternatives": alternatives_of(error, error.zone or dt.UTC)}
+    if isinstance(error, CheckInRefused):
+        # Only the business's staff get this far (appointment_check_in checks first).
+        return {"appointment_id": error.appointment.public_id, "status": error.appointment.status}
     return None
 
 

@@ -177,6 +177,11 @@ def appointment_out(
         "reschedule_deadline": local(permissions.reschedule_deadline),
         "actions": list(permissions.allowed_actions),
         "payment": payment_out(appointment, local),
+        "checkin_code": (
+            appointment.usable_checkin_code
+            if for_staff or (viewer is not None and appointment.customer_id == viewer.pk)
+            else None
+        ),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
     }

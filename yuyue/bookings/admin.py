@@ -64,11 +64,19 @@ class AppointmentAdmin(BusinessScopedAdmin):
     list_select_related = ("business", "location", "staff", "service", "client")
     date_hierarchy = "start"
     ordering = ("-start",)
-    search_fields = ("=public_id", "client__name", "client__phone", "customer__username")
+    # A check-in code is exact too: support finds the booking a customer reads out.
+    search_fields = (
+        "=public_id",
+        "=checkin_code",
+        "client__name",
+        "client__phone",
+        "customer__username",
+    )
     actions = ("confirm", "start", "complete", "mark_no_show", "cancel")
     inlines = (AppointmentEventInline,)
     fields = (
         "public_id",
+        "checkin_code",
         "status",
         "business",
         "location",

@@ -2,14 +2,20 @@
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.lib.errors import DomainError, InvalidInput, NotAllowed
 from yuyue.scheduling.engine import Slot
 
+if TYPE_CHECKING:
+    from yuyue.bookings.models import Appointment
+
 __all__ = [
     "BookingError",
+    "CheckInCodeUnknown",
+    "CheckInRefused",
     "CutoffPassed",
     "IdempotencyKeyReused",
     "InvalidInput",
@@ -60,4 +66,24 @@ class SlotUnavailable(BookingError):
         self.alternatives = list(alternatives)
         # The zone the alternatives were looked for in: where the client should see them.
         self.zone = zone
+        super().__init__(message)
+
+
+class CheckInCodeUnknown(BookingError):
+    """No appointment of this business can be checked in with this code (HTTP 404)."""
+
+    code = "checkin_code_unknown"
+    default_message = _("No appointment has this check-in code. Check the digits and try again.")
+
+
+class CheckInRefused(BookingError):
+    """The code names an appointment that cannot be checked in now (HTTP 409): too early or
+    too late, awaiting payment, not confirmed, already started, finished or cancelled. Carries
+    the appointment, which staff of its business may see."""
+
+    code = "checkin_refused"
+    default_message = _("This appointment cannot be checked in now.")
+
+    def __init__(self, message: str, *, appointment: "Appointment") -> None:
+        self.appointment = appointment
         super().__init__(message)

@@ -19,6 +19,16 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+def new_checkin_code() -> str:
+    """Six random digits, typed at the counter or read from the QR code. Unique only among a
+    business's appointments that may still be checked in (the constraint below); booking
+    retries on the rare clash (docs/booking.md#check-in)."""
+    return f"{secrets.randbelow(10**CHECKIN_CODE_LENGTH):0{CHECKIN_CODE_LENGTH}d}"
+
+
+CHECKIN_CODE_LENGTH = 6
+
+
 class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PENDING = "pending", _("Pending")
@@ -39,6 +49,12 @@ HOLDING_STATUSES = (
     Status.CONFIRMED,
     Status.IN_PROGRESS,
 )
+
+# Statuses whose check-in code still names one appointment of its business: those that may yet
+# be checked in. Once started, finished or cancelled the code is free for another booking.
+CHECKIN_STATUSES = (Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED)
+# Those in which its customer is shown the code: booked, not yet started.
+CHECKIN_SHOWN = (Status.PENDING, Status.CONFIRMED)
 
 
 class Channel(models.TextChoices):
@@ -123,6 +139,14 @@ class Appointment(models.Model):
         blank=True,
         editable=False,
     )
+    # What the customer shows at the counter (核销): staff type it or scan its QR code and the
+    # appointment starts (appointment_check_in).
+    checkin_code = models.CharField(
+        _("check-in code"),
+        max_length=CHECKIN_CODE_LENGTH,
+        default=new_checkin_code,
+        editable=False,
+    )
     # The calendar invitation's SEQUENCE: each reschedule raises it, so calendars replace the
     # event they already hold instead of showing both times.
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
@@ -138,6 +162,13 @@ class Appointment(models.Model):
                 fields=["customer", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="appointment_idempotency_key_per_customer",
+            ),
+            # A code names one appointment among those that can still be checked in; it also
+            # serves the counter's lookup by code.
+            models.UniqueConstraint(
+                fields=["business", "checkin_code"],
+                condition=models.Q(status__in=CHECKIN_STATUSES),
+                name="appointment_checkin_code_open",
             ),
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="appointment_end_after_start"
@@ -183,6 +214,13 @@ class Appointment(models.Model):
     @property
     def holds_time(self) -> bool:
         return self.status in HOLDING_STATUSES
+
+    @property
+    def usable_checkin_code(self) -> str | None:
+        """The code to show its customer, while it can check them in: once booked (a hold is
+        paid first), until it starts or ends otherwise, when the code may go to another
+        booking. Only the appointment's customer and the business's staff may see it."""
+        return self.checkin_code if self.status in CHECKIN_SHOWN else None
 
 
 class AppointmentEvent(models.Model):

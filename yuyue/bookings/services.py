@@ -19,6 +19,8 @@ from yuyue.accounts.models import User
 from yuyue.accounts.services import consent_record_at_booking
 from yuyue.bookings.availability import alternatives_for, alternatives_near
 from yuyue.bookings.errors import (
+    CheckInCodeUnknown,
+    CheckInRefused,
     IdempotencyKeyReused,
     InvalidInput,
     InvalidTransition,
@@ -28,6 +30,8 @@ from yuyue.bookings.errors import (
 from yuyue.bookings.hooks import run_event_hooks
 from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
 from yuyue.bookings.models import (
+    CHECKIN_CODE_LENGTH,
+    CHECKIN_STATUSES,
     HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
@@ -35,6 +39,7 @@ from yuyue.bookings.models import (
     AppointmentEvent,
     Channel,
     Status,
+    new_checkin_code,
 )
 from yuyue.bookings.permissions import appointment_permissions, undo_decision
 from yuyue.bookings.taking import (
@@ -45,11 +50,14 @@ from yuyue.bookings.taking import (
     take_request,
     taker_under_lock,
 )
-from yuyue.catalog.models import MAX_DAYS_AHEAD, Location, Service
+from yuyue.catalog.models import MAX_DAYS_AHEAD, Business, Location, Service
 from yuyue.catalog.selectors import business_role, service_price
 from yuyue.catalog.versions import availability_changed
 from yuyue.customers.models import Customer
 from yuyue.customers.services import customer_for_booking
+from yuyue.lib.errors import RateLimited
+from yuyue.lib.localtime import local_clock_label, local_day_time_label
+from yuyue.lib.throttle import guess_attempt, guess_succeeded
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
 from yuyue.scheduling.models import StaffMember
@@ -59,6 +67,13 @@ MAX_REASON_LENGTH = 500
 # A visit that already happened (yesterday's walk-in nobody booked) may be written in this
 # long after it; older history is not the calendar's to change.
 RECORD_PAST_DAYS = 7
+# A booking whose random check-in code clashes with an open one of its business is tried again
+# with a new code, whole; with a million codes and a few hundred open appointments, the third
+# try almost never happens.
+CHECKIN_CODE_TRIES = 5
+# A confirmed appointment can be checked in from this long before its start until its end.
+CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=60)
+CHECKIN_THROTTLE = "checkin_failures"
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -146,6 +161,25 @@ def _record(
     )
     run_event_hooks(appointment, event)
     return event
+
+
+def _checkin_code_clash(error: IntegrityError) -> bool:
+    """Whether the insert was refused for its check-in code (appointment_checkin_code_open):
+    PostgreSQL names the constraint, SQLite the columns."""
+    return "checkin_code" in str(error)
+
+
+def _free_checkin_code(appointment: Appointment) -> str:
+    """A code no other open appointment of the business holds: the appointment's own when it
+    is free, else a new one. For a status change back to one that can be checked in (an undo),
+    where the code may have gone to a booking meanwhile."""
+    code = appointment.checkin_code
+    others = Appointment.objects.filter(
+        business_id=appointment.business_id, status__in=CHECKIN_STATUSES
+    ).exclude(pk=appointment.pk)
+    while others.filter(checkin_code=code).exists():
+        code = new_checkin_code()
+    return code
 
 
 def _same_request(
@@ -264,85 +298,91 @@ def appointment_create(
             if existing is not None:
                 return _same_request(existing, service=service, start=start, staff=staff)
             raise Taken(ranking.look)
-        try:
-            with writer_turn(), transaction.atomic():
-                claim = lock_for_taking(request, ranking=ranking)
-                # Checked after the lock: a concurrent request with the same key that won the
-                # lock first has committed by now, and this statement sees its row.
+        for attempt in range(CHECKIN_CODE_TRIES):
+            try:
+                with writer_turn(), transaction.atomic():
+                    claim = lock_for_taking(request, ranking=ranking)
+                    # Checked after the lock: a concurrent request with the same key that won the
+                    # lock first has committed by now, and this statement sees its row.
+                    existing = existing_for_key()
+                    if existing is not None:
+                        return _same_request(existing, service=service, start=start, staff=staff)
+                    chosen = taker_under_lock(request, claim)
+                    end, occ_start, occ_end = occupied_span(service, start)
+                    record = client
+                    if record is None:
+                        assert customer is not None
+                        record = customer_for_booking(business=service.business, user=customer)
+                    price = service_price(service=service, title_id=chosen.title_id)
+                    online_due = Decimal("0.00") if waived else service.amount_due_online(price)
+                    holds_for_payment = online_due > 0
+                    booked = (
+                        Status.PENDING
+                        if service.requires_confirmation and not by_business
+                        else Status.CONFIRMED
+                    )
+                    appointment = Appointment(
+                        business=service.business,
+                        service=service,
+                        staff=chosen,
+                        location=location or chosen.location,
+                        client=record,
+                        customer=customer,
+                        start=start,
+                        end=end,
+                        occupied_start=occ_start,
+                        occupied_end=occ_end,
+                        exclusive=service.capacity == 1,
+                        status=Status.AWAITING_PAYMENT if holds_for_payment else booked,
+                        pay_by=(
+                            now + dt.timedelta(minutes=service.payment_window_minutes)
+                            if holds_for_payment
+                            else None
+                        ),
+                        price=price,
+                        online_due=online_due,
+                        currency=service.business.currency,
+                        notes=notes,
+                        channel=channel,
+                        idempotency_key=idempotency_key,
+                    )
+                    # No savepoint of its own: an integrity error rolls the whole transaction
+                    # back, and the check below runs after it.
+                    appointment.save(force_insert=True)
+                    written = True
+                    event = _record(
+                        appointment,
+                        actor=actor,
+                        action=AppointmentEvent.Action.CREATED,
+                        from_status="",
+                        data={
+                            "start": start.isoformat(),
+                            "staff_id": chosen.id,
+                            "channel": channel,
+                            # The status a hold goes on to once paid (appointment_mark_paid).
+                            **({"once_paid": booked} if holds_for_payment else {}),
+                        },
+                    )
+                    notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
+                    if not by_business and customer is not None:
+                        # Booking for oneself agrees to the privacy policy (the confirm pages say
+                        # so); a booking staff make for someone is no consent of theirs.
+                        consent_record_at_booking(actor=customer, now=now)
+                    availability_changed(business_id=appointment.business_id)
+                    return appointment
+            except IntegrityError as error:
+                if written:
+                    raise
+                if _checkin_code_clash(error) and attempt + 1 < CHECKIN_CODE_TRIES:
+                    # Another open appointment of the business drew the same code: the
+                    # whole booking again, with a new one (the constraint decided, not a read).
+                    continue
                 existing = existing_for_key()
                 if existing is not None:
                     return _same_request(existing, service=service, start=start, staff=staff)
-                chosen = taker_under_lock(request, claim)
-                end, occ_start, occ_end = occupied_span(service, start)
-                record = client
-                if record is None:
-                    assert customer is not None
-                    record = customer_for_booking(business=service.business, user=customer)
-                price = service_price(service=service, title_id=chosen.title_id)
-                online_due = Decimal("0.00") if waived else service.amount_due_online(price)
-                holds_for_payment = online_due > 0
-                booked = (
-                    Status.PENDING
-                    if service.requires_confirmation and not by_business
-                    else Status.CONFIRMED
-                )
-                appointment = Appointment(
-                    business=service.business,
-                    service=service,
-                    staff=chosen,
-                    location=location or chosen.location,
-                    client=record,
-                    customer=customer,
-                    start=start,
-                    end=end,
-                    occupied_start=occ_start,
-                    occupied_end=occ_end,
-                    exclusive=service.capacity == 1,
-                    status=Status.AWAITING_PAYMENT if holds_for_payment else booked,
-                    pay_by=(
-                        now + dt.timedelta(minutes=service.payment_window_minutes)
-                        if holds_for_payment
-                        else None
-                    ),
-                    price=price,
-                    online_due=online_due,
-                    currency=service.business.currency,
-                    notes=notes,
-                    channel=channel,
-                    idempotency_key=idempotency_key,
-                )
-                # No savepoint of its own: an integrity error rolls the whole transaction
-                # back, and the check below runs after it.
-                appointment.save(force_insert=True)
-                written = True
-                event = _record(
-                    appointment,
-                    actor=actor,
-                    action=AppointmentEvent.Action.CREATED,
-                    from_status="",
-                    data={
-                        "start": start.isoformat(),
-                        "staff_id": chosen.id,
-                        "channel": channel,
-                        # The status a hold goes on to once paid (appointment_mark_paid).
-                        **({"once_paid": booked} if holds_for_payment else {}),
-                    },
-                )
-                notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
-                if not by_business and customer is not None:
-                    # Booking for oneself agrees to the privacy policy (the confirm pages say
-                    # so); a booking staff make for someone is no consent of theirs.
-                    consent_record_at_booking(actor=customer, now=now)
-                availability_changed(business_id=appointment.business_id)
-                return appointment
-        except IntegrityError:
-            if written:
-                raise
-            existing = existing_for_key()
-            if existing is not None:
-                return _same_request(existing, service=service, start=start, staff=staff)
-            # The exclusion constraint refused an overlap the check missed.
-            raise Taken() from None
+                # The exclusion constraint refused an overlap the check missed.
+                raise Taken() from None
+        raise AssertionError("the last try returns or raises")
     except Taken as taken:
         raise SlotUnavailable(
             alternatives_near(
@@ -456,7 +496,12 @@ def appointment_undo(
             _require_time_still_free(locked)
         current = locked.status
         locked.status = restored
-        locked.save(update_fields=["status", "updated_at"])
+        fields = ["status", "updated_at"]
+        if restored in CHECKIN_STATUSES and current not in CHECKIN_STATUSES:
+            # Its code was free while it was started or missed; it may have been drawn since.
+            locked.checkin_code = _free_checkin_code(locked)
+            fields.append("checkin_code")
+        locked.save(update_fields=fields)
         event = _record(
             locked,
             actor=actor,
@@ -467,6 +512,105 @@ def appointment_undo(
         notifications_enqueue_for_event(appointment=locked, event=event, now=now)
         availability_changed(business_id=locked.business_id)
         return locked
+
+
+def _checkin_code_of(code: object) -> str:
+    """The digits typed or scanned, spaces and dashes aside; else 422 naming `code`."""
+    digits = str(code).strip().replace(" ", "").replace("-", "") if isinstance(code, str) else ""
+    if len(digits) != CHECKIN_CODE_LENGTH or not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput(
+            {"code": [_("A check-in code is %(n)d digits.") % {"n": CHECKIN_CODE_LENGTH}]}
+        )
+    return digits
+
+
+def _appointment_by_code(*, business: Business, code: str, now: dt.datetime) -> Appointment | None:
+    """The open appointment the code names, else one of today's that had it (started,
+    finished, cancelled: the refusal then says so), else None."""
+    found = Appointment.objects.filter(
+        business=business, checkin_code=code, status__in=CHECKIN_STATUSES
+    ).first()
+    if found is not None:
+        return found
+    # The (business, start) index bounds this to a day's appointments either side.
+    return (
+        Appointment.objects.filter(
+            business=business,
+            checkin_code=code,
+            start__gte=now - dt.timedelta(days=1),
+            start__lte=now + dt.timedelta(days=1),
+        )
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+
+
+def _checkin_refusal(appointment: Appointment, now: dt.datetime) -> str | None:
+    """Why this appointment cannot be checked in now, or None when it can."""
+    zone_name = appointment.zone_name
+    if appointment.status == Status.CONFIRMED:
+        opens = appointment.start - CHECKIN_OPENS_BEFORE
+        if now < opens:
+            return _(
+                "Too early: this appointment is at %(start)s; check-in opens at %(opens)s."
+            ) % {
+                "start": local_day_time_label(appointment.start, zone_name),
+                # The clock alone when it opens on the day of the start (nearly always).
+                "opens": (
+                    local_clock_label(opens, zone_name)
+                    if opens.astimezone(appointment.zone).date()
+                    == appointment.start.astimezone(appointment.zone).date()
+                    else local_day_time_label(opens, zone_name)
+                ),
+            }
+        if now >= appointment.end:
+            return _(
+                "This appointment was at %(start)s and its time is over; it can no longer be "
+                "checked in."
+            ) % {"start": local_day_time_label(appointment.start, zone_name)}
+        return None
+    refusals: dict[str, str] = {
+        Status.AWAITING_PAYMENT: _(
+            "This appointment is awaiting payment; it can be checked in once it is paid."
+        ),
+        Status.PENDING: _("This appointment is not confirmed yet; confirm it first."),
+        Status.IN_PROGRESS: _("This appointment is already checked in: it is in progress."),
+        Status.COMPLETED: _("This appointment is already completed."),
+        Status.CANCELLED: _("This appointment was cancelled."),
+        Status.NO_SHOW: _("This appointment was marked as a no-show."),
+    }
+    return refusals.get(appointment.status, _("This appointment cannot be checked in now."))
+
+
+def appointment_check_in(
+    *, business: Business, code: str, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    """The customer at the counter shows their code (核销): staff of `business` type or scan
+    it, and the confirmed appointment it names starts (appointment_start, the one rule of who
+    may), from CHECKIN_OPENS_BEFORE its start until its end. An unknown code is 404
+    (CheckInCodeUnknown), and wrong ones are limited per staff member and business (429); a
+    code that names an appointment which cannot start now is 409 (CheckInRefused), saying why.
+    """
+    now = _now(now)
+    if business_role(user=actor, business_id=business.id) is None:
+        raise NotAllowed()
+    code = _checkin_code_of(code)
+    # Counted outside any transaction: a refusal's rollback must not take the count back.
+    guesser = f"{business.id}:{actor.pk}"
+    wait = guess_attempt(CHECKIN_THROTTLE, guesser)
+    if wait is not None:
+        raise RateLimited(wait)
+    found = _appointment_by_code(business=business, code=code, now=now)
+    if found is None:
+        raise CheckInCodeUnknown()
+    guess_succeeded(CHECKIN_THROTTLE, guesser)
+    with transaction.atomic():
+        # Decided under the row lock, then started under the same lock by the one transition.
+        locked = appointment_for_update(found)
+        refusal = _checkin_refusal(locked, now)
+        if refusal is not None:
+            raise CheckInRefused(refusal, appointment=locked)
+        return appointment_start(appointment=locked, actor=actor, now=now)
 
 
 def appointment_mark_paid(

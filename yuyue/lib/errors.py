@@ -90,6 +90,8 @@ STATUS_OF_CODE = {
     "business_suspended": 403,
     "signup_closed": 403,
     "not_found": 404,
+    # yuyue.bookings.errors: a check-in code that names no appointment of the business.
+    "checkin_code_unknown": 404,
     "method_not_allowed": 405,
     Duplicate.code: 409,
     "payload_too_large": 413,

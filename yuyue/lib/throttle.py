@@ -258,6 +258,28 @@ def code_request(*, ip: str, to: str) -> int | None:
     return None
 
 
+# Guesses at a short code --------------------------------------------------------------------
+
+
+def guess_attempt(scope: str, ident: str) -> int | None:
+    """Count one guess (a check-in code typed at the counter) by `ident`; None when it may go
+    ahead, else the seconds to wait. Counted before the code is looked up, so concurrent
+    guesses cannot slip past the limit; a right guess gives its count back (guess_succeeded),
+    so only wrong ones stay."""
+    limit, period = rate_of(scope)
+    count, started = hit(counter_key(scope, ident), period)
+    return wait_of(started, period) if count > limit else None
+
+
+def guess_succeeded(scope: str, ident: str) -> None:
+    key = counter_key(scope, ident)
+    try:
+        if cache.get(key, 0) > 0:
+            cache.decr(key)
+    except ValueError:
+        pass  # the window ended meanwhile
+
+
 # Login failures ------------------------------------------------------------------------------
 
 

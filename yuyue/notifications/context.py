@@ -71,6 +71,8 @@ def message_context(notification: Notification) -> dict[str, Any]:
         context["back_office_link"] = links.back_office_link(appointment)
     else:
         context["links"] = links.customer_links(appointment)
+        # What the customer shows at the counter (核销), while it can check them in.
+        context["checkin_code"] = appointment.usable_checkin_code or ""
     return context
 
 

@@ -55,6 +55,8 @@ def text_params(notification: Notification) -> dict[str, str]:
         "address": context["address"],
         "customer": context["customer"],
         "link": link,
+        # For a gateway template that shows the code (核销码); empty when there is none.
+        "checkin_code": context.get("checkin_code", ""),
         "language": notification.language,
         "text": text,
     }

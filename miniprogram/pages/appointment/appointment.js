@@ -19,6 +19,7 @@ Component({
     canMove: false,
     tooLate: false,
     deadline: '',
+    qr: '',
   }),
   methods: {
     onLoad(query) {
@@ -35,7 +36,11 @@ Component({
         const canCancel = actions.indexOf('cancel') >= 0
         const canMove = actions.indexOf('reschedule') >= 0
         const zone = a.zone_label || a.zone
+        // The check-in code's QR code, drawn by the server (no QR library here): shown at the
+        // counter, where staff scan it or type the digits (核销).
+        const qr = a.checkin_code ? (await api.get(`/appointments/${this.id}/checkin-qr`)).png : ''
         this.setData({
+          qr,
           appointment: a,
           when: time.withZone(a.start, zone),
           price: money(a.price, a.currency),

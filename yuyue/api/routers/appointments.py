@@ -1,6 +1,7 @@
 """Appointments: customers book, list, read, cancel and reschedule; staff list the business's."""
 
-from django.http import HttpRequest
+import segno
+from django.http import Http404, HttpRequest
 from ninja import Header, Query, Router, Status
 
 from yuyue.api.auth import bearer
@@ -19,6 +20,7 @@ from yuyue.api.schemas.appointments import (
     BookingIn,
     BusinessAppointmentQuery,
     CancelIn,
+    CheckInQrOut,
     RescheduleIn,
 )
 from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_of
@@ -190,3 +192,20 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
         reason=payload.reason,
     )
     return present(request, moved)
+
+
+@router.get(
+    "/appointments/{id}/checkin-qr",
+    response={200: CheckInQrOut, **errors(401, 404, 422)},
+    summary="My check-in code as a QR code image",
+)
+def checkin_qr(request: HttpRequest, id: AppointmentId) -> dict:
+    """For the appointment's customer, while the code can be used (`checkin_code` is not
+    null): the code and its QR code as a PNG `data:` URI that an image can show at once (the
+    mini program draws nothing itself). 404 for anyone else, and when there is no code to show.
+    """
+    appointment = appointment_or_404(request.auth, id)
+    code = appointment.usable_checkin_code
+    if code is None or appointment.customer_id != request.auth.pk:
+        raise Http404
+    return {"code": code, "png": segno.make(code, error="m").png_data_uri(scale=10, border=2)}

@@ -4,19 +4,23 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.errors import Throttled
 
 from yuyue.api.auth import bearer
 from yuyue.api.lookups import appointment_or_404
 from yuyue.api.presenters import appointment_out
-from yuyue.api.schemas.appointments import AppointmentOut
-from yuyue.api.schemas.common import AppointmentId, errors
+from yuyue.api.schemas.appointments import AppointmentOut, CheckInIn
+from yuyue.api.schemas.common import AppointmentId, Slug, errors
 from yuyue.bookings.models import Appointment
 from yuyue.bookings.services import (
+    appointment_check_in,
     appointment_complete,
     appointment_confirm,
     appointment_mark_no_show,
     appointment_start,
 )
+from yuyue.catalog.selectors import business_or_404
+from yuyue.lib.errors import RateLimited
 
 router = Router(tags=["staff"], auth=bearer)
 
@@ -66,3 +70,22 @@ def complete(request: HttpRequest, id: AppointmentId) -> dict:
 )
 def no_show(request: HttpRequest, id: AppointmentId) -> dict:
     return _act(request, id, appointment_mark_no_show)
+
+
+@router.post(
+    "/businesses/{slug}/check-in",
+    response={200: AppointmentOut, **errors(400, 401, 403, 404, 409, 422, 429)},
+    summary="Check a customer in with their code (核销)",
+)
+def check_in(request: HttpRequest, slug: Slug, payload: CheckInIn) -> dict:
+    """Staff and owners of the business: the confirmed appointment the code names starts, from
+    an hour before its start until its end. 404 `checkin_code_unknown` for a code that names
+    nothing here (wrong codes are limited per staff member: 429 with `Retry-After`); 409
+    `checkin_refused` says why one cannot start now (too early or over, awaiting payment, not
+    confirmed, already started, finished, cancelled), with `details.appointment_id`."""
+    business = business_or_404(slug)
+    try:
+        started = appointment_check_in(business=business, code=payload.code, actor=request.auth)
+    except RateLimited as error:
+        raise Throttled(wait=error.wait) from None
+    return appointment_out(started, viewer=request.auth)

@@ -25,6 +25,15 @@ class BookingIn(InputSchema):
     )
 
 
+class CheckInIn(InputSchema):
+    code: line(
+        20,
+        description="The six digits the customer shows, or what their QR code holds (spaces "
+        "and dashes are ignored).",
+        examples=["042917"],
+    )
+
+
 class CancelIn(InputSchema):
     reason: line(MAX_REASON_LENGTH, min_length=0) = ""
 
@@ -100,8 +109,19 @@ class AppointmentOut(Schema):
         "cancel, reschedule, confirm, start, complete, no_show."
     )
     payment: PaymentOut
+    checkin_code: str | None = Field(
+        description="What the customer shows at the counter (six digits; show it as a QR code "
+        "too): to the appointment's customer and the business's staff, once booked (a hold is "
+        "paid first) and until it starts, is cancelled or missed; null otherwise.",
+        examples=["042917"],
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class CheckInQrOut(Schema):
+    code: str = Field(description="The six digits, to show under the QR code.")
+    png: str = Field(description="The QR code as a `data:image/png;base64,…` URI.")
 
 
 class AppointmentPage(Page):

@@ -29,6 +29,7 @@ from yuyue.webkit.forms import add_errors, refusal_text
 from yuyue.webkit.pages import page, problem, with_query
 from yuyue.webkit.params import choice_of, chosen_start, staff_value, start_value
 from yuyue.webkit.picker import build_picker, staff_options
+from yuyue.webkit.qr import qr_svg
 
 PAST_PER_PAGE = 20
 CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
@@ -134,6 +135,7 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         **changes,
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
+        **_checkin(appointment, request.user),
     }
     context.update(
         _row(
@@ -144,6 +146,18 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     )
     return page(request, "web/appointment.html", context)
+
+
+def _checkin(appointment: Appointment, user: object) -> dict:
+    """The check-in code and its QR code, for the appointment's customer only (staff check it
+    in from the back office), while it can be used."""
+    code = appointment.usable_checkin_code
+    if code is None or appointment.customer_id != getattr(user, "pk", None):
+        return {}
+    return {
+        "checkin_code": code,
+        "checkin_qr": qr_svg(code, title=_("Check-in code"), svgclass="checkin-qr", scale=6),
+    }
 
 
 @login_required
@@ -161,6 +175,7 @@ def appointment_done(request: HttpRequest, public_id: str) -> HttpResponse:
         **_row(appointment, with_zone=times["with_zone"]),
         **times,
         "business": appointment.business,
+        **_checkin(appointment, request.user),
     }
     return page(request, "web/done.html", context)
 

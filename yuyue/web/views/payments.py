@@ -1,12 +1,10 @@
 """Paying a booking on the web: WeChat Pay's Native code as a QR code to scan with WeChat,
 the page asking every few seconds whether it was paid (docs/payments.md#wechat-pay)."""
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +17,7 @@ from yuyue.payments.selectors import open_order
 from yuyue.payments.services import payment_start
 from yuyue.web.lookups import appointment_or_404
 from yuyue.webkit.pages import page
+from yuyue.webkit.qr import qr_svg
 
 
 def _own(request: HttpRequest, public_id: str) -> tuple[Appointment, User]:
@@ -30,11 +29,7 @@ def _own(request: HttpRequest, public_id: str) -> tuple[Appointment, User]:
 
 
 def _qr(code_url: str) -> str:
-    # Drawn here, as SVG markup in the page: no image request, no inline style (CSP).
-    svg = segno.make(code_url, error="m").svg_inline(
-        scale=5, title=_("WeChat Pay code"), svgclass="pay-code"
-    )
-    return mark_safe(svg)
+    return qr_svg(code_url, title=_("WeChat Pay code"), svgclass="pay-code")
 
 
 @login_required

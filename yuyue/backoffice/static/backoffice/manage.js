@@ -173,4 +173,56 @@
     url.searchParams.set("time", clock(minute));
     window.location.assign(url.pathname + url.search);
   });
+
+  // Check-in: scan the customer's QR code with the camera where the browser can read QR codes
+  // itself (the BarcodeDetector API, no library); typing the code always works.
+  var scanButton = document.querySelector("[data-scan]");
+  if (scanButton) {
+    var canScan =
+      "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+    if (!canScan) {
+      var unavailable = document.querySelector("[data-scan-unavailable]");
+      if (unavailable) unavailable.hidden = false;
+    } else {
+      scanButton.hidden = false;
+      var scanner = document.querySelector("[data-scanner]");
+      var video = document.querySelector("[data-scan-video]");
+      var stream = null;
+      var stopScan = function () {
+        if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+        stream = null;
+        scanner.hidden = true;
+      };
+      document.querySelector("[data-scan-stop]").addEventListener("click", stopScan);
+      scanButton.addEventListener("click", function () {
+        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        navigator.mediaDevices
+          .getUserMedia({ video: { facingMode: "environment" } })
+          .then(function (media) {
+            stream = media;
+            video.srcObject = media;
+            scanner.hidden = false;
+            return video.play();
+          })
+          .then(function look() {
+            if (!stream) return;
+            detector.detect(video).then(function (codes) {
+              var digits = codes.length ? codes[0].rawValue.replace(/\D/g, "") : "";
+              if (digits) {
+                var form = scanButton.closest("form");
+                form.querySelector("[name=code]").value = digits;
+                stopScan();
+                form.submit();
+              } else {
+                window.setTimeout(look, 250);
+              }
+            }, function () { window.setTimeout(look, 250); });
+          })
+          .catch(function () {
+            stopScan();
+            document.querySelector("[data-scan-unavailable]").hidden = false;
+          });
+      });
+    }
+  }
 })();
