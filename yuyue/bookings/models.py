@@ -40,6 +40,24 @@ HOLDING_STATUSES = (
     Status.IN_PROGRESS,
 )
 
+# The reason of a hold released when its payment window ended (appointment_release_unpaid):
+# a code, not words; people read cancel_reason_label's sentence instead.
+UNPAID_REASON = "unpaid"
+PAID_LATE_REASON = "paid_late"
+SYSTEM_REASONS = {
+    UNPAID_REASON: _("Not paid in time; cancelled."),
+    PAID_LATE_REASON: _(
+        "Your payment arrived after the booking was cancelled; it is refunded in full."
+    ),
+}
+
+
+def cancel_reason_label(reason: str) -> str:
+    """A cancellation's reason as people read it: the system's codes in words, in the active
+    language; what a person wrote as they wrote it."""
+    label = SYSTEM_REASONS.get(reason)
+    return str(label) if label is not None else reason
+
 
 class Channel(models.TextChoices):
     MINIPROGRAM = "miniprogram", _("Mini program")
@@ -198,6 +216,8 @@ class AppointmentEvent(models.Model):
         RESCHEDULED = "rescheduled", _("Rescheduled")
         UNDONE = "undone", _("Undone")
         PAID = "paid", _("Paid")
+        # A payment that came after the hold was released: refunded in full at once.
+        PAID_LATE = "paid_late", _("Paid too late, refunded")
 
     appointment = models.ForeignKey(
         Appointment,
