@@ -83,6 +83,7 @@ def test_after_the_cut_off_the_customer_may_still_cancel_and_the_deposit_is_kept
         body = shown(customer, paid)
         assert "cancel" in body["actions"]
         assert body["payment"]["refund_if_cancelled_now"] == "0.00"
+        assert body["payment"]["kept_if_cancelled_now"] == "50.00"
         response = cancel(customer, paid)
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "cancelled"

@@ -190,6 +190,7 @@ def payment_out(
     return {
         **summary,
         "refund_if_cancelled_now": None if back is None else money(back.back),
+        "kept_if_cancelled_now": None if back is None else money(back.kept),
         "full_refund_until": (
             None if summary["mode"] == "none" else local(permissions.cancel_cutoff)
         ),

@@ -69,6 +69,11 @@ class PaymentOut(Schema):
         "not cancel or nothing was paid online.",
         examples=["0.00"],
     )
+    kept_if_cancelled_now: str | None = Field(
+        description="What of the amount paid online the business would keep (the deposit) "
+        "if the caller cancelled now; null with `refund_if_cancelled_now`.",
+        examples=["50.00"],
+    )
     full_refund_until: dt.datetime | None = Field(
         description="The service's cancellation cut-off: a customer cancelling until then "
         "gets everything back. Null when nothing is paid online."
