@@ -2,7 +2,8 @@
 // book a service paid by a deposit → the pay step with its countdown → close WeChat Pay's sheet
 // (still held, "pay now") → 待支付 with "pay now" and the time left in my appointments → pay →
 // booked once the server has WeChat Pay's word → cancel, told first what comes back →
-// refunded. A hold left unpaid is released, and says why.
+// refunded. A hold left unpaid is released, and says why. Cancelled after the cut-off, the
+// deposit is kept, and the dialog says so before.
 //
 // wx.requestPayment is WeChat's, not ours: here the test provides it. Like WeChat's client it
 // checks the paySign (RSA over appId, timeStamp, nonceStr and package) with the merchant's
@@ -178,4 +179,53 @@ test('a hold left unpaid is released and says why', async () => {
   const mine = await open('appointments')
   expect(texts(mine, '.past .reason')).toContain('未在时限内支付，已取消')
   mine.instance.onUnload()
+})
+
+test('cancelled after the cut-off, the deposit is kept, and the person is told so first', async () => {
+  // Today: already inside the service's 24-hour cut-off.
+  await tap(await depositService())
+  const book = await open('book', lastNavigation(wx).query)
+  const today = book.querySelectorAll('.day').find((day) => !day.dom.className.includes('full'))
+  await tap(today)
+  expect(book.instance.data.day).toBe(book.instance.data.days[0].date)
+  await tap(book.querySelectorAll('.time')[0])
+  const confirm = await open('confirm', lastNavigation(wx).query)
+  await confirm.instance.onConfirm()
+  const id = lastNavigation(wx).query.id
+  sheet = 'pay'
+  const pay = await open('pay', { id })
+  await pay.instance.onPay()
+  expect(lastNavigation(wx)).toMatchObject({ path: '/pages/booked/booked', query: { id } })
+  pay.instance.onUnload()
+
+  const detail = await open('appointment', { id })
+  expect(text(detail, '.paid')).toBe('已支付 ¥50.00')
+  const notice = '已过免费取消时间：现在取消，定金 ¥50.00 不退。'
+  expect(text(detail, '.refund-notice')).toBe(notice)
+  expect(detail.querySelector('.refund-until')).toBeFalsy()
+  // Closing the dialog keeps the booking.
+  const showModal = wx.showModal
+  const asked = []
+  wx.showModal = (options) => {
+    asked.push(options.content)
+    options.success({ confirm: false, cancel: true })
+  }
+  await detail.instance.onCancel()
+  expect(text(detail, '.status')).toBe('已确认')
+  wx.showModal = (options) => {
+    asked.push(options.content)
+    showModal(options)
+  }
+  await detail.instance.onCancel()
+  wx.showModal = showModal
+  expect(asked).toEqual([notice, notice])
+  expect(text(detail, '.status')).toBe('已取消')
+
+  const refundsBefore = (await payControl('/refunds')).data.length
+  await payControl('/sweep', { minutes: 0 })
+  expect((await payControl('/refunds')).data.length).toBe(refundsBefore)
+  const token = wx.getStorageSync('yuyue_token')
+  const kept = (await api(`/appointments/${id}`, { token })).data.payment
+  expect(kept).toMatchObject({ state: 'paid', amount_paid: '50.00', amount_refunded: '0.00' })
+  expect(text(await open('appointment', { id }), '.paid')).toBe('已支付 ¥50.00')
 })
