@@ -22,6 +22,9 @@ module.exports = async function globalSetup() {
   process.env.YUYUE_TEST_API = answer.api
   process.env.YUYUE_TEST_STANDIN = answer.standin
   process.env.YUYUE_TEST_TEXTS = answer.texts
+  process.env.YUYUE_TEST_PAY = answer.pay
+  process.env.YUYUE_TEST_MERCHANT_KEY = answer.merchant_public_key
+  process.env.YUYUE_TEST_APPID = answer.appid
   process.env.YUYUE_TEST_TEMPLATES = JSON.stringify(answer.templates)
   // How far the server's clock is from the machine's: setup/clock.js sets the pages' to it.
   process.env.YUYUE_TEST_CLOCK_OFFSET = String(Date.parse(answer.now) - Date.now())

@@ -5,6 +5,7 @@ tables; then the services, the customer pages and the API are shown to give the 
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -36,8 +37,9 @@ FROM = {
 BUSINESS_SIDE = {"owner", "staff", "superuser"}
 
 
-def expected(status: str, action: str, who: str, when: str):
-    """None when allowed, else the error class of the refusal."""
+def expected(status: str, action: str, who: str, when: str, paid: bool = False):
+    """None when allowed, else the error class of the refusal. `paid`: the booking owed money
+    online (and, out of awaiting_payment, paid it)."""
     if who in BUSINESS_SIDE:
         if status not in FROM[action]:
             return InvalidTransition
@@ -49,7 +51,10 @@ def expected(status: str, action: str, who: str, when: str):
             return NotAllowed
         if status not in FROM[action]:
             return InvalidTransition
-        if when != "before_cutoff":
+        # Money at stake, or an unpaid hold: the customer may cancel up to the start (a late
+        # cancellation keeps the deposit, docs/payments.md#refunds-by-policy).
+        late_cancel = action == "cancel" and (paid or status == "awaiting_payment")
+        if when == "after_start" or (when == "after_cutoff" and not late_cancel):
             return CutoffPassed
         return None
     return NotAllowed  # staff of another business, a stranger
@@ -78,7 +83,8 @@ def cast(owner, staff_user, customer, stranger):
     }
 
 
-def test_the_whole_table(service, stylist, customer, cast):
+@pytest.mark.parametrize("paid", [False, True], ids=["nothing paid online", "paid online"])
+def test_the_whole_table(service, stylist, customer, cast, paid):
     checked = 0
     for status in Status.values:
         # One at a time: on PostgreSQL two holding appointments may not share the time.
@@ -86,12 +92,14 @@ def test_the_whole_table(service, stylist, customer, cast):
         appointment = make_appointment(
             service=service, staff=stylist, customer=customer, start=START, status=status
         )
+        if paid:
+            appointment.online_due = Decimal("50.00")
         for who, actor in cast.items():
             for when, now in MOMENTS.items():
                 permissions = appointment_permissions(appointment=appointment, actor=actor, now=now)
                 for action in ACTIONS:
                     decision = permissions.decision(action)
-                    want = expected(status, action, who, when)
+                    want = expected(status, action, who, when, paid)
                     where = (status, who, when, action)
                     if want is None:
                         assert decision, where
@@ -120,6 +128,17 @@ def test_roles_and_deadlines_are_reported(service, stylist, customer, cast):
     }
     permissions = appointment_permissions(appointment=appointment, actor=customer, now=NOW)
     assert permissions.cancel_deadline == START - dt.timedelta(minutes=120)
+    assert permissions.cancel_cutoff == START - dt.timedelta(minutes=120)
+    assert permissions.reschedule_deadline == START - dt.timedelta(minutes=120)
+
+
+def test_a_booking_paid_online_may_be_cancelled_up_to_its_start(service, stylist, customer):
+    appointment = make_appointment(service=service, staff=stylist, customer=customer, start=START)
+    appointment.online_due = Decimal("50.00")
+    permissions = appointment_permissions(appointment=appointment, actor=customer, now=NOW)
+    assert permissions.cancel_deadline == START
+    assert permissions.cancel_cutoff == START - dt.timedelta(minutes=120)
+    # Moving it keeps the service's cut-off: the payment is not at stake in a reschedule.
     assert permissions.reschedule_deadline == START - dt.timedelta(minutes=120)
 
 

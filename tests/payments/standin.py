@@ -76,6 +76,7 @@ class StandIn:
     refund_status: str = "PROCESSING"  # what a new refund answers
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
+    appid: str = APPID  # the app the merchant's orders are for (the mini program's, in its tests)
 
     # The merchant's side of the signature ---------------------------------------------------
 
@@ -253,7 +254,7 @@ class StandIn:
         total = (data.get("amount") or {}).get("total")
         if (
             data.get("mchid") != MCHID
-            or data.get("appid") != APPID
+            or data.get("appid") != self.appid
             or not isinstance(total, int)
             or total <= 0
             or not no
@@ -278,7 +279,9 @@ class StandIn:
         )
         if trade_type == "NATIVE":
             return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_hex(4)}"}
-        return 200, {"prepay_id": "wx" + secrets.token_hex(14)}
+        prepay_id = "wx" + secrets.token_hex(14)
+        self.orders[no].setdefault("prepay_id", prepay_id)
+        return 200, {"prepay_id": self.orders[no]["prepay_id"]}
 
     def _close(self, no: str, data: dict) -> tuple[int, Any]:
         if data.get("mchid") != MCHID or no not in self.orders:
@@ -324,6 +327,13 @@ class StandIn:
             "status": refund["status"],
             "amount": {"total": refund["total"], "refund": refund["refund"], "currency": "CNY"},
         }
+
+    def order_of_prepay(self, prepay_id: str) -> str | None:
+        """The out_trade_no whose JSAPI order WeChat answered with `prepay_id`."""
+        for no, order in self.orders.items():
+            if order.get("prepay_id") == prepay_id:
+                return no
+        return None
 
     def refunded_total(self, out_trade_no: str) -> int:
         return sum(r["refund"] for r in self.refunds.values() if r["out_trade_no"] == out_trade_no)

@@ -1,8 +1,9 @@
 """Real concurrency (docs/payments.md#the-race): each thread has its own database connection.
 
 The hold lapsing while its payment arrives has exactly one outcome — paid and kept, or
-released and refunded in full at once; and many notifications at once, each order's sent
-twice, record every order exactly once.
+released and refunded in full at once; the time released and booked by someone else while
+the late payment arrives stays theirs, and the late payer is refunded in full and told; and
+many notifications at once, each order's sent twice, record every order exactly once.
 """
 
 import datetime as dt
@@ -16,9 +17,10 @@ from django.db import connection, connections
 
 from tests.helpers import NOW, RACE_CONNECTIONS, make_user, owner_of
 from tests.payments.conftest import START
-from yuyue.bookings.models import Status
+from yuyue.bookings.models import HOLDING_STATUSES, Appointment, AppointmentEvent, Status
 from yuyue.bookings.services import appointment_create, appointment_release_unpaid
 from yuyue.catalog.services import service_update
+from yuyue.notifications.models import Notification
 from yuyue.payments.models import Order, PaymentAccount, PaymentEntry
 from yuyue.payments.services import payment_notification_handle, payment_start
 
@@ -97,6 +99,67 @@ def test_the_hold_lapsing_while_its_payment_arrives_has_one_outcome(
         outcomes.add(booking.status)
     # Which one wins each race is the scheduler's; each race has one outcome or the other.
     assert outcomes <= {Status.CONFIRMED, Status.CANCELLED}
+
+
+def test_the_freed_time_taken_by_someone_else_while_the_late_payment_arrives_stays_theirs(
+    standin, deposit_service, perm_stylist
+):
+    """The hold lapses and is released; then, at the same instant, another customer books the
+    freed time and the first one's payment notification arrives. The newcomer's booking
+    stands, whichever goes first (the payment never takes time back); the late payment is
+    recorded and refunded in full at once, and its payer told why."""
+    standin.refund_status = "SUCCESS"
+    rounds = 3
+    for i in range(rounds):
+        start = START + dt.timedelta(hours=(0, 3, 5)[i])  # 10:00, 13:00, 15:00
+        late_payer = make_user(f"late{i}", phone="+8613800138001", email=f"late{i}@example.com")
+        newcomer = make_user(f"new{i}", phone="+8613800138002")
+        hold = appointment_create(
+            service=deposit_service, customer=late_payer, start=start, staff=perm_stylist, now=NOW
+        )
+        order = payment_start(appointment=hold, actor=late_payer, method="wechat_native").order
+        standin.pay(order.out_trade_no)
+        notification = standin.paid_notification(order.out_trade_no)
+        lapse = hold.pay_by + dt.timedelta(seconds=1)
+        assert appointment_release_unpaid(appointment=hold, now=lapse) is not None
+
+        results = together(
+            [
+                lambda c=newcomer, s=start: appointment_create(
+                    service=deposit_service, customer=c, start=s, staff=perm_stylist, now=NOW
+                ),
+                notify(notification),
+            ]
+        )
+        booked, notified = results
+        assert isinstance(booked, Appointment), results
+        assert notified is None, results
+
+        hold.refresh_from_db()
+        assert hold.status == Status.CANCELLED
+        holding = Appointment.objects.filter(
+            staff=perm_stylist, start=start, status__in=HOLDING_STATUSES
+        )
+        assert list(holding.values_list("id", flat=True)) == [booked.id]
+        entries = list(PaymentEntry.objects.filter(appointment=hold).values_list("kind", "amount"))
+        assert entries == [("payment", FIFTY), ("refund", FIFTY)]
+        account = PaymentAccount.objects.get(appointment=hold)
+        assert (account.paid, account.refunded, account.refunding) == (FIFTY, FIFTY, 0)
+        assert (
+            sum(
+                r["refund"]
+                for r in standin.refunds.values()
+                if r["out_trade_no"] == order.out_trade_no
+            )
+            == 5000
+        )
+        late = AppointmentEvent.objects.get(
+            appointment=hold, action=AppointmentEvent.Action.PAID_LATE
+        )
+        told = Notification.objects.filter(appointment=hold, event=late)
+        assert list(told.values_list("kind", "recipient")) == [
+            (Notification.Kind.CANCELLED, late_payer.id)
+        ]
 
 
 def test_many_notifications_at_once_record_each_order_exactly_once(

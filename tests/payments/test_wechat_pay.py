@@ -98,6 +98,10 @@ def test_a_paid_notification_confirms_the_booking_once(ordered, standin, held, c
         "amount_refunded": "0.00",
         "pay_by": shown["payment"]["pay_by"],
         "state": "paid",
+        # Before the cut-off (a day before the start) everything would come back.
+        "refund_if_cancelled_now": "50.00",
+        "kept_if_cancelled_now": "0.00",
+        "full_refund_until": "2026-12-01T10:00:00+08:00",
     }
     assert shown["status"] == "confirmed"
 

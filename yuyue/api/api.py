@@ -61,7 +61,11 @@ wx.login again), 429 `wechat_busy` (WeChat's own limit), 503 `wechat_unavailable
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
 → `cancelled`; `confirmed` → `no_show`. A service paid online books as `awaiting_payment`
 (its time held until `payment.pay_by`): paid, it goes on to `pending` or `confirmed`; unpaid,
-it is `cancelled`. Every appointment has `payment` (due, paid, refunded, state).
+it is `cancelled` (`payment.state` `expired`). Every appointment has `payment` (due, paid,
+refunded, state, and what a cancellation by the caller would give back now:
+`refund_if_cancelled_now`, `kept_if_cancelled_now` — show it before they confirm). A customer
+may cancel a booking paid online up to its start; after `payment.full_refund_until` the
+deposit is kept when the business keeps it.
 
 **Limits.** Failed logins are limited per (username, IP) and per IP, so another address never
 locks you out; registrations per IP and per username; bookings per user.

@@ -14,11 +14,11 @@ from yuyue.accounts.models import User
 from yuyue.accounts.phone import phone_display, phone_region
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
-from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.permissions import AppointmentPermissions, appointment_permissions
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
 from yuyue.lib.localtime import zone_label
-from yuyue.payments.selectors import payment_summary
+from yuyue.payments.selectors import cancel_refund, payment_summary
 from yuyue.scheduling.models import DateOverride, StaffMember, minute_label
 
 
@@ -176,21 +176,29 @@ def appointment_out(
         "cancel_deadline": local(permissions.cancel_deadline),
         "reschedule_deadline": local(permissions.reschedule_deadline),
         "actions": list(permissions.allowed_actions),
-        "payment": payment_out(appointment, local),
         "checkin_code": (
             appointment.usable_checkin_code
             if for_staff or (viewer is not None and appointment.customer_id == viewer.pk)
             else None
         ),
+        "payment": payment_out(appointment, local, permissions=permissions),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
     }
 
 
-def payment_out(appointment: Appointment, local) -> dict[str, Any]:
+def payment_out(
+    appointment: Appointment, local, *, permissions: AppointmentPermissions
+) -> dict[str, Any]:
     summary = payment_summary(appointment)
+    back = cancel_refund(appointment=appointment, permissions=permissions)
     return {
         **summary,
+        "refund_if_cancelled_now": None if back is None else money(back.back),
+        "kept_if_cancelled_now": None if back is None else money(back.kept),
+        "full_refund_until": (
+            None if summary["mode"] == "none" else local(permissions.cancel_cutoff)
+        ),
         "amount_due": money(summary["amount_due"]),
         "amount_paid": money(summary["amount_paid"]),
         "amount_refunded": money(summary["amount_refunded"]),

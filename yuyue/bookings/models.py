@@ -55,6 +55,23 @@ HOLDING_STATUSES = (
 CHECKIN_STATUSES = (Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED)
 # Those in which its customer is shown the code: booked, not yet started.
 CHECKIN_SHOWN = (Status.PENDING, Status.CONFIRMED)
+# The reason of a hold released when its payment window ended (appointment_release_unpaid):
+# a code, not words; people read cancel_reason_label's sentence instead.
+UNPAID_REASON = "unpaid"
+PAID_LATE_REASON = "paid_late"
+SYSTEM_REASONS = {
+    UNPAID_REASON: _("Not paid in time; cancelled."),
+    PAID_LATE_REASON: _(
+        "Your payment arrived after the booking was cancelled; it is refunded in full."
+    ),
+}
+
+
+def cancel_reason_label(reason: str) -> str:
+    """A cancellation's reason as people read it: the system's codes in words, in the active
+    language; what a person wrote as they wrote it."""
+    label = SYSTEM_REASONS.get(reason)
+    return str(label) if label is not None else reason
 
 
 class Channel(models.TextChoices):
@@ -236,6 +253,8 @@ class AppointmentEvent(models.Model):
         RESCHEDULED = "rescheduled", _("Rescheduled")
         UNDONE = "undone", _("Undone")
         PAID = "paid", _("Paid")
+        # A payment that came after the hold was released: refunded in full at once.
+        PAID_LATE = "paid_late", _("Paid too late, refunded")
 
     appointment = models.ForeignKey(
         Appointment,

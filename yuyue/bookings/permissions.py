@@ -7,7 +7,11 @@ The rule (docs/booking.md, "Who may change an appointment"):
   the status machine (confirm, start, complete, no-show once the start has passed). This holds
   on their own bookings too: they could do the same from the back office anyway.
 - The customer may cancel or reschedule their own pending or confirmed appointment until the
-  service's cut-off before the start, and nothing else.
+  service's cut-off before the start, and nothing else. Money at stake moves the cancel
+  deadline: a booking paid online may still be cancelled after the cut-off, up to its start
+  (the refund policy then keeps the deposit, docs/payments.md#refunds-by-policy: a late
+  customer loses the deposit rather than being told to call), and an unpaid hold may be given
+  up until its start (it costs nobody anything; a payment arriving after is refunded in full).
 - A withdrawn service can still be cancelled, but no longer moved to another time.
 - Everyone else may do nothing (the edges answer 404 where the appointment's existence is
   secret).
@@ -83,7 +87,10 @@ class AppointmentPermissions:
     start: Decision
     complete: Decision
     no_show: Decision
+    # Until when the customer may cancel online: the cut-off, or the start when money is at
+    # stake (late_cancel_allowed); and the cut-off itself, after which a deposit is kept.
     cancel_deadline: dt.datetime
+    cancel_cutoff: dt.datetime
     reschedule_deadline: dt.datetime
 
     @property
@@ -128,6 +135,20 @@ def _role(appointment: Appointment, actor: User | None, roles: Roles | None) -> 
     ):
         return CUSTOMER
     return None
+
+
+def cancel_cutoff(appointment: Appointment) -> dt.datetime:
+    """The service's cancellation cut-off for this appointment: a customer cancelling a paid
+    booking later than this loses the deposit (docs/payments.md#refunds-by-policy); an unpaid
+    one can no longer be cancelled online."""
+    return appointment.start - dt.timedelta(minutes=appointment.service.cancel_cutoff_minutes)
+
+
+def late_cancel_allowed(appointment: Appointment) -> bool:
+    """Whether the customer may cancel after the cut-off, up to the start: when money is at
+    stake (a booking paid online, `online_due` above 0 once it left `awaiting_payment`; a
+    waived payment is booked with 0) or it is an unpaid hold, which is given up at no cost."""
+    return appointment.status == Status.AWAITING_PAYMENT or appointment.online_due > 0
 
 
 def _too_late(appointment: Appointment) -> CutoffPassed:
@@ -216,8 +237,9 @@ def appointment_permissions(
     now = now if now is not None else timezone.now()
     role = _role(appointment, actor, roles)
     service = appointment.service
+    cutoff = cancel_cutoff(appointment)
     deadlines = {
-        "cancel": appointment.start - dt.timedelta(minutes=service.cancel_cutoff_minutes),
+        "cancel": appointment.start if late_cancel_allowed(appointment) else cutoff,
         "reschedule": appointment.start - dt.timedelta(minutes=service.reschedule_cutoff_minutes),
     }
     decisions = {
@@ -227,6 +249,7 @@ def appointment_permissions(
     return AppointmentPermissions(
         role=role,
         cancel_deadline=deadlines["cancel"],
+        cancel_cutoff=cutoff,
         reschedule_deadline=deadlines["reschedule"],
         **decisions,
     )

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yuyue.accounts.models import User
-from yuyue.bookings.models import HOLDING_STATUSES, Appointment, AppointmentEvent, Status
+from yuyue.bookings.models import (
+    HOLDING_STATUSES,
+    Appointment,
+    AppointmentEvent,
+    Status,
+    cancel_reason_label,
+)
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
 from yuyue.customers.models import Customer
@@ -120,7 +126,7 @@ def cancellation_reasons(*, appointment_ids: list[int]) -> dict[int, str]:
         .order_by("created_at", "id")
         .values_list("appointment_id", "reason")
     )
-    return dict(events)
+    return {appointment_id: cancel_reason_label(reason) for appointment_id, reason in events}
 
 
 def appointments_of_business(

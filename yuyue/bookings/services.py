@@ -35,6 +35,8 @@ from yuyue.bookings.models import (
     HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
+    PAID_LATE_REASON,
+    UNPAID_REASON,
     Appointment,
     AppointmentEvent,
     Channel,
@@ -642,7 +644,25 @@ def appointment_mark_paid(
         return locked
 
 
-UNPAID_REASON = "unpaid"
+def appointment_note_paid_late(
+    *, appointment: Appointment, now: dt.datetime | None = None
+) -> Appointment:
+    """A payment arrived for a booking that no longer awaits it (released unpaid, or given
+    up): the payments app, which holds the appointment's row lock and refunds it in full in
+    the same transaction, records it here, and the customer is told
+    (docs/payments.md#the-race). The status stays; the time is not taken back."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        event = _record(
+            locked,
+            actor=None,
+            action=AppointmentEvent.Action.PAID_LATE,
+            from_status=locked.status,
+            reason=PAID_LATE_REASON,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        return locked
 
 
 def appointment_release_unpaid(

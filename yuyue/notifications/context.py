@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from yuyue.bookings.models import Appointment, Status
+from yuyue.bookings.models import Appointment, Status, cancel_reason_label
 from yuyue.lib.localtime import day_label, local_clock_label, local_time_label, weekday_label
 from yuyue.notifications import errors, links
 from yuyue.notifications.errors import Skipped
@@ -59,7 +59,7 @@ def message_context(notification: Notification) -> dict[str, Any]:
             local_time_label(dt.datetime.fromisoformat(old_start), zone) if old_start else ""
         ),
         "pending": appointment.status == Status.PENDING,
-        "reason": notification.event.reason,
+        "reason": cancel_reason_label(notification.event.reason),
         # Staff read the business's own record of the customer.
         "customer": appointment.client.name,
         "customer_phone": appointment.client.phone

@@ -23,6 +23,9 @@ EVENT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Action.RESCHEDULED: ((Kind.RESCHEDULED,), ()),
     # A hold awaiting payment is news once paid (docs/payments.md#the-hold).
     Action.PAID: ((Kind.BOOKED,), (Kind.STAFF_NEW_BOOKING,)),
+    # A payment after the booking was cancelled, refunded: the customer hears why, in the
+    # cancellation message's words (its reason says so); the staff never held it.
+    Action.PAID_LATE: ((Kind.CANCELLED,), ()),
 }
 # Events after which the appointment should have its reminders.
 SCHEDULES_REMINDERS = frozenset({Action.CREATED, Action.CONFIRMED, Action.PAID})

@@ -2,11 +2,13 @@
 (docs/payments.md#refunds-by-policy). Plain functions over loaded rows."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
 
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
+from yuyue.bookings.permissions import cancel_cutoff
 from yuyue.bookings.services import UNPAID_REASON
 from yuyue.payments.models import ZERO, Order, PaymentAccount, Refund
 
@@ -41,6 +43,14 @@ def split_over_orders(*, account: PaymentAccount, amount: Decimal) -> list[tuple
     return parts
 
 
+def _customer_cancels(*, appointment: Appointment, refundable: Decimal, at: dt.datetime) -> Decimal:
+    """What goes back when the customer cancels at `at`: everything before the service's
+    cut-off; after it, everything but what was owed online when the business keeps it."""
+    if at <= cancel_cutoff(appointment) or not appointment.business.keeps_deposit_after_cutoff:
+        return refundable
+    return refundable - min(appointment.online_due, refundable)
+
+
 def refund_due(*, appointment: Appointment, account: PaymentAccount) -> Decimal:
     """What the policy gives back of what was paid online.
 
@@ -62,7 +72,36 @@ def refund_due(*, appointment: Appointment, account: PaymentAccount) -> Decimal:
     by_customer = cancelled.actor_id == appointment.customer_id
     if not by_customer:
         return refundable  # the business cancelled or declined: all back, always
-    cutoff = appointment.start - dt.timedelta(minutes=appointment.service.cancel_cutoff_minutes)
-    if cancelled.created_at <= cutoff or not appointment.business.keeps_deposit_after_cutoff:
-        return refundable
-    return refundable - kept
+    return _customer_cancels(
+        appointment=appointment, refundable=refundable, at=cancelled.created_at
+    )
+
+
+@dataclass(frozen=True)
+class IfCancelled:
+    """What a cancellation now would give back of what was paid online, and what it keeps."""
+
+    back: Decimal
+    kept: Decimal
+
+
+def refund_if_cancelled_now(
+    *,
+    appointment: Appointment,
+    account: PaymentAccount | None,
+    by_customer: bool,
+    now: dt.datetime,
+) -> IfCancelled | None:
+    """What would go back if the appointment were cancelled now, by its customer or by the
+    business: what the customer is told before confirming a cancellation. The same rule
+    refund_due applies once it is cancelled. None when nothing was paid online."""
+    parts = refundable_by_order(account) if account is not None else []
+    if not parts:
+        return None
+    refundable = sum((part for _order, part in parts), ZERO)
+    back = (
+        _customer_cancels(appointment=appointment, refundable=refundable, at=now)
+        if by_customer
+        else refundable  # the business cancelling: all back, always
+    )
+    return IfCancelled(back=back, kept=refundable - back)

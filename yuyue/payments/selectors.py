@@ -8,13 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
+from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions
 from yuyue.bookings.services import UNPAID_REASON
 from yuyue.catalog.models import Business
 from yuyue.payments.models import ZERO, Channel, Order, PaymentAccount, PaymentEntry, Refund
-from yuyue.payments.policy import SETTLED_STATUSES, refundable_by_order
+from yuyue.payments.policy import (
+    SETTLED_STATUSES,
+    IfCancelled,
+    refund_if_cancelled_now,
+    refundable_by_order,
+)
 
 
 def unpaid_holds_due(*, now: dt.datetime, limit: int) -> list[Appointment]:
@@ -72,6 +79,35 @@ def payment_summary(appointment: Appointment) -> dict[str, Any]:
         "pay_by": appointment.pay_by,
         "state": state,
     }
+
+
+def _account(appointment: Appointment) -> PaymentAccount | None:
+    try:
+        return appointment.payment_account
+    except PaymentAccount.DoesNotExist:
+        return None
+
+
+def cancel_refund(
+    *,
+    appointment: Appointment,
+    permissions: AppointmentPermissions,
+    now: dt.datetime | None = None,
+) -> IfCancelled | None:
+    """What would come back of what was paid online if the one asking (`permissions`, the
+    rule's answer for them) cancelled now; None when they may not cancel or nothing was paid
+    online. What a customer is told before confirming a late cancellation."""
+    if not permissions.can_cancel:
+        return None
+    account = _account(appointment)
+    if account is None or account.paid <= account.refunded + account.refunding:
+        return None
+    return refund_if_cancelled_now(
+        appointment=appointment,
+        account=account,
+        by_customer=permissions.role == CUSTOMER,
+        now=now if now is not None else timezone.now(),
+    )
 
 
 def _released_unpaid(appointment: Appointment) -> bool:

@@ -25,7 +25,7 @@ from yuyue.accounts.models import User
 from yuyue.bookings.errors import InvalidTransition
 from yuyue.bookings.lock_objects import appointment_for_update
 from yuyue.bookings.models import Appointment, Status
-from yuyue.bookings.services import appointment_mark_paid
+from yuyue.bookings.services import appointment_mark_paid, appointment_note_paid_late
 from yuyue.catalog.selectors import business_role
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import InvalidInput, NotAllowed
@@ -195,6 +195,10 @@ def _payment_record(
                 account=account, order=order, amount=order.amount, reason="released"
             )
             to_send.append(refund.pk)
+            if locked.status == Status.CANCELLED:
+                # Released or given up meanwhile: tell the customer their money comes back.
+                # (A second order paid for a booking already paid is refunded silently.)
+                appointment_note_paid_late(appointment=locked, now=now)
             audit(
                 "payments.refund_late_payment",
                 actor="-",

@@ -116,6 +116,9 @@ class CancelForm(Form):
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # What the customer was told comes back ("" when nothing was paid online): the
+    # cancellation goes ahead only on the terms they read.
+    refund_back = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
 
 # Opening a business --------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 // One appointment (also where a subscribe message's card opens): cancel with a reason, or
 // reschedule through the same picker, when the API's `actions` say the person may (the server
-// decides, with the service's cut-offs; the page never works the rule out itself).
+// decides, with the service's cut-offs; the page never works the rule out itself). What was
+// paid and refunded shows; before a cancellation is confirmed the page says what comes back
+// (the API's `payment.refund_if_cancelled_now`); a booking held for payment has "pay now".
 const api = require('../../utils/api')
 const time = require('../../utils/time')
 const shop = require('../../utils/shop')
 const { money } = require('../../utils/money')
+const payment = require('../../utils/payment')
 const { base, strings, guarded } = require('../../utils/page')
 
 const CHANGEABLE = ['pending', 'confirmed']
@@ -20,6 +23,11 @@ Component({
     tooLate: false,
     deadline: '',
     qr: '',
+    paid: '',
+    refundNotice: '',
+    refundUntil: '',
+    awaiting: false,
+    unpaidReason: '',
   }),
   methods: {
     onLoad(query) {
@@ -48,13 +56,44 @@ Component({
           canMove,
           tooLate: open && !canCancel && !canMove,
           deadline: canCancel ? time.withZone(a.cancel_deadline, zone) : '',
+          paid: payment.paidLine(a.payment, a.currency),
+          refundNotice: canCancel ? payment.refundNotice(a.payment, a.currency) : '',
+          refundUntil: this.refundUntil(a, canCancel, zone),
+          awaiting: a.status === 'awaiting_payment',
+          unpaidReason:
+            a.status === 'cancelled' && a.payment.state === 'expired' ? this.data.t.unpaid_reason : '',
+        })
+      })
+    },
+    // "12月1日 10:00 前取消可全额退款", while that is still ahead and everything would come back.
+    refundUntil(a, canCancel, zone) {
+      const p = a.payment
+      if (!canCancel || !p.full_refund_until || Number(p.kept_if_cancelled_now || 0) > 0) return ''
+      if (new Date(p.full_refund_until).getTime() <= Date.now()) return ''
+      if (a.cancel_deadline === p.full_refund_until) return ''
+      return payment.fill(this.data.t.refund_until, { when: time.withZone(p.full_refund_until, zone) })
+    },
+    onPay() {
+      wx.navigateTo({ url: `/pages/pay/pay?id=${this.id}` })
+    },
+    // Asks first when money is at stake, saying what comes back.
+    confirmCancel() {
+      const notice = this.data.refundNotice
+      if (!notice) return Promise.resolve(true)
+      return new Promise((resolve) => {
+        wx.showModal({
+          title: this.data.t.confirm_cancel,
+          content: notice,
+          success: (res) => resolve(Boolean(res.confirm)),
+          fail: () => resolve(false),
         })
       })
     },
     onReason(event) {
       this.setData({ reason: event.detail.value })
     },
-    onCancel() {
+    async onCancel() {
+      if (!(await this.confirmCancel())) return undefined
       return guarded(this, async () => {
         await api.post(`/appointments/${this.id}/cancel`, { reason: this.data.reason })
         wx.showToast({ title: this.data.t.cancel_done })

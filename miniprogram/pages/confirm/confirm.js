@@ -1,7 +1,7 @@
 // Confirm: the chosen time, notes, then book. Tapping confirm first asks for subscribe-message
 // consent (WeChat only allows that in a tap), logs in if needed, records the consent, and books
 // with an idempotency key, so a retried tap books once. A lost race shows the API's nearest
-// free times as buttons.
+// free times as buttons. A service paid online goes on to the pay step.
 const tenant = require('../../utils/business')
 const api = require('../../utils/api')
 const time = require('../../utils/time')
@@ -112,7 +112,9 @@ Component({
           }
           throw error
         }
-        wx.redirectTo({ url: `/pages/booked/booked?id=${appointment.id}` })
+        // A service paid online is held (待支付) until paid: the pay step, else booked.
+        const next = appointment.status === 'awaiting_payment' ? 'pay/pay' : 'booked/booked'
+        wx.redirectTo({ url: `/pages/${next}?id=${appointment.id}` })
         return appointment
       })
     },

@@ -154,8 +154,10 @@ def appointment_detail(request: HttpRequest, id: AppointmentId) -> dict:
     summary="Cancel",
 )
 def cancel(request: HttpRequest, id: AppointmentId, payload: CancelIn | None = None) -> dict:
-    """Customers may cancel their own pending or confirmed appointments until the service's
-    cut-off (`cancel_deadline`; later is 409 `cutoff_passed`); staff and owners at any time."""
+    """Customers may cancel their own pending or confirmed appointments until
+    `cancel_deadline` (the service's cut-off; the start for one paid online, which after the
+    cut-off keeps the deposit: show `payment.refund_if_cancelled_now` first; later is 409
+    `cutoff_passed`); staff and owners at any time."""
     appointment = appointment_or_404(request.auth, id)
     reason = payload.reason if payload is not None else ""
     return present(

@@ -70,7 +70,23 @@ class PaymentOut(Schema):
     )
     state: Literal[
         "none", "awaiting", "paid", "expired", "refunding", "partly_refunded", "refunded"
-    ]
+    ] = Field(description="`expired`: released unpaid when its payment window ended.")
+    refund_if_cancelled_now: str | None = Field(
+        description="What of the amount paid online would come back if the caller cancelled "
+        "now (the refund policy; for a customer after `full_refund_until` the deposit is "
+        "kept when the business keeps it). Show it before they confirm. Null when they may "
+        "not cancel or nothing was paid online.",
+        examples=["0.00"],
+    )
+    kept_if_cancelled_now: str | None = Field(
+        description="What of the amount paid online the business would keep (the deposit) "
+        "if the caller cancelled now; null with `refund_if_cancelled_now`.",
+        examples=["50.00"],
+    )
+    full_refund_until: dt.datetime | None = Field(
+        description="The service's cancellation cut-off: a customer cancelling until then "
+        "gets everything back. Null when nothing is paid online."
+    )
 
 
 class AppointmentOut(Schema):
@@ -101,7 +117,9 @@ class AppointmentOut(Schema):
         description="Shown to the business's staff and owners; null for customers."
     )
     cancel_deadline: dt.datetime = Field(
-        description="Until then the customer may cancel online (the service's cut-off)."
+        description="Until then the customer may cancel online: the service's cut-off, or "
+        "the start for a booking paid online (later than `payment.full_refund_until`, the "
+        "deposit is kept) or an unpaid hold."
     )
     reschedule_deadline: dt.datetime
     actions: list[str] = Field(

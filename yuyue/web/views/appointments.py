@@ -1,5 +1,6 @@
 """The customer's appointments: the list, one appointment, cancel and reschedule."""
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from yuyue.bookings.services import appointment_cancel, appointment_reschedule
 from yuyue.catalog.selectors import business_roles
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.localtime import local_day_time_label, local_short_label
+from yuyue.payments.selectors import cancel_refund, payment_summary
 from yuyue.scheduling.selectors import request_zone
 from yuyue.web.calendar import calendar_file
 from yuyue.web.forms import BookingForm, CancelForm
@@ -30,6 +32,7 @@ from yuyue.webkit.pages import page, problem, with_query
 from yuyue.webkit.params import choice_of, chosen_start, staff_value, start_value
 from yuyue.webkit.picker import build_picker, staff_options
 from yuyue.webkit.qr import qr_svg
+from yuyue.webkit.templatetags.webkit import money
 
 PAST_PER_PAGE = 20
 CHANGEABLE = (Status.PENDING, Status.CONFIRMED)
@@ -73,6 +76,74 @@ def deadline_text(appointment: Appointment, permissions: AppointmentPermissions)
     if move:
         lines.append(_("You can reschedule online until %(when)s.") % {"when": move})
     return " ".join(lines)
+
+
+def refund_notice(appointment: Appointment, permissions: AppointmentPermissions) -> str:
+    """What comes back if they cancel now, said before they confirm ("定金 ¥50 不退"), from
+    the refund policy; "" when nothing was paid online or they may not cancel."""
+    outcome = cancel_refund(appointment=appointment, permissions=permissions)
+    if outcome is None:
+        return ""
+    currency = appointment.currency
+    prepaid = appointment.online_due >= appointment.price  # the full price, not a deposit
+    if outcome.kept <= 0:
+        text = _("If you cancel now, the %(amount)s paid online is refunded in full.") % {
+            "amount": money(outcome.back, currency)
+        }
+        if permissions.role == CUSTOMER and timezone.now() <= permissions.cancel_cutoff:
+            later = cancel_refund(
+                appointment=appointment,
+                permissions=permissions,
+                now=permissions.cancel_cutoff + dt.timedelta(seconds=1),
+            )
+            if later is not None and later.kept > 0:
+                terms = {
+                    "when": local_short_label(permissions.cancel_cutoff, appointment.zone_name),
+                    "kept": money(later.kept, currency),
+                }
+                text += (
+                    " "
+                    + (
+                        _("After %(when)s the %(kept)s prepayment is no longer refunded.")
+                        if prepaid
+                        else _("After %(when)s the %(kept)s deposit is no longer refunded.")
+                    )
+                    % terms
+                )
+        return text
+    kept = {"kept": money(outcome.kept, currency), "back": money(outcome.back, currency)}
+    if outcome.back <= 0:
+        return (
+            _(
+                "The free cancellation time has passed: if you cancel now, the %(kept)s "
+                "prepayment is not refunded."
+            )
+            if prepaid
+            else _(
+                "The free cancellation time has passed: if you cancel now, the %(kept)s "
+                "deposit is not refunded."
+            )
+        ) % kept
+    return (
+        _(
+            "The free cancellation time has passed: if you cancel now, %(back)s is refunded "
+            "and the %(kept)s prepayment is not."
+        )
+        if prepaid
+        else _(
+            "The free cancellation time has passed: if you cancel now, %(back)s is refunded "
+            "and the %(kept)s deposit is not."
+        )
+    ) % kept
+
+
+def payment_lines(appointment: Appointment) -> dict | None:
+    """What was due, paid and refunded, for the appointment page; None when no money moved
+    and none was due online."""
+    summary = payment_summary(appointment)
+    if summary["mode"] == "none" and summary["amount_paid"] <= 0:
+        return None
+    return summary
 
 
 def _changes(appointment: Appointment, user) -> dict:
@@ -136,6 +207,8 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
         **_checkin(appointment, request.user),
+        "payment": payment_lines(appointment),
+        "refund_notice": refund_notice(appointment, changes["permissions"]),
     }
     context.update(
         _row(
@@ -209,14 +282,26 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
         "business": appointment.business,
         "form": form,
     }
+    permissions = _changes(appointment, request.user)["permissions"]
+    context["refund_notice"] = refund_notice(appointment, permissions)
+    outcome = cancel_refund(appointment=appointment, permissions=permissions)
+    back = "" if outcome is None else str(outcome.back)
+    form.fields["refund_back"].initial = back
     if request.method == "GET":
-        refusal = _changes(appointment, request.user)["permissions"].cancel.reason
+        refusal = permissions.cancel.reason
         if refusal:
             context["refusal"] = refusal
             return page(request, "web/cancel.html", context, status=409)
         return page(request, "web/cancel.html", context)
     if not form.is_valid():
         return page(request, "web/cancel.html", context, status=400)
+    if form.cleaned_data["refund_back"] != back:
+        # What comes back changed since the page was shown (the cut-off passed meanwhile):
+        # they confirm again, having read the new terms.
+        form = CancelForm(initial={"reason": form.cleaned_data["reason"], "refund_back": back})
+        context["form"] = form
+        context["terms_changed"] = True
+        return page(request, "web/cancel.html", context, status=409)
     try:
         appointment_cancel(
             appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
