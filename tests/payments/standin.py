@@ -315,6 +315,7 @@ class StandIn:
             "refund": amount["refund"],
             "total": order["total"],
             "status": self.refund_status,
+            "reason": data.get("reason", ""),
         }
         return 200, self._refund_answer(no)
 

@@ -56,6 +56,8 @@ def test_the_customer_cancelling_before_the_cut_off_gets_everything_back(paid, c
     # Settled once: another round asks for nothing more.
     assert sweep()["settled"] == 0
     assert len(standin.refunds) == 1
+    # WeChat Pay shows the reason to the payer: words in the shop's language, not our code.
+    assert [r["reason"] for r in standin.refunds.values()] == ["按退款规则退款"]
 
 
 def _cancelled_late(appointment, customer):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.permissions import cancel_cutoff
@@ -105,3 +106,16 @@ def refund_if_cancelled_now(
         else refundable  # the business cancelling: all back, always
     )
     return IfCancelled(back=back, kept=refundable - back)
+
+
+# The reasons the system gives its own refunds (services.py): kept as codes, read as words in
+# the back office and sent as words to WeChat Pay, which shows them to the payer.
+SYSTEM_REFUND_REASONS = {
+    "policy": _("By the refund policy"),
+    "released": _("Paid after the hold was released"),
+}
+
+
+def refund_reason_text(reason: str) -> str:
+    """A refund's reason as people read it, in the active language."""
+    return str(SYSTEM_REFUND_REASONS.get(reason, reason))

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions
@@ -166,17 +165,6 @@ class PaymentsReport:
     refunds_pending: list[Refund] = field(default_factory=list)
     orders_closed: list[Order] = field(default_factory=list)
     refunds_failed: list[Refund] = field(default_factory=list)
-
-
-# The reasons the system gives its own refunds (services.py), as the back office reads them.
-SYSTEM_REFUND_REASONS = {
-    "policy": _("By the refund policy"),
-    "released": _("Paid after the hold was released"),
-}
-
-
-def refund_reason_text(reason: str) -> str:
-    return str(SYSTEM_REFUND_REASONS.get(reason, reason))
 
 
 def _business_entries(*, business: Business, start: dt.datetime, end: dt.datetime):

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yuyue.accounts.models import User
@@ -413,13 +413,17 @@ def _refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) ->
 
 def _refund_send(refund: Refund) -> None:
     order = refund.order
+    # WeChat Pay shows the reason to the payer: the system's codes go as words, in the
+    # business's language.
+    with translation.override(order.account.appointment.business.default_language):
+        reason = policy.refund_reason_text(refund.reason)
     try:
         answer = wechatpay.refund(
             out_trade_no=order.out_trade_no,
             out_refund_no=refund.out_refund_no,
             amount=refund.amount,
             total=order.amount,
-            reason=refund.reason,
+            reason=reason,
             notify_url=notify_url(),
         )
     except wechatpay.WeChatPayUnavailable as error:
@@ -442,7 +446,9 @@ def _refund_send(refund: Refund) -> None:
 
 
 def _refunds_send(refund_ids: list[int]) -> None:
-    for refund in Refund.objects.filter(pk__in=refund_ids).select_related("order"):
+    for refund in Refund.objects.filter(pk__in=refund_ids).select_related(
+        "order__account__appointment__business"
+    ):
         _refund_send(refund)
 
 
@@ -452,7 +458,7 @@ def refunds_retry(*, now: dt.datetime | None = None, limit: int = 100) -> int:
     stale = list(
         Refund.objects.filter(
             state=Refund.State.PENDING, updated_at__lte=now - REFUND_RETRY_AFTER
-        ).select_related("order")[:limit]
+        ).select_related("order__account__appointment__business")[:limit]
     )
     for refund in stale:
         Refund.objects.filter(pk=refund.pk).update(updated_at=now)

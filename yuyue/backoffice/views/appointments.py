@@ -31,7 +31,8 @@ from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_weekday_time_label
 from yuyue.notifications.errors import reason_text
 from yuyue.payments.models import Channel
-from yuyue.payments.selectors import appointment_money, refund_reason_text
+from yuyue.payments.policy import refund_reason_text
+from yuyue.payments.selectors import appointment_money
 from yuyue.payments.services import payment_record_counter, payment_refund_partial
 from yuyue.scheduling.selectors import business_staff, request_zone
 from yuyue.webkit.forms import add_errors, error_text, refusal_text

@@ -13,7 +13,8 @@ from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.views.reports import csv_cell, period, window
 from yuyue.lib.localtime import day_label, local_day_time_label
 from yuyue.payments.models import PaymentEntry
-from yuyue.payments.selectors import ledger_rows, payments_report, refund_reason_text
+from yuyue.payments.policy import refund_reason_text
+from yuyue.payments.selectors import ledger_rows, payments_report
 from yuyue.webkit.pages import page, with_query
 
 
