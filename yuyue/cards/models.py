@@ -2,6 +2,7 @@
 append-only ledger of every movement on a card (docs/cards.md)."""
 
 import secrets
+import zoneinfo
 from decimal import Decimal
 from typing import Any
 
@@ -140,6 +141,11 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.public_id}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where its days are counted (and its end shown): its business's zone."""
+        return self.business.zone
 
 
 class CardBalance(models.Model):
