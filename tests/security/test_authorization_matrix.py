@@ -136,7 +136,9 @@ MADE_UP = {
     "card_id": "x" * 16,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
-_OWNER_ONLY_MANAGE = re.compile(r"^manage/(<slug:slug>/(dashboard|settings|setup)/|platform/)")
+_OWNER_ONLY_MANAGE = re.compile(
+    r"^manage/(<slug:slug>/(dashboard|settings|setup|cards/products)/|<slug:slug>/cards/$|platform/)"
+)
 # Customer pages anyone may see, whatever the id (the business and its services are public).
 PUBLIC_PAGES = {
     "b/<slug:slug>/",

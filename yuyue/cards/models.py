@@ -190,6 +190,15 @@ class CardBalance(models.Model):
         return f"{self.card_id}: {self.uses_left} / {self.principal} + {self.bonus}"
 
     @property
+    def amount(self) -> Decimal:
+        """A stored value card's credit left, principal and bonus."""
+        return self.principal + self.bonus
+
+    @property
+    def reserved_amount(self) -> Decimal:
+        return self.reserved_principal + self.reserved_bonus
+
+    @property
     def uses_available(self) -> int:
         return self.uses_left - self.reserved_uses
 
