@@ -70,6 +70,7 @@ NO_ID = {
     "language": "sets the caller's own language",
     "privacy": "the public privacy policy",
     "me/data/": "the caller's own data (login required)",
+    "me/cards/": "the caller's own member cards (login required)",
     "me/data/data.json": "the caller's own data (login required)",
     "me/data/appointments.csv": "the caller's own appointments (login required)",
     "me/delete/": "deletes the caller's own account (login and its password or a code)",

@@ -14,8 +14,10 @@ from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
 
 
-def cards_of_holder(*, user: User) -> QuerySet[Card]:
-    """The cards the account holds, at every business."""
+def cards_of_holder(*, user: User | AnonymousUser) -> QuerySet[Card]:
+    """The cards the account holds, at every business (none for nobody)."""
+    if not user.is_authenticated:
+        return Card.objects.none()
     return (
         Card.objects.filter(customer__user=user)
         .select_related("balance", "business")
