@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from yuyue.accounts.models import User
 from yuyue.cards.models import ZERO, Card, CardBalance, CardEntry, CardProduct, Kind
-from yuyue.catalog.models import Business
+from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
 
 
@@ -56,8 +57,19 @@ def card_products_on_sale(*, business: Business) -> QuerySet[CardProduct]:
     )
 
 
-def cards_usable_for(*, user: User, business: Business) -> QuerySet[Card]:
-    return cards_of_holder(user=user).filter(business=business, status=Card.Status.ACTIVE)
+def cards_usable_for(
+    *, user: User | AnonymousUser, service: Service, now: dt.datetime | None = None
+) -> QuerySet[Card]:
+    """The caller's active cards that may pay for this service: stored value at its business,
+    or a package for it. Whether enough is left is the reservation's to say, under its lock."""
+    now = now or timezone.now()
+    return (
+        cards_of_holder(user=user)
+        .filter(business_id=service.business_id, status=Card.Status.ACTIVE)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(Q(kind=Kind.STORED_VALUE) | Q(services=service))
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
