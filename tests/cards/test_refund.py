@@ -2,14 +2,16 @@
 value its principal left (never the bonus), to the fen; by the owner, once, not while a
 booking holds part of it."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from tests.helpers import WEDNESDAY, at
+from tests.helpers import NOW, WEDNESDAY, at
 from yuyue.bookings.services import appointment_start
 from yuyue.cards.errors import CardBusy, CardUnusable
 from yuyue.cards.models import Card, Kind
+from yuyue.cards.selectors import cards_liability
 from yuyue.cards.services import (
     card_adjust,
     card_booking_create,
@@ -44,6 +46,9 @@ def test_a_package_gives_back_its_unused_uses_pro_rata_to_the_fen(
     )
     card = card_sell(product=product, customer=record, actor=owner, channel="cash")
     use(card, service, stylist, customer, staff_user, "10:00")
+    # The liability report values the unused uses as the refund would give them back.
+    report = cards_liability(business=business, start=NOW, end=NOW + dt.timedelta(days=30))
+    assert report.outstanding_uses_value == Decimal("66.67")
     entry = card_refund(card=card, actor=owner, channel="cash", reason="搬家")
     # 100.00 × 2/3 = 66.666… → 66.67
     assert entry.payment.amount == Decimal("66.67")

@@ -3,7 +3,7 @@ append-only ledger of every movement on a card (docs/cards.md)."""
 
 import secrets
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +23,15 @@ MAX_REASON_LENGTH = 200
 
 def _money(verbose: Any, **extra: Any) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=10, decimal_places=2, **extra)
+
+
+def package_value(*, price: Decimal, uses_left: int, uses: int) -> Decimal:
+    """What a package's unused uses are worth: its price pro rata, never more than the price,
+    to the fen (half up). A refund gives this back; the liability report sums it."""
+    if uses <= 0:
+        return ZERO
+    unused = max(0, min(uses_left, uses))
+    return (price * unused / uses).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def new_card_id() -> str:

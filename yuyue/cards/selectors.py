@@ -10,7 +10,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yuyue.accounts.models import User
-from yuyue.cards.models import ZERO, Card, CardBalance, CardEntry, CardProduct, Kind
+from yuyue.cards.models import (
+    ZERO,
+    Card,
+    CardBalance,
+    CardEntry,
+    CardProduct,
+    Kind,
+    package_value,
+)
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
 
@@ -113,10 +121,9 @@ def cards_liability(*, business: Business, start: dt.datetime, end: dt.datetime)
     for row in package_uses:
         left = row["left"] or 0
         outstanding_uses += left
-        if left and row["card__uses"]:
-            outstanding_uses_value += (
-                row["card__price"] * min(left, row["card__uses"]) / row["card__uses"]
-            ).quantize(Decimal("0.01"))
+        outstanding_uses_value += package_value(
+            price=row["card__price"], uses_left=left, uses=row["card__uses"]
+        )
     return Liability(
         cards_sold=sales.aggregate(n=Count("card_id", distinct=True))["n"],
         sales_amount=_sum(sales.filter(payment__isnull=False), "payment__amount"),

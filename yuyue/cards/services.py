@@ -31,6 +31,7 @@ from yuyue.cards.models import (
     CardEntry,
     CardProduct,
     Kind,
+    package_value,
 )
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import business_role, require_owner
@@ -560,8 +561,7 @@ def card_refund_amount(*, card: Card, balance: CardBalance) -> Decimal:
     """What a refund gives back: a package's price pro rata of its unused uses, a stored value
     card's principal left (the bonus never), to the fen (half up)."""
     if card.kind == Kind.PACKAGE:
-        unused = min(balance.uses_left, card.uses)
-        return (card.price * unused / card.uses).quantize(FEN, rounding=ROUND_HALF_UP)
+        return package_value(price=card.price, uses_left=balance.uses_left, uses=card.uses)
     return balance.principal
 
 
