@@ -95,3 +95,13 @@ def test_an_adjustment_needs_the_owner_and_a_reason(package_card, owner, staff_u
     assert (entry.kind, entry.uses_left, entry.reason) == ("adjustment", 1, "送一次")
     package_card.balance.refresh_from_db()
     assert package_card.balance.uses_left == 11
+
+
+def test_merging_two_records_of_one_person_keeps_their_cards(package_card, record, business, owner):
+    from yuyue.customers.services import customer_create, customer_merge
+
+    walk_in = customer_create(business=business, actor=owner, name="张小美（纸卡）", phone="")
+    kept = customer_merge(actor=owner, keep=walk_in, other=record)
+    package_card.refresh_from_db()
+    assert package_card.customer == kept
+    assert package_card.balance.uses_left == 10

@@ -663,6 +663,12 @@ def card_adjust(
         )
 
 
+def cards_merge(keep: Customer, other: Customer) -> None:
+    """The customers hook of a merge (both records locked): `other`'s cards are `keep`'s now,
+    their entries and balances unchanged."""
+    Card.objects.filter(customer=other).update(customer=keep)
+
+
 # ---------------------------------------------------------------- expiry
 
 
