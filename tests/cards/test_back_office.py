@@ -179,3 +179,26 @@ def test_a_junk_product_is_refused(owner, business, data):
     response = office_browser_for(owner).post("/manage/salon/cards/products/new/", data)
     assert response.status_code == 200
     assert not CardProduct.objects.exists()
+
+
+def test_staff_top_up_a_stored_value_card_at_the_counter(stored_card, staff_user):
+    url = f"/manage/salon/cards/{stored_card.public_id}/"
+    response = office_browser_for(staff_user).post(
+        url, {"action": "top_up", "amount": "500.00", "bonus": "50", "channel": "card"}
+    )
+    assert response.status_code == 303
+    stored_card.balance.refresh_from_db()
+    assert (stored_card.balance.principal, stored_card.balance.bonus) == (
+        Decimal("1500.00"),
+        Decimal("250.00"),
+    )
+    top_up = stored_card.entries.get(kind="top_up")
+    assert (top_up.payment.kind, top_up.payment.amount) == ("sale", Decimal("500.00"))
+
+
+def test_a_package_takes_no_top_up(package_card, owner):
+    office_browser_for(owner).post(
+        f"/manage/salon/cards/{package_card.public_id}/",
+        {"action": "top_up", "amount": "500.00", "channel": "cash"},
+    )
+    assert not package_card.entries.filter(kind="top_up").exists()

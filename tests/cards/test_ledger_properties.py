@@ -1,5 +1,5 @@
 """Property tests over random sequences of operations on a package and a stored value card
-(booking with them, cancelling, checking in, completing, no-shows, undoing, adjusting,
+(booking with them, cancelling, checking in, completing, no-shows, undoing, adjusting, topping up,
 refunding, expiring): whatever the order, no balance or count goes below zero, every balance
 row equals the sum of its card's entries, and each booking's part of its card follows its
 status (docs/cards.md#the-ledger)."""
@@ -28,6 +28,7 @@ from yuyue.cards.services import (
     card_adjust,
     card_booking_create,
     card_refund,
+    card_top_up,
     cards_expire,
 )
 from yuyue.lib.errors import DomainError
@@ -45,6 +46,7 @@ operations = st.one_of(
     ),
     st.tuples(st.just("adjust"), st.integers(0, 1), st.integers(-3, 3)),
     st.tuples(st.just("refund"), st.integers(0, 1)),
+    st.tuples(st.just("top_up"), st.integers(1, 500)),
     st.tuples(st.just("expire"), st.sampled_from([0, 29, 30, 31])),
 )
 
@@ -121,6 +123,15 @@ def run(step, cards, booked, service, stylist, customer, staff_user, owner):
             )
     elif name == "refund":
         card_refund(card=Card.objects.get(pk=cards[step[1]].pk), actor=owner, channel="cash")
+    elif name == "top_up":
+        card_top_up(
+            card=Card.objects.get(pk=cards[1].pk),
+            actor=owner,
+            channel="cash",
+            amount=Decimal(step[1]),
+            bonus=Decimal(step[1]) / 10,
+            now=NOW,
+        )
     elif name == "expire":
         cards_expire(now=NOW + dt.timedelta(days=step[1]))
     elif booked:

@@ -47,3 +47,9 @@ class AdjustForm(Form):
 class RefundForm(Form):
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES)
     reason = forms.CharField(required=False)
+
+
+class TopUpForm(Form):
+    amount = forms.DecimalField(max_digits=10, decimal_places=2)
+    bonus = forms.DecimalField(required=False, max_digits=10, decimal_places=2)
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES)

@@ -87,7 +87,7 @@ class Liability:
     it)."""
 
     cards_sold: int
-    sales_amount: Decimal  # money taken for cards in the period
+    sales_amount: Decimal  # money taken for cards (sales and top-ups) in the period
     refunds_amount: Decimal  # money given back for cards in the period
     uses_used: int  # package uses used in the period
     value_used: Decimal  # stored value used in the period (principal and bonus)
@@ -126,7 +126,12 @@ def cards_liability(*, business: Business, start: dt.datetime, end: dt.datetime)
         )
     return Liability(
         cards_sold=sales.aggregate(n=Count("card_id", distinct=True))["n"],
-        sales_amount=_sum(sales.filter(payment__isnull=False), "payment__amount"),
+        sales_amount=_sum(
+            period.filter(
+                kind__in=[CardEntry.Kind.SALE, CardEntry.Kind.TOP_UP], payment__isnull=False
+            ),
+            "payment__amount",
+        ),
         refunds_amount=_sum(refunds.filter(payment__isnull=False), "payment__amount"),
         uses_used=-(uses.aggregate(n=Sum("uses_left"))["n"] or 0),
         value_used=value_used,

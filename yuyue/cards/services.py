@@ -338,6 +338,56 @@ def card_sell(
         return card
 
 
+def card_top_up(
+    *,
+    card: Card,
+    actor: User,
+    channel: str,
+    amount: Decimal,
+    bonus: Decimal = ZERO,
+    now: dt.datetime | None = None,
+) -> CardEntry:
+    """Staff add credit to a stored value card at the counter (the money in the payments
+    ledger), with a bonus if the shop gives one. Its end does not move."""
+    now = _now(now)
+    if business_role(user=actor, business_id=card.business_id) is None:
+        raise NotAllowed()
+    errors: dict[str, list[str]] = {}
+    if not _is_money(amount, positive=True):
+        errors["amount"] = [_("Give an amount of more than 0, in yuan and fen.")]
+    if not _is_money(bonus, positive=False):
+        errors["bonus"] = [_("Give an amount of 0 or more, in yuan and fen.")]
+    if errors:
+        raise InvalidInput(errors)
+    with writer_turn(), transaction.atomic():
+        balance = _balance_for_update(card.pk)
+        card = balance.card
+        if card.kind != Kind.STORED_VALUE:
+            raise InvalidInput({"amount": [_("A package counts uses, not money.")]})
+        if card.status != Card.Status.ACTIVE or (
+            card.expires_at is not None and card.expires_at <= now
+        ):
+            raise CardUnusable(_("This card has expired or was refunded."))
+        payment = payment_record_sale(
+            business=card.business,
+            actor=actor,
+            channel=channel,
+            amount=amount,
+            note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
+        )
+        entry = _write(
+            balance,
+            kind=CardEntry.Kind.TOP_UP,
+            now=now,
+            actor=actor,
+            payment=payment,
+            principal=amount,
+        )
+        if bonus > 0:
+            _write(balance, kind=CardEntry.Kind.BONUS, now=now, actor=actor, bonus=bonus)
+        return entry
+
+
 # ---------------------------------------------------------------- paying with a card
 
 

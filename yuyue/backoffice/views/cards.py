@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
-from yuyue.backoffice.card_forms import AdjustForm, CardProductForm, RefundForm, SellForm
+from yuyue.backoffice.card_forms import (
+    AdjustForm,
+    CardProductForm,
+    RefundForm,
+    SellForm,
+    TopUpForm,
+)
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.pages import a_day
 from yuyue.backoffice.views.customers import record_of
@@ -32,6 +38,7 @@ from yuyue.cards.services import (
     card_refund,
     card_refund_amount,
     card_sell,
+    card_top_up,
 )
 from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
@@ -182,7 +189,19 @@ def card_detail(request: HttpRequest, desk: Desk, card_id: str) -> HttpResponse:
     here = reverse("backoffice:card", args=[desk.business.slug, card.public_id])
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "refund":
+            if request.POST.get("action") == "top_up":
+                top_up = TopUpForm(request.POST)
+                if not top_up.is_valid():
+                    raise _FormError(top_up)
+                card_top_up(
+                    card=card,
+                    actor=desk.user,
+                    channel=top_up.cleaned_data["channel"],
+                    amount=top_up.cleaned_data["amount"],
+                    bonus=top_up.cleaned_data["bonus"] or ZERO,
+                )
+                messages.success(request, _("Saved."))
+            elif request.POST.get("action") == "refund":
                 refund = RefundForm(request.POST)
                 if not refund.is_valid():
                     raise _FormError(refund)
