@@ -1,7 +1,7 @@
 """Imports run downhill: edges → services/selectors → models, and `yuyue/lib` imports no app.
 
 The apps are ranked lib < accounts < wechat < catalog < customers < scheduling < bookings <
-notifications < payments < webkit < the edges (api, web, seed, backoffice, demo). `wechat`
+notifications < payments < cards < webkit < the edges (api, web, seed, backoffice, demo). `wechat`
 holds people's WeChat identities and consents and the calls to WeChat, which the notifications'
 mini-program channel sends through; `customers` holds each business's own customer records,
 which appointments point at (it reaches their appointments through the reverse relation only);
@@ -30,6 +30,7 @@ CORE = (
     "bookings",
     "notifications",
     "payments",
+    "cards",
     "webkit",
 )
 EDGES = frozenset({"api", "web", "seed", "backoffice", "demo"})

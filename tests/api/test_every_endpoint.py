@@ -6,6 +6,7 @@ here fails the first test.
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from tests.helpers import at, bearer, error_of, make_user
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
+from yuyue.cards.services import card_product_create, card_sell
 from yuyue.catalog.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -134,6 +136,9 @@ SUCCESS = {
     ("get", "/api/v1/appointments/{id}/checkin-qr"): ("as_customer", None, 200),
     # At the counter, when the appointment is due (the clock moves to its start).
     ("post", "/api/v1/businesses/{slug}/check-in"): ("as_staff", {"code": "{checkin_code}"}, 200),
+    ("get", "/api/v1/businesses/{slug}/card-products"): ("anon", None, 200),
+    ("get", "/api/v1/me/cards"): ("as_customer", None, 200),
+    ("get", "/api/v1/cards/{card_id}"): ("as_customer", None, 200),
     # WeChat: codes come from the stand-in (tests/wechat/standin.py), as wx.login's would.
     ("post", "/api/v1/auth/wechat"): ("anon", {"code": "{login_code}"}, 200),
     ("post", "/api/v1/auth/wechat/phone"): ("as_wechat_user", {"code": "{phone_code}"}, 200),
@@ -165,13 +170,25 @@ MALFORMED_PATH_VALUES = {
     "date": "2026-13-45",
     "invitation_id": "x",
     "customer_id": "x",
+    "card_id": "not*an*id",
 }
 
 
 @pytest.fixture
 def rows(booked, service, stylist, location, stranger, business, owner):
     issued = invitation_create(business=business, actor=owner, role="staff")
+    product = card_product_create(
+        business=business,
+        actor=owner,
+        kind="package",
+        name="十次卡",
+        price=Decimal("500.00"),
+        uses=10,
+        services=[service],
+    )
+    card = card_sell(product=product, customer=booked.client, actor=owner, channel="cash")
     return {
+        "card_id": card.public_id,
         "invitation_id": issued.invitation.id,
         "t": issued.token,
         "slug": "salon",

@@ -29,6 +29,8 @@ JUNK = ["2026-13-45", "yesterday", "0001-01-01", "9999-12-31", "2026-12-01\x00",
         ("/manage/salon/customers/", "q"),
         ("/manage/salon/customers/", "page"),
         ("/manage/salon/messages/", "status"),
+        ("/manage/salon/cards/", "from"),
+        ("/manage/salon/cards/", "to"),
     ],
 )
 def test_junk_query_values_never_break_a_page(as_owner, pending, path, name, value):
@@ -47,6 +49,10 @@ def test_junk_query_values_never_break_a_page(as_owner, pending, path, name, val
         f"/manage/salon/settings/services/{HUGE}/",
         f"/manage/salon/settings/staff/{2**63}/",
         "/manage/nowhere/",
+        "/manage/salon/cards/nope/",
+        "/manage/salon/cards/%00/",
+        "/manage/salon/cards/" + "a" * 40 + "/",
+        f"/manage/salon/cards/products/{HUGE}/",
         "/manage/feed/" + "x" * 300 + ".ics",
     ],
 )

@@ -42,6 +42,9 @@ def fill(route: str, *, appointment, customer, staff) -> str:
         "service_id": str(appointment.service_id),
         "location_id": str(staff.location_id),
         "notification_id": "1",
+        # Member cards: the business is refused before any card or product is looked up.
+        "product_id": "1",
+        "card_id": "any-card",
     }
     return "/manage/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 

@@ -91,6 +91,16 @@ def test_the_demo_creates_a_complete_business(settings, moment):
         assert user.check_password(password)
         assert normalize_phone(user.phone) == user.phone
     assert "yuyue-owner-demo" in output
+    # Two member cards on sale and customers holding each; the package pays a booking.
+    assert set(business.card_products.values_list("kind", flat=True)) == {
+        "package",
+        "stored_value",
+    }
+    holders = dict(business.cards.values_list("customer__user__username", "kind"))
+    assert holders == {"customer": "package", "liu.yang": "stored_value"}
+    package = business.cards.get(kind="package")
+    assert package.balance.reserved_uses == 1
+    assert package.entries.get(kind="reserve").appointment.start > now
 
 
 def test_the_logins_name_the_address_served(settings):

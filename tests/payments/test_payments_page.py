@@ -267,3 +267,27 @@ def test_the_page_costs_the_same_queries_for_more_money(ledger, staff_user):
             appointment=ledger["b"], actor=staff_user, channel=channel, amount=Decimal("1.00")
         )
     assert queries() == before
+
+
+def test_money_for_a_thing_sold_on_its_own_is_in_the_week_and_the_csv(ledger):
+    """A member card sold at the counter names the business, not an appointment: the page
+    counts it and the CSV lists it, its note saying what was sold."""
+    from yuyue.payments.services import payment_record_sale
+
+    owner = owner_of(ledger["a"])
+    with time_machine.travel(at(WEDNESDAY, "20:00"), tick=False):
+        payment_record_sale(
+            business=ledger["a"].business,
+            actor=owner,
+            channel="cash",
+            amount=Decimal("1000.00"),
+            note="储值卡 1000",
+        )
+    html = html_of(office_browser_for(owner).get(PAGE))
+    assert figure(html, "received") == "¥1350.01"
+    assert cells(html, 'data-channel="cash"') == ["¥1250", "¥0", "¥1250"]
+    rows = list(
+        csv.reader(io.StringIO(office_browser_for(owner).get(CSV).content.decode("utf-8-sig")))
+    )
+    sale = dict(zip(rows[0], rows[-1], strict=True))
+    assert (sale["Amount"], sale["Appointment"], sale["Note"]) == ("1000.00", "", "储值卡 1000")

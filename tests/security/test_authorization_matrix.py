@@ -18,6 +18,7 @@ document marks as not needing a token; they are run too, and must leak nothing.
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -29,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.helpers import WEDNESDAY, at, client_for, error_of, join_business, make_user
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
+from yuyue.cards.services import card_product_create, card_sell
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import business_create, invitation_create
 from yuyue.notifications.models import Notification
@@ -68,6 +70,7 @@ NO_ID = {
     "language": "sets the caller's own language",
     "privacy": "the public privacy policy",
     "me/data/": "the caller's own data (login required)",
+    "me/cards/": "the caller's own member cards (login required)",
     "me/data/data.json": "the caller's own data (login required)",
     "me/data/appointments.csv": "the caller's own appointments (login required)",
     "me/delete/": "deletes the caller's own account (login and its password or a code)",
@@ -97,6 +100,7 @@ NO_ID = {
     "api/v1/me/delete": "deletes the caller's own account (its password or a code)",
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
+    "api/v1/me/cards": "the caller's own member cards",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "
     "test_joining_a_business_takes_an_accepted_invitation",
     "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
@@ -130,10 +134,11 @@ MADE_UP = {
     "location_id": 999999,
     "invitation_id": 999999,
     "customer_id": 999999,
+    "card_id": "x" * 16,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
 _OWNER_ONLY_MANAGE = re.compile(
-    r"^manage/(<slug:slug>/(dashboard|settings|setup|payments)/|platform/)"
+    r"^manage/(<slug:slug>/(dashboard|settings|setup|payments|cards/products)/|<slug:slug>/cards/$|platform/)"
 )
 # Customer pages anyone may see, whatever the id (the business and its services are public).
 PUBLIC_PAGES = {
@@ -157,6 +162,7 @@ STAFF_MAY = {
     ("patch", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("post", "api/v1/businesses/<slug>/appointments"),
     ("get", "api/v1/appointments/<id>"),
+    ("get", "api/v1/cards/<card_id>"),
     ("post", "api/v1/appointments/<id>/cancel"),
     ("post", "api/v1/appointments/<id>/reschedule"),
     ("post", "api/v1/appointments/<id>/confirm"),
@@ -256,7 +262,19 @@ def victim(business, owner, service, stylist, customer, location):
         actor=owner, staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note=OVERRIDE_NOTE
     )
     invitation = invitation_create(business=business, actor=owner, role="staff").invitation
+    product = card_product_create(
+        business=business,
+        actor=owner,
+        kind="package",
+        name="十次卡",
+        price=Decimal("500.00"),
+        uses=10,
+        services=[service],
+    )
+    card = card_sell(product=product, customer=appointment.client, actor=owner, channel="cash")
     return {
+        "card": card,
+        "card_product": product,
         "business": business,
         "appointment": appointment,
         "override": override,
@@ -335,6 +353,8 @@ def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
         "invitation_id": victim["invitation"].id,
         "date": "2026-12-24",
         "name": "confirm",
+        "card_id": victim["card"].public_id,
+        "product_id": victim["card_product"].id,
         # The business's record of the victim's customer.
         "customer_id": victim["appointment"].client_id,
         "notification_id": victim["notification"].id,
@@ -377,6 +397,7 @@ def secrets_of(victim: dict) -> list[str]:
         customer.phone,
         customer.email,
         victim["appointment"].public_id,
+        victim["card"].public_id,
     ]
 
 

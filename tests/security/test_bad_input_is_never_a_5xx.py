@@ -107,6 +107,7 @@ def test_every_operation_answers_bad_input_with_a_4xx(document, owner, booked, s
         "invitation_id": 1,
         "customer_id": booked.client_id,
         "date": "2026-12-24",
+        "card_id": "no-such-card",
     }
     problems: list[str] = []
     for path, item in document["paths"].items():

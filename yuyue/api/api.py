@@ -10,6 +10,7 @@ from yuyue.api.routers import (
     auth,
     availability,
     businesses,
+    cards,
     customers,
     invitations,
     payments,
@@ -96,6 +97,7 @@ def build_api() -> NinjaAPI:
         staff_actions,
         customers,
         payments,
+        cards,
         wechat,
     ):
         api.add_router("", module.router)

@@ -4,6 +4,7 @@ from yuyue.backoffice.views import (
     appointments,
     booking,
     calendar,
+    cards,
     catalogue,
     checkin,
     customers,
@@ -113,4 +114,13 @@ urlpatterns = [
         customers.customer_erase_page,
         name="customer-erase",
     ),
+    path("<slug:slug>/cards/", cards.cards_home, name="cards"),
+    path("<slug:slug>/cards/products/new/", cards.product_edit, name="card-product-new"),
+    path(
+        "<slug:slug>/cards/products/<int:product_id>/",
+        cards.product_edit,
+        name="card-product",
+    ),
+    path("<slug:slug>/cards/<str:card_id>/", cards.card_detail, name="card"),
+    path("<slug:slug>/customers/<int:customer_id>/cards/sell/", cards.sell, name="card-sell"),
 ]

@@ -223,6 +223,7 @@ def appointment_create(
     now: dt.datetime | None = None,
     staff_override: bool = False,
     waive_payment: bool = False,
+    paid_in_advance: bool = False,
 ) -> Appointment:
     """Book `service` at `start`; `staff=None` means any staff (best fit).
 
@@ -239,6 +240,10 @@ def appointment_create(
     window from now), holding its time meanwhile; staff booking for a customer may waive the
     payment (`waive_payment`), and then it is booked as if nothing were due online. A customer
     without an account (a walk-in's or caller's record) has no way to pay online: always waived.
+    `paid_in_advance` is for an app above bookings that settles the booking itself in the same
+    transaction, around this call (a member card's reservation, yuyue/cards/services.py
+    `card_booking_create`): nothing is due online, and the customer may ask it, because the
+    caller's own write is the payment and rolls back with the booking if it fails.
     """
     now = _now(now)
     if client is not None:
@@ -270,7 +275,7 @@ def appointment_create(
         by_business = not for_self
     if waive_payment and not by_business:
         raise NotAllowed()
-    waived = waive_payment or customer is None
+    waived = waive_payment or paid_in_advance or customer is None
 
     def existing_for_key() -> Appointment | None:
         if idempotency_key is None:

@@ -23,6 +23,7 @@ from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
+from yuyue.customers.hooks import run_merge_hooks
 from yuyue.customers.models import (
     MAX_NAME_LENGTH,
     MAX_NOTES_LENGTH,
@@ -215,6 +216,7 @@ def _absorb(*, keep: Customer, other: Customer) -> Customer:
         if tag.casefold() not in {t.casefold() for t in tags}:
             tags.append(tag)
     other.appointments.update(client=keep)
+    run_merge_hooks(keep, other)
     keep.user_id = keep.user_id or other.user_id
     phone = keep.phone or other.phone
     keep.email = keep.email or other.email

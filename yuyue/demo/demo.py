@@ -27,6 +27,8 @@ from yuyue.bookings.services import (
     appointment_mark_no_show,
     appointment_start,
 )
+from yuyue.cards.models import Kind as CardKind
+from yuyue.cards.services import card_booking_create, card_product_create, card_sell
 from yuyue.catalog.models import Business, Membership, Service
 from yuyue.catalog.services import (
     business_create,
@@ -36,6 +38,7 @@ from yuyue.catalog.services import (
     location_create,
     service_create,
 )
+from yuyue.customers.services import customer_for_booking
 from yuyue.scheduling.engine import Slot
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.services import staff_hours_set, staff_member_create, staff_override_set
@@ -560,6 +563,54 @@ class _Builder:
             appointment=appointment, actor=self.users["customer"], reason="临时出差", now=self.now
         )
 
+    def make_cards(self) -> None:
+        """Two member cards on sale (docs/cards.md): 张小美 holds the package and has booked
+        with it, 刘洋 holds the stored value card."""
+        owner = self.users["owner"]
+        package = card_product_create(
+            business=self.business,
+            actor=owner,
+            kind=CardKind.PACKAGE,
+            name="洗剪吹 10 次卡",
+            price=Decimal("680.00"),
+            uses=10,
+            services=[self.services["wash_cut"]],
+            valid_days=180,
+            terms="十次洗剪吹，购买日起 180 天内有效；未用次数可按比例退款。",
+        )
+        stored = card_product_create(
+            business=self.business,
+            actor=owner,
+            kind=CardKind.STORED_VALUE,
+            name="充 1000 送 200",
+            price=Decimal("1000.00"),
+            bonus=Decimal("200.00"),
+            discount_percent=10,
+            terms="储值 1000 元赠 200 元，全部服务享 9 折；退款只退本金余额。",
+        )
+        bought = self.now - dt.timedelta(days=20)
+        for username, product, channel in (
+            ("customer", package, "wechat_qr"),
+            ("liu.yang", stored, "cash"),
+        ):
+            record = customer_for_booking(business=self.business, user=self.users[username])
+            card = card_sell(
+                product=product, customer=record, actor=owner, channel=channel, now=bought
+            )
+            if username == "customer":
+                slot, _moment = self._slot(
+                    "wash_cut", "tony", days=range(2, 20), hour=16, booked_at=lambda _d: self.now
+                )
+                card_booking_create(
+                    card=card,
+                    service=self.services["wash_cut"],
+                    staff=self.staff["tony"],
+                    start=slot.start,
+                    actor=self.users[username],
+                    channel=Channel.MINIPROGRAM,
+                    now=self.now,
+                )
+
     def run(self) -> DemoResult:
         self.step(_("Creating users"), self.make_users)
         self.step(_("Creating the business"), self.make_business)
@@ -571,6 +622,7 @@ class _Builder:
         self.step(_("Booking past appointments"), self.make_history)
         self.step(_("Booking the appointment in progress"), self.make_in_progress)
         self.step(_("Booking upcoming appointments"), self.make_upcoming)
+        self.step(_("Selling member cards"), self.make_cards)
         counts: dict[str, int] = {}
         for status in Appointment.objects.filter(business=self.business).values_list(
             "status", flat=True

@@ -155,18 +155,33 @@ class AppendOnly(Exception):
 
 
 class PaymentEntry(models.Model):
-    """One movement of money, never changed nor deleted (docs/payments.md#the-ledger)."""
+    """One movement of money, never changed nor deleted (docs/payments.md#the-ledger).
+
+    Most are an appointment's. Money for something sold on its own (a member card,
+    docs/cards.md#money) is a `sale`, or a `refund` of one, with no appointment: it names its
+    business instead, and the app that sold it links its own row to the entry."""
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("Payment")
         REFUND = "refund", _("Refund")
         COUNTER = "counter", _("Paid at the counter")
+        SALE = "sale", _("Sale (not an appointment)")
 
     appointment = models.ForeignKey(
         Appointment,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="payment_entries",
         verbose_name=_("appointment"),
+    )
+    business = models.ForeignKey(
+        "catalog.Business",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -198,6 +213,14 @@ class PaymentEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payment_entry_amount_positive"
+            ),
+            # Every entry is an appointment's, or a sale's (and its refund's) of a business.
+            models.CheckConstraint(
+                condition=models.Q(appointment__isnull=False, business__isnull=True)
+                | models.Q(
+                    appointment__isnull=True, business__isnull=False, kind__in=["sale", "refund"]
+                ),
+                name="payment_entry_appointment_or_sale",
             ),
             # Exactly once: an order is paid once, a refund is refunded once.
             models.UniqueConstraint(

@@ -135,7 +135,7 @@ def open_order(*, appointment: Appointment, method: str, now: dt.datetime) -> Or
 # The owner's side of money (docs/payments.md#the-payments-page) ---------------------------
 
 # Entries that bring money in; refunds take it out.
-INCOMING = (PaymentEntry.Kind.PAYMENT, PaymentEntry.Kind.COUNTER)
+INCOMING = (PaymentEntry.Kind.PAYMENT, PaymentEntry.Kind.COUNTER, PaymentEntry.Kind.SALE)
 WECHAT_CHANNELS = (Channel.WECHAT_NATIVE, Channel.WECHAT_JSAPI)
 
 
@@ -168,8 +168,12 @@ class PaymentsReport:
 
 
 def _business_entries(*, business: Business, start: dt.datetime, end: dt.datetime):
+    # An appointment's entries, and those of things sold on their own (member cards), which
+    # name the business instead.
     return PaymentEntry.objects.filter(
-        appointment__business=business, created_at__gte=start, created_at__lt=end
+        Q(appointment__business=business) | Q(business=business),
+        created_at__gte=start,
+        created_at__lt=end,
     )
 
 

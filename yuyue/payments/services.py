@@ -26,6 +26,7 @@ from yuyue.bookings.errors import InvalidTransition
 from yuyue.bookings.lock_objects import appointment_for_update
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.services import appointment_mark_paid, appointment_note_paid_late
+from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import business_role
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import InvalidInput, NotAllowed
@@ -567,15 +568,7 @@ def payment_record_counter(
     """Staff record what was paid in the shop (cash, card, the shop's WeChat or Alipay QR)."""
     if business_role(user=actor, business_id=appointment.business_id) is None:
         raise NotAllowed()
-    errors: dict[str, list[str]] = {}
-    if channel not in COUNTER_CHANNELS:
-        errors["channel"] = [_("Choose cash, card, wechat_qr or alipay_qr.")]
-    if amount <= 0 or amount > Decimal("99999999.99") or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        errors["amount"] = [_("Give an amount of more than 0, in yuan and fen.")]
-    if len(note) > MAX_NOTE_LENGTH:
-        errors["note"] = [_("A note is limited to %(n)d characters.") % {"n": MAX_NOTE_LENGTH}]
-    if errors:
-        raise InvalidInput(errors)
+    _counter_input(channel=channel, amount=amount, note=note)
     with writer_turn(), transaction.atomic():
         locked = appointment_for_update(appointment)
         if locked.status not in (Status.CONFIRMED, Status.IN_PROGRESS, Status.COMPLETED):
@@ -592,3 +585,43 @@ def payment_record_counter(
         )
         PaymentAccount.objects.filter(pk=account.pk).update(paid=F("paid") + amount)
         return entry
+
+
+def _counter_input(*, channel: str, amount: Decimal, note: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if channel not in COUNTER_CHANNELS:
+        errors["channel"] = [_("Choose cash, card, wechat_qr or alipay_qr.")]
+    if amount <= 0 or amount > Decimal("99999999.99") or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors["amount"] = [_("Give an amount of more than 0, in yuan and fen.")]
+    if len(note) > MAX_NOTE_LENGTH:
+        errors["note"] = [_("A note is limited to %(n)d characters.") % {"n": MAX_NOTE_LENGTH}]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def payment_record_sale(
+    *,
+    business: Business,
+    actor: User,
+    channel: str,
+    amount: Decimal,
+    note: str,
+    refund: bool = False,
+) -> PaymentEntry:
+    """Staff record money taken (or, `refund`, given back) at the counter for something sold
+    on its own, no appointment's (a member card): one ledger entry naming the business. The
+    caller writes its own record of what was sold in the same transaction and links it to the
+    entry (docs/cards.md#money)."""
+    if business_role(user=actor, business_id=business.pk) is None:
+        raise NotAllowed()
+    _counter_input(channel=channel, amount=amount, note=note)
+    with transaction.atomic():
+        return PaymentEntry.objects.create(
+            business=business,
+            kind=PaymentEntry.Kind.REFUND if refund else PaymentEntry.Kind.SALE,
+            channel=channel,
+            amount=amount,
+            currency=business.currency,
+            note=note.strip(),
+            recorded_by=actor,
+        )

@@ -2,6 +2,7 @@
 
 import segno
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
 from yuyue.api.auth import bearer
@@ -31,7 +32,10 @@ from yuyue.bookings.services import (
     appointment_create,
     appointment_reschedule,
 )
+from yuyue.cards.selectors import card_for
+from yuyue.cards.services import card_booking_create
 from yuyue.catalog.selectors import business_or_404, business_roles
+from yuyue.lib.errors import InvalidInput
 from yuyue.lib.throttle import BookingPerUser
 from yuyue.lib.times import aware
 from yuyue.scheduling.selectors import request_zone
@@ -75,6 +79,22 @@ def book(
         None if payload.location_id is None else location_field(business, payload.location_id)
     )
     start = aware(payload.start, request_zone(business=business, location=location, staff=staff))
+    if payload.card_id is not None:
+        card = card_for(user=request.auth, public_id=payload.card_id)
+        if card is None or card.customer.user_id != request.auth.pk:
+            raise InvalidInput({"card_id": [_("No such card of yours.")]})
+        appointment = card_booking_create(
+            card=card,
+            actor=request.auth,
+            service=service,
+            start=start,
+            staff=staff,
+            location=location,
+            notes=payload.notes,
+            channel=payload.channel,
+            idempotency_key=idempotency_key,
+        )
+        return Status(201, present(request, appointment))
     appointment = appointment_create(
         service=service,
         customer=request.auth,

@@ -4,6 +4,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from yuyue.api.schemas.cards import CardId
 from yuyue.api.schemas.catalog import BusinessRef, LocationRef, Named
 from yuyue.api.schemas.common import Id, InputSchema, LocalDate, LocalDateTime, Page, line, text
 from yuyue.bookings.models import MAX_NOTES_LENGTH
@@ -22,6 +23,11 @@ class BookingIn(InputSchema):
     notes: text(MAX_NOTES_LENGTH) = ""
     channel: Literal["api", "miniprogram"] = Field(
         "api", description="Where the booking was made, for the business's reports."
+    )
+    card_id: CardId | None = Field(
+        None,
+        description="Pay with one of your member cards (`GET /me/cards`): a use or the amount "
+        "is reserved instead of any deposit; 409 `card_unusable` when it cannot pay.",
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yuyue.backoffice.access import desk_view
+from yuyue.backoffice.card_forms import CHANNEL_CHOICES
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.forms import CustomerForm
 from yuyue.bookings.selectors import (
@@ -16,6 +17,7 @@ from yuyue.bookings.selectors import (
     customer_record,
     customers_of_business,
 )
+from yuyue.cards.selectors import card_products_on_sale
 from yuyue.customers.models import MAX_NOTES_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, Customer
 from yuyue.customers.selectors import customer_of_business
 from yuyue.customers.services import customer_merge, customer_update
@@ -86,6 +88,10 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         "max_notes": MAX_NOTES_LENGTH,
         "tags_help": _("Separated by commas; at most %(n)d, each up to %(m)d characters.")
         % {"n": MAX_TAGS, "m": MAX_TAG_LENGTH},
+        # Member cards (docs/cards.md): the ones held, and selling one at the counter.
+        "cards": customer.cards.select_related("balance").order_by("-bought_at", "-id"),
+        "card_products": card_products_on_sale(business=desk.business),
+        "channels": CHANNEL_CHOICES,
     }
     return page(request, "backoffice/customer.html", context, desk=desk)
 

@@ -121,9 +121,15 @@ def ledger_csv(request: HttpRequest, desk: Desk) -> HttpResponse:
                 entry.get_channel_display(),
                 f"{sign}{entry.amount:.2f}",
                 entry.currency,
-                entry.appointment.public_id,
-                csv_cell(entry.appointment.client.name),
-                csv_cell(entry.appointment.service.name),
+                *(
+                    (
+                        entry.appointment.public_id,
+                        csv_cell(entry.appointment.client.name),
+                        csv_cell(entry.appointment.service.name),
+                    )
+                    if entry.appointment is not None
+                    else ("", "", "")  # a sale: the note says what was sold
+                ),
                 entry.order.out_trade_no if entry.order is not None else "",
                 entry.transaction_id,
                 entry.refund.out_refund_no if entry.refund is not None else "",

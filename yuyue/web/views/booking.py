@@ -20,6 +20,8 @@ from yuyue.bookings.errors import IdempotencyKeyReused, SlotUnavailable
 from yuyue.bookings.models import Channel
 from yuyue.bookings.selectors import holding_appointment_at
 from yuyue.bookings.services import appointment_create
+from yuyue.cards.selectors import cards_usable_for
+from yuyue.cards.services import card_booking_create
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_or_404, service_price
 from yuyue.lib.errors import DomainError, InvalidInput
@@ -144,7 +146,11 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             # Back to this page after booking: the time is taken, by this very customer.
             messages.info(request, _("You have booked this time already."))
             return HttpResponseRedirect(reverse("web:appointment", args=[mine.public_id]))
-        context.update(form=BookingForm(), key=secrets.token_urlsafe(16))
+        context.update(
+            form=BookingForm(),
+            key=secrets.token_urlsafe(16),
+            cards=list(cards_usable_for(user=request.user, service=service)),
+        )
         if not is_free(service=service, staff=staff, start=start, location=location):
             context["passed"] = start <= timezone.now()
             context["taken"] = True
@@ -158,8 +164,15 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         return redirect_to_login(context["confirm_url"])
     form = BookingForm(request.POST)
     key = request.POST.get("key", "")[:64] or secrets.token_urlsafe(16)
-    context.update(form=form, key=key)
+    # Paying with a member card (docs/cards.md#booking-with-a-card): one of the caller's own.
+    cards = list(cards_usable_for(user=request.user, service=service))
+    card_id = request.POST.get("card", "")
+    card = next((c for c in cards if c.public_id == card_id), None)
+    context.update(form=form, key=key, cards=cards, chosen_card=card_id)
     if not form.is_valid():
+        return page(request, "web/confirm.html", context, status=400)
+    if card_id and card is None:
+        form.add_error(None, _("Choose one of your cards, or pay at the shop."))
         return page(request, "web/confirm.html", context, status=400)
     wait = retry_after([_booking_throttle], request)
     if wait is not None:
@@ -168,16 +181,29 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
         )
         return page(request, "web/confirm.html", context, status=429)
     try:
-        appointment = appointment_create(
-            service=service,
-            customer=request.user,
-            start=start,
-            staff=staff,
-            location=location,
-            notes=form.cleaned_data["notes"],
-            channel=Channel.WEB,
-            idempotency_key=f"web:{key}",
-        )
+        if card is not None:
+            appointment = card_booking_create(
+                card=card,
+                actor=request.user,
+                service=service,
+                start=start,
+                staff=staff,
+                location=location,
+                notes=form.cleaned_data["notes"],
+                channel=Channel.WEB,
+                idempotency_key=f"web:{key}",
+            )
+        else:
+            appointment = appointment_create(
+                service=service,
+                customer=request.user,
+                start=start,
+                staff=staff,
+                location=location,
+                notes=form.cleaned_data["notes"],
+                channel=Channel.WEB,
+                idempotency_key=f"web:{key}",
+            )
     except SlotUnavailable as error:
         context["taken"] = True
         context["alternatives"] = alternatives(
