@@ -21,6 +21,7 @@ from yuyue.cards.models import (
 )
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
+from yuyue.customers.models import Customer
 
 
 def cards_of_holder(*, user: User | AnonymousUser) -> QuerySet[Card]:
@@ -51,6 +52,16 @@ def card_for(*, user: User | AnonymousUser | None, public_id: str) -> Card | Non
     if business_role(user=user, business_id=card.business_id) is not None:
         return card
     return None
+
+
+def cards_of_customer(*, customer: Customer) -> QuerySet[Card]:
+    """A business's customer record's cards, newest first, with their balances (the back
+    office's customer page)."""
+    return (
+        Card.objects.filter(customer=customer)
+        .select_related("balance")
+        .order_by("-bought_at", "-id")
+    )
 
 
 def card_history(*, card: Card) -> QuerySet[CardEntry]:

@@ -17,7 +17,7 @@ from yuyue.bookings.selectors import (
     customer_record,
     customers_of_business,
 )
-from yuyue.cards.selectors import card_products_on_sale
+from yuyue.cards.selectors import card_products_on_sale, cards_of_customer
 from yuyue.customers.models import MAX_NOTES_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, Customer
 from yuyue.customers.selectors import customer_of_business
 from yuyue.customers.services import customer_merge, customer_update
@@ -89,7 +89,7 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         "tags_help": _("Separated by commas; at most %(n)d, each up to %(m)d characters.")
         % {"n": MAX_TAGS, "m": MAX_TAG_LENGTH},
         # Member cards (docs/cards.md): the ones held, and selling one at the counter.
-        "cards": customer.cards.select_related("balance").order_by("-bought_at", "-id"),
+        "cards": cards_of_customer(customer=customer),
         "card_products": card_products_on_sale(business=desk.business),
         "channels": CHANNEL_CHOICES,
     }
