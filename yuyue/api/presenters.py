@@ -92,6 +92,7 @@ def service_out(service: Service) -> dict[str, Any]:
         "payment_mode": service.payment_mode,
         "deposit_amount": money(service.deposit_amount),
         "payment_window_minutes": service.payment_window_minutes,
+        "allows_series": service.allows_series,
         "active": service.active,
     }
 

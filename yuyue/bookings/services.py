@@ -26,7 +26,11 @@ from yuyue.bookings.errors import (
     SlotUnavailable,
 )
 from yuyue.bookings.hooks import run_event_hooks
-from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
+from yuyue.bookings.lock_objects import (
+    appointment_for_update,
+    customer_record_for_update,
+    staff_members_for_update,
+)
 from yuyue.bookings.models import (
     HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -37,6 +41,7 @@ from yuyue.bookings.models import (
     Status,
 )
 from yuyue.bookings.permissions import appointment_permissions, undo_decision
+from yuyue.bookings.rules import RuleOutcome, booking_rules_check, rules_apply
 from yuyue.bookings.taking import (
     Taken,
     lock_for_taking,
@@ -278,8 +283,18 @@ def appointment_create(
                 if record is None:
                     assert customer is not None
                     record = customer_for_booking(business=service.business, user=customer)
+                outcome = RuleOutcome()
+                if not by_business and rules_apply(service.business):
+                    # The business's rules about this customer, under the record's lock
+                    # (after the staff rows): docs/booking.md#booking-rules.
+                    record = customer_record_for_update(record.id)
+                    outcome = booking_rules_check(service=service, record=record, now=now)
                 price = service_price(service=service, title_id=chosen.title_id)
-                online_due = Decimal("0.00") if waived else service.amount_due_online(price)
+                online_due = (
+                    Decimal("0.00")
+                    if waived
+                    else max(service.amount_due_online(price), min(outcome.deposit, price))
+                )
                 holds_for_payment = online_due > 0
                 booked = (
                     Status.PENDING
@@ -326,6 +341,8 @@ def appointment_create(
                         "channel": channel,
                         # The status a hold goes on to once paid (appointment_mark_paid).
                         **({"once_paid": booked} if holds_for_payment else {}),
+                        # Why a deposit is asked of a service that asks none itself.
+                        **({"deposit_for": "no_shows"} if outcome.deposit > 0 else {}),
                     },
                 )
                 notifications_enqueue_for_event(appointment=appointment, event=event, now=now)

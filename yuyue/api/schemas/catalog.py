@@ -86,6 +86,9 @@ class ServiceOut(Schema):
     )
     deposit_amount: str = Field(examples=["50.00"], description="For payment_mode deposit.")
     payment_window_minutes: int = Field(description="How long an unpaid booking holds its time.")
+    allows_series: bool = Field(
+        False, description="Whether a weekly series may be booked of it (docs/booking.md#series)."
+    )
     active: bool
 
 
@@ -141,6 +144,11 @@ class AvailabilityQuery(Schema):
 class AvailabilityOut(Schema):
     timezone: str = Field(description="The zone of the dates asked for and of every slot.")
     slots: list[SlotOut]
+    opens_at: dt.datetime | None = Field(
+        None,
+        description="When the first day asked for that is not open yet (the business's release "
+        "time, 放号) opens; absent when every day asked is open.",
+    )
 
 
 class BusinessRef(Schema):
