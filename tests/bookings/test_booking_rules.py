@@ -40,7 +40,8 @@ def rules(business, **fields):
 
 
 def book(service, customer, day, hhmm, **extra):
-    return appointment_create(service=service, customer=customer, start=at(day, hhmm), now=NOW, **extra)
+    start = at(day, hhmm)
+    return appointment_create(service=service, customer=customer, start=start, now=NOW, **extra)
 
 
 # At most K future bookings ------------------------------------------------------------------
@@ -61,11 +62,17 @@ def test_a_customer_may_hold_at_most_k_future_bookings(business, service, stylis
 def test_past_and_cancelled_bookings_do_not_count(business, service, stylist, customer):
     rules(business, max_future_bookings=1)
     make_appointment(
-        service=service, staff=stylist, customer=customer, start=at(TUESDAY, "06:00"),
+        service=service,
+        staff=stylist,
+        customer=customer,
+        start=at(TUESDAY, "06:00"),
         status=Status.COMPLETED,
     )
     make_appointment(
-        service=service, staff=stylist, customer=customer, start=at(THURSDAY, "15:00"),
+        service=service,
+        staff=stylist,
+        customer=customer,
+        start=at(THURSDAY, "15:00"),
         status=Status.CANCELLED,
     )
     assert book(service, customer, WEDNESDAY, "10:00").status == Status.CONFIRMED
@@ -75,7 +82,10 @@ def test_the_limit_per_service_counts_that_service_only(business, service, styli
     from yuyue.catalog.services import service_create
 
     colour = service_create(
-        business=business, actor=owner_of(business), name="染发", duration_minutes=60,
+        business=business,
+        actor=owner_of(business),
+        name="染发",
+        duration_minutes=60,
         price=Decimal("200.00"),
     )
     stylist.services.add(colour)
@@ -96,7 +106,9 @@ def test_staff_booking_for_a_customer_are_not_held_by_the_limit(
     assert booked.status == Status.CONFIRMED
 
 
-def test_the_api_refuses_with_409_and_the_reason_in_both_languages(business, service, stylist, customer):
+def test_the_api_refuses_with_409_and_the_reason_in_both_languages(
+    business, service, stylist, customer
+):
     rules(business, max_future_bookings=1)
     book(service, customer, WEDNESDAY, "10:00")
     body = {"service_id": service.id, "start": "2026-12-03T10:00:00+08:00"}
@@ -115,8 +127,11 @@ def test_the_api_refuses_with_409_and_the_reason_in_both_languages(business, ser
 
 def _miss(service, stylist, customer, days_ago):
     make_appointment(
-        service=service, staff=stylist, customer=customer,
-        start=NOW - dt.timedelta(days=days_ago), status=Status.NO_SHOW,
+        service=service,
+        staff=stylist,
+        customer=customer,
+        start=NOW - dt.timedelta(days=days_ago),
+        status=Status.NO_SHOW,
     )
 
 
@@ -139,7 +154,8 @@ def test_no_shows_make_bookings_refused_until_the_owner_lifts_it(
     record = Customer.objects.get(user=customer)
     with pytest.raises(NotAllowed):
         customer_no_shows_lift(actor=staff_user, customer=record, reason="熟客", now=NOW)
-    lifted = customer_no_shows_lift(actor=owner, customer=record, reason="熟客，已电话确认", now=NOW)
+    reason = "熟客，已电话确认"
+    lifted = customer_no_shows_lift(actor=owner, customer=record, reason=reason, now=NOW)
     assert lifted.no_shows_lifted_reason == "熟客，已电话确认"
     assert book(service, customer, WEDNESDAY, "11:00").status == Status.CONFIRMED
 
@@ -210,8 +226,12 @@ def test_the_listing_says_when_the_next_day_opens(business, service, stylist):
 def test_staff_may_book_a_day_not_open_yet(business, service, stylist, customer, staff_user):
     rules(business, release_days_before=1, release_time=dt.time(8, 0))
     booked = appointment_create(
-        service=service, customer=customer, start=at(RELEASED_DAY, "10:00"), now=NOW,
-        actor=staff_user, staff_override=True,
+        service=service,
+        customer=customer,
+        start=at(RELEASED_DAY, "10:00"),
+        now=NOW,
+        actor=staff_user,
+        staff_override=True,
     )
     assert booked.status == Status.CONFIRMED
 
@@ -221,7 +241,9 @@ def test_the_explainer_says_when_the_day_opens(business, service, stylist):
 
     rules(business, release_days_before=7, release_time=dt.time(8, 0))
     reasons = explain_time(
-        service=service, staff=stylist, start=at(RELEASED_DAY + dt.timedelta(days=1), "10:00"),
+        service=service,
+        staff=stylist,
+        start=at(RELEASED_DAY + dt.timedelta(days=1), "10:00"),
         now=NOW,
     )
     assert [reason.code for reason in reasons] == ["not_released"]
