@@ -9,6 +9,7 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from yuyue.bookings.errors import (
     InvalidInput,
     InvalidTransition,
     NotAllowed,
+    SeriesConflict,
     SlotUnavailable,
 )
 from yuyue.bookings.hooks import run_event_hooks
@@ -35,13 +37,17 @@ from yuyue.bookings.models import (
     HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
+    MAX_SERIES_EVERY_WEEKS,
+    MAX_SERIES_OCCURRENCES,
     Appointment,
     AppointmentEvent,
     Channel,
+    Series,
     Status,
 )
 from yuyue.bookings.permissions import appointment_permissions, undo_decision
 from yuyue.bookings.rules import RuleOutcome, booking_rules_check, rules_apply
+from yuyue.bookings.series import series_allowed
 from yuyue.bookings.taking import (
     Taken,
     lock_for_taking,
@@ -192,6 +198,7 @@ def appointment_create(
     now: dt.datetime | None = None,
     staff_override: bool = False,
     waive_payment: bool = False,
+    series: Series | None = None,
 ) -> Appointment:
     """Book `service` at `start`; `staff=None` means any staff (best fit).
 
@@ -325,6 +332,7 @@ def appointment_create(
                     notes=notes,
                     channel=channel,
                     idempotency_key=idempotency_key,
+                    series=series,
                 )
                 # No savepoint of its own: an integrity error rolls the whole transaction
                 # back, and the check below runs after it.
@@ -785,3 +793,124 @@ def appointment_reschedule(
             ),
             zone=request_zone(business=service.business, location=location),
         ) from None
+
+
+# Recurring series (docs/booking.md#series) ----------------------------------------------------
+
+
+def series_create(
+    *,
+    service: Service,
+    starts: Sequence[dt.datetime],
+    every_weeks: int,
+    customer: User | None = None,
+    client: Customer | None = None,
+    staff: StaffMember | None = None,
+    location: Location | None = None,
+    notes: str = "",
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+    staff_override: bool = False,
+    waive_payment: bool = False,
+) -> Series:
+    """Book the chosen occurrences of a series (those `series_check` found free, and any
+    alternatives the person picked instead of the others), all or nothing, in one transaction.
+
+    Each is booked by `appointment_create`, the one path, in a savepoint of this transaction:
+    when any of them cannot be taken, every other is still tried so that all the conflicts
+    come back together with their alternatives (`SeriesConflict`), and nothing is kept.
+    """
+    now = _now(now)
+    if not starts or len(starts) > MAX_SERIES_OCCURRENCES:
+        raise InvalidInput(
+            {"starts": [_("A series has 1 to %(n)d occurrences.") % {"n": MAX_SERIES_OCCURRENCES}]}
+        )
+    if not 1 <= every_weeks <= MAX_SERIES_EVERY_WEEKS:
+        raise InvalidInput(
+            {"every_weeks": [_("Every 1 to %(n)d weeks.") % {"n": MAX_SERIES_EVERY_WEEKS}]}
+        )
+    for start in starts:
+        _require_aware(start)
+    if len(set(starts)) != len(starts):
+        raise InvalidInput({"starts": [_("Each occurrence once.")]})
+    ordered = sorted(starts)
+    holder = customer if client is None else client.user
+    acting = actor or holder
+    if acting is None:
+        raise NotAllowed()
+    by_business = holder is None or acting.pk != holder.pk
+    if by_business and business_role(user=acting, business_id=service.business_id) is None:
+        raise NotAllowed()
+    series_allowed(service=service, by_business=by_business)
+    zone = request_zone(business=service.business, location=location)
+    first_local = ordered[0].astimezone(zone)
+    conflicts: list[tuple[dt.datetime, list]] = []
+    with writer_turn(), transaction.atomic():
+        record = client
+        if record is None:
+            if customer is None:
+                raise InvalidInput({"customer": [_("Choose the customer first.")]})
+            record = customer_for_booking(business=service.business, user=customer)
+        series = Series.objects.create(
+            business=service.business,
+            service=service,
+            client=record,
+            every_weeks=every_weeks,
+            local_time=first_local.time().replace(second=0, microsecond=0),
+            zone_name=zone.key,
+            created_by=acting,
+        )
+        for start in ordered:
+            try:
+                appointment_create(
+                    service=service,
+                    start=start,
+                    customer=None if client is not None else customer,
+                    client=client,
+                    staff=staff,
+                    location=location,
+                    notes=notes,
+                    channel=channel,
+                    actor=acting,
+                    now=now,
+                    staff_override=staff_override,
+                    waive_payment=waive_payment,
+                    series=series,
+                )
+            except SlotUnavailable as refused:
+                conflicts.append((start, refused.alternatives))
+        if conflicts:
+            # Raised inside the transaction: every occurrence booked above is rolled back.
+            raise SeriesConflict(conflicts, zone=zone)
+    return series
+
+
+def series_cancel(
+    *,
+    appointment: Appointment,
+    actor: User,
+    following: bool = False,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> list[Appointment]:
+    """Cancel one occurrence of its series, or it and every later one still holding time
+    (`following`), all or nothing: each by `appointment_cancel`, with its own rights and
+    cut-off, its own event and notifications (reminders go with it)."""
+    now = _now(now)
+    if not following or appointment.series_id is None:
+        return [appointment_cancel(appointment=appointment, actor=actor, reason=reason, now=now)]
+    later = (
+        Appointment.objects.filter(
+            series_id=appointment.series_id,
+            start__gte=appointment.start,
+            status__in=[Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED],
+        )
+        .select_related("service", "business", "staff", "customer", "location")
+        .order_by("start")
+    )
+    with transaction.atomic():
+        return [
+            appointment_cancel(appointment=one, actor=actor, reason=reason, now=now)
+            for one in later
+        ]
