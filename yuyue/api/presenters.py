@@ -163,6 +163,7 @@ def appointment_out(
         "currency": appointment.currency,
         "notes": appointment.notes,
         "channel": appointment.channel,
+        "in_series": appointment.series_id is not None,
         "customer": (
             {
                 "id": client.id,

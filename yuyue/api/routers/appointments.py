@@ -25,9 +25,9 @@ from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_o
 from yuyue.bookings.models import MAX_IDEMPOTENCY_KEY_LENGTH, Appointment
 from yuyue.bookings.selectors import appointments_of_business, appointments_of_customer
 from yuyue.bookings.services import (
-    appointment_cancel,
     appointment_create,
     appointment_reschedule,
+    series_cancel,
 )
 from yuyue.catalog.selectors import business_or_404, business_roles
 from yuyue.lib.throttle import BookingPerUser
@@ -153,12 +153,16 @@ def appointment_detail(request: HttpRequest, id: AppointmentId) -> dict:
 )
 def cancel(request: HttpRequest, id: AppointmentId, payload: CancelIn | None = None) -> dict:
     """Customers may cancel their own pending or confirmed appointments until the service's
-    cut-off (`cancel_deadline`; later is 409 `cutoff_passed`); staff and owners at any time."""
+    cut-off (`cancel_deadline`; later is 409 `cutoff_passed`); staff and owners at any time.
+    With `following`, an occurrence of a series is cancelled with every later one, all or
+    nothing; the answer is the appointment asked about."""
     appointment = appointment_or_404(request.auth, id)
     reason = payload.reason if payload is not None else ""
-    return present(
-        request, appointment_cancel(appointment=appointment, actor=request.auth, reason=reason)
+    following = payload.following if payload is not None else False
+    cancelled = series_cancel(
+        appointment=appointment, actor=request.auth, reason=reason, following=following
     )
+    return present(request, cancelled[0])
 
 
 @router.post(
