@@ -11,6 +11,7 @@ from yuyue.backoffice.views import (
     messages,
     platform,
     reports,
+    series,
     settings,
     setup,
     share,
@@ -91,6 +92,16 @@ urlpatterns = [
         "<slug:slug>/customers/<int:customer_id>/merge/",
         customers.customer_merge_into,
         name="customer-merge",
+    ),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/series/",
+        series.series_book,
+        name="customer-series",
+    ),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/no-shows/lift/",
+        customers.customer_no_shows_lift_page,
+        name="customer-no-shows-lift",
     ),
     path(
         "<slug:slug>/customers/<int:customer_id>/erase/",
