@@ -40,5 +40,6 @@ def appointment_for_update(appointment: Appointment) -> Appointment:
 def customer_record_for_update(record_id: int) -> Customer:
     """Lock a business's customer record, after the staff rows and before any appointment row:
     the booking rules count a customer's bookings under it, so two bookings of one customer at
-    once (for different staff) cannot both pass a limit of one more (docs/booking.md#booking-rules)."""
+    once (for different staff) cannot both pass a limit of one more
+    (docs/booking.md#booking-rules)."""
     return Customer.objects.select_for_update(of=("self",)).get(pk=record_id)
