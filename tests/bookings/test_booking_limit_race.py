@@ -23,9 +23,7 @@ def test_a_limit_of_one_lets_one_of_simultaneous_bookings_through(
     business, service, location, customer
 ):
     business_update(business=business, actor=owner_of(business), max_future_bookings=1)
-    staff = [
-        make_staff(service=service, location=location, name=f"S{i}") for i in range(RACERS)
-    ]
+    staff = [make_staff(service=service, location=location, name=f"S{i}") for i in range(RACERS)]
     customer_for_booking(business=business, user=customer)
     barrier = threading.Barrier(RACERS)
     gate = threading.BoundedSemaphore(max(1, min(RACERS, RACE_CONNECTIONS)))
