@@ -115,3 +115,20 @@ def test_a_series_over_52_occurrences_is_refused(weekly, customer):
     )
     assert refused.status_code == 422
     assert not Appointment.objects.exists()
+
+
+def test_move_this_and_the_following_through_the_api(weekly, stylist, customer):
+    client = client_for(customer)
+    starts = ["2026-12-02T10:00", "2026-12-09T10:00", "2026-12-16T10:00"]
+    series = post(client, BOOK, service_id=weekly.id, every_weeks=1, starts=starts).json()
+    second = series["appointments"][1]["id"]
+    moved = post(
+        client,
+        f"/api/v1/appointments/{second}/reschedule",
+        start="2026-12-09T14:00",
+        following=True,
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["start"] == "2026-12-09T14:00:00+08:00"
+    hours = [a.start.astimezone(stylist.zone).hour for a in Appointment.objects.order_by("start")]
+    assert hours == [10, 14, 14]

@@ -223,3 +223,70 @@ def test_an_occurrence_can_be_moved_alone(physio, therapist, customer, owner):
         now=NOW,
     )
     assert single.series_id is None
+
+
+def test_move_this_and_the_following_keeps_the_new_local_time_across_dst(
+    physio, therapist, customer, owner
+):
+    from yuyue.bookings.services import series_reschedule
+
+    plan = series_starts(
+        first=at(dt.date(2027, 3, 16), "10:00", BERLIN), zone=BERLIN, every_weeks=1, count=3
+    )
+    series = series_create(
+        service=physio,
+        starts=plan.starts,
+        every_weeks=1,
+        customer=customer,
+        actor=owner,
+        now=NOW,
+    )
+    first, second, third = series.appointments.order_by("start")
+    moved = series_reschedule(
+        appointment=second,
+        actor=owner,
+        start=at(dt.date(2027, 3, 24), "11:00", BERLIN),
+        following=True,
+        now=NOW,
+    )
+    assert [a.id for a in moved] == [second.id, third.id]
+    for appointment in (first, second, third):
+        appointment.refresh_from_db()
+    assert [a.start.astimezone(BERLIN).strftime("%a %d %H:%M") for a in (first, second, third)] == [
+        "Tue 16 10:00",
+        "Wed 24 11:00",
+        "Wed 31 11:00",
+    ]
+    assert third.start.astimezone(dt.UTC).hour == 9  # summer time: 11:00 is 09:00 UTC
+
+
+def test_move_the_following_is_all_or_nothing(physio, therapist, customer, owner):
+    from yuyue.bookings.services import series_reschedule
+
+    plan = series_starts(
+        first=at(dt.date(2026, 12, 8), "10:00", BERLIN), zone=BERLIN, every_weeks=1, count=3
+    )
+    series = series_create(
+        service=physio,
+        starts=plan.starts,
+        every_weeks=1,
+        customer=customer,
+        actor=owner,
+        now=NOW,
+    )
+    staff_override_set(staff=therapist, actor=owner, date=dt.date(2026, 12, 22), closed=True)
+    first = series.appointments.order_by("start").first()
+    with pytest.raises(SeriesConflict) as refused:
+        series_reschedule(
+            appointment=first,
+            actor=owner,
+            start=at(dt.date(2026, 12, 8), "14:00", BERLIN),
+            following=True,
+            now=NOW,
+        )
+    assert [start.astimezone(BERLIN).date() for start, _ in refused.value.conflicts] == [
+        dt.date(2026, 12, 22)
+    ]
+    assert sorted(
+        a.astimezone(BERLIN).hour for a in series.appointments.values_list("start", flat=True)
+    ) == [10, 10, 10]

@@ -9,6 +9,7 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -63,6 +64,7 @@ from yuyue.customers.models import Customer
 from yuyue.customers.services import customer_for_booking
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
+from yuyue.scheduling.engine import wall_to_instant
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 
@@ -914,3 +916,74 @@ def series_cancel(
             appointment_cancel(appointment=one, actor=actor, reason=reason, now=now)
             for one in later
         ]
+
+
+def series_reschedule(
+    *,
+    appointment: Appointment,
+    actor: User,
+    start: dt.datetime,
+    following: bool = False,
+    staff: StaffMember | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> list[Appointment]:
+    """Move one occurrence of its series to `start`, or it and every later one still holding
+    time (`following`): each later occurrence moves by the same number of local days and to
+    the same new local time, in the series' zone (across a DST change the wall time stays).
+    All or nothing: each by `appointment_reschedule` (its own rights, cut-off, lock and
+    check) in a savepoint; when any cannot be taken, every other is still tried, nothing is
+    kept, and `SeriesConflict` names each refused start with its alternatives."""
+    now = _now(now)
+    _require_aware(start)
+    if not following or appointment.series_id is None:
+        return [
+            appointment_reschedule(
+                appointment=appointment,
+                actor=actor,
+                start=start,
+                staff=staff,
+                reason=reason,
+                now=now,
+            )
+        ]
+    series = appointment.series
+    assert series is not None
+    zone = zoneinfo.ZoneInfo(series.zone_name)
+    old_local, new_local = appointment.start.astimezone(zone), start.astimezone(zone)
+    shift = new_local.date() - old_local.date()
+    minute = new_local.hour * 60 + new_local.minute
+    later = list(
+        Appointment.objects.filter(
+            series_id=series.id,
+            start__gte=appointment.start,
+            status__in=[Status.PENDING, Status.CONFIRMED],
+        )
+        .select_related("service", "business", "staff", "customer", "location", "series")
+        .order_by("start")
+    )
+    conflicts: list[tuple[dt.datetime, list]] = []
+    moved: list[Appointment] = []
+    with writer_turn(), transaction.atomic():
+        for one in later:
+            target = (
+                start
+                if one.id == appointment.id
+                else wall_to_instant(one.start.astimezone(zone).date() + shift, minute, zone)
+            )
+            try:
+                moved.append(
+                    appointment_reschedule(
+                        appointment=one,
+                        actor=actor,
+                        start=target,
+                        staff=staff,
+                        reason=reason,
+                        now=now,
+                    )
+                )
+            except SlotUnavailable as refused:
+                conflicts.append((target, refused.alternatives))
+        if conflicts:
+            raise SeriesConflict(conflicts, zone=zone)
+    return moved

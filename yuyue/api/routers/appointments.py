@@ -28,6 +28,7 @@ from yuyue.bookings.services import (
     appointment_create,
     appointment_reschedule,
     series_cancel,
+    series_reschedule,
 )
 from yuyue.catalog.selectors import business_or_404, business_roles
 from yuyue.lib.throttle import BookingPerUser
@@ -174,7 +175,9 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
     """The new time is taken and the old one released at once, or nothing changes (409 with
     alternatives). Without `staff_id` the appointment stays with its staff member unless
     `any_staff` is true. A customer's move of a service that requires confirmation makes the
-    appointment pending again."""
+    appointment pending again. With `following`, an occurrence of a series moves with every
+    later one (the same shift in local days, the same new local time), all or nothing (409
+    `series_conflict`); the answer is the appointment asked about."""
     appointment = appointment_or_404(request.auth, id)
     staff = (
         None if payload.staff_id is None else staff_field(appointment.business, payload.staff_id)
@@ -185,12 +188,22 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
         else appointment.zone
     )
     start = aware(payload.start, zone)
-    moved = appointment_reschedule(
-        appointment=appointment,
-        actor=request.auth,
-        start=start,
-        staff=staff,
-        any_staff=payload.any_staff,
-        reason=payload.reason,
-    )
+    if payload.following:
+        moved = series_reschedule(
+            appointment=appointment,
+            actor=request.auth,
+            start=start,
+            staff=staff,
+            following=True,
+            reason=payload.reason,
+        )[0]
+    else:
+        moved = appointment_reschedule(
+            appointment=appointment,
+            actor=request.auth,
+            start=start,
+            staff=staff,
+            any_staff=payload.any_staff,
+            reason=payload.reason,
+        )
     return present(request, moved)

@@ -53,6 +53,10 @@ class RescheduleIn(InputSchema):
         False, description="With no staff_id: move to whoever fits best, not only the same."
     )
     reason: line(MAX_REASON_LENGTH, min_length=0) = ""
+    following: bool = Field(
+        False,
+        description="For an occurrence of a series: move every later one the same way.",
+    )
 
 
 class CustomerOut(Schema):
