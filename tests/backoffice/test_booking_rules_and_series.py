@@ -108,3 +108,23 @@ def test_staff_book_a_series_for_a_customer_after_the_check(
     series = Series.objects.get(client=record)
     assert series.appointments.count() == 3
     assert set(series.appointments.values_list("channel", flat=True)) == {"backoffice"}
+
+
+def test_staff_cancel_this_one_of_a_series(as_staff, service, stylist, customer, owner):
+    from yuyue.bookings.services import series_create
+
+    service_update(service=service, actor=owner, allows_series=True)
+    starts = [dt.datetime(2026, 12, day, 10, tzinfo=stylist.zone) for day in (2, 9)]
+    series = series_create(
+        service=service, starts=starts, every_weeks=1, customer=customer, actor=owner, now=NOW
+    )
+    first, second = series.appointments.order_by("start")
+    page = html_of(as_staff.get(f"/manage/salon/appointments/{first.public_id}/cancel/"))
+    assert 'name="following"' in page
+    done = as_staff.post(
+        f"/manage/salon/appointments/{first.public_id}/cancel/",
+        {"reason": "店休", "confirmed": "1"},
+    )
+    assert done.status_code == 303
+    statuses = list(series.appointments.order_by("start").values_list("status", flat=True))
+    assert statuses == [Status.CANCELLED, Status.CONFIRMED]

@@ -66,3 +66,29 @@ def test_the_day_strip_says_when_later_days_open(browser, business, service, sty
     note = re.search(r"<p[^>]*data-opens>(.*?)</p>", page)
     assert note is not None
     assert "12月1日 09:00" in note.group(1)
+
+
+def test_a_customer_cancels_this_and_the_following(
+    as_customer, business, service, stylist, customer
+):
+    from tests.helpers import NOW
+    from yuyue.bookings.models import Status
+    from yuyue.bookings.services import series_create
+
+    owner = owner_of(business)
+    service_update(service=service, actor=owner, allows_series=True)
+    starts = [
+        dt.datetime(2026, 12, day, 10, tzinfo=stylist.zone) for day in (2, 9, 16)
+    ]
+    series = series_create(
+        service=service, starts=starts, every_weeks=1, customer=customer, actor=owner, now=NOW
+    )
+    first, second, third = series.appointments.order_by("start")
+    page = html_of(as_customer.get(f"/appointments/{second.public_id}/cancel/"))
+    assert 'name="following"' in page
+    done = as_customer.post(
+        f"/appointments/{second.public_id}/cancel/", {"reason": "搬家了", "following": "1"}
+    )
+    assert done.status_code == 302
+    statuses = list(series.appointments.order_by("start").values_list("status", flat=True))
+    assert statuses == [Status.CONFIRMED, Status.CANCELLED, Status.CANCELLED]

@@ -15,7 +15,7 @@ from yuyue.bookings.errors import CutoffPassed, SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
 from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions, appointment_permissions
 from yuyue.bookings.selectors import appointments_of_customer, cancellation_reasons
-from yuyue.bookings.services import appointment_cancel, appointment_reschedule
+from yuyue.bookings.services import appointment_reschedule, series_cancel
 from yuyue.catalog.selectors import business_roles
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.localtime import local_day_time_label, local_short_label
@@ -203,8 +203,11 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
     if not form.is_valid():
         return page(request, "web/cancel.html", context, status=400)
     try:
-        appointment_cancel(
-            appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
+        series_cancel(
+            appointment=appointment,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            following=request.POST.get("following") == "1",
         )
     except DomainError as error:
         add_errors(form, error)
