@@ -118,7 +118,7 @@ def test_staff_cancel_this_one_of_a_series(as_staff, service, stylist, customer,
     series = series_create(
         service=service, starts=starts, every_weeks=1, customer=customer, actor=owner, now=NOW
     )
-    first, second = series.appointments.order_by("start")
+    first, _second = series.appointments.order_by("start")
     page = html_of(as_staff.get(f"/manage/salon/appointments/{first.public_id}/cancel/"))
     assert 'name="following"' in page
     done = as_staff.post(

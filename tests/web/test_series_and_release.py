@@ -77,13 +77,11 @@ def test_a_customer_cancels_this_and_the_following(
 
     owner = owner_of(business)
     service_update(service=service, actor=owner, allows_series=True)
-    starts = [
-        dt.datetime(2026, 12, day, 10, tzinfo=stylist.zone) for day in (2, 9, 16)
-    ]
+    starts = [dt.datetime(2026, 12, day, 10, tzinfo=stylist.zone) for day in (2, 9, 16)]
     series = series_create(
         service=service, starts=starts, every_weeks=1, customer=customer, actor=owner, now=NOW
     )
-    first, second, third = series.appointments.order_by("start")
+    _first, second, _third = series.appointments.order_by("start")
     page = html_of(as_customer.get(f"/appointments/{second.public_id}/cancel/"))
     assert 'name="following"' in page
     done = as_customer.post(
