@@ -51,6 +51,7 @@ def business_out(business: Business, locations: Iterable[Location]) -> dict[str,
         "phone": business.phone,
         "phone_display": _phone_shown(business.phone, business.phone),
         "timezone_label": zone_label(business.timezone),
+        "customers_book_series": business.customers_book_series,
         "locations": [location_out(location) for location in locations],
     }
 

@@ -100,6 +100,11 @@ class Series(models.Model):
     def __str__(self) -> str:
         return f"{self.service} · {self.every_weeks}w · {self.local_time:%H:%M}"
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone whose wall-clock time the occurrences keep."""
+        return zoneinfo.ZoneInfo(self.zone_name)
+
 
 class Appointment(models.Model):
     public_id = models.CharField(

@@ -9,7 +9,6 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -949,7 +948,7 @@ def series_reschedule(
         ]
     series = appointment.series
     assert series is not None
-    zone = zoneinfo.ZoneInfo(series.zone_name)
+    zone = series.zone
     old_local, new_local = appointment.start.astimezone(zone), start.astimezone(zone)
     shift = new_local.date() - old_local.date()
     minute = new_local.hour * 60 + new_local.minute

@@ -33,6 +33,9 @@ class BusinessOut(Schema):
     phone: str
     phone_display: str = Field(examples=["021 6288 1234"])
     timezone_label: str = Field(examples=["北京时间"])
+    customers_book_series: bool = Field(
+        False, description="Customers may book a weekly series of services that allow it."
+    )
     locations: list[LocationOut]
 
 
