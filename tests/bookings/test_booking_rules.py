@@ -248,3 +248,16 @@ def test_the_explainer_says_when_the_day_opens(business, service, stylist):
     )
     assert [reason.code for reason in reasons] == ["not_released"]
     assert reasons[0].opens == dt.datetime(2026, 12, 2, 8, 0, tzinfo=SHANGHAI)
+
+
+def test_the_deposit_reason_is_shown_to_the_customer(business, service, stylist, customer):
+    rules(business, no_show_limit=1, no_show_action="deposit", no_show_deposit=Decimal("30.00"))
+    _miss(service, stylist, customer, 5)
+    held = book(service, customer, WEDNESDAY, "10:00")
+    english = client_for(customer, **EN).get(f"/api/v1/appointments/{held.public_id}").json()
+    assert english["payment"]["reason"] == "A deposit is asked because of missed appointments here."
+    assert english["payment"]["amount_due"] == "30.00"
+    from tests.helpers import browser_for, html_of
+
+    page = html_of(browser_for(customer).get(f"/appointments/{held.public_id}/"))
+    assert "data-deposit-reason" in page

@@ -15,6 +15,7 @@ from yuyue.accounts.phone import phone_display, phone_region
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.permissions import appointment_permissions
+from yuyue.bookings.rules import deposit_reason
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
 from yuyue.lib.localtime import zone_label
@@ -193,4 +194,5 @@ def payment_out(appointment: Appointment, local) -> dict[str, Any]:
         "amount_paid": money(summary["amount_paid"]),
         "amount_refunded": money(summary["amount_refunded"]),
         "pay_by": None if summary["pay_by"] is None else local(summary["pay_by"]),
+        "reason": deposit_reason(appointment),
     }

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from yuyue.bookings.errors import BookingLimitReached, NoShowRule
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
-from yuyue.catalog.models import BookingLimitScope, Business, NoShowAction, Service
+from yuyue.catalog.models import BookingLimitScope, Business, NoShowAction, PaymentMode, Service
 from yuyue.customers.models import Customer
 
 
@@ -56,6 +56,14 @@ def no_show_rule_applies(*, business: Business, record: Customer, now: dt.dateti
     if limit is None:
         return False
     return counted_no_shows(business=business, record=record, now=now) >= limit
+
+
+def deposit_reason(appointment: Appointment) -> str:
+    """Why the customer pays a deposit, when the no-show rule asked it ("" otherwise): a
+    booking of a service that asks nothing online owes something only by that rule."""
+    if appointment.online_due > 0 and appointment.service.payment_mode == PaymentMode.NONE:
+        return _("A deposit is asked because of missed appointments here.")
+    return ""
 
 
 def booking_rules_check(

@@ -83,6 +83,11 @@ class PaymentOut(Schema):
     state: Literal[
         "none", "awaiting", "paid", "expired", "refunding", "partly_refunded", "refunded"
     ]
+    reason: str = Field(
+        "",
+        description="Why a deposit is asked where the service asks none: the business's "
+        "no-show rule (docs/booking.md#booking-rules); empty otherwise.",
+    )
 
 
 class AppointmentOut(Schema):

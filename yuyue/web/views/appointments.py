@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yuyue.bookings.errors import CutoffPassed, SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
 from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions, appointment_permissions
+from yuyue.bookings.rules import deposit_reason
 from yuyue.bookings.selectors import appointments_of_customer, cancellation_reasons
 from yuyue.bookings.services import appointment_reschedule, series_cancel
 from yuyue.catalog.selectors import business_roles
@@ -134,6 +135,7 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         **changes,
         "business": appointment.business,
         "calendar": appointment.status in HOLDING_STATUSES,
+        "deposit_reason": deposit_reason(appointment),
     }
     context.update(
         _row(
