@@ -98,6 +98,7 @@ def test_a_paid_notification_confirms_the_booking_once(ordered, standin, held, c
         "amount_refunded": "0.00",
         "pay_by": shown["payment"]["pay_by"],
         "state": "paid",
+        "reason": "",
     }
     assert shown["status"] == "confirmed"
 
