@@ -41,6 +41,7 @@ from django.db import connection, transaction  # noqa: E402
 from yuyue.accounts.models import User  # noqa: E402
 from yuyue.bookings.models import Appointment  # noqa: E402
 from yuyue.catalog.models import Business, Service  # noqa: E402
+from yuyue.customers.models import Customer  # noqa: E402
 from yuyue.scheduling.models import DateOverride, StaffMember, WorkingInterval  # noqa: E402
 
 STAFF = 50
@@ -69,13 +70,17 @@ def say(message: str) -> None:
 _CODES = itertools.count()
 
 
-def _appointment(business, service, staff_id, customer_id, start, status) -> Appointment:
+def _appointment(
+    business, service, staff_id, customer_id, start, status, client_id=None
+) -> Appointment:
     end = start + dt.timedelta(minutes=30)
     return Appointment(
         business=business,
         service=service,
         staff_id=staff_id,
         customer_id=customer_id,
+        # Every appointment names the business's customer record (bookings 0006).
+        client_id=client_id,
         start=start,
         end=end,
         occupied_start=start - dt.timedelta(minutes=10),
@@ -106,6 +111,7 @@ def _wipe() -> None:
             [business.id],
         )
         cursor.execute("DELETE FROM bookings_appointment WHERE business_id = %s", [business.id])
+    Customer.objects.filter(business=business).delete()
     StaffMember.objects.filter(business=business).delete()
     business.delete()
 
@@ -154,6 +160,12 @@ def build(
     customers = User.objects.bulk_create(
         User(username=f"bench-customer-{i}-{time.time_ns()}") for i in range(200)
     )
+    records = {
+        record.user_id: record.id
+        for record in Customer.objects.bulk_create(
+            Customer(business=business, user=user, name=user.username) for user in customers
+        )
+    }
     rows = []
     for offset in range(-history_days, future_days):
         day = today + dt.timedelta(days=offset)
@@ -165,7 +177,17 @@ def build(
                 if past:
                     status = rng.choice(("completed", "completed", "cancelled"))
                 customer = rng.choice(customers)
-                rows.append(_appointment(business, service, member.id, customer.id, start, status))
+                rows.append(
+                    _appointment(
+                        business,
+                        service,
+                        member.id,
+                        customer.id,
+                        start,
+                        status,
+                        records[customer.id],
+                    )
+                )
         if len(rows) >= 20_000:
             Appointment.objects.bulk_create(rows, batch_size=2000)
             rows = []

@@ -17,7 +17,7 @@ from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
 from yuyue.cards.services import card_product_create, card_sell
-from yuyue.catalog.services import invitation_create
+from yuyue.catalog.services import business_update, invitation_create, service_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -111,6 +111,20 @@ SUCCESS = {
         201,
     ),
     ("get", "/api/v1/businesses/{slug}/appointments"): ("as_staff", None, 200),
+    ("post", "/api/v1/businesses/{slug}/series/check"): (
+        "as_customer",
+        {"service_id": "{s}", "start": "2026-12-02T15:00:00", "every_weeks": 1, "count": 2},
+        200,
+    ),
+    ("post", "/api/v1/businesses/{slug}/series"): (
+        "as_customer",
+        {
+            "service_id": "{s}",
+            "starts": ["2026-12-02T15:00:00", "2026-12-09T15:00:00"],
+            "every_weeks": 1,
+        },
+        201,
+    ),
     ("get", "/api/v1/businesses/{slug}/customers"): ("as_staff", None, 200),
     ("get", "/api/v1/businesses/{slug}/customers/{customer_id}"): ("as_staff", None, 200),
     ("patch", "/api/v1/businesses/{slug}/customers/{customer_id}"): (
@@ -258,6 +272,12 @@ def test_every_operation_succeeds_for_its_rightful_caller(request, rows, booked,
         traveller = time_machine.travel(at(booked.start.date(), "10:30"), tick=False)
         traveller.start()
         request.addfinalizer(traveller.stop)
+    if "/series" in path:
+        # Series are the service's and the business's choice (docs/booking.md#series).
+        service = request.getfixturevalue("service")
+        owner = request.getfixturevalue("owner")
+        service_update(service=service, actor=owner, allows_series=True)
+        business_update(business=service.business, actor=owner, customers_book_series=True)
     if "wechat" in path:
         standin = request.getfixturevalue("standin")
         rows = {

@@ -102,6 +102,7 @@ def test_a_paid_notification_confirms_the_booking_once(ordered, standin, held, c
         "refund_if_cancelled_now": "50.00",
         "kept_if_cancelled_now": "0.00",
         "full_refund_until": "2026-12-01T10:00:00+08:00",
+        "reason": "",
     }
     assert shown["status"] == "confirmed"
 

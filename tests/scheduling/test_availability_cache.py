@@ -238,3 +238,27 @@ def test_other_staff_ids_locations_and_exclusions_are_other_entries(service, sty
             assert read(service, **kwargs) == (first, 0)
         freed = read(service, exclude_appointment_id=appointment.id)[0]
     assert len(freed.slots) == len(everyone.slots) + 1
+
+
+@pytest.mark.real_clock
+def test_a_cached_listing_ends_at_the_release_instant(business, service, stylist):
+    from tests.helpers import SHANGHAI
+    from yuyue.catalog.services import business_update
+
+    business_update(
+        business=business,
+        actor=owner_of(business),
+        release_days_before=7,
+        release_time=dt.time(8, 0),
+    )
+    released = NOW.date() + dt.timedelta(days=7)
+    before = dt.datetime(2026, 12, 1, 7, 59, 59, tzinfo=SHANGHAI)
+    with time_machine.travel(before, tick=False):
+        early, _ = read(service, date_from=released, date_to=released)
+        assert early.slots == []
+        assert early.opens_at == NOW
+    with time_machine.travel(NOW, tick=False):
+        late, queries = read(service, date_from=released, date_to=released)
+        assert queries > 0  # computed again, not the entry of 07:59:59
+        assert late.slots and late.slots == uncached(service, released, released).slots
+        assert late.opens_at is None

@@ -148,8 +148,13 @@ PUBLIC_PAGES = {
     # The photos of services and staff, shown on those pages (named by 128 random bits).
     "photos/<str:name>",
 }
-# Operations any logged-in account may use on someone else's business: booking.
-OPEN_TO_ANY_ACCOUNT = {("post", "api/v1/businesses/<slug>/appointments")}
+# Operations any logged-in account may use on someone else's business: booking (a series too:
+# for customers where the business allows it, tested in tests/api/test_series.py).
+OPEN_TO_ANY_ACCOUNT = {
+    ("post", "api/v1/businesses/<slug>/appointments"),
+    ("post", "api/v1/businesses/<slug>/series/check"),
+    ("post", "api/v1/businesses/<slug>/series"),
+}
 # What staff of the business may do without being owners (see bookings.permissions).
 STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/services/<service_id>"),
@@ -161,6 +166,8 @@ STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("patch", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("post", "api/v1/businesses/<slug>/appointments"),
+    ("post", "api/v1/businesses/<slug>/series/check"),
+    ("post", "api/v1/businesses/<slug>/series"),
     ("get", "api/v1/appointments/<id>"),
     ("get", "api/v1/cards/<card_id>"),
     ("post", "api/v1/appointments/<id>/cancel"),
@@ -192,6 +199,8 @@ BODIES = {
     "api/v1/businesses/<slug>/staff/<staff_id>/overrides": {"date": "2026-12-03", "closed": True},
     "api/v1/businesses/<slug>/invitations": {"role": "owner"},
     "api/v1/businesses/<slug>/appointments": {"service_id": "{service_id}", "start": "x"},
+    "api/v1/businesses/<slug>/series/check": {"service_id": "{service_id}", "start": "x"},
+    "api/v1/businesses/<slug>/series": {"service_id": "{service_id}", "starts": ["x"]},
     "api/v1/appointments/<id>/reschedule": {"start": "2026-12-02T14:00:00"},
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
     "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},

@@ -7,7 +7,7 @@ rise. Messages are translated into the request's language (LocaleMiddleware chos
 import datetime as dt
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from yuyue.bookings.errors import CheckInRefused, SlotUnavailable
+from yuyue.bookings.errors import CheckInRefused, SeriesConflict, SlotUnavailable
 from yuyue.lib.errors import DomainError, Duplicate, InvalidInput, NotAllowed, http_status
 from yuyue.lib.middleware import database_unavailable
 from yuyue.scheduling.engine import Slot
@@ -73,6 +73,16 @@ def error_details(error: DomainError) -> dict[str, Any] | None:
     if isinstance(error, CheckInRefused):
         # Only the business's staff get this far (appointment_check_in checks first).
         return {"appointment_id": error.appointment.public_id, "status": error.appointment.status}
+    if isinstance(error, SeriesConflict):
+        return {
+            "conflicts": [
+                {
+                    "start": start.astimezone(error.zone).isoformat(),
+                    "alternatives": slots_json(found, error.zone),
+                }
+                for start, found in error.conflicts
+            ]
+        }
     return None
 
 
@@ -82,12 +92,17 @@ def _domain(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 def alternatives_of(error: SlotUnavailable, zone: dt.tzinfo) -> list[dict[str, Any]]:
     """The nearest free starts of a refusal, as JSON, with the offset of `zone`."""
+    return slots_json(error.alternatives, zone)
+
+
+def slots_json(slots: Sequence[Slot], zone: dt.tzinfo) -> list[dict[str, Any]]:
+    """Slots as JSON, with the offset of `zone`."""
     return [
         {
             key: value.isoformat() if isinstance(value, dt.datetime) else value
             for key, value in slot_out(slot, zone).items()
         }
-        for slot in error.alternatives
+        for slot in slots
     ]
 
 

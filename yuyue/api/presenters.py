@@ -15,6 +15,7 @@ from yuyue.accounts.phone import phone_display, phone_region
 from yuyue.api.schemas.common import money
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.permissions import AppointmentPermissions, appointment_permissions
+from yuyue.bookings.rules import deposit_reason
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import Roles
 from yuyue.lib.localtime import zone_label
@@ -51,6 +52,7 @@ def business_out(business: Business, locations: Iterable[Location]) -> dict[str,
         "phone": business.phone,
         "phone_display": _phone_shown(business.phone, business.phone),
         "timezone_label": zone_label(business.timezone),
+        "customers_book_series": business.customers_book_series,
         "locations": [location_out(location) for location in locations],
     }
 
@@ -92,6 +94,7 @@ def service_out(service: Service) -> dict[str, Any]:
         "payment_mode": service.payment_mode,
         "deposit_amount": money(service.deposit_amount),
         "payment_window_minutes": service.payment_window_minutes,
+        "allows_series": service.allows_series,
         "active": service.active,
     }
 
@@ -162,6 +165,7 @@ def appointment_out(
         "currency": appointment.currency,
         "notes": appointment.notes,
         "channel": appointment.channel,
+        "in_series": appointment.series_id is not None,
         "customer": (
             {
                 "id": client.id,
@@ -203,4 +207,5 @@ def payment_out(
         "amount_paid": money(summary["amount_paid"]),
         "amount_refunded": money(summary["amount_refunded"]),
         "pay_by": None if summary["pay_by"] is None else local(summary["pay_by"]),
+        "reason": deposit_reason(appointment),
     }

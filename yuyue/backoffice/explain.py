@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from yuyue.bookings.models import Appointment
 from yuyue.catalog.models import Service
-from yuyue.lib.localtime import local_clock_label, weekday_label
+from yuyue.lib.localtime import local_clock_label, local_short_label, weekday_label
 from yuyue.scheduling.engine import Reason
 from yuyue.scheduling.models import StaffMember
 from yuyue.webkit.templatetags.webkit import minutes
@@ -47,6 +47,15 @@ def reason_text(
                 service.max_days_ahead,
             )
             % {"n": service.max_days_ahead}
+        ]
+    if code == "not_released":
+        opens = local_short_label(reason.opens, zone_name) if reason.opens else "—"
+        return [
+            _(
+                "Not open yet: this day's times open %(opens)s; staff can still book it for "
+                "a customer."
+            )
+            % {"opens": opens}
         ]
     if code == "day_off":
         return [

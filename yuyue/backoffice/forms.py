@@ -245,6 +245,19 @@ class LocationForm(ModelForm):
         pass
 
 
+RULE_FIELDS = (
+    "max_future_bookings",
+    "max_future_bookings_scope",
+    "no_show_limit",
+    "no_show_window_days",
+    "no_show_action",
+    "no_show_deposit",
+    "release_days_before",
+    "release_time",
+    "customers_book_series",
+)
+
+
 class PoliciesForm(ModelForm):
     """The business's name, telephone and reminders: up to MAX_REMINDERS, each a number and
     a unit ("1 day", "2 hours"); empty ones are no reminder."""
@@ -264,14 +277,38 @@ class PoliciesForm(ModelForm):
                 self.initial[name] = offsets[n]
         # Left out, it stays as it is.
         self.fields["customer_retention_months"].required = False
+        for name in RULE_FIELDS:
+            self.fields[name].required = False
+
+    def rules(self) -> dict:
+        """The booking rules given. A field left out (an older page) keeps its value; an empty
+        limit turns its rule off; the checkbox, like every checkbox, is off when not sent."""
+        nullable = {"max_future_bookings", "no_show_limit", "release_days_before"}
+        series = bool(self.cleaned_data.get("customers_book_series"))
+        given: dict = {"customers_book_series": series}
+        for name in RULE_FIELDS:
+            if name == "customers_book_series" or name not in self.data:
+                continue
+            value = self.cleaned_data.get(name)
+            if value in (None, "") and name not in nullable:
+                continue
+            given[name] = value
+        return given
         self.fields["reminder_1"].help_text = _(
             "For example 1 day and 2 hours. Leave them all empty for no reminders."
         )
 
     class Meta:
         model = Business
-        fields = ["name", "phone", "customer_retention_months"]
+        fields = [
+            "name",
+            "phone",
+            "customer_retention_months",
+            # Booking rules (docs/booking.md#booking-rules), off by default.
+            *RULE_FIELDS,
+        ]
         labels = {"phone": _("Telephone")}
+        widgets = {"release_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def _post_clean(self) -> None:
         pass

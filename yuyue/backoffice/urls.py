@@ -14,6 +14,7 @@ from yuyue.backoffice.views import (
     payments,
     platform,
     reports,
+    series,
     settings,
     setup,
     share,
@@ -108,6 +109,16 @@ urlpatterns = [
         "<slug:slug>/customers/<int:customer_id>/merge/",
         customers.customer_merge_into,
         name="customer-merge",
+    ),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/series/",
+        series.series_book,
+        name="customer-series",
+    ),
+    path(
+        "<slug:slug>/customers/<int:customer_id>/no-shows/lift/",
+        customers.customer_no_shows_lift_page,
+        name="customer-no-shows-lift",
     ),
     path(
         "<slug:slug>/customers/<int:customer_id>/erase/",

@@ -10,7 +10,7 @@ yuyue/bookings/taking.py's, which the explainer goes through.
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +27,7 @@ from yuyue.scheduling.engine import (
     StaffCalendar,
     find_slots,
     nearest_starts,
+    next_opening,
 )
 from yuyue.scheduling.listing_cache import Entry, listing_key
 from yuyue.scheduling.models import StaffMember
@@ -50,6 +51,8 @@ class Availability:
     # The days (local to `zone`) on which at least one of the staff asked about works at all:
     # a day without slots outside this set is closed (a day off), not fully booked.
     working_days: frozenset[dt.date] = frozenset()
+    # When the first day asked that is not open yet opens (放号), if any: "opens 12-08 08:00".
+    opens_at: dt.datetime | None = None
 
 
 def _working_days(
@@ -131,16 +134,19 @@ class Listing:
     rules: ServiceRules | None = None
     # Slots just computed (a miss, or the cache not used), so not built again from the entry.
     computed: Availability | None = None
+    # See Availability.opens_at; computed from the rules and `now`, never cached.
+    opens_at: dt.datetime | None = None
 
     def availability(self) -> Availability:
         if self.computed is not None:
-            return self.computed
+            return replace(self.computed, opens_at=self.opens_at)
         if self.entry is None or self.rules is None:
-            return Availability(zone=self.zone, slots=[])
+            return Availability(zone=self.zone, slots=[], opens_at=self.opens_at)
         return Availability(
             zone=self.zone,
             slots=self.entry.slots(first=self.first, rules=self.rules),
             working_days=self.entry.days(),
+            opens_at=self.opens_at,
         )
 
     def entry_slots(self) -> list[Slot]:
@@ -173,6 +179,8 @@ def availability_listing(
     if date_to < date_from:
         return Listing(zone=zone)
     rules = service_rules(service)
+    # Pure arithmetic on the rules: costs nothing per slot, and is never stale in a cache.
+    opens_at = next_opening(rules=rules, zone=zone, now=now, date_from=date_from, date_to=date_to)
 
     def compute() -> tuple[Availability, set[dt.tzinfo]]:
         return _compute_availability(
@@ -192,7 +200,7 @@ def availability_listing(
     # never): only what every reader can see is cached. Tests that run in a transaction
     # therefore never meet the cache (tests/scheduling/test_availability_cache.py commits).
     if not seconds or connection.in_atomic_block:
-        return Listing(zone=zone, computed=compute()[0])
+        return Listing(zone=zone, computed=compute()[0], opens_at=opens_at)
     business_id = service.business_id
     key = listing_key(
         business_id=business_id,
@@ -216,13 +224,14 @@ def availability_listing(
         # so what is stored below is never taken for newer than it is.
         computed, zones = compute()
         if not version:
-            return Listing(zone=zone, computed=computed)
+            return Listing(zone=zone, computed=computed, opens_at=opens_at)
         entry = Entry.of(
             version=version,
             now=now,
             zones=zones,
             slots=computed.slots,
             working_days=computed.working_days,
+            rules=rules,
         )
         cache.set(key, entry.pack(), seconds)
     return Listing(
@@ -232,6 +241,7 @@ def availability_listing(
         entry=entry,
         rules=rules,
         computed=computed,
+        opens_at=opens_at,
     )
 
 

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BookingError",
+    "BookingLimitReached",
     "CheckInCodeUnknown",
     "CheckInRefused",
     "CutoffPassed",
     "IdempotencyKeyReused",
     "InvalidInput",
     "InvalidTransition",
+    "NoShowRule",
     "NotAllowed",
+    "SeriesConflict",
     "SlotUnavailable",
 ]
 
@@ -87,3 +90,34 @@ class CheckInRefused(BookingError):
     def __init__(self, message: str, *, appointment: "Appointment") -> None:
         self.appointment = appointment
         super().__init__(message)
+
+
+class BookingLimitReached(BookingError):
+    """The customer holds as many future bookings as the business allows (HTTP 409)."""
+
+    code = "booking_limit"
+    default_message = _("You already have as many upcoming bookings as this business allows.")
+
+
+class NoShowRule(BookingError):
+    """The business refuses online bookings after too many no-shows (HTTP 409)."""
+
+    code = "no_show_rule"
+    default_message = _(
+        "After missed appointments, this business takes your bookings by phone only."
+    )
+
+
+class SeriesConflict(BookingError):
+    """Some occurrences of a series cannot be booked as asked; nothing was booked (HTTP 409).
+    Carries, per refused start, its nearest free alternatives."""
+
+    code = "series_conflict"
+    default_message = _("Some dates of the series are not free; nothing was booked.")
+
+    def __init__(
+        self, conflicts: Sequence[tuple[dt.datetime, Sequence[Slot]]], zone: dt.tzinfo
+    ) -> None:
+        self.conflicts = [(start, list(found)) for start, found in conflicts]
+        self.zone = zone
+        super().__init__()

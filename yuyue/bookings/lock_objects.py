@@ -10,6 +10,7 @@ serializes the writers.
 from collections.abc import Sequence
 
 from yuyue.bookings.models import Appointment
+from yuyue.customers.models import Customer
 from yuyue.scheduling.models import StaffMember
 
 
@@ -34,3 +35,11 @@ def appointment_for_update(appointment: Appointment) -> Appointment:
         .select_related("service", "business", "staff", "customer", "location")
         .get(pk=appointment.pk)
     )
+
+
+def customer_record_for_update(record_id: int) -> Customer:
+    """Lock a business's customer record, after the staff rows and before any appointment row:
+    the booking rules count a customer's bookings under it, so two bookings of one customer at
+    once (for different staff) cannot both pass a limit of one more
+    (docs/booking.md#booking-rules)."""
+    return Customer.objects.select_for_update(of=("self",)).get(pk=record_id)

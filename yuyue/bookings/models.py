@@ -81,6 +81,64 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+# A series repeats at most this often, and at most this far ahead (docs/booking.md#series).
+MAX_SERIES_OCCURRENCES = 52
+MAX_SERIES_EVERY_WEEKS = 12
+
+
+class Series(models.Model):
+    """Appointments booked together as "every N weeks on the same weekday and local time".
+
+    Each occurrence is an ordinary appointment (its own status, reminders, payment), linked
+    here; the series only remembers how it was asked for, so "this and the following" can be
+    found and the back office can show them together.
+    """
+
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="series", verbose_name=_("business")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="series", verbose_name=_("service")
+    )
+    client = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="series", verbose_name=_("customer")
+    )
+    every_weeks = models.PositiveSmallIntegerField(_("every (weeks)"))
+    # The local wall-clock time and zone every occurrence keeps (across DST changes).
+    local_time = models.TimeField(_("local time"))
+    zone_name = models.CharField(_("time zone"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(every_weeks__gte=1)
+                & models.Q(every_weeks__lte=MAX_SERIES_EVERY_WEEKS),
+                name="series_every_weeks_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.every_weeks}w · {self.local_time:%H:%M}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone whose wall-clock time the occurrences keep."""
+        return zoneinfo.ZoneInfo(self.zone_name)
+
+
 class Appointment(models.Model):
     public_id = models.CharField(
         _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
@@ -162,6 +220,16 @@ class Appointment(models.Model):
         _("check-in code"),
         max_length=CHECKIN_CODE_LENGTH,
         default=new_checkin_code,
+        editable=False,
+    )
+    # The series it was booked in, if any (docs/booking.md#series).
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("series"),
         editable=False,
     )
     # The calendar invitation's SEQUENCE: each reschedule raises it, so calendars replace the

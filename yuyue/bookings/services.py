@@ -9,6 +9,7 @@ of the row locks; on PostgreSQL the exclusion constraints back the lock. The rul
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -25,25 +26,35 @@ from yuyue.bookings.errors import (
     InvalidInput,
     InvalidTransition,
     NotAllowed,
+    SeriesConflict,
     SlotUnavailable,
 )
 from yuyue.bookings.hooks import run_event_hooks
-from yuyue.bookings.lock_objects import appointment_for_update, staff_members_for_update
+from yuyue.bookings.lock_objects import (
+    appointment_for_update,
+    customer_record_for_update,
+    staff_members_for_update,
+)
 from yuyue.bookings.models import (
     CHECKIN_CODE_LENGTH,
     CHECKIN_STATUSES,
     HOLDING_STATUSES,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     MAX_NOTES_LENGTH,
+    MAX_SERIES_EVERY_WEEKS,
+    MAX_SERIES_OCCURRENCES,
     PAID_LATE_REASON,
     UNPAID_REASON,
     Appointment,
     AppointmentEvent,
     Channel,
+    Series,
     Status,
     new_checkin_code,
 )
 from yuyue.bookings.permissions import appointment_permissions, undo_decision
+from yuyue.bookings.rules import RuleOutcome, booking_rules_check, rules_apply
+from yuyue.bookings.series import series_allowed
 from yuyue.bookings.taking import (
     Taken,
     lock_for_taking,
@@ -62,6 +73,7 @@ from yuyue.lib.localtime import local_clock_label, local_day_time_label
 from yuyue.lib.throttle import guess_attempt, guess_succeeded
 from yuyue.lib.writers import writer_turn
 from yuyue.notifications.services import notifications_enqueue_for_event
+from yuyue.scheduling.engine import wall_to_instant
 from yuyue.scheduling.models import StaffMember
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 
@@ -224,6 +236,7 @@ def appointment_create(
     staff_override: bool = False,
     waive_payment: bool = False,
     paid_in_advance: bool = False,
+    series: Series | None = None,
 ) -> Appointment:
     """Book `service` at `start`; `staff=None` means any staff (best fit).
 
@@ -320,8 +333,18 @@ def appointment_create(
                     if record is None:
                         assert customer is not None
                         record = customer_for_booking(business=service.business, user=customer)
+                    outcome = RuleOutcome()
+                    if not by_business and rules_apply(service.business):
+                        # The business's rules about this customer, under the record's lock
+                        # (after the staff rows): docs/booking.md#booking-rules.
+                        record = customer_record_for_update(record.id)
+                        outcome = booking_rules_check(service=service, record=record, now=now)
                     price = service_price(service=service, title_id=chosen.title_id)
-                    online_due = Decimal("0.00") if waived else service.amount_due_online(price)
+                    online_due = (
+                        Decimal("0.00")
+                        if waived
+                        else max(service.amount_due_online(price), min(outcome.deposit, price))
+                    )
                     holds_for_payment = online_due > 0
                     booked = (
                         Status.PENDING
@@ -352,6 +375,7 @@ def appointment_create(
                         notes=notes,
                         channel=channel,
                         idempotency_key=idempotency_key,
+                        series=series,
                     )
                     # No savepoint of its own: an integrity error rolls the whole transaction
                     # back, and the check below runs after it.
@@ -368,6 +392,8 @@ def appointment_create(
                             "channel": channel,
                             # The status a hold goes on to once paid (appointment_mark_paid).
                             **({"once_paid": booked} if holds_for_payment else {}),
+                            # Why a deposit is asked of a service that asks none itself.
+                            **({"deposit_for": "no_shows"} if outcome.deposit > 0 else {}),
                         },
                     )
                     notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
@@ -937,3 +963,195 @@ def appointment_reschedule(
             ),
             zone=request_zone(business=service.business, location=location),
         ) from None
+
+
+# Recurring series (docs/booking.md#series) ----------------------------------------------------
+
+
+def series_create(
+    *,
+    service: Service,
+    starts: Sequence[dt.datetime],
+    every_weeks: int,
+    customer: User | None = None,
+    client: Customer | None = None,
+    staff: StaffMember | None = None,
+    location: Location | None = None,
+    notes: str = "",
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+    staff_override: bool = False,
+    waive_payment: bool = False,
+) -> Series:
+    """Book the chosen occurrences of a series (those `series_check` found free, and any
+    alternatives the person picked instead of the others), all or nothing, in one transaction.
+
+    Each is booked by `appointment_create`, the one path, in a savepoint of this transaction:
+    when any of them cannot be taken, every other is still tried so that all the conflicts
+    come back together with their alternatives (`SeriesConflict`), and nothing is kept.
+    """
+    now = _now(now)
+    if not starts or len(starts) > MAX_SERIES_OCCURRENCES:
+        raise InvalidInput(
+            {"starts": [_("A series has 1 to %(n)d occurrences.") % {"n": MAX_SERIES_OCCURRENCES}]}
+        )
+    if not 1 <= every_weeks <= MAX_SERIES_EVERY_WEEKS:
+        raise InvalidInput(
+            {"every_weeks": [_("Every 1 to %(n)d weeks.") % {"n": MAX_SERIES_EVERY_WEEKS}]}
+        )
+    for start in starts:
+        _require_aware(start)
+    if len(set(starts)) != len(starts):
+        raise InvalidInput({"starts": [_("Each occurrence once.")]})
+    ordered = sorted(starts)
+    holder = customer if client is None else client.user
+    acting = actor or holder
+    if acting is None:
+        raise NotAllowed()
+    by_business = holder is None or acting.pk != holder.pk
+    if by_business and business_role(user=acting, business_id=service.business_id) is None:
+        raise NotAllowed()
+    series_allowed(service=service, by_business=by_business)
+    zone = request_zone(business=service.business, location=location)
+    first_local = ordered[0].astimezone(zone)
+    conflicts: list[tuple[dt.datetime, list]] = []
+    with writer_turn(), transaction.atomic():
+        record = client
+        if record is None:
+            if customer is None:
+                raise InvalidInput({"customer": [_("Choose the customer first.")]})
+            record = customer_for_booking(business=service.business, user=customer)
+        series = Series.objects.create(
+            business=service.business,
+            service=service,
+            client=record,
+            every_weeks=every_weeks,
+            local_time=first_local.time().replace(second=0, microsecond=0),
+            zone_name=zone.key,
+            created_by=acting,
+        )
+        for start in ordered:
+            try:
+                appointment_create(
+                    service=service,
+                    start=start,
+                    customer=None if client is not None else customer,
+                    client=client,
+                    staff=staff,
+                    location=location,
+                    notes=notes,
+                    channel=channel,
+                    actor=acting,
+                    now=now,
+                    staff_override=staff_override,
+                    waive_payment=waive_payment,
+                    series=series,
+                )
+            except SlotUnavailable as refused:
+                conflicts.append((start, refused.alternatives))
+        if conflicts:
+            # Raised inside the transaction: every occurrence booked above is rolled back.
+            raise SeriesConflict(conflicts, zone=zone)
+    return series
+
+
+def series_cancel(
+    *,
+    appointment: Appointment,
+    actor: User,
+    following: bool = False,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> list[Appointment]:
+    """Cancel one occurrence of its series, or it and every later one still holding time
+    (`following`), all or nothing: each by `appointment_cancel`, with its own rights and
+    cut-off, its own event and notifications (reminders go with it)."""
+    now = _now(now)
+    if not following or appointment.series_id is None:
+        return [appointment_cancel(appointment=appointment, actor=actor, reason=reason, now=now)]
+    later = (
+        Appointment.objects.filter(
+            series_id=appointment.series_id,
+            start__gte=appointment.start,
+            status__in=[Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED],
+        )
+        .select_related("service", "business", "staff", "customer", "location")
+        .order_by("start")
+    )
+    with transaction.atomic():
+        return [
+            appointment_cancel(appointment=one, actor=actor, reason=reason, now=now)
+            for one in later
+        ]
+
+
+def series_reschedule(
+    *,
+    appointment: Appointment,
+    actor: User,
+    start: dt.datetime,
+    following: bool = False,
+    staff: StaffMember | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> list[Appointment]:
+    """Move one occurrence of its series to `start`, or it and every later one still holding
+    time (`following`): each later occurrence moves by the same number of local days and to
+    the same new local time, in the series' zone (across a DST change the wall time stays).
+    All or nothing: each by `appointment_reschedule` (its own rights, cut-off, lock and
+    check) in a savepoint; when any cannot be taken, every other is still tried, nothing is
+    kept, and `SeriesConflict` names each refused start with its alternatives."""
+    now = _now(now)
+    _require_aware(start)
+    if not following or appointment.series_id is None:
+        return [
+            appointment_reschedule(
+                appointment=appointment,
+                actor=actor,
+                start=start,
+                staff=staff,
+                reason=reason,
+                now=now,
+            )
+        ]
+    series = appointment.series
+    assert series is not None
+    zone = series.zone
+    old_local, new_local = appointment.start.astimezone(zone), start.astimezone(zone)
+    shift = new_local.date() - old_local.date()
+    minute = new_local.hour * 60 + new_local.minute
+    later = list(
+        Appointment.objects.filter(
+            series_id=series.id,
+            start__gte=appointment.start,
+            status__in=[Status.PENDING, Status.CONFIRMED],
+        )
+        .select_related("service", "business", "staff", "customer", "location", "series")
+        .order_by("start")
+    )
+    conflicts: list[tuple[dt.datetime, list]] = []
+    moved: list[Appointment] = []
+    with writer_turn(), transaction.atomic():
+        for one in later:
+            target = (
+                start
+                if one.id == appointment.id
+                else wall_to_instant(one.start.astimezone(zone).date() + shift, minute, zone)
+            )
+            try:
+                moved.append(
+                    appointment_reschedule(
+                        appointment=one,
+                        actor=actor,
+                        start=target,
+                        staff=staff,
+                        reason=reason,
+                        now=now,
+                    )
+                )
+            except SlotUnavailable as refused:
+                conflicts.append((target, refused.alternatives))
+        if conflicts:
+            raise SeriesConflict(conflicts, zone=zone)
+    return moved

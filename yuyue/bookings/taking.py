@@ -85,13 +85,15 @@ def holding_spans(
 
 def overridden_rules(rules: ServiceRules) -> ServiceRules:
     """What staff may waive when they book for a customer: the minimum notice, the booking
-    horizon and the slot grid (a walk-in starts at any minute). Never working hours,
-    capacity or overlap: those stay the engine's to decide."""
+    horizon, the release time (a phone booking for a regular before the day opens online) and
+    the slot grid (a walk-in starts at any minute). Never working hours, capacity or overlap:
+    those stay the engine's to decide."""
     return replace(
         rules,
         min_notice=dt.timedelta(0),
         max_days_ahead=MAX_DAYS_AHEAD,
         interval=dt.timedelta(minutes=1),
+        release_days_before=None,
     )
 
 

@@ -282,7 +282,14 @@ class ServiceAdmin(BusinessScopedAdmin):
         ),
         (
             _("Payment"),
-            {"fields": ("payment_mode", "deposit_amount", "payment_window_minutes")},
+            {
+                "fields": (
+                    "payment_mode",
+                    "deposit_amount",
+                    "payment_window_minutes",
+                    "allows_series",
+                )
+            },
         ),
     )
 

@@ -6,7 +6,7 @@ from yuyue.catalog.models import Service
 
 # Added after the forms were first written: a form posted without them keeps what the service
 # has (its defaults when new), so an older page or script never fails on a field it never knew.
-PAYMENT_FIELDS = ("payment_mode", "deposit_amount", "payment_window_minutes")
+PAYMENT_FIELDS = ("payment_mode", "deposit_amount", "payment_window_minutes", "allows_series")
 
 
 class PaymentFieldsOptional:

@@ -16,6 +16,12 @@ MAX_CAPACITY = 1000
 MAX_NOTICE_MINUTES = 365 * 24 * 60
 MAX_DAYS_AHEAD = 730
 MAX_RETENTION_MONTHS = 120
+# Booking rules per business (docs/booking.md#booking-rules): explicit bounds, so a typo cannot
+# make a rule that nobody can ever satisfy or that reads years of history.
+MAX_FUTURE_BOOKINGS = 100
+MAX_NO_SHOW_LIMIT = 50
+MAX_NO_SHOW_WINDOW_DAYS = 730
+MAX_RELEASE_DAYS_BEFORE = MAX_DAYS_AHEAD
 
 
 MAX_PAYMENT_WINDOW_MINUTES = 24 * 60
@@ -53,6 +59,16 @@ def validate_reminder_offsets(value: object) -> None:
             code="invalid_reminders",
             params={"n": MAX_REMINDERS, "max": MAX_REMINDER_OFFSET_MINUTES},
         )
+
+
+class BookingLimitScope(models.TextChoices):
+    ALL = "all", _("In all")
+    SERVICE = "service", _("Per service")
+
+
+class NoShowAction(models.TextChoices):
+    DEPOSIT = "deposit", _("Ask for a deposit")
+    REFUSE = "refuse", _("Refuse online bookings")
 
 
 class Business(models.Model):
@@ -94,6 +110,57 @@ class Business(models.Model):
         validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
         help_text=_("0: keep them. Otherwise at most 120."),
     )
+    # Booking rules (docs/booking.md#booking-rules), all off by default. Checked by
+    # yuyue/bookings/rules.py (the limits) and the availability engine (the release time).
+    max_future_bookings = models.PositiveSmallIntegerField(
+        _("future bookings per customer at most"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FUTURE_BOOKINGS)],
+        help_text=_("Leave empty for no limit."),
+    )
+    max_future_bookings_scope = models.CharField(
+        _("counted"),
+        max_length=10,
+        choices=BookingLimitScope.choices,
+        default=BookingLimitScope.ALL,
+    )
+    no_show_limit = models.PositiveSmallIntegerField(
+        _("no-shows before the rule applies"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NO_SHOW_LIMIT)],
+        help_text=_("Leave empty for no rule."),
+    )
+    no_show_window_days = models.PositiveSmallIntegerField(
+        _("no-shows counted over (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NO_SHOW_WINDOW_DAYS)],
+    )
+    no_show_action = models.CharField(
+        _("then"), max_length=10, choices=NoShowAction.choices, default=NoShowAction.DEPOSIT
+    )
+    no_show_deposit = models.DecimalField(
+        _("deposit asked after no-shows"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("At most the service's price."),
+    )
+    release_days_before = models.PositiveSmallIntegerField(
+        _("times open (days before)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_RELEASE_DAYS_BEFORE)],
+        help_text=_("放号: a day's times open this many days before it. Leave empty: always open."),
+    )
+    release_time = models.TimeField(
+        _("times open at"), default=dt.time(8, 0), help_text=_("Local time, for example 08:00.")
+    )
+    # Whether customers may book a weekly series themselves (services allowing it); staff
+    # always may.
+    customers_book_series = models.BooleanField(_("customers may book a series"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is
     # deleted, and clearing it (business_reactivate) restores everything.
@@ -352,6 +419,8 @@ class Service(models.Model):
         validators=_minutes(MAX_PAYMENT_WINDOW_MINUTES, 1),
         help_text=_("How long an unpaid booking holds its time."),
     )
+    # A recurring series (every N weeks) may be booked of it (docs/booking.md#series).
+    allows_series = models.BooleanField(_("may be booked as a series"), default=False)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

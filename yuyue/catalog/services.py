@@ -62,6 +62,7 @@ SERVICE_FIELD_NAMES = (
     "payment_mode",
     "deposit_amount",
     "payment_window_minutes",
+    "allows_series",
     "active",
 )
 SERVICE_FIELDS = frozenset(SERVICE_FIELD_NAMES)
@@ -76,6 +77,15 @@ BUSINESS_FIELDS = frozenset(
         "reminder_offsets_minutes",
         "keeps_deposit_after_cutoff",
         "customer_retention_months",
+        "max_future_bookings",
+        "max_future_bookings_scope",
+        "no_show_limit",
+        "no_show_window_days",
+        "no_show_action",
+        "no_show_deposit",
+        "release_days_before",
+        "release_time",
+        "customers_book_series",
     }
 )
 

@@ -46,6 +46,14 @@ class Customer(models.Model):
     # When the record's personal fields were erased (on request, by the account's 注销, or by
     # the business's retention): the row stays for the business's figures.
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+    # The owner lifted the no-show rule (docs/booking.md#booking-rules): no-shows before this
+    # instant no longer count. Why, in their words; the audit log says who and when.
+    no_shows_lifted_at = models.DateTimeField(
+        _("no-show rule lifted at"), null=True, blank=True, editable=False
+    )
+    no_shows_lifted_reason = models.CharField(
+        _("why the no-show rule was lifted"), max_length=500, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

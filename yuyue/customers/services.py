@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from yuyue.accounts.models import User
 from yuyue.accounts.phone import normalize_phone
 from yuyue.catalog.models import Business
-from yuyue.catalog.selectors import business_role
+from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.customers.hooks import run_merge_hooks
 from yuyue.customers.models import (
     MAX_NAME_LENGTH,
@@ -258,6 +258,28 @@ def customer_merge(*, actor: User, keep: Customer, other: Customer) -> Customer:
     merged = _absorb(keep=locked_keep, other=locked_other)
     _audit_later("customer.merged", actor=actor, customer=merged, merged=other.pk)
     return merged
+
+
+MAX_LIFT_REASON_LENGTH = 500
+
+
+def customer_no_shows_lift(
+    *, actor: User, customer: Customer, reason: str, now: dt.datetime
+) -> Customer:
+    """Lift the no-show rule for this customer (docs/booking.md#booking-rules): their no-shows
+    until now no longer count. Owners only, with a reason; the audit log keeps who and when."""
+    require_owner(user=actor, business_id=customer.business_id)
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_LIFT_REASON_LENGTH:
+        message = _("Give a reason, at most %(n)d characters.") % {"n": MAX_LIFT_REASON_LENGTH}
+        raise InvalidInput({"reason": [message]})
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked.no_shows_lifted_at = now
+        locked.no_shows_lifted_reason = reason
+        locked.save(update_fields=["no_shows_lifted_at", "no_shows_lifted_reason", "updated_at"])
+        _audit_later("customer.no_shows_lifted", actor=actor, customer=locked, reason=reason)
+    return locked
 
 
 @transaction.atomic(savepoint=False)

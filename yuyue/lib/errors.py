@@ -104,6 +104,10 @@ STATUS_OF_CODE = {
     "wechat_code_invalid": 422,
     "wechat_busy": 429,
     "wechat_unavailable": 503,
+    # Booking rules (yuyue.bookings.errors): the business's limits on a customer's bookings,
+    # a conflict with the customer's state, not a lack of rights (docs/booking.md#booking-rules).
+    "booking_limit": 409,
+    "no_show_rule": 409,
     # Payments (yuyue.payments.errors): not set up here, WeChat Pay down.
     "payments_not_configured": 404,
     "payment_unavailable": 503,

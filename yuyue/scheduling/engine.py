@@ -16,6 +16,9 @@ How a slot is decided (the product rules, in one place; written out in docs/avai
   the same service, of which at most `capacity` may hold at any instant.
 * A start must be at least `min_notice` (elapsed) after `now`, and its local day at most
   `max_days_ahead` calendar days after the staff member's local today.
+* Release time (放号): with `release_days_before` set, the starts of local day D are offered
+  only from wall-clock `release_minute` on day D - `release_days_before` (in the staff
+  member's zone, as the horizon); before that instant the day is "not released yet".
 
 Errors: ValueError for naive datetimes, duration <= 0, capacity < 1, interval <= 0, negative
 buffers, date_to < date_from, a busy span ending before it starts, a malformed working interval
@@ -56,6 +59,9 @@ __all__ = [
     "explain_start",
     "find_slots",
     "nearest_starts",
+    "next_opening",
+    "release_instant",
+    "released_through",
     "staff_can_take",
     "wall_to_instant",
 ]
@@ -82,6 +88,10 @@ class ServiceRules:
     interval: dt.timedelta | None = None  # slot grid step; None means = duration
     min_notice: dt.timedelta = dt.timedelta(0)
     max_days_ahead: int = 60
+    # 放号: a local day's starts open at `release_minute` (minutes after local midnight),
+    # `release_days_before` days before it; None: always open (within the horizon).
+    release_days_before: int | None = None
+    release_minute: int = 0
 
 
 class BusySpan(NamedTuple):
@@ -352,6 +362,8 @@ class _Rules:
     step: int
     notice: int
     days_ahead: int
+    release_days: int | None
+    release_minute: int
 
 
 def _rules(rules: ServiceRules) -> _Rules:
@@ -367,6 +379,10 @@ def _rules(rules: ServiceRules) -> _Rules:
     if before < 0 or after < 0:
         # A negative buffer would let occupied spans shrink below the appointment itself.
         raise ValueError("buffers must not be negative")
+    if rules.release_days_before is not None and (
+        rules.release_days_before < 0 or not 0 <= rules.release_minute < _MINUTES_PER_DAY
+    ):
+        raise ValueError("release: days must not be negative and the minute lie in 0..1439")
     return _Rules(
         service_id=rules.service_id,
         duration=duration,
@@ -376,7 +392,57 @@ def _rules(rules: ServiceRules) -> _Rules:
         step=step,
         notice=_td_us(rules.min_notice),
         days_ahead=rules.max_days_ahead,
+        release_days=rules.release_days_before,
+        release_minute=rules.release_minute,
     )
+
+
+def _released_through(rules: _Rules, zone: dt.tzinfo, now_us: int) -> dt.date:
+    """The last local day (in `zone`) whose starts are open at `now_us`: the release rule as a
+    second horizon, so a listing pays one comparison per day for it, not per start."""
+    today = _local_date(now_us, zone)
+    if rules.release_days is None:
+        return dt.date.max
+    opened_today = now_us >= _wall_to_us(zone, today, rules.release_minute, False)
+    return _add_days(today, rules.release_days - (0 if opened_today else 1))
+
+
+def _last_day(rules: _Rules, zone: dt.tzinfo, now_us: int) -> dt.date:
+    """The last local day offered at all: the horizon, or the release rule if it is nearer."""
+    horizon = _add_days(_local_date(now_us, zone), rules.days_ahead)
+    return min(horizon, _released_through(rules, zone, now_us))
+
+
+def released_through(*, rules: ServiceRules, zone: dt.tzinfo, now: dt.datetime) -> dt.date | None:
+    """The last local day in `zone` whose times are open at `now` (None: no release rule)."""
+    prepared = _rules(rules)
+    if prepared.release_days is None:
+        return None
+    return _released_through(prepared, zone, _to_us(now, "now"))
+
+
+def next_opening(
+    *, rules: ServiceRules, zone: dt.tzinfo, now: dt.datetime, date_from: dt.date, date_to: dt.date
+) -> dt.datetime | None:
+    """When the first day of [date_from, date_to] (local dates in `zone`) not open yet at
+    `now` opens, within the horizon; None when every day asked is open (or no release rule).
+    What a listing shows beside its slots: "opens 12-08 08:00"."""
+    last_open = released_through(rules=rules, zone=zone, now=now)
+    if last_open is None:
+        return None
+    first_closed = max(date_from, _add_days(last_open, 1))
+    horizon = _add_days(now.astimezone(zone).date(), rules.max_days_ahead)
+    if first_closed > min(date_to, horizon):
+        return None
+    return release_instant(rules=rules, zone=zone, day=first_closed)
+
+
+def release_instant(*, rules: ServiceRules, zone: dt.tzinfo, day: dt.date) -> dt.datetime | None:
+    """When local `day`'s times open in `zone` (None: no release rule), e.g. 08:00 seven days
+    before. A release minute inside a spring-forward gap opens at the first instant after it."""
+    if rules.release_days_before is None:
+        return None
+    return wall_to_instant(_add_days(day, -rules.release_days_before), rules.release_minute, zone)
 
 
 def _split_busy(
@@ -493,8 +559,7 @@ def _staff_starts(
     earliest = max(window_lo, now_us + rules.notice)
     if earliest >= window_hi:
         return
-    today = _local_date(now_us, zone)
-    horizon = _add_days(today, rules.days_ahead)
+    horizon = _last_day(rules, zone, now_us)
     # Iterate the staff member's local days that can hold starts in [earliest, window_hi). The
     # window is in instants, so the staff zone's own local dates of its ends are exact; the
     # extra day each side only matters in zones whose clocks go back across midnight (where the
@@ -642,7 +707,7 @@ def _assess(calendar: StaffCalendar, rules: _Rules, start: int, now_us: int) -> 
     if start < now_us + rules.notice:
         return None
     day = _owning_day(zone, start)
-    if day is None or day > _add_days(_local_date(now_us, zone), rules.days_ahead):
+    if day is None or day > _last_day(rules, zone, now_us):
         return None
     end = start + rules.duration
     span = next(
@@ -785,13 +850,14 @@ class Reason:
     (the appointment does not fit the weekly / the override's hours), "break" (it reaches
     into the gap between two working intervals), "off_grid", "overlap" (another appointment's
     occupied span, buffers included, meets this one's; `busy` names them), "full" (capacity
-    reached; `peak` seats taken).
+    reached; `peak` seats taken), "not_released" (the day's times open later: `opens`).
     """
 
     code: str
     busy: tuple[Busy, ...] = ()
     spans: tuple[tuple[dt.datetime, dt.datetime], ...] = ()  # the day's working hours
     peak: int = 0
+    opens: dt.datetime | None = None  # "not_released": when the day's times open
 
 
 def explain_start(
@@ -814,6 +880,9 @@ def explain_start(
     day = _owning_day(zone, start_us)
     if day is not None and day > _add_days(_local_date(now_us, zone), prepared.days_ahead):
         reasons.append(Reason("horizon"))
+    elif day is not None and day > _released_through(prepared, zone, now_us):
+        opens = release_instant(rules=rules, zone=zone, day=day)
+        reasons.append(Reason("not_released", opens=opens))
     end_us = start_us + prepared.duration
     spans = _Hours(calendar).spans(day) if day is not None else ()
     shown = tuple((_to_dt(ws), _to_dt(we)) for ws, we in spans)

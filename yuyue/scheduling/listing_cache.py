@@ -7,7 +7,8 @@ slots computed at one instant `computed_at` with the business's version of that 
 * the business's version is still the one it was computed under (no write since), and
 * `computed_at <= now < valid_until`, the first local midnight after `computed_at` in any zone
   involved (the request's and every staff member's): the horizon (`max_days_ahead` days after
-  the local today) and the clamp of `date_to` to it only move at a local midnight.
+  the local today) and the clamp of `date_to` to it only move at a local midnight, and the
+  release time (放号) opens the next day at its release instant, also before `valid_until`.
 
 Between those two instants the only thing `now` changes is the minimum notice: a start is
 offered iff it is at least `min_notice` after `now`, whichever staff member takes it, and the
@@ -25,11 +26,12 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from yuyue.scheduling.engine import ServiceRules, Slot
+from yuyue.scheduling.engine import ServiceRules, Slot, release_instant
 
 FORMAT = 1
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ONE_US = dt.timedelta(microseconds=1)
+_FAR = 1 << 62
 
 
 def _us(value: dt.datetime) -> int:
@@ -59,6 +61,8 @@ def listing_key(
         interval,
         rules.min_notice // _ONE_US,
         rules.max_days_ahead,
+        "" if rules.release_days_before is None else rules.release_days_before,
+        rules.release_minute,
     )
     return ":".join(
         str(part)
@@ -87,6 +91,20 @@ def _next_day_us(now: dt.datetime, zone: dt.tzinfo) -> int:
     return min(_us(midnight), _us(midnight.replace(fold=1)))
 
 
+def _next_release_us(now: dt.datetime, zone: dt.tzinfo, rules: ServiceRules | None) -> int:
+    """The first instant after `now` at which another day's times open (放号), or never."""
+    if rules is None or rules.release_days_before is None:
+        return _FAR
+    today = now.astimezone(zone).date()
+    for day in (today, today + dt.timedelta(days=1)):
+        opens = release_instant(
+            rules=rules, zone=zone, day=day + dt.timedelta(days=rules.release_days_before)
+        )
+        if opens is not None and opens > now:
+            return _us(opens)
+    return _FAR
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A cached listing; `pack` and `unpack` turn it into plain values for the cache."""
@@ -111,6 +129,7 @@ class Entry:
         zones: Iterable[dt.tzinfo],
         slots: Sequence[Slot],
         working_days: Iterable[dt.date],
+        rules: ServiceRules | None = None,
     ) -> "Entry":
         # Many slots share one set of staff: one tuple each, which pickle then stores once.
         shared: dict[tuple[int, ...], tuple[int, ...]] = {}
@@ -118,7 +137,9 @@ class Entry:
             version=version,
             ident=secrets.token_hex(8),
             computed_at=_us(now),
-            valid_until=min(_next_day_us(now, zone) for zone in zones),
+            valid_until=min(
+                min(_next_day_us(now, zone), _next_release_us(now, zone, rules)) for zone in zones
+            ),
             starts=[_us(slot.start) for slot in slots],
             staff=[shared.setdefault(slot.staff_ids, slot.staff_ids) for slot in slots],
             remaining=[slot.remaining for slot in slots],

@@ -28,6 +28,7 @@ READ_PAD = dt.timedelta(days=2)
 
 
 def service_rules(service: Service) -> ServiceRules:
+    business = service.business
     return ServiceRules(
         service_id=service.id,
         duration=dt.timedelta(minutes=service.duration_minutes),
@@ -41,6 +42,9 @@ def service_rules(service: Service) -> ServiceRules:
         ),
         min_notice=dt.timedelta(minutes=service.min_notice_minutes),
         max_days_ahead=service.max_days_ahead,
+        # The business's release time (放号), the same for all its services.
+        release_days_before=business.release_days_before,
+        release_minute=business.release_time.hour * 60 + business.release_time.minute,
     )
 
 

@@ -14,6 +14,7 @@ from yuyue.web.views import (
     payments,
     phone,
     privacy,
+    series,
     signup,
 )
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("b/<slug:slug>/", business.business_page, name="business"),
     path("b/<slug:slug>/book/<int:service_id>/", booking.choose_time, name="book"),
     path("b/<slug:slug>/book/<int:service_id>/confirm/", booking.confirm, name="book-confirm"),
+    path("b/<slug:slug>/book/<int:service_id>/series/", series.series_page, name="book-series"),
     # Also the seed's routes: yuyue.seed's patterns come first and answer JSON clients.
     path("register", account.register_page, name="register"),
     path("login", account.login_page, name="login"),

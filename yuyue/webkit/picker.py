@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from yuyue.bookings.availability import availability
 from yuyue.catalog.models import Location, Service
 from yuyue.catalog.selectors import title_prices
-from yuyue.lib.localtime import day_label, weekday_label
+from yuyue.lib.localtime import day_label, local_short_label, weekday_label
 from yuyue.scheduling.selectors import bookable_staff, request_zone
 from yuyue.webkit.pages import with_query
 from yuyue.webkit.params import Choice, parse_day, staff_value, start_value
@@ -65,6 +65,8 @@ class Picker:
     next_free: Day | None = None
     show_seats: bool = False
     staff_chosen: bool = False  # a day off is then "not working" rather than "closed"
+    # "12-08 08:00": when the first day shown that is not open yet opens (放号).
+    opens: str = ""
 
     @property
     def any_free(self) -> bool:
@@ -146,7 +148,10 @@ def build_picker(
         )
 
     picker = Picker(
-        zone_name=zone.key, show_seats=service.capacity > 1, staff_chosen=staff is not None
+        zone_name=zone.key,
+        show_seats=service.capacity > 1,
+        staff_chosen=staff is not None,
+        opens="" if found.opens_at is None else local_short_label(found.opens_at, zone.key),
     )
     for offset in range(STRIP_DAYS):
         date = first_day + dt.timedelta(days=offset)

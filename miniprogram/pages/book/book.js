@@ -21,6 +21,7 @@ Component({
     day: '',
     times: [],
     timezone: '',
+    opens: '',
     reschedule: '',
   }),
   methods: {
@@ -103,7 +104,13 @@ Component({
       }
       const keep = days.find((d) => d.date === this.data.day && !d.full)
       const first = keep || days.find((d) => !d.full)
-      this.setData({ days, timezone: this.zoneLabels[answer.timezone] || answer.timezone })
+      // 放号: when the first day shown that is not open yet opens (null: all are open).
+      const opens = time.parts(answer.opens_at)
+      this.setData({
+        days,
+        timezone: this.zoneLabels[answer.timezone] || answer.timezone,
+        opens: opens ? `${time.dayLabel(opens.date)} ${opens.clock}` : '',
+      })
       this.showDay(first ? first.date : '')
     },
     showDay(date) {

@@ -20,6 +20,7 @@ Component({
     timezone: '',
     staffName: '',
     shop: null,
+    seriesOffered: false,
   }),
   methods: {
     onLoad(query) {
@@ -63,6 +64,8 @@ Component({
             : null,
           timezone: zone.timezone_label || zone.timezone,
           when: time.withZone(this.data.start, zone.timezone_label || zone.timezone),
+          // A weekly series, where the service and the business allow customers one.
+          seriesOffered: Boolean(service.allows_series && business.customers_book_series),
         })
       })
     },
@@ -71,6 +74,13 @@ Component({
     },
     onMap() {
       shop.openMap(this.data.shop)
+    },
+    onSeries() {
+      const q = this.query
+      const parts = [`service=${q.service}`, `start=${encodeURIComponent(this.data.start)}`]
+      if (q.staff) parts.push(`staff=${q.staff}`)
+      if (q.location) parts.push(`location=${q.location}`)
+      wx.navigateTo({ url: `/pages/series/series?${parts.join('&')}` })
     },
     onNotes(event) {
       this.setData({ notes: event.detail.value })

@@ -28,9 +28,10 @@ from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_o
 from yuyue.bookings.models import MAX_IDEMPOTENCY_KEY_LENGTH, Appointment
 from yuyue.bookings.selectors import appointments_of_business, appointments_of_customer
 from yuyue.bookings.services import (
-    appointment_cancel,
     appointment_create,
     appointment_reschedule,
+    series_cancel,
+    series_reschedule,
 )
 from yuyue.cards.selectors import card_for
 from yuyue.cards.services import card_booking_create
@@ -177,12 +178,16 @@ def cancel(request: HttpRequest, id: AppointmentId, payload: CancelIn | None = N
     """Customers may cancel their own pending or confirmed appointments until
     `cancel_deadline` (the service's cut-off; the start for one paid online, which after the
     cut-off keeps the deposit: show `payment.refund_if_cancelled_now` first; later is 409
-    `cutoff_passed`); staff and owners at any time."""
+    `cutoff_passed`); staff and owners at any time. With `following`, an occurrence of a
+    series is cancelled with every later one, all or nothing; the answer is the appointment
+    asked about."""
     appointment = appointment_or_404(request.auth, id)
     reason = payload.reason if payload is not None else ""
-    return present(
-        request, appointment_cancel(appointment=appointment, actor=request.auth, reason=reason)
+    following = payload.following if payload is not None else False
+    cancelled = series_cancel(
+        appointment=appointment, actor=request.auth, reason=reason, following=following
     )
+    return present(request, cancelled[0])
 
 
 @router.post(
@@ -194,7 +199,9 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
     """The new time is taken and the old one released at once, or nothing changes (409 with
     alternatives). Without `staff_id` the appointment stays with its staff member unless
     `any_staff` is true. A customer's move of a service that requires confirmation makes the
-    appointment pending again."""
+    appointment pending again. With `following`, an occurrence of a series moves with every
+    later one (the same shift in local days, the same new local time), all or nothing (409
+    `series_conflict`); the answer is the appointment asked about."""
     appointment = appointment_or_404(request.auth, id)
     staff = (
         None if payload.staff_id is None else staff_field(appointment.business, payload.staff_id)
@@ -205,14 +212,24 @@ def reschedule(request: HttpRequest, id: AppointmentId, payload: RescheduleIn) -
         else appointment.zone
     )
     start = aware(payload.start, zone)
-    moved = appointment_reschedule(
-        appointment=appointment,
-        actor=request.auth,
-        start=start,
-        staff=staff,
-        any_staff=payload.any_staff,
-        reason=payload.reason,
-    )
+    if payload.following:
+        moved = series_reschedule(
+            appointment=appointment,
+            actor=request.auth,
+            start=start,
+            staff=staff,
+            following=True,
+            reason=payload.reason,
+        )[0]
+    else:
+        moved = appointment_reschedule(
+            appointment=appointment,
+            actor=request.auth,
+            start=start,
+            staff=staff,
+            any_staff=payload.any_staff,
+            reason=payload.reason,
+        )
     return present(request, moved)
 
 

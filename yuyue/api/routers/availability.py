@@ -54,7 +54,8 @@ def _slot_texts(slots: Sequence[Slot], zone: dt.tzinfo) -> list[str]:
 
 
 def _body(listing: Listing) -> str:
-    """The response: what json.dumps gives for {"timezone": …, "slots": […]}, byte for byte."""
+    """The response: what json.dumps gives for {"timezone": …, "slots": […], "opens_at": …},
+    byte for byte."""
     if not listing.stamp:
         texts = _slot_texts(listing.availability().slots, listing.zone)
     else:
@@ -64,7 +65,15 @@ def _body(listing: Listing) -> str:
             while len(_RENDERED) > _RENDERED_KEPT:
                 _RENDERED.popitem(last=False)
         texts = rendered[listing.first :]
-    return f'{{"timezone": {json.dumps(listing.zone.key)}, "slots": [{", ".join(texts)}]}}'
+    opens = (
+        "null"
+        if listing.opens_at is None
+        else f'"{_datetime_text(listing.opens_at.astimezone(listing.zone))}"'
+    )
+    return (
+        f'{{"timezone": {json.dumps(listing.zone.key)}, "slots": [{", ".join(texts)}], '
+        f'"opens_at": {opens}}}'
+    )
 
 
 @router.get(

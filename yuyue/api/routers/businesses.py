@@ -52,7 +52,7 @@ def business_new(request: HttpRequest, payload: BusinessIn) -> Status:
 def business_change(request: HttpRequest, slug: Slug, payload: BusinessPatch) -> dict:
     business = business_or_404(slug)
     require_owner(user=request.auth, business_id=business.id)
-    business_update(actor=request.auth, business=business, **payload.model_dump(exclude_unset=True))
+    business_update(actor=request.auth, business=business, **payload.changes())
     return business_out(business, business_locations(business=business))
 
 

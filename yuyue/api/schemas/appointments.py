@@ -6,8 +6,21 @@ from pydantic import Field
 
 from yuyue.api.schemas.cards import CardId
 from yuyue.api.schemas.catalog import BusinessRef, LocationRef, Named
-from yuyue.api.schemas.common import Id, InputSchema, LocalDate, LocalDateTime, Page, line, text
-from yuyue.bookings.models import MAX_NOTES_LENGTH
+from yuyue.api.schemas.common import (
+    Id,
+    InputSchema,
+    LocalDate,
+    LocalDateTime,
+    Page,
+    SlotOut,
+    line,
+    text,
+)
+from yuyue.bookings.models import (
+    MAX_NOTES_LENGTH,
+    MAX_SERIES_EVERY_WEEKS,
+    MAX_SERIES_OCCURRENCES,
+)
 from yuyue.bookings.services import MAX_REASON_LENGTH
 
 StatusName = Literal[
@@ -42,6 +55,10 @@ class CheckInIn(InputSchema):
 
 class CancelIn(InputSchema):
     reason: line(MAX_REASON_LENGTH, min_length=0) = ""
+    following: bool = Field(
+        False,
+        description="For an occurrence of a series: cancel it and every later one as well.",
+    )
 
 
 class RescheduleIn(InputSchema):
@@ -51,6 +68,10 @@ class RescheduleIn(InputSchema):
         False, description="With no staff_id: move to whoever fits best, not only the same."
     )
     reason: line(MAX_REASON_LENGTH, min_length=0) = ""
+    following: bool = Field(
+        False,
+        description="For an occurrence of a series: move every later one the same way.",
+    )
 
 
 class CustomerOut(Schema):
@@ -93,6 +114,11 @@ class PaymentOut(Schema):
         description="The service's cancellation cut-off: a customer cancelling until then "
         "gets everything back. Null when nothing is paid online."
     )
+    reason: str = Field(
+        "",
+        description="Why a deposit is asked where the service asks none: the business's "
+        "no-show rule (docs/booking.md#booking-rules); empty otherwise.",
+    )
 
 
 class AppointmentOut(Schema):
@@ -119,6 +145,9 @@ class AppointmentOut(Schema):
     currency: str
     notes: str
     channel: str
+    in_series: bool = Field(
+        False, description="Booked in a recurring series: cancel may take `following`."
+    )
     customer: CustomerOut | None = Field(
         description="Shown to the business's staff and owners; null for customers."
     )
@@ -185,3 +214,52 @@ class PayOut(Schema):
     code_url: str | None = Field(description="wechat_native: show it as a QR code.")
     jsapi: JsapiParams | None = Field(description="wechat_jsapi: pass to wx.requestPayment.")
     pay_by: dt.datetime
+
+
+# Recurring series (docs/booking.md#series) ----------------------------------------------------
+
+
+class SeriesCheckIn(InputSchema):
+    service_id: Id
+    start: LocalDateTime = Field(description="The first occurrence.")
+    every_weeks: int = Field(1, ge=1, le=MAX_SERIES_EVERY_WEEKS)
+    count: int | None = Field(
+        None, ge=2, le=MAX_SERIES_OCCURRENCES, description="How many; or give `until`."
+    )
+    until: LocalDate | None = Field(None, description="The last local date; or give `count`.")
+    staff_id: Id | None = Field(None, description="Omit for any staff member (best fit).")
+    location_id: Id | None = None
+
+
+class OccurrenceOut(Schema):
+    start: dt.datetime
+    free: bool
+    staff_id: int | None = Field(description="Who would take it now (null when not free).")
+    alternatives: list[SlotOut] = Field(description="When not free: the nearest free starts.")
+
+
+class SeriesCheckOut(Schema):
+    timezone: str
+    occurrences: list[OccurrenceOut]
+
+
+class SeriesIn(InputSchema):
+    service_id: Id
+    starts: list[LocalDateTime] = Field(
+        min_length=1,
+        max_length=MAX_SERIES_OCCURRENCES,
+        description="The occurrences to book: the checked ones, any alternative chosen instead.",
+    )
+    every_weeks: int = Field(1, ge=1, le=MAX_SERIES_EVERY_WEEKS)
+    staff_id: Id | None = Field(None, description="Omit for any staff member (best fit).")
+    location_id: Id | None = None
+    notes: text(MAX_NOTES_LENGTH) = ""
+    channel: Literal["api", "miniprogram"] = "api"
+
+
+class SeriesOut(Schema):
+    id: str
+    every_weeks: int
+    local_time: str = Field(examples=["10:00"])
+    timezone: str
+    appointments: list[AppointmentOut]

@@ -33,6 +33,9 @@ class BusinessOut(Schema):
     phone: str
     phone_display: str = Field(examples=["021 6288 1234"])
     timezone_label: str = Field(examples=["北京时间"])
+    customers_book_series: bool = Field(
+        False, description="Customers may book a weekly series of services that allow it."
+    )
     locations: list[LocationOut]
 
 
@@ -86,6 +89,9 @@ class ServiceOut(Schema):
     )
     deposit_amount: str = Field(examples=["50.00"], description="For payment_mode deposit.")
     payment_window_minutes: int = Field(description="How long an unpaid booking holds its time.")
+    allows_series: bool = Field(
+        False, description="Whether a weekly series may be booked of it (docs/booking.md#series)."
+    )
     active: bool
 
 
@@ -141,6 +147,11 @@ class AvailabilityQuery(Schema):
 class AvailabilityOut(Schema):
     timezone: str = Field(description="The zone of the dates asked for and of every slot.")
     slots: list[SlotOut]
+    opens_at: dt.datetime | None = Field(
+        None,
+        description="When the first day asked for that is not open yet (the business's release "
+        "time, 放号) opens; absent when every day asked is open.",
+    )
 
 
 class BusinessRef(Schema):

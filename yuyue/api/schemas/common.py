@@ -163,6 +163,11 @@ class SlotOut(Schema):
     remaining: int = Field(description="Seats left; more than 1 only for group services.")
 
 
+class SeriesConflictOut(Schema):
+    start: dt.datetime
+    alternatives: list[SlotOut]
+
+
 class ConflictDetails(Schema):
     alternatives: list[SlotOut] | None = Field(
         None, description="With slot_unavailable: up to 3 nearest free starts."
@@ -170,11 +175,17 @@ class ConflictDetails(Schema):
     fields: dict[str, list[str]] | None = Field(
         None, description="With duplicate: which value is already taken."
     )
+    conflicts: list[SeriesConflictOut] | None = Field(
+        None,
+        description="With series_conflict: each start that cannot be booked, with its nearest "
+        "free starts. Nothing of the series was booked.",
+    )
 
 
 class ConflictBody(ErrorBody):
     code: str = Field(
-        description="slot_unavailable, invalid_transition, cutoff_passed or duplicate.",
+        description="slot_unavailable, invalid_transition, cutoff_passed, duplicate, "
+        "booking_limit, no_show_rule or series_conflict.",
         examples=["slot_unavailable"],
     )
     details: ConflictDetails | None = None

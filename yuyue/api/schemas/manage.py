@@ -28,8 +28,12 @@ from yuyue.catalog.models import (
     MAX_CAPACITY,
     MAX_DAYS_AHEAD,
     MAX_DURATION_MINUTES,
+    MAX_FUTURE_BOOKINGS,
+    MAX_NO_SHOW_LIMIT,
+    MAX_NO_SHOW_WINDOW_DAYS,
     MAX_NOTICE_MINUTES,
     MAX_PAYMENT_WINDOW_MINUTES,
+    MAX_RELEASE_DAYS_BEFORE,
     MAX_RETENTION_MONTHS,
 )
 from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
@@ -117,6 +121,34 @@ class BusinessPatch(InputSchema):
         description="Anonymise the records of customers with no appointment in this many "
         "months and none ahead (a daily step); 0 keeps them.",
     )
+    # Booking rules (docs/booking.md#booking-rules); null turns a rule off.
+    max_future_bookings: minutes(MAX_FUTURE_BOOKINGS, 1) | None = Field(
+        None, description="At most this many future bookings per customer; null: no limit."
+    )
+    max_future_bookings_scope: optional(Literal["all", "service"]) = None
+    no_show_limit: minutes(MAX_NO_SHOW_LIMIT, 1) | None = Field(
+        None, description="This many no-shows within no_show_window_days; null: no rule."
+    )
+    no_show_window_days: optional(minutes(MAX_NO_SHOW_WINDOW_DAYS, 1)) = None
+    no_show_action: optional(Literal["deposit", "refuse"]) = None
+    no_show_deposit: optional(Money) = None
+    release_days_before: minutes(MAX_RELEASE_DAYS_BEFORE) | None = Field(
+        None, description="放号: a day's times open this many days before it; null: always open."
+    )
+    release_time: optional(Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]) = Field(
+        None, description="When a day's times open, local HH:MM."
+    )
+    customers_book_series: optional(bool) = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields given, as the model keeps them."""
+        given = self.model_dump(exclude_unset=True)
+        if "release_time" in given:
+            hour, minute = given["release_time"].split(":")
+            given["release_time"] = dt.time(int(hour), int(minute))
+        if "no_show_deposit" in given:
+            given["no_show_deposit"] = Decimal(given["no_show_deposit"])
+        return given
 
 
 def _coordinate(value: Decimal) -> Decimal:
@@ -167,6 +199,7 @@ class ServiceIn(InputSchema):
     payment_window_minutes: PaymentWindow = Field(
         DEFAULT_PAYMENT_WINDOW_MINUTES, description="How long an unpaid booking holds its time."
     )
+    allows_series: bool = Field(False, description="A weekly series may be booked of it.")
     active: bool = True
 
 
@@ -187,6 +220,7 @@ class ServicePatch(InputSchema):
     payment_mode: optional(PaymentModeIn) = None
     deposit_amount: optional(Money) = None
     payment_window_minutes: optional(PaymentWindow) = None
+    allows_series: optional(bool) = None
     active: optional(bool) = None
 
 

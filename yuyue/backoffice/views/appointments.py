@@ -19,13 +19,13 @@ from yuyue.bookings.permissions import UNDO_WINDOW, appointment_permissions, und
 from yuyue.bookings.selectors import appointment_history, customer_record
 from yuyue.bookings.services import (
     MAX_REASON_LENGTH,
-    appointment_cancel,
     appointment_complete,
     appointment_confirm,
     appointment_mark_no_show,
     appointment_reschedule,
     appointment_start,
     appointment_undo,
+    series_cancel,
 )
 from yuyue.lib.errors import DomainError, InvalidInput
 from yuyue.lib.localtime import local_clock_label, local_day_time_label, local_weekday_time_label
@@ -222,7 +222,12 @@ def cancel(request: HttpRequest, desk: Desk, appointment: Appointment, back: str
             desk=desk,
         )
     try:
-        appointment_cancel(appointment=appointment, actor=desk.user, reason=reason)
+        series_cancel(
+            appointment=appointment,
+            actor=desk.user,
+            reason=reason,
+            following=request.POST.get("following") == "1",
+        )
     except DomainError as error:
         messages.error(request, refusal_text(error))
     else:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +13,7 @@ from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.card_forms import CHANNEL_CHOICES
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.forms import CustomerForm
+from yuyue.bookings.rules import counted_no_shows, no_show_rule_applies
 from yuyue.bookings.selectors import (
     appointments_of_business,
     customer_record,
@@ -20,7 +22,11 @@ from yuyue.bookings.selectors import (
 from yuyue.cards.selectors import card_products_on_sale, cards_of_customer
 from yuyue.customers.models import MAX_NOTES_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, Customer
 from yuyue.customers.selectors import customer_of_business
-from yuyue.customers.services import customer_merge, customer_update
+from yuyue.customers.services import (
+    customer_merge,
+    customer_no_shows_lift,
+    customer_update,
+)
 from yuyue.lib.errors import DomainError
 from yuyue.notifications.erasure import customer_erase
 from yuyue.webkit.forms import error_text, refusal_text
@@ -92,6 +98,15 @@ def customer_detail(request: HttpRequest, desk: Desk, customer_id: int) -> HttpR
         "cards": cards_of_customer(customer=customer),
         "card_products": card_products_on_sale(business=desk.business),
         "channels": CHANNEL_CHOICES,
+        # The business's no-show rule (docs/booking.md#booking-rules), as the booking sees it.
+        "no_show_rule": no_show_rule_applies(
+            business=desk.business, record=customer, now=timezone.now()
+        ),
+        "no_shows_counted": counted_no_shows(
+            business=desk.business, record=customer, now=timezone.now()
+        )
+        if desk.business.no_show_limit is not None
+        else None,
     }
     return page(request, "backoffice/customer.html", context, desk=desk)
 
@@ -147,3 +162,22 @@ def customer_erase_page(request: HttpRequest, desk: Desk, customer_id: int) -> H
             messages.success(request, _("The customer's personal data is erased."))
         return HttpResponseRedirect(_detail_url(desk, customer), status=303)
     return page(request, "backoffice/customer_erase.html", {"customer": customer}, desk=desk)
+
+
+@require_http_methods(["POST"])
+@desk_view(owner_only=True)
+def customer_no_shows_lift_page(request: HttpRequest, desk: Desk, customer_id: int) -> HttpResponse:
+    """An owner lifts the no-show rule for this customer, with a reason (audit-logged)."""
+    customer = record_of(desk, customer_id)
+    try:
+        customer_no_shows_lift(
+            actor=desk.user,
+            customer=customer,
+            reason=request.POST.get("reason", "")[:1000],
+            now=timezone.now(),
+        )
+    except DomainError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("The no-show rule is lifted for this customer."))
+    return HttpResponseRedirect(_detail_url(desk, customer), status=303)

@@ -186,6 +186,7 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
                 reminder_offsets_minutes=form.reminders(),
                 **kept,
+                **form.rules(),
             )
         except DomainError as error:
             add_errors(form, error)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yuyue.bookings.errors import CutoffPassed, SlotUnavailable
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment, Status
 from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions, appointment_permissions
+from yuyue.bookings.rules import deposit_reason
 from yuyue.bookings.selectors import appointments_of_customer, cancellation_reasons
-from yuyue.bookings.services import appointment_cancel, appointment_reschedule
+from yuyue.bookings.services import appointment_reschedule, series_cancel
 from yuyue.catalog.selectors import business_roles
 from yuyue.lib.errors import DomainError, InvalidInput, http_status
 from yuyue.lib.localtime import local_day_time_label, local_short_label
@@ -209,6 +210,7 @@ def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         **_checkin(appointment, request.user),
         "payment": payment_lines(appointment),
         "refund_notice": refund_notice(appointment, changes["permissions"]),
+        "deposit_reason": deposit_reason(appointment),
     }
     context.update(
         _row(
@@ -303,8 +305,11 @@ def appointment_cancel_page(request: HttpRequest, public_id: str) -> HttpRespons
         context["terms_changed"] = True
         return page(request, "web/cancel.html", context, status=409)
     try:
-        appointment_cancel(
-            appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
+        series_cancel(
+            appointment=appointment,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            following=request.POST.get("following") == "1",
         )
     except DomainError as error:
         add_errors(form, error)

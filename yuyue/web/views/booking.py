@@ -108,6 +108,14 @@ def _booking_context(
             start=day,
             date=day,
         ),
+        # A weekly series from this time, where the service and the business allow it.
+        "series_url": with_query(
+            reverse("web:book-series", args=[business.slug, service.id]),
+            **choice.carry,
+            start=value,
+        )
+        if service.allows_series and business.customers_book_series and not choice.fixed
+        else "",
         "confirm_url": with_query(
             reverse("web:book-confirm", args=[business.slug, service.id]),
             **choice.carry,
