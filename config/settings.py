@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "yuyue.notifications",
     "yuyue.wechat",
     "yuyue.payments",
+    "yuyue.waitlist",
     "yuyue.api",
     "yuyue.webkit",
     "yuyue.web",

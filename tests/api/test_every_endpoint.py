@@ -5,6 +5,7 @@ The list of operations comes from the document itself, so an endpoint added with
 here fails the first test.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,7 +16,9 @@ from tests.helpers import at, bearer, error_of, make_user
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
+from yuyue.bookings.services import appointment_cancel, appointment_create
 from yuyue.catalog.services import invitation_create
+from yuyue.waitlist.services import waitlist_join, waitlist_round
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -131,6 +134,23 @@ SUCCESS = {
     ("post", "/api/v1/appointments/{id}/start"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/complete"): ("as_staff", None, 200),
     ("post", "/api/v1/appointments/{id}/no-show"): ("as_staff", None, 200),
+    # The waitlist (docs/waitlist.md): {e} the customer's entry, {o} the offer standing for it.
+    ("post", "/api/v1/businesses/{slug}/waitlist"): (
+        "as_customer",
+        {
+            "service_id": "{s}",
+            "date_from": "2026-12-02",
+            "date_to": "2026-12-03",
+            "time_from": "09:00",
+            "time_to": "12:00",
+        },
+        201,
+    ),
+    ("get", "/api/v1/businesses/{slug}/waitlist"): ("as_staff", None, 200),
+    ("get", "/api/v1/waitlist"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/{entry_id}/leave"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/offers/{offer_id}/accept"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/offers/{offer_id}/decline"): ("as_customer", None, 200),
     # WeChat: codes come from the stand-in (tests/wechat/standin.py), as wx.login's would.
     ("post", "/api/v1/auth/wechat"): ("anon", {"code": "{login_code}"}, 200),
     ("post", "/api/v1/auth/wechat/phone"): ("as_wechat_user", {"code": "{phone_code}"}, 200),
@@ -162,13 +182,18 @@ MALFORMED_PATH_VALUES = {
     "date": "2026-13-45",
     "invitation_id": "x",
     "customer_id": "x",
+    "entry_id": "not*an*id",
+    "offer_id": "not*an*id",
 }
 
 
 @pytest.fixture
-def rows(booked, service, stylist, location, stranger, business, owner):
+def rows(booked, service, stylist, location, stranger, business, owner, customer):
     issued = invitation_create(business=business, actor=owner, role="staff")
+    entry, offer = waitlist_offer_for(customer, service, stylist, stranger)
     return {
+        "entry_id": entry.public_id,
+        "offer_id": offer.public_id,
         "invitation_id": issued.invitation.id,
         "t": issued.token,
         "slug": "salon",
@@ -180,6 +205,26 @@ def rows(booked, service, stylist, location, stranger, business, owner):
         "date": "2026-12-24",
         "s": service.id,
     }
+
+
+def waitlist_offer_for(customer, service, stylist, stranger):
+    """The customer waits for Wednesday morning; the stranger's 11:00 frees up and is offered
+    to them."""
+    start = at(dt.date(2026, 12, 2), "11:00")
+    theirs = appointment_create(service=service, customer=stranger, start=start, staff=stylist)
+    entry = waitlist_join(
+        service=service,
+        actor=customer,
+        date_from=start.date(),
+        date_to=start.date(),
+        time_from=dt.time(9),
+        time_to=dt.time(12),
+    )
+    appointment_cancel(appointment=theirs, actor=stranger)
+    waitlist_round()
+    entry.refresh_from_db()
+    assert entry.offer is not None
+    return entry, entry.offer
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from yuyue.api.routers import (
     services,
     staff,
     staff_actions,
+    waitlist,
     wechat,
 )
 from yuyue.lib.throttle import check_rates
@@ -61,7 +62,9 @@ wx.login again), 429 `wechat_busy` (WeChat's own limit), 503 `wechat_unavailable
 **Statuses.** `pending` → `confirmed` → `in_progress` → `completed`; `pending` or `confirmed`
 → `cancelled`; `confirmed` → `no_show`. A service paid online books as `awaiting_payment`
 (its time held until `payment.pay_by`): paid, it goes on to `pending` or `confirmed`; unpaid,
-it is `cancelled`. Every appointment has `payment` (due, paid, refunded, state).
+it is `cancelled`. Every appointment has `payment` (due, paid, refunded, state). A waitlist
+offer is `offered` until `offer_expires_at`: accepted, it goes on as a booking would;
+declined or lapsed, it is `cancelled` and goes to the next waiter.
 
 **Limits.** Failed logins are limited per (username, IP) and per IP, so another address never
 locks you out; registrations per IP and per username; bookings per user.
@@ -92,6 +95,7 @@ def build_api() -> NinjaAPI:
         staff_actions,
         customers,
         payments,
+        waitlist,
         wechat,
     ):
         api.add_router("", module.router)

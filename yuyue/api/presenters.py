@@ -177,6 +177,9 @@ def appointment_out(
         "reschedule_deadline": local(permissions.reschedule_deadline),
         "actions": list(permissions.allowed_actions),
         "payment": payment_out(appointment, local),
+        "offer_expires_at": (
+            None if appointment.offer_expires_at is None else local(appointment.offer_expires_at)
+        ),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
     }

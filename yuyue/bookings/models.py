@@ -21,6 +21,9 @@ def new_public_id() -> str:
 
 class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    # Held for someone on the waitlist until they accept it or its offer lapses
+    # (docs/waitlist.md).
+    OFFERED = "offered", _("Offered from the waitlist")
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -32,8 +35,10 @@ class Status(models.TextChoices):
 # Statuses whose appointment occupies its staff member's time (docs/booking.md#the-status-machine).
 # An appointment that staff started early still occupies the chair, so in_progress holds too
 # — otherwise its remaining minutes could be sold a second time. A booking awaiting payment
-# holds its time until it is paid or released (docs/payments.md#the-hold).
+# holds its time until it is paid or released (docs/payments.md#the-hold); a waitlist offer
+# until it is accepted, declined or lapses (docs/waitlist.md#the-offer).
 HOLDING_STATUSES = (
+    Status.OFFERED,
     Status.AWAITING_PAYMENT,
     Status.PENDING,
     Status.CONFIRMED,
@@ -104,6 +109,10 @@ class Appointment(models.Model):
     )
     # Until when a booking awaiting payment holds its time; null when nothing was due online.
     pay_by = models.DateTimeField(_("pay by"), null=True, blank=True, editable=False)
+    # Until when a waitlist offer holds its time for the waiter; null for every other booking.
+    offer_expires_at = models.DateTimeField(
+        _("offer expires at"), null=True, blank=True, editable=False
+    )
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
     # What the service asked to be paid online when this was booked (deposit or price), kept
     # like the price: a later change to the service never changes what this booking owes.
@@ -164,6 +173,12 @@ class Appointment(models.Model):
                 condition=models.Q(status="awaiting_payment"),
                 name="appointment_unpaid_holds",
             ),
+            # The waitlist offers whose time has run out, found by the waitlist's worker step.
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=models.Q(status="offered"),
+                name="appointment_open_offers",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +213,7 @@ class AppointmentEvent(models.Model):
         RESCHEDULED = "rescheduled", _("Rescheduled")
         UNDONE = "undone", _("Undone")
         PAID = "paid", _("Paid")
+        ACCEPTED = "accepted", _("Offer accepted")
 
     appointment = models.ForeignKey(
         Appointment,

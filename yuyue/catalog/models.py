@@ -16,6 +16,9 @@ MAX_CAPACITY = 1000
 MAX_NOTICE_MINUTES = 365 * 24 * 60
 MAX_DAYS_AHEAD = 730
 MAX_RETENTION_MONTHS = 120
+# How long a waitlist offer holds its time for the waiter (docs/waitlist.md#the-offer).
+DEFAULT_WAITLIST_OFFER_MINUTES = 15
+MAX_WAITLIST_OFFER_MINUTES = 24 * 60
 
 
 MAX_PAYMENT_WINDOW_MINUTES = 24 * 60
@@ -93,6 +96,11 @@ class Business(models.Model):
         default=0,
         validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
         help_text=_("0: keep them. Otherwise at most 120."),
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        _("waitlist offers hold their time for (minutes)"),
+        default=DEFAULT_WAITLIST_OFFER_MINUTES,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WAITLIST_OFFER_MINUTES)],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is

@@ -10,7 +10,14 @@ from yuyue.bookings.models import MAX_NOTES_LENGTH
 from yuyue.bookings.services import MAX_REASON_LENGTH
 
 StatusName = Literal[
-    "awaiting_payment", "pending", "confirmed", "in_progress", "completed", "cancelled", "no_show"
+    "offered",
+    "awaiting_payment",
+    "pending",
+    "confirmed",
+    "in_progress",
+    "completed",
+    "cancelled",
+    "no_show",
 ]
 
 
@@ -100,6 +107,10 @@ class AppointmentOut(Schema):
         "cancel, reschedule, confirm, start, complete, no_show."
     )
     payment: PaymentOut
+    offer_expires_at: dt.datetime | None = Field(
+        description="A waitlist offer (status `offered`): until then it is held for its "
+        "customer to accept (docs/waitlist.md)."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 
