@@ -5,7 +5,6 @@ The list of operations comes from the document itself, so an endpoint added with
 here fails the first test.
 """
 
-import datetime as dt
 import re
 
 import pytest
@@ -13,12 +12,11 @@ import time_machine
 from django.test import Client
 
 from tests.helpers import at, bearer, error_of, make_user
+from tests.waitlist.support import waitlist_offer_for
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
-from yuyue.bookings.services import appointment_cancel, appointment_create
 from yuyue.catalog.services import invitation_create
-from yuyue.waitlist.services import waitlist_join, waitlist_round
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -205,26 +203,6 @@ def rows(booked, service, stylist, location, stranger, business, owner, customer
         "date": "2026-12-24",
         "s": service.id,
     }
-
-
-def waitlist_offer_for(customer, service, stylist, stranger):
-    """The customer waits for Wednesday morning; the stranger's 11:00 frees up and is offered
-    to them."""
-    start = at(dt.date(2026, 12, 2), "11:00")
-    theirs = appointment_create(service=service, customer=stranger, start=start, staff=stylist)
-    entry = waitlist_join(
-        service=service,
-        actor=customer,
-        date_from=start.date(),
-        date_to=start.date(),
-        time_from=dt.time(9),
-        time_to=dt.time(12),
-    )
-    appointment_cancel(appointment=theirs, actor=stranger)
-    waitlist_round()
-    entry.refresh_from_db()
-    assert entry.offer is not None
-    return entry, entry.offer
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.helpers import WEDNESDAY, at, client_for, error_of, join_business, make_user
+from tests.waitlist.support import waitlist_offer_for
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
 from yuyue.catalog.models import Membership
@@ -97,6 +98,7 @@ NO_ID = {
     "api/v1/me/delete": "deletes the caller's own account (its password or a code)",
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
+    "api/v1/waitlist": "the caller's own waitlist entries",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "
     "test_joining_a_business_takes_an_accepted_invitation",
     "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
@@ -130,6 +132,8 @@ MADE_UP = {
     "location_id": 999999,
     "invitation_id": 999999,
     "customer_id": 999999,
+    "entry_id": "x" * 16,
+    "offer_id": "x" * 16,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
 _OWNER_ONLY_MANAGE = re.compile(r"^manage/(<slug:slug>/(dashboard|settings|setup)/|platform/)")
@@ -142,7 +146,11 @@ PUBLIC_PAGES = {
     "photos/<str:name>",
 }
 # Operations any logged-in account may use on someone else's business: booking.
-OPEN_TO_ANY_ACCOUNT = {("post", "api/v1/businesses/<slug>/appointments")}
+OPEN_TO_ANY_ACCOUNT = {
+    ("post", "api/v1/businesses/<slug>/appointments"),
+    # Joining the waitlist is booking's sibling (docs/waitlist.md).
+    ("post", "api/v1/businesses/<slug>/waitlist"),
+}
 # What staff of the business may do without being owners (see bookings.permissions).
 STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/services/<service_id>"),
@@ -150,6 +158,7 @@ STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/hours"),
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/overrides"),
     ("get", "api/v1/businesses/<slug>/appointments"),
+    ("get", "api/v1/businesses/<slug>/waitlist"),
     ("get", "api/v1/businesses/<slug>/customers"),
     ("get", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("patch", "api/v1/businesses/<slug>/customers/<customer_id>"),
@@ -187,6 +196,13 @@ BODIES = {
     "api/v1/appointments/<id>/cancel": {"reason": "x"},
     "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},
     "api/v1/appointments/<id>/pay": {"method": "wechat_native"},
+    "api/v1/businesses/<slug>/waitlist": {
+        "service_id": "{service_id}",
+        "date_from": "2026-12-02",
+        "date_to": "2026-12-02",
+        "time_from": "09:00",
+        "time_to": "12:00",
+    },
 }
 
 
@@ -252,7 +268,12 @@ def victim(business, owner, service, stylist, customer, location):
         actor=owner, staff=stylist, date=WEDNESDAY.replace(day=24), closed=True, note=OVERRIDE_NOTE
     )
     invitation = invitation_create(business=business, actor=owner, role="staff").invitation
+    entry, offer = waitlist_offer_for(
+        customer, service, stylist, make_user("freer", phone="+8613100131009")
+    )
     return {
+        "entry": entry,
+        "offer": offer,
         "business": business,
         "appointment": appointment,
         "override": override,
@@ -334,6 +355,8 @@ def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
         # The business's record of the victim's customer.
         "customer_id": victim["appointment"].client_id,
         "notification_id": victim["notification"].id,
+        "entry_id": victim["entry"].public_id,
+        "offer_id": victim["offer"].public_id,
         "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
     }
     if made_up:

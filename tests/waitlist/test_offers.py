@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers import NOW, WEDNESDAY, at, make_staff, make_user, owner_of
-from tests.waitlist.conftest import TEN, join
+from tests.waitlist.support import TEN, join
 from yuyue.bookings.errors import InvalidTransition, NotAllowed, SlotUnavailable
 from yuyue.bookings.models import Status
 from yuyue.bookings.services import (

@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import NOW, WEDNESDAY, at
 from tests.payments.test_races import together
-from tests.waitlist.conftest import TEN, join
+from tests.waitlist.support import TEN, join
 from yuyue.bookings.errors import InvalidTransition
 from yuyue.bookings.models import Appointment, Status
 from yuyue.bookings.services import (
