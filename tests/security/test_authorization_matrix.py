@@ -99,6 +99,7 @@ NO_ID = {
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
     "api/v1/waitlist": "the caller's own waitlist entries",
+    "waitlist/": "the caller's own waitlist (login required)",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "
     "test_joining_a_business_takes_an_accepted_invitation",
     "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
@@ -142,6 +143,8 @@ PUBLIC_PAGES = {
     "b/<slug:slug>/",
     "b/<slug:slug>/book/<int:service_id>/",
     "b/<slug:slug>/book/<int:service_id>/confirm/",
+    # Joining the waitlist: any account may, at any business (docs/waitlist.md).
+    "b/<slug:slug>/waitlist/<int:service_id>/",
     # The photos of services and staff, shown on those pages (named by 128 random bits).
     "photos/<str:name>",
 }
