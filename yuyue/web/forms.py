@@ -215,4 +215,6 @@ class WaitlistForm(Form):
 
     def __init__(self, *args, staff_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].choices = [("", _("Anyone")), *staff_choices]
+        staff = self.fields["staff"]
+        assert isinstance(staff, forms.TypedChoiceField)
+        staff.choices = [("", _("Anyone")), *staff_choices]
