@@ -263,13 +263,14 @@ class PoliciesForm(ModelForm):
                 self.initial[name] = offsets[n]
         # Left out, it stays as it is.
         self.fields["customer_retention_months"].required = False
+        self.fields["waitlist_offer_minutes"].required = False
         self.fields["reminder_1"].help_text = _(
             "For example 1 day and 2 hours. Leave them all empty for no reminders."
         )
 
     class Meta:
         model = Business
-        fields = ["name", "phone", "customer_retention_months"]
+        fields = ["name", "phone", "customer_retention_months", "waitlist_offer_minutes"]
         labels = {"phone": _("Telephone")}
 
     def _post_clean(self) -> None:

@@ -101,6 +101,7 @@ class Business(models.Model):
         _("waitlist offers hold their time for (minutes)"),
         default=DEFAULT_WAITLIST_OFFER_MINUTES,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_WAITLIST_OFFER_MINUTES)],
+        help_text=_("A time freed for someone on the waitlist is held this long for them."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is

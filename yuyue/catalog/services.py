@@ -76,6 +76,7 @@ BUSINESS_FIELDS = frozenset(
         "reminder_offsets_minutes",
         "keeps_deposit_after_cutoff",
         "customer_retention_months",
+        "waitlist_offer_minutes",
     }
 )
 

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='business',
             name='waitlist_offer_minutes',
-            field=models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)], verbose_name='waitlist offers hold their time for (minutes)'),
+            field=models.PositiveSmallIntegerField(default=15, help_text='A time freed for someone on the waitlist is held this long for them.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)], verbose_name='waitlist offers hold their time for (minutes)'),
         ),
     ]
