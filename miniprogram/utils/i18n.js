@@ -21,6 +21,10 @@ const STRINGS = {
     sms_login: '手机验证码登录', sms_phone: '手机号', sms_get_code: '获取验证码', sms_code: '短信验证码',
     sms_resend_in: '{n} 秒后重新获取', sms_sent: '验证码已发送，5 分钟内有效。',
     hours: '小时', anyone_short: '任意人员', map: '地图', call: '拨打', contact: '联系客服',
+    day_full: '这一天已约满。有人取消时，按候补先后为你保留并通知你。', join_waitlist: '加入这一天的候补',
+    waitlist_joined: '已加入候补', offer_title: '候补到了', offer_held: '为你保留至 {until}（约 {n} 分钟）',
+    offer_accept: '接受并预约', offer_decline: '放弃', offer_declined: '已放弃',
+    offer_gone: '这个候补名额已处理或已过期。', offer_pay: '接受后需在线支付：{amount}',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -43,6 +47,10 @@ const STRINGS = {
     sms_login: 'Sign in with a text message code', sms_phone: 'Mobile phone', sms_get_code: 'Get a code',
     sms_code: 'Code from the text message', sms_resend_in: 'Send again in {n} s', sms_sent: 'A code is on its way; it is valid for 5 minutes.',
     hours: 'h', anyone_short: 'Anyone available', map: 'Map', call: 'Call', contact: 'Contact us',
+    day_full: 'This day is fully booked. When someone cancels, the time is held for whoever waits first, and they are told.', join_waitlist: 'Join the waitlist for this day',
+    waitlist_joined: 'On the waitlist', offer_title: 'A time for you from the waitlist', offer_held: 'Held for you until {until} (about {n} min)',
+    offer_accept: 'Accept and book', offer_decline: 'Decline', offer_declined: 'Declined',
+    offer_gone: 'This offer has been answered or has lapsed.', offer_pay: 'To pay online once accepted: {amount}',
   },
 }
 

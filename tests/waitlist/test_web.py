@@ -76,6 +76,10 @@ def test_a_wish_refused_shows_why(service, stylist, customer):
 def test_the_offer_page_counts_down_and_accepting_books(service, stylist, customer):
     _entry, offer = waitlist_offer_for(customer, service, stylist, make_user("freer"))
     browser = browser_for(customer)
+    # The appointment's own page (the list links it) sends the waiter to the offer.
+    detail = browser.get(f"/appointments/{offer.public_id}/")
+    assert detail.status_code == 302
+    assert detail["Location"] == f"/waitlist/offers/{offer.public_id}/"
     shown = browser.get(f"/waitlist/offers/{offer.public_id}/")
     assert shown.status_code == 200
     assert 'data-countdown="900"' in html_of(shown)
