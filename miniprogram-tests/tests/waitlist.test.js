@@ -67,7 +67,10 @@ test('a full day offers the waitlist; a cancellation becomes an offer that books
   await tap(book.querySelectorAll('.day')[0])
   expect(book.instance.data.waitDay).toBe(day)
   expect(text(book, '.day-full')).toMatch(/约满/)
-  await tap(book.querySelector('.join-waitlist'))
+  expect(book.querySelector('.join-waitlist')).toBeTruthy()
+  // The tap's request outlasts the tap's own wait: call what it calls, and wait for it.
+  await book.instance.onJoinWaitlist()
+  expect(book.instance.data.error).toBe('')
   const mine = (await api('/waitlist', { token })).data.items
   expect(mine.map((entry) => [entry.state, entry.date_from, entry.channel])).toEqual([
     ['waiting', day, 'miniprogram'],
@@ -80,7 +83,8 @@ test('a full day offers the waitlist; a cancellation becomes an offer that books
   const offer = await open('offer', { id: entry.offer.id })
   expect(text(offer, '.title')).toBe('候补到了')
   expect(text(offer, '.held')).toMatch(/为你保留至/)
-  await tap(offer.querySelector('.accept'))
+  expect(offer.querySelector('.accept')).toBeTruthy()
+  await offer.instance.onAccept()
   expect(lastNavigation(wx)).toMatchObject({
     kind: 'redirectTo',
     path: '/pages/appointment/appointment',
