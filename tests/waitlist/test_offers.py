@@ -269,3 +269,12 @@ def test_joining_checks_the_wish(service, stylist, customer, business):
             now=NOW,
         )
     assert attempt() == {"service_id"}
+
+
+def test_a_deleted_account_waits_no_more(service, stylist):
+    entry = join(service, "first")
+    entry.customer.is_active = False
+    entry.customer.save(update_fields=["is_active"])
+    waitlist_round(now=LATER)
+    entry.refresh_from_db()
+    assert entry.state == State.LEFT

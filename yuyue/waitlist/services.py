@@ -265,8 +265,9 @@ def waitlist_round(*, now: dt.datetime | None = None, limit: int = 100) -> dict[
 
 
 def waitlist_expire_passed(*, now: dt.datetime | None = None) -> int:
-    """Waiting entries whose last date has passed where they wait become `expired`. An
-    entry with an offer standing is left to the offer's answer or lapse."""
+    """Waiting entries whose last date has passed where they wait become `expired` (those of
+    deleted accounts `left`). An entry with an offer standing is left to the offer's answer or
+    lapse."""
     now = _now(now)
     # A day's slack around UTC's date, then each business's own date decides.
     candidates = WaitlistEntry.objects.filter(
@@ -278,9 +279,13 @@ def waitlist_expire_passed(*, now: dt.datetime | None = None) -> int:
         if entry.date_to
         < now.astimezone(request_zone(business=entry.business, staff=entry.staff)).date()
     ]
-    if not passed:
-        return 0
     with writer_turn(), transaction.atomic():
+        # A deleted account (注销, docs/privacy.md#erasure) waits for nothing any more.
+        WaitlistEntry.objects.filter(state=State.WAITING, customer__is_active=False).update(
+            state=State.LEFT, updated_at=now
+        )
+        if not passed:
+            return 0
         return WaitlistEntry.objects.filter(pk__in=passed, state=State.WAITING).update(
             state=State.EXPIRED, updated_at=now
         )
