@@ -6,9 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import make_user
-from tests.waitlist.support import waitlist_offer_for
+from tests.helpers import WEDNESDAY, make_user
+from tests.waitlist.support import fill_wednesday, waitlist_offer_for
 from yuyue.bookings.models import Status
+from yuyue.waitlist.models import WaitlistEntry
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
@@ -33,3 +34,22 @@ def test_an_offer_is_found_counted_down_and_accepted(ui, lang, service, stylist,
     expect(page).to_have_url(re.compile(rf"/appointments/{offer.public_id}/$"))
     offer.refresh_from_db()
     assert offer.status == Status.CONFIRMED
+
+
+def test_a_full_day_is_waited_for(ui, service, stylist, customer):
+    fill_wednesday(service, stylist)
+    page = ui.page
+    ui.goto(f"/b/salon/book/{service.id}/")
+    wait = page.locator(".waitlist-join a.chip").first
+    expect(wait).to_be_visible()
+    ui.audit("book-with-a-full-day")
+    wait.click()
+    page.fill("#id_username", "customer")
+    page.fill("#id_password", "correct horse battery")
+    page.locator("form:has(#id_username) button[type=submit]").click()
+    expect(page.locator("#id_date_from")).to_have_value(WEDNESDAY.isoformat())
+    ui.audit("join-the-waitlist")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/waitlist/$"))
+    entry = WaitlistEntry.objects.get(customer=customer)
+    assert (entry.date_from, entry.state) == (WEDNESDAY, WaitlistEntry.State.WAITING)

@@ -42,3 +42,14 @@ def waitlist_offer_for(customer, service, stylist, freer):
     entry.refresh_from_db()
     assert entry.offer is not None
     return entry, entry.offer
+
+
+def fill_wednesday(service, stylist):
+    """Every time of Wednesday booked by someone."""
+    for i, hhmm in enumerate(
+        ["09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
+    ):
+        start = dt.datetime.combine(WEDNESDAY, dt.time.fromisoformat(hhmm), tzinfo=NOW.tzinfo)
+        appointment_create(
+            service=service, customer=make_user(f"full{i}"), start=start, staff=stylist, now=NOW
+        )

@@ -1,29 +1,15 @@
 """The waitlist on the customer pages: join from a full day, my waitlist and leaving, the
 offer page with its countdown, accept and decline."""
 
-import datetime as dt
-
 import pytest
 
-from tests.helpers import NOW, WEDNESDAY, browser_for, html_of, make_user
-from tests.waitlist.support import waitlist_offer_for
+from tests.helpers import WEDNESDAY, browser_for, html_of, make_user
+from tests.waitlist.support import fill_wednesday, waitlist_offer_for
 from yuyue.bookings.models import Status
-from yuyue.bookings.services import appointment_create
 from yuyue.waitlist.models import WaitlistEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 State = WaitlistEntry.State
-
-
-def fill_wednesday(service, stylist):
-    """Every time of Wednesday booked by someone."""
-    for i, hhmm in enumerate(
-        ["09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00", "17:00"]
-    ):
-        start = dt.datetime.combine(WEDNESDAY, dt.time.fromisoformat(hhmm), tzinfo=NOW.tzinfo)
-        appointment_create(
-            service=service, customer=make_user(f"full{i}"), start=start, staff=stylist, now=NOW
-        )
 
 
 def test_a_full_day_offers_the_waitlist_and_joining_lists_it(service, stylist, customer):
