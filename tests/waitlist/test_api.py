@@ -92,3 +92,14 @@ def test_the_business_sees_its_waitlist_with_the_offers_in_flight(
     other_day = client_for(staff_user).get("/api/v1/businesses/salon/waitlist?date=2026-12-04")
     assert other_day.json()["count"] == 0
     assert client_for(stranger).get("/api/v1/businesses/salon/waitlist").status_code == 403
+
+
+def test_the_owner_sets_how_long_offers_are_held(owner, business):
+    office = client_for(owner)
+    path = "/api/v1/businesses/salon"
+    changed = office.patch(path, {"waitlist_offer_minutes": 20}, content_type="application/json")
+    assert changed.status_code == 200
+    business.refresh_from_db()
+    assert business.waitlist_offer_minutes == 20
+    refused = office.patch(path, {"waitlist_offer_minutes": 0}, content_type="application/json")
+    assert refused.status_code == 422

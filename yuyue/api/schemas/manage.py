@@ -31,6 +31,7 @@ from yuyue.catalog.models import (
     MAX_NOTICE_MINUTES,
     MAX_PAYMENT_WINDOW_MINUTES,
     MAX_RETENTION_MONTHS,
+    MAX_WAITLIST_OFFER_MINUTES,
 )
 from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
 
@@ -116,6 +117,11 @@ class BusinessPatch(InputSchema):
         None,
         description="Anonymise the records of customers with no appointment in this many "
         "months and none ahead (a daily step); 0 keeps them.",
+    )
+    waitlist_offer_minutes: optional(minutes(MAX_WAITLIST_OFFER_MINUTES, 1)) = Field(
+        None,
+        description="How long a time freed for someone on the waitlist is held for them "
+        "(docs/waitlist.md#the-offer).",
     )
 
 
