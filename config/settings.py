@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yuyue.wechat",
     "yuyue.payments",
     "yuyue.cards",
+    "yuyue.waitlist",
     "yuyue.api",
     "yuyue.webkit",
     "yuyue.web",

@@ -1,12 +1,13 @@
 """Imports run downhill: edges → services/selectors → models, and `yuyue/lib` imports no app.
 
 The apps are ranked lib < accounts < wechat < catalog < customers < scheduling < bookings <
-notifications < payments < cards < webkit < the edges (api, web, seed, backoffice, demo). `wechat`
-holds people's WeChat identities and consents and the calls to WeChat, which the notifications'
-mini-program channel sends through; `customers` holds each business's own customer records,
-which appointments point at (it reaches their appointments through the reverse relation only);
-`payments` holds the ledger of money and the calls to WeChat Pay; `webkit` holds what the two
-web front ends (web, backoffice) share.
+notifications < payments < cards < waitlist < webkit < the edges (api, web, seed, backoffice,
+demo). `wechat` holds people's WeChat identities and consents and the calls to WeChat, which
+the notifications' mini-program channel sends through; `customers` holds each business's own
+customer records, which appointments point at (it reaches their appointments through the
+reverse relation only); `payments` holds the ledger of money and the calls to WeChat Pay;
+`cards` the member cards and their ledger; `waitlist` the customers waiting for freed time and
+the offers made to them; `webkit` holds what the two web front ends (web, backoffice) share.
 A module may import its own app and any app ranked below it; the edges sit side by side and do
 not import one another, except the seed routes, which answer as the API does (JSON errors) and
 as the customer pages do. Read with `ast`
@@ -31,6 +32,7 @@ CORE = (
     "notifications",
     "payments",
     "cards",
+    "waitlist",
     "webkit",
 )
 EDGES = frozenset({"api", "web", "seed", "backoffice", "demo"})

@@ -143,6 +143,23 @@ def deposit_service(business_slug: str) -> None:
     staff_hours_set(actor=owner, staff=staff, hours={day: [["10:00", "20:00"]] for day in days})
 
 
+def waitlist_worker() -> None:
+    """The waitlist's step of `yuyue worker` (offers for freed time, lapses), as the worker
+    runs it, every half second: the pages' tests wait for an offer as a customer would."""
+    import time
+
+    from django.db import connection
+
+    from yuyue.waitlist.services import waitlist_round
+
+    while True:
+        try:
+            waitlist_round()
+        finally:
+            connection.close()
+        time.sleep(0.5)
+
+
 def main() -> None:
     standin = Standin(appid=APPID, secret=SECRET)
     standin.start()
@@ -228,6 +245,7 @@ def main() -> None:
         "now": dt.datetime.now(dt.UTC).isoformat(),
     }
     print(json.dumps(answer), flush=True)
+    threading.Thread(target=waitlist_worker, daemon=True).start()
     try:
         server.serve_forever()
     finally:

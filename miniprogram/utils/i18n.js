@@ -39,6 +39,10 @@ const STRINGS = {
     refund_part: '已过免费取消时间：现在取消，退回 {back}，定金 {kept} 不退。',
     refund_part_prepaid: '已过免费取消时间：现在取消，退回 {back}，预付款 {kept} 不退。',
     refund_until: '{when} 前取消可全额退款。', confirm_cancel: '确认取消预约？',
+    day_full: '这一天已约满。有人取消时，按候补先后为你保留并通知你。', join_waitlist: '加入这一天的候补',
+    waitlist_joined: '已加入候补', offer_title: '候补到了', offer_held: '为你保留至 {until}（约 {n} 分钟）',
+    offer_accept: '接受并预约', offer_decline: '放弃', offer_declined: '已放弃',
+    offer_gone: '这个候补名额已处理或已过期。', offer_pay: '接受后需在线支付：{amount}',
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
@@ -79,6 +83,10 @@ const STRINGS = {
     refund_part: 'The free cancellation time has passed: if you cancel now, {back} is refunded and the {kept} deposit is not.',
     refund_part_prepaid: 'The free cancellation time has passed: if you cancel now, {back} is refunded and the {kept} prepayment is not.',
     refund_until: 'Cancel before {when} to get everything back.', confirm_cancel: 'Cancel this booking?',
+    day_full: 'This day is fully booked. When someone cancels, the time is held for whoever waits first, and they are told.', join_waitlist: 'Join the waitlist for this day',
+    waitlist_joined: 'On the waitlist', offer_title: 'A time for you from the waitlist', offer_held: 'Held for you until {until} (about {n} min)',
+    offer_accept: 'Accept and book', offer_decline: 'Decline', offer_declined: 'Declined',
+    offer_gone: 'This offer has been answered or has lapsed.', offer_pay: 'To pay online once accepted: {amount}',
   },
 }
 

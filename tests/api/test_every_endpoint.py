@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 
 from tests.helpers import at, bearer, error_of, make_user
+from tests.waitlist.support import waitlist_offer_for
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
@@ -153,6 +154,23 @@ SUCCESS = {
     ("get", "/api/v1/businesses/{slug}/card-products"): ("anon", None, 200),
     ("get", "/api/v1/me/cards"): ("as_customer", None, 200),
     ("get", "/api/v1/cards/{card_id}"): ("as_customer", None, 200),
+    # The waitlist (docs/waitlist.md): {e} the customer's entry, {o} the offer standing for it.
+    ("post", "/api/v1/businesses/{slug}/waitlist"): (
+        "as_customer",
+        {
+            "service_id": "{s}",
+            "date_from": "2026-12-02",
+            "date_to": "2026-12-03",
+            "time_from": "09:00",
+            "time_to": "12:00",
+        },
+        201,
+    ),
+    ("get", "/api/v1/businesses/{slug}/waitlist"): ("as_staff", None, 200),
+    ("get", "/api/v1/waitlist"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/{entry_id}/leave"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/offers/{offer_id}/accept"): ("as_customer", None, 200),
+    ("post", "/api/v1/waitlist/offers/{offer_id}/decline"): ("as_customer", None, 200),
     # WeChat: codes come from the stand-in (tests/wechat/standin.py), as wx.login's would.
     ("post", "/api/v1/auth/wechat"): ("anon", {"code": "{login_code}"}, 200),
     ("post", "/api/v1/auth/wechat/phone"): ("as_wechat_user", {"code": "{phone_code}"}, 200),
@@ -185,11 +203,13 @@ MALFORMED_PATH_VALUES = {
     "invitation_id": "x",
     "customer_id": "x",
     "card_id": "not*an*id",
+    "entry_id": "not*an*id",
+    "offer_id": "not*an*id",
 }
 
 
 @pytest.fixture
-def rows(booked, service, stylist, location, stranger, business, owner):
+def rows(booked, service, stylist, location, stranger, business, owner, customer):
     issued = invitation_create(business=business, actor=owner, role="staff")
     product = card_product_create(
         business=business,
@@ -201,8 +221,11 @@ def rows(booked, service, stylist, location, stranger, business, owner):
         services=[service],
     )
     card = card_sell(product=product, customer=booked.client, actor=owner, channel="cash")
+    entry, offer = waitlist_offer_for(customer, service, stylist, stranger)
     return {
         "card_id": card.public_id,
+        "entry_id": entry.public_id,
+        "offer_id": offer.public_id,
         "invitation_id": issued.invitation.id,
         "t": issued.token,
         "slug": "salon",

@@ -67,6 +67,7 @@ def test_bookings_by_status_and_utilization_tables(as_owner, data_set):
     counts = dict(re.findall(r'data-status="(\w+)">(\d+)<', html))
     assert counts == {
         "awaiting_payment": "0",
+        "offered": "0",
         "pending": "1",
         "confirmed": "1",
         "in_progress": "0",

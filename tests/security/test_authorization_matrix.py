@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.helpers import WEDNESDAY, at, client_for, error_of, join_business, make_user
+from tests.waitlist.support import waitlist_offer_for
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
 from yuyue.cards.services import card_product_create, card_sell
@@ -101,6 +102,8 @@ NO_ID = {
     "api/v1/businesses": "lists nothing private; creating a business makes the caller its owner",
     "api/v1/appointments": "the caller's own appointments",
     "api/v1/me/cards": "the caller's own member cards",
+    "api/v1/waitlist": "the caller's own waitlist entries",
+    "waitlist/": "the caller's own waitlist (login required)",
     "api/v1/invitations/accept": "the token in the body is the right; tested in "
     "test_joining_a_business_takes_an_accepted_invitation",
     "admin/(?P<url>.*)$": "the back office's 404 for any other URL",
@@ -135,6 +138,8 @@ MADE_UP = {
     "invitation_id": 999999,
     "customer_id": 999999,
     "card_id": "x" * 16,
+    "entry_id": "x" * 16,
+    "offer_id": "x" * 16,
 }
 # Back-office pages only owners may open; staff run the rest of the day from /manage/.
 _OWNER_ONLY_MANAGE = re.compile(
@@ -145,6 +150,8 @@ PUBLIC_PAGES = {
     "b/<slug:slug>/",
     "b/<slug:slug>/book/<int:service_id>/",
     "b/<slug:slug>/book/<int:service_id>/confirm/",
+    # Joining the waitlist: any account may, at any business (docs/waitlist.md).
+    "b/<slug:slug>/waitlist/<int:service_id>/",
     # The photos of services and staff, shown on those pages (named by 128 random bits).
     "photos/<str:name>",
 }
@@ -154,6 +161,8 @@ OPEN_TO_ANY_ACCOUNT = {
     ("post", "api/v1/businesses/<slug>/appointments"),
     ("post", "api/v1/businesses/<slug>/series/check"),
     ("post", "api/v1/businesses/<slug>/series"),
+    # Joining the waitlist is booking's sibling (docs/waitlist.md).
+    ("post", "api/v1/businesses/<slug>/waitlist"),
 }
 # What staff of the business may do without being owners (see bookings.permissions).
 STAFF_MAY = {
@@ -162,6 +171,7 @@ STAFF_MAY = {
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/hours"),
     ("get", "api/v1/businesses/<slug>/staff/<staff_id>/overrides"),
     ("get", "api/v1/businesses/<slug>/appointments"),
+    ("get", "api/v1/businesses/<slug>/waitlist"),
     ("get", "api/v1/businesses/<slug>/customers"),
     ("get", "api/v1/businesses/<slug>/customers/<customer_id>"),
     ("patch", "api/v1/businesses/<slug>/customers/<customer_id>"),
@@ -206,6 +216,13 @@ BODIES = {
     "api/v1/businesses/<slug>/customers/<customer_id>": {"name": "taken over"},
     "api/v1/appointments/<id>/pay": {"method": "wechat_native"},
     "api/v1/businesses/<slug>/check-in": {"code": "000000"},
+    "api/v1/businesses/<slug>/waitlist": {
+        "service_id": "{service_id}",
+        "date_from": "2026-12-02",
+        "date_to": "2026-12-02",
+        "time_from": "09:00",
+        "time_to": "12:00",
+    },
 }
 
 
@@ -281,9 +298,14 @@ def victim(business, owner, service, stylist, customer, location):
         services=[service],
     )
     card = card_sell(product=product, customer=appointment.client, actor=owner, channel="cash")
+    entry, offer = waitlist_offer_for(
+        customer, service, stylist, make_user("freer", phone="+8613100131009")
+    )
     return {
         "card": card,
         "card_product": product,
+        "entry": entry,
+        "offer": offer,
         "business": business,
         "appointment": appointment,
         "override": override,
@@ -367,6 +389,8 @@ def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
         # The business's record of the victim's customer.
         "customer_id": victim["appointment"].client_id,
         "notification_id": victim["notification"].id,
+        "entry_id": victim["entry"].public_id,
+        "offer_id": victim["offer"].public_id,
         "content_type_id": ContentType.objects.get_for_model(victim["appointment"]).id,
     }
     if made_up:

@@ -18,6 +18,7 @@ from yuyue.api.routers import (
     services,
     staff,
     staff_actions,
+    waitlist,
     wechat,
 )
 from yuyue.lib.throttle import check_rates
@@ -68,6 +69,8 @@ refunded, state, and what a cancellation by the caller would give back now:
 `refund_if_cancelled_now`, `kept_if_cancelled_now` — show it before they confirm). A customer
 may cancel a booking paid online up to its start; after `payment.full_refund_until` the
 deposit is kept when the business keeps it.
+A waitlist offer is `offered` until `offer_expires_at`: accepted, it goes on as a booking
+would; declined or lapsed, it is `cancelled` and goes to the next waiter.
 
 **Limits.** Failed logins are limited per (username, IP) and per IP, so another address never
 locks you out; registrations per IP and per username; bookings per user.
@@ -100,6 +103,7 @@ def build_api() -> NinjaAPI:
         customers,
         payments,
         cards,
+        waitlist,
         wechat,
     ):
         api.add_router("", module.router)

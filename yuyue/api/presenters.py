@@ -186,6 +186,9 @@ def appointment_out(
             else None
         ),
         "payment": payment_out(appointment, local, permissions=permissions),
+        "offer_expires_at": (
+            None if appointment.offer_expires_at is None else local(appointment.offer_expires_at)
+        ),
         "created_at": local(appointment.created_at),
         "updated_at": local(appointment.updated_at),
     }

@@ -277,6 +277,7 @@ class PoliciesForm(ModelForm):
                 self.initial[name] = offsets[n]
         # Left out, it stays as it is.
         self.fields["customer_retention_months"].required = False
+        self.fields["waitlist_offer_minutes"].required = False
         for name in RULE_FIELDS:
             self.fields[name].required = False
 
@@ -304,6 +305,7 @@ class PoliciesForm(ModelForm):
             "name",
             "phone",
             "customer_retention_months",
+            "waitlist_offer_minutes",
             # Booking rules (docs/booking.md#booking-rules), off by default.
             *RULE_FIELDS,
         ]

@@ -18,6 +18,7 @@ from yuyue.backoffice.views import (
     settings,
     setup,
     share,
+    waitlist,
 )
 
 app_name = "backoffice"
@@ -78,6 +79,7 @@ urlpatterns = [
     path("<slug:slug>/share/poster/", share.poster, name="share-poster"),
     path("<slug:slug>/share/miniprogram.png", share.miniprogram, name="share-miniprogram"),
     path("<slug:slug>/messages/", messages.message_log, name="messages"),
+    path("<slug:slug>/waitlist/", waitlist.waitlist, name="waitlist"),
     path("<slug:slug>/messages/<int:notification_id>/resend/", messages.resend, name="resend"),
     path("<slug:slug>/settings/", settings.settings_home, name="settings"),
     path("<slug:slug>/settings/policies/", settings.policies, name="policies"),

@@ -31,6 +31,9 @@ CHECKIN_CODE_LENGTH = 6
 
 class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    # Held for someone on the waitlist until they accept it or its offer lapses
+    # (docs/waitlist.md).
+    OFFERED = "offered", _("Offered from the waitlist")
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -42,8 +45,10 @@ class Status(models.TextChoices):
 # Statuses whose appointment occupies its staff member's time (docs/booking.md#the-status-machine).
 # An appointment that staff started early still occupies the chair, so in_progress holds too
 # — otherwise its remaining minutes could be sold a second time. A booking awaiting payment
-# holds its time until it is paid or released (docs/payments.md#the-hold).
+# holds its time until it is paid or released (docs/payments.md#the-hold); a waitlist offer
+# until it is accepted, declined or lapses (docs/waitlist.md#the-offer).
 HOLDING_STATUSES = (
+    Status.OFFERED,
     Status.AWAITING_PAYMENT,
     Status.PENDING,
     Status.CONFIRMED,
@@ -52,7 +57,7 @@ HOLDING_STATUSES = (
 
 # Statuses whose check-in code still names one appointment of its business: those that may yet
 # be checked in. Once started, finished or cancelled the code is free for another booking.
-CHECKIN_STATUSES = (Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED)
+CHECKIN_STATUSES = (Status.OFFERED, Status.AWAITING_PAYMENT, Status.PENDING, Status.CONFIRMED)
 # Those in which its customer is shown the code: booked, not yet started.
 CHECKIN_SHOWN = (Status.PENDING, Status.CONFIRMED)
 # The reason of a hold released when its payment window ended (appointment_release_unpaid):
@@ -195,6 +200,10 @@ class Appointment(models.Model):
     )
     # Until when a booking awaiting payment holds its time; null when nothing was due online.
     pay_by = models.DateTimeField(_("pay by"), null=True, blank=True, editable=False)
+    # Until when a waitlist offer holds its time for the waiter; null for every other booking.
+    offer_expires_at = models.DateTimeField(
+        _("offer expires at"), null=True, blank=True, editable=False
+    )
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
     # What the service asked to be paid online when this was booked (deposit or price), kept
     # like the price: a later change to the service never changes what this booking owes.
@@ -280,6 +289,12 @@ class Appointment(models.Model):
                 condition=models.Q(status="awaiting_payment"),
                 name="appointment_unpaid_holds",
             ),
+            # The waitlist offers whose time has run out, found by the waitlist's worker step.
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=models.Q(status="offered"),
+                name="appointment_open_offers",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,6 +338,7 @@ class AppointmentEvent(models.Model):
         PAID = "paid", _("Paid")
         # A payment that came after the hold was released: refunded in full at once.
         PAID_LATE = "paid_late", _("Paid too late, refunded")
+        ACCEPTED = "accepted", _("Offer accepted")
 
     appointment = models.ForeignKey(
         Appointment,

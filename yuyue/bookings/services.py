@@ -237,6 +237,7 @@ def appointment_create(
     waive_payment: bool = False,
     paid_in_advance: bool = False,
     series: Series | None = None,
+    offer_minutes: int | None = None,
 ) -> Appointment:
     """Book `service` at `start`; `staff=None` means any staff (best fit).
 
@@ -257,6 +258,10 @@ def appointment_create(
     transaction, around this call (a member card's reservation, yuyue/cards/services.py
     `card_booking_create`): nothing is due online, and the customer may ask it, because the
     caller's own write is the payment and rolls back with the booking if it fails.
+
+    `offer_minutes` makes it a waitlist offer (docs/waitlist.md#the-offer): `offered`, holding
+    its time for the customer, who books for themselves, until `offer_expires_at`; what it
+    becomes once accepted (`appointment_offer_accept`) is decided now, as for any booking.
     """
     now = _now(now)
     if client is not None:
@@ -287,6 +292,8 @@ def appointment_create(
             raise NotAllowed()
         by_business = not for_self
     if waive_payment and not by_business:
+        raise NotAllowed()
+    if offer_minutes is not None and (not for_self or offer_minutes < 1):
         raise NotAllowed()
     waived = waive_payment or paid_in_advance or customer is None
 
@@ -351,6 +358,12 @@ def appointment_create(
                         if service.requires_confirmation and not by_business
                         else Status.CONFIRMED
                     )
+                    if offer_minutes is not None:
+                        status = Status.OFFERED
+                    elif holds_for_payment:
+                        status = Status.AWAITING_PAYMENT
+                    else:
+                        status = booked
                     appointment = Appointment(
                         business=service.business,
                         service=service,
@@ -363,10 +376,15 @@ def appointment_create(
                         occupied_start=occ_start,
                         occupied_end=occ_end,
                         exclusive=service.capacity == 1,
-                        status=Status.AWAITING_PAYMENT if holds_for_payment else booked,
+                        status=status,
                         pay_by=(
                             now + dt.timedelta(minutes=service.payment_window_minutes)
-                            if holds_for_payment
+                            if status == Status.AWAITING_PAYMENT
+                            else None
+                        ),
+                        offer_expires_at=(
+                            now + dt.timedelta(minutes=offer_minutes)
+                            if offer_minutes is not None
                             else None
                         ),
                         price=price,
@@ -394,10 +412,12 @@ def appointment_create(
                             **({"once_paid": booked} if holds_for_payment else {}),
                             # Why a deposit is asked of a service that asks none itself.
                             **({"deposit_for": "no_shows"} if outcome.deposit > 0 else {}),
+                            # And an offer once accepted (appointment_offer_accept).
+                            **({"once_accepted": booked} if offer_minutes is not None else {}),
                         },
                     )
                     notifications_enqueue_for_event(appointment=appointment, event=event, now=now)
-                    if not by_business and customer is not None:
+                    if not by_business and customer is not None and offer_minutes is None:
                         # Booking for oneself agrees to the privacy policy (the confirm pages say
                         # so); a booking staff make for someone is no consent of theirs.
                         consent_record_at_booking(actor=customer, now=now)
@@ -607,6 +627,10 @@ def _checkin_refusal(appointment: Appointment, now: dt.datetime) -> str | None:
             "This appointment is awaiting payment; it can be checked in once it is paid."
         ),
         Status.PENDING: _("This appointment is not confirmed yet; confirm it first."),
+        Status.OFFERED: _(
+            "This time is offered from the waitlist and not accepted yet; the customer accepts "
+            "it first."
+        ),
         Status.IN_PROGRESS: _("This appointment is already checked in: it is in progress."),
         Status.COMPLETED: _("This appointment is already completed."),
         Status.CANCELLED: _("This appointment was cancelled."),
@@ -716,6 +740,81 @@ def appointment_release_unpaid(
             action=AppointmentEvent.Action.CANCELLED,
             from_status=Status.AWAITING_PAYMENT,
             reason=UNPAID_REASON,
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        availability_changed(business_id=locked.business_id)
+        return locked
+
+
+OFFER_DECLINED_REASON = "declined"
+OFFER_LAPSED_REASON = "offer_lapsed"
+
+
+def appointment_offer_accept(
+    *, appointment: Appointment, actor: User, now: dt.datetime | None = None
+) -> Appointment:
+    """The waiter takes the time offered to them (docs/waitlist.md#the-offer): it becomes the
+    booking it was made as — `awaiting_payment` with a fresh payment window when the service
+    is paid online, else pending or confirmed. Only its customer, only before it lapses; under
+    the appointment's row lock, so an offer lapsing while it is accepted has one outcome. Its
+    time was held all along: nothing is taken again."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if locked.customer_id is None or locked.customer_id != actor.pk:
+            raise NotAllowed()
+        if locked.status != Status.OFFERED:
+            raise InvalidTransition(_("This offer has been answered or has lapsed."))
+        if locked.offer_expires_at is None or locked.offer_expires_at <= now:
+            raise InvalidTransition(_("This offer has lapsed."))
+        created = locked.events.filter(action=AppointmentEvent.Action.CREATED).first()
+        booked = (created.data if created is not None else {}).get("once_accepted")
+        if booked not in (Status.PENDING, Status.CONFIRMED):
+            booked = Status.PENDING if locked.service.requires_confirmation else Status.CONFIRMED
+        if locked.online_due > 0:
+            locked.status = Status.AWAITING_PAYMENT
+            locked.pay_by = now + dt.timedelta(minutes=locked.service.payment_window_minutes)
+        else:
+            locked.status = booked
+        locked.save(update_fields=["status", "pay_by", "updated_at"])
+        event = _record(
+            locked,
+            actor=actor,
+            action=AppointmentEvent.Action.ACCEPTED,
+            from_status=Status.OFFERED,
+            data={"once_paid": booked} if locked.status == Status.AWAITING_PAYMENT else {},
+        )
+        notifications_enqueue_for_event(appointment=locked, event=event, now=now)
+        consent_record_at_booking(actor=actor, now=now)
+        return locked
+
+
+def appointment_offer_release(
+    *, appointment: Appointment, actor: User | None, now: dt.datetime | None = None
+) -> Appointment | None:
+    """An offer given back: declined by its customer (`actor`), or lapsed (`actor=None`, the
+    worker, once `offer_expires_at` has passed). Cancelled, its time free again for the next
+    waiter. Returns None, changing nothing, when the offer was answered meanwhile or (for the
+    worker) has not lapsed yet; a customer declining an offer no longer open is refused."""
+    now = _now(now)
+    with transaction.atomic():
+        locked = appointment_for_update(appointment)
+        if actor is not None and (locked.customer_id is None or locked.customer_id != actor.pk):
+            raise NotAllowed()
+        if locked.status != Status.OFFERED:
+            if actor is not None:
+                raise InvalidTransition(_("This offer has been answered or has lapsed."))
+            return None
+        if actor is None and (locked.offer_expires_at is None or locked.offer_expires_at > now):
+            return None
+        locked.status = Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        event = _record(
+            locked,
+            actor=actor,
+            action=AppointmentEvent.Action.CANCELLED,
+            from_status=Status.OFFERED,
+            reason=OFFER_DECLINED_REASON if actor is not None else OFFER_LAPSED_REASON,
         )
         notifications_enqueue_for_event(appointment=locked, event=event, now=now)
         availability_changed(business_id=locked.business_id)

@@ -22,6 +22,9 @@ MAX_FUTURE_BOOKINGS = 100
 MAX_NO_SHOW_LIMIT = 50
 MAX_NO_SHOW_WINDOW_DAYS = 730
 MAX_RELEASE_DAYS_BEFORE = MAX_DAYS_AHEAD
+# How long a waitlist offer holds its time for the waiter (docs/waitlist.md#the-offer).
+DEFAULT_WAITLIST_OFFER_MINUTES = 15
+MAX_WAITLIST_OFFER_MINUTES = 24 * 60
 
 
 MAX_PAYMENT_WINDOW_MINUTES = 24 * 60
@@ -161,6 +164,12 @@ class Business(models.Model):
     # Whether customers may book a weekly series themselves (services allowing it); staff
     # always may.
     customers_book_series = models.BooleanField(_("customers may book a series"), default=False)
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        _("waitlist offers hold their time for (minutes)"),
+        default=DEFAULT_WAITLIST_OFFER_MINUTES,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WAITLIST_OFFER_MINUTES)],
+        help_text=_("A time freed for someone on the waitlist is held this long for them."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the platform operator (business_suspend): its pages and API refuse, nothing is
     # deleted, and clearing it (business_reactivate) restores everything.

@@ -86,6 +86,7 @@ BUSINESS_FIELDS = frozenset(
         "release_days_before",
         "release_time",
         "customers_book_series",
+        "waitlist_offer_minutes",
     }
 )
 

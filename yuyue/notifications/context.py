@@ -66,6 +66,12 @@ def message_context(notification: Notification) -> dict[str, Any]:
         or (appointment.customer.phone if appointment.customer is not None else ""),
         "for_staff": notification.kind in STAFF_KINDS,
         "price": f"{appointment.price} {appointment.currency}",
+        # Until when a waitlist offer waits for its answer.
+        "offer_expires": (
+            local_time_label(appointment.offer_expires_at, zone)
+            if appointment.offer_expires_at is not None
+            else ""
+        ),
     }
     if context["for_staff"]:
         context["back_office_link"] = links.back_office_link(appointment)

@@ -101,6 +101,11 @@ def staff_cancelled_email(notification: Notification, *, address: str, now: dt.d
     return _compose(notification, address=address, now=now, invite="cancel")
 
 
+def waitlist_offer_email(notification: Notification, *, address: str, now: dt.datetime):
+    # No invitation: the time is not theirs until they accept it.
+    return _compose(notification, address=address, now=now, invite=None)
+
+
 def agenda_email(notification: Notification, *, address: str, now: dt.datetime):
     return _compose(notification, address=address, now=now, invite=None)
 
@@ -114,6 +119,7 @@ EMAILS: dict[str, Callable[..., EmailMultiAlternatives]] = {
     Kind.REMINDER: reminder_email,
     Kind.STAFF_NEW_BOOKING: staff_new_booking_email,
     Kind.STAFF_CANCELLED: staff_cancelled_email,
+    Kind.WAITLIST_OFFER: waitlist_offer_email,
 }
 
 

@@ -11,6 +11,8 @@ from yuyue.catalog.models import Business
 VIEW_PATH = "/appointments/{public_id}/"
 CANCEL_PATH = "/appointments/{public_id}/cancel/"
 RESCHEDULE_PATH = "/appointments/{public_id}/reschedule/"
+# A waitlist offer's page, where it is accepted or declined (docs/waitlist.md#the-offer).
+OFFER_PATH = "/waitlist/offers/{public_id}/"
 
 
 def customer_links(appointment: Appointment) -> dict[str, str]:
@@ -20,6 +22,7 @@ def customer_links(appointment: Appointment) -> dict[str, str]:
         "view": base + VIEW_PATH.format(**values),
         "cancel": base + CANCEL_PATH.format(**values),
         "reschedule": base + RESCHEDULE_PATH.format(**values),
+        "offer": base + OFFER_PATH.format(**values),
     }
 
 

@@ -33,6 +33,7 @@ class Notification(models.Model):
         STAFF_NEW_BOOKING = "staff_new_booking", _("New booking (staff)")
         STAFF_CANCELLED = "staff_cancelled", _("Cancellation (staff)")
         AGENDA = "agenda", _("Tomorrow's appointments (staff)")
+        WAITLIST_OFFER = "waitlist_offer", _("Waitlist offer")
 
     class Status(models.TextChoices):
         # Named for messages, not appointments: "queued", never the 待确认 of an appointment.

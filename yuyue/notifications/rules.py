@@ -26,9 +26,11 @@ EVENT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # A payment after the booking was cancelled, refunded: the customer hears why, in the
     # cancellation message's words (its reason says so); the staff never held it.
     Action.PAID_LATE: ((Kind.CANCELLED,), ()),
+    # So is a waitlist offer once accepted (docs/waitlist.md#the-offer).
+    Action.ACCEPTED: ((Kind.BOOKED,), (Kind.STAFF_NEW_BOOKING,)),
 }
 # Events after which the appointment should have its reminders.
-SCHEDULES_REMINDERS = frozenset({Action.CREATED, Action.CONFIRMED, Action.PAID})
+SCHEDULES_REMINDERS = frozenset({Action.CREATED, Action.CONFIRMED, Action.PAID, Action.ACCEPTED})
 REMINDED_STATUSES = (Status.PENDING, Status.CONFIRMED)
 CANCELLATION_KINDS = frozenset({Kind.CANCELLED, Kind.STAFF_CANCELLED})
 LANGUAGES = frozenset({"zh-hans", "en"})
@@ -38,8 +40,14 @@ def event_kinds(event: AppointmentEvent) -> tuple[tuple[str, ...], tuple[str, ..
     """(kinds for the customer, kinds for the staff) that `event` tells.
 
     A booking held for payment tells nobody yet (the customer is paying); a hold given up or
-    released unpaid tells only the customer, since the staff never heard of it."""
+    released unpaid tells only the customer, since the staff never heard of it. A waitlist offer
+    tells its waiter only (docs/waitlist.md#the-offer); declined or lapsed, nobody: the waiter
+    declined it or was told when it would lapse."""
     if event.to_status == Status.AWAITING_PAYMENT:
+        return ((), ())
+    if event.to_status == Status.OFFERED:
+        return ((Kind.WAITLIST_OFFER,), ())
+    if event.from_status == Status.OFFERED and event.action == Action.CANCELLED:
         return ((), ())
     customer, staff = EVENT_KINDS.get(event.action, ((), ()))
     if event.from_status == Status.AWAITING_PAYMENT and event.action == Action.CANCELLED:
@@ -128,6 +136,13 @@ def skip_reason(
         return errors.OVER if appointment.end <= now else None
     if appointment.status == Status.CANCELLED:
         return errors.CANCELLED
+    if notification.kind == Kind.WAITLIST_OFFER:
+        # An offer answered or lapsed before its message went is no offer any more.
+        if appointment.status != Status.OFFERED or (
+            appointment.offer_expires_at is not None and appointment.offer_expires_at <= now
+        ):
+            return errors.OFFER_GONE
+        return None
     if notification.kind != Kind.REMINDER:
         return errors.OVER if appointment.end <= now else None
     if appointment.status not in REMINDED_STATUSES:

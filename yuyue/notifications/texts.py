@@ -33,7 +33,12 @@ def text_params(notification: Notification) -> dict[str, str]:
     old_start = dt.datetime.fromisoformat(old) if old else None
     with translation.override(notification.language):
         context = message_context(notification)
-        link = context.get("back_office_link") or context["links"]["view"]
+        link = (
+            context.get("back_office_link")
+            or context["links"][
+                "offer" if notification.kind == Notification.Kind.WAITLIST_OFFER else "view"
+            ]
+        )
         context["link"] = link
         text = " ".join(
             render_to_string(f"notifications/sms/{notification.kind}.txt", context).split()

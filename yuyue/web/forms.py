@@ -194,3 +194,30 @@ class DeleteAccountForm(Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),
     )
+
+
+# The waitlist -----------------------------------------------------------------------------------
+
+
+class WaitlistForm(Form):
+    """A wish for the waitlist (docs/waitlist.md#the-entry); `waitlist_join` judges it."""
+
+    staff = forms.TypedChoiceField(label=_("Who"), coerce=int, empty_value=None, required=False)
+    date_from = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time_from = forms.TimeField(
+        label=_("Earliest start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    time_to = forms.TimeField(
+        label=_("Latest end"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, staff_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        staff = self.fields["staff"]
+        assert isinstance(staff, forms.TypedChoiceField)
+        staff.choices = [("", _("Anyone")), *staff_choices]

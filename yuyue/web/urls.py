@@ -16,6 +16,7 @@ from yuyue.web.views import (
     privacy,
     series,
     signup,
+    waitlist,
 )
 
 app_name = "web"
@@ -42,6 +43,12 @@ urlpatterns = [
     path("password/reset/done", password_email.reset_done, name="password-reset-done"),
     path("appointments", appointments.appointment_list, name="appointments"),
     path("me/cards/", cards.my_cards, name="cards"),
+    # The waitlist (docs/waitlist.md); the offer's path is the one its messages carry
+    # (yuyue/notifications/links.py).
+    path("b/<slug:slug>/waitlist/<int:service_id>/", waitlist.join_page, name="waitlist-join"),
+    path("waitlist/", waitlist.my_waitlist, name="waitlist"),
+    path("waitlist/<str:entry_id>/leave/", waitlist.leave, name="waitlist-leave"),
+    path("waitlist/offers/<str:offer_id>/", waitlist.offer_page, name="waitlist-offer"),
     path("logout", account.logout_view, name="logout"),
     path("language", account.language_view, name="language"),
     path("signup/", signup.signup_page, name="signup"),

@@ -39,6 +39,11 @@ Component({
     load() {
       return guarded(this, async () => {
         const a = await api.get(`/appointments/${this.id}`)
+        if (a.status === 'offered') {
+          // A waitlist offer is answered on its own page.
+          wx.redirectTo({ url: `/pages/offer/offer?id=${this.id}` })
+          return
+        }
         const actions = a.actions || []
         const open = CHANGEABLE.indexOf(a.status) >= 0
         const canCancel = actions.indexOf('cancel') >= 0

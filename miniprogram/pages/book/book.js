@@ -1,6 +1,7 @@
 // Service → shop (when several offer it) → who ("anyone" first) → a week strip of days
 // (days with no free time greyed) → the day's free times. For a reschedule (`reschedule=<id>`)
-// tapping a time moves the appointment; otherwise it goes on to the confirm page.
+// tapping a time moves the appointment; otherwise it goes on to the confirm page. A full day
+// offers the waitlist (候补, docs/waitlist.md): tapping it, then "join", waits for that day.
 const config = require('../../config')
 const tenant = require('../../utils/business')
 const api = require('../../utils/api')
@@ -23,6 +24,7 @@ Component({
     timezone: '',
     opens: '',
     reschedule: '',
+    waitDay: '',
   }),
   methods: {
     onLoad(query) {
@@ -129,6 +131,24 @@ Component({
     onDay(event) {
       const { date, full } = event.currentTarget.dataset
       if (!full) this.showDay(date)
+      this.setData({ waitDay: full && !this.data.reschedule ? date : '' })
+    },
+    onJoinWaitlist() {
+      return guarded(this, async () => {
+        const body = {
+          service_id: this.serviceId,
+          date_from: this.data.waitDay,
+          date_to: this.data.waitDay,
+          // The whole day: any time of it that frees up.
+          time_from: '00:00',
+          time_to: '23:59',
+          channel: 'miniprogram',
+        }
+        if (this.data.staffId) body.staff_id = this.data.staffId
+        await api.post(`/businesses/${tenant.current()}/waitlist`, body)
+        wx.showToast({ title: this.data.t.waitlist_joined })
+        this.setData({ waitDay: '' })
+      })
     },
     onWeek(event) {
       const step = Number(event.currentTarget.dataset.step)

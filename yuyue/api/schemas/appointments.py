@@ -24,7 +24,14 @@ from yuyue.bookings.models import (
 from yuyue.bookings.services import MAX_REASON_LENGTH
 
 StatusName = Literal[
-    "awaiting_payment", "pending", "confirmed", "in_progress", "completed", "cancelled", "no_show"
+    "offered",
+    "awaiting_payment",
+    "pending",
+    "confirmed",
+    "in_progress",
+    "completed",
+    "cancelled",
+    "no_show",
 ]
 
 
@@ -167,6 +174,10 @@ class AppointmentOut(Schema):
         "too): to the appointment's customer and the business's staff, once booked (a hold is "
         "paid first) and until it starts, is cancelled or missed; null otherwise.",
         examples=["042917"],
+    )
+    offer_expires_at: dt.datetime | None = Field(
+        description="A waitlist offer (status `offered`): until then it is held for its "
+        "customer to accept (docs/waitlist.md)."
     )
     created_at: dt.datetime
     updated_at: dt.datetime

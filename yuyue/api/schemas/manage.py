@@ -35,6 +35,7 @@ from yuyue.catalog.models import (
     MAX_PAYMENT_WINDOW_MINUTES,
     MAX_RELEASE_DAYS_BEFORE,
     MAX_RETENTION_MONTHS,
+    MAX_WAITLIST_OFFER_MINUTES,
 )
 from yuyue.scheduling.hours import MAX_INTERVALS_PER_DAY
 
@@ -120,6 +121,11 @@ class BusinessPatch(InputSchema):
         None,
         description="Anonymise the records of customers with no appointment in this many "
         "months and none ahead (a daily step); 0 keeps them.",
+    )
+    waitlist_offer_minutes: optional(minutes(MAX_WAITLIST_OFFER_MINUTES, 1)) = Field(
+        None,
+        description="How long a time freed for someone on the waitlist is held for them "
+        "(docs/waitlist.md#the-offer).",
     )
     # Booking rules (docs/booking.md#booking-rules); null turns a rule off.
     max_future_bookings: minutes(MAX_FUTURE_BOOKINGS, 1) | None = Field(

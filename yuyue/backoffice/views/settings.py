@@ -178,6 +178,9 @@ def policies(request: HttpRequest, desk: Desk) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         retention = form.cleaned_data["customer_retention_months"]
         kept = {} if retention is None else {"customer_retention_months": retention}
+        offer_minutes = form.cleaned_data["waitlist_offer_minutes"]
+        if offer_minutes is not None:
+            kept["waitlist_offer_minutes"] = offer_minutes
         try:
             business_update(
                 business=business,

@@ -199,6 +199,9 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def appointment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     appointment = appointment_or_404(request, public_id)
+    if appointment.status == Status.OFFERED and appointment.customer_id == request.user.pk:
+        # A waitlist offer is answered on its own page (docs/waitlist.md#the-offer).
+        return HttpResponseRedirect(reverse("web:waitlist-offer", args=[public_id]))
     changes = _changes(appointment, request.user)
     reasons = cancellation_reasons(appointment_ids=[appointment.id])
     context = {

@@ -69,7 +69,19 @@ def choose_time(request: HttpRequest, slug: str, service_id: int) -> HttpRespons
         confirm_url=reverse("web:book-confirm", args=[business.slug, service.id]),
         per_shop=True,
     )
+    waitlist_url = reverse("web:waitlist-join", args=[business.slug, service.id])
     context = {
+        # A full day (booked up, not closed) can be waited for (docs/waitlist.md).
+        "waitlist_days": [
+            {
+                "label": f"{day.weekday} {day.label}",
+                "url": with_query(
+                    waitlist_url, date=day.date.isoformat(), staff=staff_value(choice.staff)
+                ),
+            }
+            for day in picker.days
+            if not day.free and not day.closed
+        ],
         "business": business,
         "service": service,
         "location_options": location_options(choice, page_url),

@@ -108,6 +108,24 @@
     window.setTimeout(ask, 3000);
   }
 
+  // A waitlist offer: the minutes and seconds it is still held, counted down from the
+  // server's count (the page says until when in words too, for those without script).
+  var countdown = document.querySelector("[data-countdown]");
+  if (countdown) {
+    var endsAt = Date.now() + 1000 * parseInt(countdown.dataset.countdown, 10);
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      var seconds = String(left % 60);
+      countdown.textContent = Math.floor(left / 60) + ":" + (seconds.length < 2 ? "0" : "") + seconds;
+      if (left > 0) {
+        window.setTimeout(tick, 1000);
+      } else {
+        window.location.reload();
+      }
+    };
+    tick();
+  }
+
   // Back/forward cache: a page restored from it may carry a form marked as sent.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent]").forEach(function (form) {
