@@ -43,8 +43,12 @@ def test_a_customer_books_a_weekly_series_and_cancels_the_rest(ui, lang, service
     # The picker, Thursday 10:00, then the confirm page: log in right there.
     ui.goto(f"/b/salon/book/{service.id}/")
     page.locator(f'a.day[href*="date={THURSDAY.isoformat()}"]').click()
+    # Today's times are shown first: wait for Thursday's before tapping 10:00.
+    expect(page.locator("a.day.selected")).to_have_attribute(
+        "href", re.compile(f"date={THURSDAY.isoformat()}")
+    )
     page.locator("a.time", has_text="10:00").click()
-    expect(page).to_have_url(re.compile(r"/confirm/"))
+    expect(page).to_have_url(re.compile(r"/confirm/\?.*start=2026-12-03T10%3A00"))
     ui.log_in_here("customer")
     series_link = page.locator("a[data-series-link]")
     expect(series_link).to_be_visible()
