@@ -16,10 +16,10 @@ rules): once the server is up, `schedule_release` sets them so the day opens on 
 minute of the (real) clock at least SETTLE seconds away -- the instant -- and before it the
 listing is empty and says when the day opens (`opens_at`, checked). `open_the_day` only waits
 for that minute: the server opens the day by itself, nothing is written at the instant. At the
-instant, each of BENCH_RELEASE_CUSTOMERS (2,000) customers -- each its own
-account and API token -- within BENCH_RELEASE_SPREAD seconds (0.5: people pressing refresh on
-the minute) reads the day (`GET .../availability`, one day, any staff), picks one of the free
-times at random (half of them with the staff member named, half "any staff") and books it
+instant, each of BENCH_RELEASE_CUSTOMERS (2,000) customers -- each its own account and API
+token -- within BENCH_RELEASE_SPREAD seconds (0.5: people pressing refresh on the minute) reads
+the day (`GET .../availability`, one day, any staff), picks one of the free times at random
+(half of them with the staff member named, half "any staff") and books it
 (`POST .../appointments`). A refusal (409) carries up to three nearest free times: the customer
 tries one of them on the same day, else reads the day again; an empty day means it is full and
 the customer leaves. At most BENCH_RELEASE_TRIES (20) bookings per customer.
