@@ -31,13 +31,19 @@ A month (4 weeks from Monday 1 June 2026), as events in time order:
   in it. A refused customer leaves and does not come back.
 * **With the waitlist** a refused customer joins it with probability BENCH_REFILL_JOIN (0.5),
   wishing for exactly what they asked: the service, the staff member if they named one (else
-  anyone), their days and their window of starts. When a
-  cancellation frees time, `first_fitting_waiter` (below; the integrator may swap in the app's
-  matcher) offers it to the earliest-joined waiter whose wish fits, held 15 minutes (the hold
-  is busy time: nobody else is offered it). The waiter accepts (70%, after 1-15 min), declines
-  (15%) or lets it expire (15%); a declined or expired offer goes to the next waiter and the
-  waiter leaves the list. While the freed time still has room for someone, further waiters
-  are offered the rest. Spontaneous arrivals go on as without.
+  anyone), their days and their window of starts (as the product's window of times: from the
+  window's first start to its last start plus the service). When a cancellation frees time,
+  the app's matcher decides, as the waitlist worker does (`waitlist_offer_freed`): the wishes
+  in the order they joined (`yuyue/waitlist/matching.py`, `fits_in_order`) with the earliest
+  start on the service's grid from the freed start whose whole appointment lies inside the
+  freed span and the wish's window; the first of them the engine still takes (`choose_staff`
+  on the calendar as it stands: notice, hours, buffers, other bookings -- the booking path's
+  `who_can_take`) gets one offer, held 15 minutes (busy time: nobody else is offered it). One
+  freed time, one offer: the rest of it, if the offer took only part, is left to arrivals.
+  The waiter accepts (70%, after 1-15 min), declines (15%) or lets it expire (15%), drawn
+  anew for each offer; a declined or expired offer frees its own span, offered the same way
+  to the next waiter (never back to the one who passed), and the waiter waits again. Waiters
+  whose dates have passed are cleared. Spontaneous arrivals go on as without.
 
 Reported, per load, summed over the seeds (the same requests and fates in both runs): the
 freed staff time (appointment minutes, buffers left out) and the share of it booked again --
@@ -81,6 +87,7 @@ from yuyue.scheduling.engine import (
     nearest_starts,
     wall_to_instant,
 )
+from yuyue.waitlist import matching
 
 MINUTE = 60_000_000  # microseconds
 HOUR = 60 * MINUTE
@@ -271,8 +278,19 @@ def demand(seed: int, load: float) -> list[Request]:
 class Waiter:
     request: Request
     joined: int  # us
-    waiting: bool = True  # False once offered something they took, declined or let expire
+    waiting: bool = True  # False once booked through an offer
     offered: bool = False  # an offer of theirs stands
+    passes: int = 0  # offers declined or let expire (each answer drawn anew)
+
+    def answer(self) -> tuple[str, int]:
+        """The answer to the next offer and how long after it: the request's for the first,
+        a fresh draw (the same in every run) for later ones."""
+        if self.passes == 0:
+            return self.request.answer, self.request.answer_after
+        rng = random.Random(f"answer-{self.request.ident}-{self.request.arrives}-{self.passes}")
+        a = rng.random()
+        answer = "accept" if a < 0.70 else "decline" if a < 0.85 else "expire"
+        return answer, HOLD if answer == "expire" else rng.randint(1, 15) * MINUTE
 
 
 @dataclass(frozen=True)
@@ -287,48 +305,61 @@ class Freed:
     kind: str  # "cancel" or "noshow"
 
 
-def first_fitting_waiter(
-    waiters: Sequence[Waiter], freed: Freed, calendar: StaffCalendar, now: dt.datetime
-) -> tuple[Waiter, dt.datetime] | None:
-    """The first waiter (in the order they joined) whose wish fits the freed time, and the
-    start to offer them; None if nobody's does.
+def app_wish(waiter: Waiter, *, whole_day: bool = False) -> matching.Wish:
+    """The waiter's wish in the app's terms: its window of starts becomes a window of times the
+    whole appointment lies in (the last start plus the service), as the product stores it."""
+    request = waiter.request
+    wish = request.wish
+    rules = SERVICES[wish.service]
+    first, last = (0, 24 * 60 - 1) if whole_day else wish.window
+    end = min(last + int(rules.duration.total_seconds()) // 60, 24 * 60 - 1)
+    return matching.Wish(
+        id=request.ident,
+        joined=_dt(waiter.joined),
+        service_id=rules.service_id,
+        duration=rules.duration,
+        step=rules.interval or rules.duration,
+        staff_id=wish.staff_id,
+        date_from=wish.date_from,
+        date_to=wish.date_to,
+        time_from=dt.time(first // 60, first % 60),
+        time_to=dt.time(end // 60, end % 60),
+    )
 
-    A wish fits when it is for this staff member or anyone, its dates hold the freed day, and
-    the engine offers, on this staff member's calendar as it stands now (the freed time free,
-    other offers held), a start of the wished service inside the wished window whose
-    appointment overlaps the freed time -- minimum notice, grid, buffers and working hours
-    included. Among such starts, the one nearest the waiter's preferred start (earlier on a
-    tie). The app's matcher (the waitlist branch) answers the same question; swap it in here.
-    """
-    slots_by_service: dict[int, list] = {}
-    for waiter in waiters:
-        wish = waiter.request.wish
-        if not waiter.waiting or waiter.offered:
-            continue
-        if wish.staff_id is not None and wish.staff_id != freed.staff_id:
-            continue
-        if not wish.date_from <= freed.day <= wish.date_to:
-            continue
-        slots = slots_by_service.get(wish.service)
-        if slots is None:
-            slots = slots_by_service[wish.service] = find_slots(
-                calendars=[calendar],
-                rules=SERVICES[wish.service],
-                date_from=freed.day,
-                date_to=freed.day,
-                now=now,
-                zone=ZONE,
-            )
-        fitting = [
-            slot
-            for slot in slots
-            if _us(slot.start) < freed.hi
-            and _us(slot.end) > freed.lo
-            and wish.window[0] <= local_minute(_us(slot.start)) <= wish.window[1]
-        ]
-        if fitting:
-            target = wall_to_instant(freed.day, wish.preferred, ZONE)
-            return waiter, nearest_starts(fitting, target, limit=1)[0].start
+
+# Every staff member of the salon offers every service.
+OFFERED = frozenset(rules.service_id for rules in SERVICES)
+
+
+def first_taken(
+    waiters: Sequence[Waiter],
+    freed: Freed,
+    calendar: StaffCalendar,
+    now: dt.datetime,
+    *,
+    passed_by: int | None = None,
+    whole_day: bool = False,
+) -> tuple[Waiter, dt.datetime] | None:
+    """The waiter the worker would offer the freed time to, and the start; None if nobody.
+
+    The app's matcher (`fits_in_order`) gives the fits, first come first served; the first
+    whose start the engine still offers on this staff member's calendar as it stands now
+    (`choose_staff`: the booking path's check) is the one, as `waitlist_offer_freed` tries
+    `appointment_create` for each fit in turn."""
+    plain = matching.Freed(
+        staff_id=freed.staff_id,
+        start=_dt(freed.lo),
+        end=_dt(freed.hi),
+        services=OFFERED,
+        passed_by=passed_by,
+    )
+    waiting = {w.request.ident: w for w in waiters if w.waiting and not w.offered}
+    wishes = [app_wish(w, whole_day=whole_day) for w in waiting.values()]
+    for wish, start in matching.fits_in_order(plain, wishes, ZONE):
+        waiter = waiting[wish.id]
+        rules = SERVICES[waiter.request.service]
+        if choose_staff(calendars=[calendar], rules=rules, start=start, now=now) is not None:
+            return waiter, start
     return None
 
 
@@ -533,57 +564,53 @@ class Salon:
         if not day:
             return "nobody waiting for that day"
         calendar = self.calendar(freed.staff_id, freed.day)
-        if first_fitting_waiter(day, freed, calendar, _dt(now)) is not None:
+        if first_taken(day, freed, calendar, _dt(now)) is not None:
             return "a waiter fits"
-        wider = [
-            Waiter(
-                dataclasses.replace(
-                    w.request, wish=dataclasses.replace(w.request.wish, window=(0, 24 * 60 - 1))
-                ),
-                w.joined,
-            )
-            for w in day
-        ]
-        if first_fitting_waiter(wider, freed, calendar, _dt(now)) is not None:
+        if first_taken(day, freed, calendar, _dt(now), whole_day=True) is not None:
             return "waiters wanted other hours"
         return "waiters' services did not fit"
 
-    def offer(self, now: int, freed: Freed) -> None:
-        """Offer the freed time to waiters, first come first served, while someone fits."""
-        while True:
-            # Waiters whose dates have passed are cleared.
-            today = local_day(now)
-            self.waiters = [
-                w for w in self.waiters if w.waiting and w.request.wish.date_to >= today
-            ]
-            match = first_fitting_waiter(
-                self.waiters, freed, self.calendar(freed.staff_id, freed.day), _dt(now)
-            )
-            if match is None:
-                return
-            waiter, start = match
-            self.offers += 1
-            ident = -self.offers  # a held offer's busy span
-            waiter.offered = True
-            self.take(freed.staff_id, SERVICES[waiter.request.service], _us(start), ident)
-            self.outcome.count("offers")
-            self.at(
-                now + waiter.request.answer_after,
-                "answer",
-                (waiter, freed, _us(start), ident),
-            )
+    def offer(self, now: int, freed: Freed, passed_by: int | None = None) -> None:
+        """Offer the freed time to one waiter, first come first served (the worker's rule:
+        one freed time, one offer)."""
+        # Waiters whose dates have passed are cleared.
+        today = local_day(now)
+        self.waiters = [w for w in self.waiters if w.waiting and w.request.wish.date_to >= today]
+        match = first_taken(
+            self.waiters,
+            freed,
+            self.calendar(freed.staff_id, freed.day),
+            _dt(now),
+            passed_by=passed_by,
+        )
+        if match is None:
+            return
+        waiter, start = match
+        self.offers += 1
+        ident = -self.offers  # a held offer's busy span
+        waiter.offered = True
+        self.take(freed.staff_id, SERVICES[waiter.request.service], _us(start), ident)
+        self.outcome.count("offers")
+        answer, after = waiter.answer()
+        self.at(now + after, "answer", (waiter, freed, _us(start), ident, answer))
 
-    def on_answer(self, now: int, payload: tuple[Waiter, Freed, int, int]) -> None:
-        waiter, freed, start, ident = payload
+    def on_answer(self, now: int, payload: tuple[Waiter, Freed, int, int, str]) -> None:
+        waiter, freed, start, ident, answer = payload
         self.release(freed.staff_id, start, ident)
         waiter.offered = False
-        waiter.waiting = False  # booked, or gone
-        if waiter.request.answer == "accept":
+        if answer == "accept":
+            waiter.waiting = False
             self.outcome.count("accepted")
             self.book(waiter.request, freed.staff_id, start, now, "waitlist")
         else:
-            self.outcome.count(waiter.request.answer + "d")
-            self.offer(now, freed)
+            # The waiter waits again; the offer's own span is freed time for the next one.
+            waiter.passes += 1
+            self.outcome.count(answer + "d")
+            rules = SERVICES[waiter.request.service]
+            span = dataclasses.replace(
+                freed, lo=start, hi=start + _minutes(rules, "duration"), at=now
+            )
+            self.offer(now, span, passed_by=waiter.request.ident)
 
     # -- the figures -------------------------------------------------------------------------
 

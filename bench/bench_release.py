@@ -10,12 +10,16 @@ the cache of both the server and this process (listings, versions, throttle coun
 deployment with REDIS_URL.
 
 The business: 10 staff, every day 09:00-19:00, one 30-minute service on a 30-minute grid, no
-buffers, no notice: 20 starts x 10 staff = 200 times on the day. Until the instant the day is
-closed; `open_the_day` opens it (see there: today by date overrides, later by the release
-time). At the instant, each of BENCH_RELEASE_CUSTOMERS (2,000) customers -- each its own
-account and API token -- within BENCH_RELEASE_SPREAD seconds (0.5: people pressing refresh on
-the minute) reads the day (`GET .../availability`, one day, any staff), picks one of the free
-times at random (half of them with the staff member named, half "any staff") and books it
+buffers, no notice: 20 starts x 10 staff = 200 times on the day. The day opens by the
+business's release time (放号: `release_days_before`, `release_time`; docs/booking.md, booking
+rules): once the server is up, `schedule_release` sets them so the day opens on the next whole
+minute of the (real) clock at least SETTLE seconds away -- the instant -- and before it the
+listing is empty and says when the day opens (`opens_at`, checked). `open_the_day` only waits
+for that minute: the server opens the day by itself, nothing is written at the instant. At the
+instant, each of BENCH_RELEASE_CUSTOMERS (2,000) customers -- each its own account and API
+token -- within BENCH_RELEASE_SPREAD seconds (0.5: people pressing refresh on the minute) reads
+the day (`GET .../availability`, one day, any staff), picks one of the free times at random
+(half of them with the staff member named, half "any staff") and books it
 (`POST .../appointments`). A refusal (409) carries up to three nearest free times: the customer
 tries one of them on the same day, else reads the day again; an empty day means it is full and
 the customer leaves. At most BENCH_RELEASE_TRIES (20) bookings per customer.
@@ -67,15 +71,11 @@ from yuyue.accounts.models import ApiToken, User  # noqa: E402
 from yuyue.accounts.services import token_issue  # noqa: E402
 from yuyue.bookings.models import HOLDING_STATUSES, Appointment  # noqa: E402
 from yuyue.catalog.models import Business, Service  # noqa: E402
-from yuyue.catalog.services import business_create, service_create  # noqa: E402
+from yuyue.catalog.services import business_create, business_update, service_create  # noqa: E402
 from yuyue.catalog.versions import availability_changed  # noqa: E402
 from yuyue.customers.models import Customer  # noqa: E402
 from yuyue.scheduling.models import StaffMember  # noqa: E402
-from yuyue.scheduling.services import (  # noqa: E402
-    staff_member_create,
-    staff_override_delete,
-    staff_override_set,
-)
+from yuyue.scheduling.services import staff_member_create  # noqa: E402
 
 CUSTOMERS = int(os.environ.get("BENCH_RELEASE_CUSTOMERS", "2000"))
 SPREAD = float(os.environ.get("BENCH_RELEASE_SPREAD", "0.5"))
@@ -89,6 +89,7 @@ TIMEOUT = 600  # seconds a request may wait, queue included, before it counts as
 HOLDING = [str(status) for status in HOLDING_STATUSES]
 CORES = os.cpu_count() or 1
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+SETTLE = 8  # seconds at least between setting the release minute and the minute itself
 
 
 def say(message: str) -> None:
@@ -140,11 +141,15 @@ def wipe() -> None:
 
 
 def build(day: dt.date) -> tuple[Service, User, list[StaffMember]]:
-    """The business through its services, the day closed for everyone until it opens."""
+    """The business through its services, the day closed for everyone until it opens: its
+    times open on the day itself at 23:59 until `schedule_release` sets the real minute."""
     call_command("migrate", verbosity=0)
     wipe()
     owner, _ = User.objects.get_or_create(username="release-owner")
     business = business_create(owner=owner, slug=SLUG, name="Release rush")
+    business_update(
+        business=business, actor=owner, release_days_before=0, release_time=dt.time(23, 59)
+    )
     service = service_create(
         business=business,
         actor=owner,
@@ -162,8 +167,6 @@ def build(day: dt.date) -> tuple[Service, User, list[StaffMember]]:
         )
         for i in range(STAFF)
     ]
-    for member in staff:
-        staff_override_set(staff=member, actor=owner, date=day, closed=True)
     return Service.objects.select_related("business").get(pk=service.pk), owner, staff
 
 
@@ -177,22 +180,27 @@ def customers() -> list[str]:
     return [token_issue(user=user).key for user in users]
 
 
-def open_the_day(*, owner: User, staff: list[StaffMember], day: dt.date) -> None:
-    """Open `day` for booking, now.
+def schedule_release(*, service: Service, owner: User, day: dt.date) -> dt.datetime:
+    """Set the business's release time so `day` opens on the next whole minute at least SETTLE
+    seconds from now (D = days from that minute's local date to `day`, HH:MM = its minute), and
+    return that minute. The update bumps the business's version, so every listing cached
+    before it is stale well before the instant."""
+    soon = dt.datetime.now(ZONE) + dt.timedelta(seconds=SETTLE)
+    instant = soon.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    business_update(
+        business=service.business,
+        actor=owner,
+        release_days_before=(day - instant.date()).days,
+        release_time=instant.time(),
+    )
+    return instant
 
-    Today: the day was closed by a date override on every staff member (see `build`); this
-    deletes them in one transaction, so the day opens whole at the commit (one version bump,
-    every cached listing stale at once), exactly when the customers are told to go.
 
-    With the release time (issue 23, part 3: the times of a day open at HH:MM, D days before)
-    this is the one place to change: `build` sets the business's release rule instead of the
-    overrides -- D = (day - the rush's local date).days, HH:MM = the rush's local minute, so the
-    rush must start on a whole minute of the server's (real) clock -- and this function only
-    waits until that minute has begun; the server opens the day by itself.
-    """
-    with transaction.atomic():
-        for member in staff:
-            staff_override_delete(staff=member, actor=owner, date=day)
+def open_the_day(instant: dt.datetime) -> None:
+    """Wait until the release minute has begun; the server opens the day by itself (its
+    listings ask the clock, see the availability engine's release time), nothing is written."""
+    while (left := (instant - dt.datetime.now(dt.UTC)).total_seconds()) > 0:
+        time.sleep(min(left, 0.5) if left > 0.01 else 0.001)
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,7 +445,7 @@ def main() -> None:
         f"release rush on {connection.vendor} and Redis: building (day {day}, "
         f"{CUSTOMERS} customers)"
     )
-    service, owner, staff = build(day)
+    service, owner, _staff = build(day)
     tokens = customers()
     availability_changed(business_id=service.business_id)  # whatever Redis kept is stale
     say(f"built; load {loadavg()}")
@@ -449,18 +457,21 @@ def main() -> None:
         server.wait(rush.read_path)
         for _ in range(5):  # both workers: imports, connections, first queries
             server.wait(rush.read_path)
+        at = schedule_release(service=service, owner=owner, day=day)
         closed = json.loads(
             urllib.request.urlopen(f"http://127.0.0.1:{server.port}{rush.read_path}").read()
         )
         assert closed["slots"] == [], "the day is open before the instant"
+        opens_at = dt.datetime.fromisoformat(closed["opens_at"])
+        assert opens_at == at, f"the listing says it opens at {opens_at}, not {at}"
+        say(f"the listing before it: no times, opens_at {closed['opens_at']}; load {loadavg()}")
+        open_the_day(at)
+        instant = time.perf_counter()
+        late_ms = (dt.datetime.now(dt.UTC) - at).total_seconds() * 1000
         before = loadavg()
         server_cpu = server.cpu_seconds()
         client_cpu = time.process_time()
         machine = machine_busy()
-        at = dt.datetime.now(dt.UTC)
-        open_the_day(owner=owner, staff=staff, day=day)
-        instant = time.perf_counter()
-        opened_ms = (dt.datetime.now(dt.UTC) - at).total_seconds() * 1000
         asyncio.run(rush.run(instant))
         wall = time.perf_counter() - instant
         client_cpu = time.process_time() - client_cpu
@@ -481,8 +492,9 @@ def main() -> None:
         and fivexx == unanswered == 0
     )
     say(
-        f"{CUSTOMERS} customers at the instant (spread {SPREAD:g} s), day opened in "
-        f"{opened_ms:.0f} ms; load {before} -> {after}"
+        f"{CUSTOMERS} customers at the release minute {at.astimezone(ZONE):%H:%M} (spread "
+        f"{SPREAD:g} s, the rush started {late_ms:.0f} ms into the minute); load {before} -> "
+        f"{after}"
     )
     print(
         f"  bookings: {booked} made (HTTP 201), {checked['holding']} in the database, "
