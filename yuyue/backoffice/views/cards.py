@@ -44,7 +44,7 @@ from yuyue.catalog.selectors import business_services
 from yuyue.lib.errors import DomainError
 from yuyue.lib.localtime import local_time_label
 from yuyue.webkit.forms import error_text, refusal_text
-from yuyue.webkit.pages import MAX_ID, page
+from yuyue.webkit.pages import MAX_ID, PUBLIC_ID, page
 
 MAX_PERIOD_DAYS = 366
 
@@ -183,7 +183,7 @@ def sell(request: HttpRequest, desk: Desk, customer_id: int) -> HttpResponse:
 @desk_view()
 def card_detail(request: HttpRequest, desk: Desk, card_id: str) -> HttpResponse:
     """One card: what is left, every movement; the owner adjusts or refunds it here."""
-    card = card_for(user=desk.user, public_id=card_id[:32])
+    card = card_for(user=desk.user, public_id=card_id) if PUBLIC_ID.match(card_id) else None
     if card is None or card.business_id != desk.business.pk:
         raise Http404
     here = reverse("backoffice:card", args=[desk.business.slug, card.public_id])
