@@ -305,3 +305,49 @@ class CardEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("card entries are never deleted")
+
+
+class CardPurchase(models.Model):
+    """A card bought online through WeChat Pay: what is bought and by whom, and the payments
+    order paying it. When WeChat Pay says the order is paid, the card is made once, in the
+    transaction that records the payment (docs/cards.md#money); an order never paid lapses
+    (the payment sweep closes it) and no card is made."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_card_id, editable=False
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="+", verbose_name=_("business")
+    )
+    product = models.ForeignKey(
+        CardProduct, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("buyer"),
+    )
+    order = models.OneToOneField(
+        "payments.Order", on_delete=models.PROTECT, related_name="+", verbose_name=_("order")
+    )
+    card = models.OneToOneField(
+        Card,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchase",
+        verbose_name=_("card"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("card bought online")
+        verbose_name_plural = _("cards bought online")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id

@@ -16,12 +16,14 @@ from yuyue.cards.models import (
     CardBalance,
     CardEntry,
     CardProduct,
+    CardPurchase,
     Kind,
     package_value,
 )
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.customers.models import Customer
+from yuyue.payments.models import Order
 
 
 def cards_of_holder(*, user: User | AnonymousUser) -> QuerySet[Card]:
@@ -164,3 +166,26 @@ def balances_total(*, business: Business) -> dict[str, Decimal | int]:
         "bonus": totals["bonus"] or ZERO,
         "uses": totals["uses"] or 0,
     }
+
+
+def card_product_on_sale(*, business: Business, product_id: int) -> CardProduct | None:
+    """One of the cards the business sells now (None: no such card on sale)."""
+    return card_products_on_sale(business=business).filter(pk=product_id).first()
+
+
+def card_purchase_for(*, user: User | AnonymousUser, public_id: str) -> CardPurchase | None:
+    """A card bought online, seen by its buyer only."""
+    if not user.is_authenticated:
+        return None
+    return (
+        CardPurchase.objects.select_related("order", "card", "product", "business")
+        .filter(public_id=public_id, buyer=user)
+        .first()
+    )
+
+
+def card_purchase_state(purchase: CardPurchase) -> str:
+    """`paid` once its card is made, `lapsed` when its order was closed unpaid, else `open`."""
+    if purchase.card_id is not None:
+        return "paid"
+    return "lapsed" if purchase.order.state == Order.State.CLOSED else "open"

@@ -57,6 +57,7 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
                 "url": link(order.account.appointment.public_id),
             }
             for order in report.orders_closed
+            if order.account is not None  # an appointment's (the report's selector takes those)
         ]
         + [
             {
