@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
-from tests.helpers import NOW, client_for, error_of
+from tests.helpers import NOW, client_for, error_of, owner_of
 from tests.payments import standin as wx
 from tests.payments.test_races import together
 from yuyue.cards.models import Card, CardEntry, CardPurchase
+from yuyue.cards.services import card_adjust, card_refund, card_top_up
 from yuyue.payments import wechatpay
-from yuyue.payments.models import Order, PaymentEntry
+from yuyue.payments.models import Order, PaymentEntry, Refund
 from yuyue.payments.services import payment_notification_handle
 from yuyue.payments.sweep import sweep
 from yuyue.wechat.models import WeChatIdentity
@@ -148,3 +149,63 @@ def test_two_notifications_at_once_make_one_card(standin, package, customer):
     assert Card.objects.count() == 1
     assert PaymentEntry.objects.filter(kind="sale").count() == 1
     assert CardEntry.objects.count() == 1
+
+
+def paid_card(standin, product, customer):
+    bought = buy(customer, product).json()
+    standin.pay(bought["out_trade_no"])
+    notify(standin.paid_notification(bought["out_trade_no"]))
+    return Card.objects.get(purchase__public_id=bought["purchase_id"]), bought
+
+
+def test_a_card_bought_online_is_refunded_through_wechat_pay(standin, package, customer):
+    card, bought = paid_card(standin, package, customer)
+    card_adjust(card=card, actor=owner_of(card), uses=-3, reason="用了三次")
+    standin.refund_status = "SUCCESS"
+    card_refund(card=card, actor=owner_of(card), channel="cash", reason="搬家")
+    # 7 of 10 uses left of 680.00: 476.00 back to the payer, once, nothing at the counter.
+    assert standin.refunded_total(bought["out_trade_no"]) == 47600
+    [(no, asked)] = standin.refunds.items()
+    assert asked["reason"] == "搬家"
+    refund = Refund.objects.get()
+    assert (refund.state, refund.amount, refund.account) == ("succeeded", Decimal("476.00"), None)
+    back = PaymentEntry.objects.get(kind="refund")
+    assert (back.amount, back.channel, back.business_id) == (
+        Decimal("476.00"),
+        "wechat_native",
+        card.business_id,
+    )
+    assert back.wechat_refund_id == refund.wechat_refund_id != ""
+    card.refresh_from_db()
+    assert card.status == Card.Status.REFUNDED
+    # WeChat Pay's notification of the same refund changes nothing more.
+    notify(standin.refund_notification(no))
+    assert PaymentEntry.objects.filter(kind="refund").count() == 1
+
+
+def test_a_refund_not_answered_is_asked_again_with_the_same_number(standin, package, customer):
+    card, bought = paid_card(standin, package, customer)
+    standin.fail_next = 1  # WeChat Pay cannot be reached
+    card_refund(card=card, actor=owner_of(card), channel="cash")
+    refund = Refund.objects.get()
+    assert refund.state == "pending" and standin.refunds == {}
+    standin.refund_status = "SUCCESS"
+    sweep(now=NOW + dt.timedelta(minutes=3))
+    assert list(standin.refunds) == [refund.out_refund_no]
+    sweep(now=NOW + dt.timedelta(minutes=6))  # answered: not asked again
+    assert standin.refunded_total(bought["out_trade_no"]) == 68000
+    refund.refresh_from_db()
+    assert refund.state == "succeeded"
+    assert PaymentEntry.objects.filter(kind="refund").count() == 1
+
+
+def test_top_ups_at_the_counter_go_back_at_the_counter(standin, stored, customer):
+    card, bought = paid_card(standin, stored, customer)
+    card_top_up(card=card, actor=owner_of(card), channel="cash", amount=Decimal("300.00"))
+    standin.refund_status = "SUCCESS"
+    card_refund(card=card, actor=owner_of(card), channel="cash")
+    assert standin.refunded_total(bought["out_trade_no"]) == 100000
+    assert sorted(PaymentEntry.objects.filter(kind="refund").values_list("channel", "amount")) == [
+        ("cash", Decimal("300.00")),
+        ("wechat_native", Decimal("1000.00")),
+    ]

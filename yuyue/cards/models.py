@@ -92,6 +92,11 @@ class CardProduct(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where a card bought of it counts its days: its business's zone."""
+        return self.business.zone
+
 
 class Card(models.Model):
     """One card a customer holds: the product's terms as sold, and its state. What is left on

@@ -46,6 +46,9 @@ from yuyue.payments.services import (
     payment_record_sale,
     sale_order_open,
     sale_order_send,
+    sale_refund_start,
+    sale_refundable,
+    sale_refunds_send,
 )
 from yuyue.scheduling.models import StaffMember
 
@@ -724,38 +727,67 @@ def card_refund(
     now = _now(now)
     require_owner(user=actor, business_id=card.business_id)
     reason = reason.strip()[:MAX_REASON_LENGTH]
+    to_send: list[int] = []
     with writer_turn(), transaction.atomic():
-        balance = _balance_for_update(card.pk)
-        card = balance.card
-        if card.status == Card.Status.REFUNDED:
-            raise CardUnusable(_("This card was refunded already."))
-        if balance.reserved_uses or balance.reserved_principal or balance.reserved_bonus:
-            raise CardBusy()
-        amount = card_refund_amount(card=card, balance=balance)
-        payment = None
-        if amount > 0:
-            payment = payment_record_sale(
-                business=card.business,
-                actor=actor,
-                channel=channel,
-                amount=amount,
-                note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
-                refund=True,
-            )
-        entry = _write(
-            balance,
-            kind=CardEntry.Kind.REFUND,
-            now=now,
-            actor=actor,
-            payment=payment,
-            reason=reason,
-            uses_left=-balance.uses_left,
-            principal=-balance.principal,
-            bonus=-balance.bonus,
+        entry = _card_refund_write(
+            card=card, actor=actor, channel=channel, reason=reason, now=now, to_send=to_send
         )
-        card.status = Card.Status.REFUNDED
-        card.save(update_fields=["status"])
-        return entry
+    # WeChat Pay is asked once the card is closed (committed); the sweep asks again if needed.
+    sale_refunds_send(to_send)
+    return entry
+
+
+def _card_refund_write(
+    *,
+    card: Card,
+    actor: User,
+    channel: str,
+    reason: str,
+    now: dt.datetime,
+    to_send: list[int],
+) -> CardEntry:
+    """What card_refund writes, in its transaction: the card's refund entry (it closes the
+    card), the money back at the counter, and the WeChat Pay refunds to send (`to_send`)."""
+    balance = _balance_for_update(card.pk)
+    card = balance.card
+    if card.status == Card.Status.REFUNDED:
+        raise CardUnusable(_("This card was refunded already."))
+    if balance.reserved_uses or balance.reserved_principal or balance.reserved_bonus:
+        raise CardBusy()
+    amount = card_refund_amount(card=card, balance=balance)
+    # A card bought online is refunded through WeChat Pay, up to what its order paid; the
+    # rest (top-ups paid at the counter) at the counter.
+    purchase = CardPurchase.objects.select_related("order").filter(card=card).first()
+    online = ZERO if purchase is None else min(amount, sale_refundable(purchase.order))
+    if online > 0:
+        assert purchase is not None
+        to_send.append(
+            sale_refund_start(order=purchase.order, amount=online, reason=reason or card.name).pk
+        )
+    payment = None
+    if amount - online > 0:
+        payment = payment_record_sale(
+            business=card.business,
+            actor=actor,
+            channel=channel,
+            amount=amount - online,
+            note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
+            refund=True,
+        )
+    entry = _write(
+        balance,
+        kind=CardEntry.Kind.REFUND,
+        now=now,
+        actor=actor,
+        payment=payment,
+        reason=reason,
+        uses_left=-balance.uses_left,
+        principal=-balance.principal,
+        bonus=-balance.bonus,
+    )
+    card.status = Card.Status.REFUNDED
+    card.save(update_fields=["status"])
+    return entry
 
 
 def card_adjust(

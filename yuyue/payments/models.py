@@ -146,8 +146,14 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 
+    # An appointment's refund; empty for a sale's (its order names the business).
     account = models.ForeignKey(
-        PaymentAccount, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("account")
+        PaymentAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name=_("account"),
     )
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("order")

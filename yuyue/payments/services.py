@@ -206,6 +206,8 @@ def sale_order_open(
 def sale_order_send(*, order: Order, actor: User, description: str) -> PayStart:
     """Ask WeChat Pay for a sale's order (outside any transaction), once: an order already
     asked for is offered again."""
+    if not wechatpay.configured():
+        raise PaymentsNotConfigured()
     if not order.code_url and not order.prepay_id:
         openid = _payer_openid(actor, order.method)
         terms = {
@@ -524,6 +526,10 @@ def _refund_reserve(
 def _refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) -> bool:
     """Record a refund's outcome, once: the money back in the ledger, or the reservation
     given back. True when this call recorded it."""
+    if Refund.objects.filter(pk=refund_id, account__isnull=True).exists():
+        return _sale_refund_finish(
+            refund_id=refund_id, wechat_refund_id=wechat_refund_id, succeeded=succeeded
+        )
     with writer_turn(), transaction.atomic():
         appointment = Appointment.objects.get(payment_account__refunds=refund_id)
         locked = appointment_for_update(appointment)
@@ -557,11 +563,95 @@ def _refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) ->
         return True
 
 
+def sale_refund_start(*, order: Order, amount: Decimal, reason: str) -> Refund:
+    """Give back part or all of a sale paid online, through WeChat Pay, in the caller's
+    transaction (the selling app takes what was sold back in it): the refund asked, never more
+    than the order's amount less what was refunded of it already. Send it with
+    `sale_refunds_send` once the transaction is committed (docs/cards.md#refunds)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if locked.account_id is not None or locked.state != Order.State.PAID:
+            raise InvalidInput({"order": [_("This was not paid online.")]})
+        asked = sum(
+            Refund.objects.filter(order=locked)
+            .exclude(state=Refund.State.FAILED)
+            .values_list("amount", flat=True),
+            ZERO,
+        )
+        if amount <= 0 or asked + amount > locked.amount:
+            raise InvalidInput({"amount": [_("That is more than is left to refund.")]})
+        return Refund.objects.create(
+            order=locked,
+            out_refund_no=f"RS{locked.pk}x{secrets.token_hex(8)}"[:32],
+            amount=amount,
+            reason=reason[:80],
+        )
+
+
+def sale_refunds_send(refund_ids: list[int]) -> None:
+    """Ask WeChat Pay for sales' refunds (outside any transaction); one not answered is asked
+    again by the sweep with the same out_refund_no."""
+    _refunds_send(refund_ids)
+
+
+def sale_refundable(order: Order) -> Decimal:
+    """What may still be refunded of a sale paid online through WeChat Pay."""
+    if order.account_id is not None or order.state != Order.State.PAID:
+        return ZERO
+    asked = sum(
+        Refund.objects.filter(order=order)
+        .exclude(state=Refund.State.FAILED)
+        .values_list("amount", flat=True),
+        ZERO,
+    )
+    return max(ZERO, order.amount - asked)
+
+
+def _sale_refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) -> bool:
+    """A sale's refund's outcome, once: the money back in the ledger (a refund of the
+    business), or its failure audited (the owner gives the money back otherwise)."""
+    with writer_turn(), transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("order__business")
+            .get(pk=refund_id)
+        )
+        if refund.state != Refund.State.PENDING:
+            return False
+        refund.state = Refund.State.SUCCEEDED if succeeded else Refund.State.FAILED
+        refund.wechat_refund_id = wechat_refund_id[:64]
+        refund.save(update_fields=["state", "wechat_refund_id", "updated_at"])
+        business = refund.order.business
+        assert business is not None
+        if succeeded:
+            PaymentEntry.objects.create(
+                business=business,
+                kind=PaymentEntry.Kind.REFUND,
+                channel=refund.order.method,
+                amount=refund.amount,
+                currency=business.currency,
+                order=refund.order,
+                refund=refund,
+                transaction_id=refund.order.transaction_id,
+                wechat_refund_id=refund.wechat_refund_id,
+            )
+        else:
+            audit(
+                "payments.refund_failed",
+                actor="-",
+                out_refund_no=refund.out_refund_no,
+                business=business.slug,
+            )
+        return True
+
+
 def _refund_send(refund: Refund) -> None:
     order = refund.order
     # WeChat Pay shows the reason to the payer: the system's codes go as words, in the
     # business's language.
-    with translation.override(refund.account.appointment.business.default_language):
+    business = order.business if refund.account is None else refund.account.appointment.business
+    assert business is not None
+    with translation.override(business.default_language):
         reason = policy.refund_reason_text(refund.reason)
     try:
         answer = wechatpay.refund(
@@ -593,7 +683,7 @@ def _refund_send(refund: Refund) -> None:
 
 def _refunds_send(refund_ids: list[int]) -> None:
     for refund in Refund.objects.filter(pk__in=refund_ids).select_related(
-        "order", "account__appointment__business"
+        "order__business", "account__appointment__business"
     ):
         _refund_send(refund)
 
@@ -604,7 +694,7 @@ def refunds_retry(*, now: dt.datetime | None = None, limit: int = 100) -> int:
     stale = list(
         Refund.objects.filter(
             state=Refund.State.PENDING, updated_at__lte=now - REFUND_RETRY_AFTER
-        ).select_related("order", "account__appointment__business")[:limit]
+        ).select_related("order__business", "account__appointment__business")[:limit]
     )
     for refund in stale:
         Refund.objects.filter(pk=refund.pk).update(updated_at=now)

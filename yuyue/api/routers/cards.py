@@ -144,12 +144,12 @@ def card_detail(request: HttpRequest, card_id: CardId) -> dict:
 
 
 @router.post(
-    "/businesses/{slug}/card-products/{id}/buy",
+    "/businesses/{slug}/card-products/{product_id}/buy",
     auth=bearer,
     response={200: CardBuyOut, **errors(400, 401, 403, 404, 422, 503)},
     summary="Buy a member card online",
 )
-def card_buy(request: HttpRequest, slug: Slug, id: Id, payload: PayIn) -> dict:
+def card_buy(request: HttpRequest, slug: Slug, product_id: Id, payload: PayIn) -> dict:
     """Pay a card on sale through WeChat Pay, as `/appointments/{id}/pay` pays a booking:
     `wechat_native` answers a `code_url`, `wechat_jsapi` the parameters of `wx.requestPayment`.
     The card is made when WeChat Pay says it is paid: ask `GET /card-purchases/{purchase_id}`
@@ -158,7 +158,7 @@ def card_buy(request: HttpRequest, slug: Slug, id: Id, payload: PayIn) -> dict:
     `payment_unavailable` when WeChat Pay cannot be reached: try again."""
     business = business_or_404(slug)
     require_open(business)
-    product = card_product_on_sale(business=business, product_id=id)
+    product = card_product_on_sale(business=business, product_id=product_id)
     if product is None:
         raise Http404
     purchase, started = card_purchase_start(
@@ -172,7 +172,7 @@ def card_buy(request: HttpRequest, slug: Slug, id: Id, payload: PayIn) -> dict:
         "amount": money(order.amount),
         "code_url": started.code_url or None,
         "jsapi": started.jsapi or None,
-        "pay_by": order.expires_at.astimezone(business.zone),
+        "pay_by": order.expires_at.astimezone(product.zone),
     }
 
 
@@ -184,7 +184,7 @@ def purchase_out(purchase: CardPurchase) -> dict:
         "amount": money(purchase.order.amount),
         "state": card_purchase_state(purchase),
         "card_id": None if purchase.card is None else purchase.card.public_id,
-        "pay_by": purchase.order.expires_at.astimezone(purchase.business.zone),
+        "pay_by": purchase.order.expires_at.astimezone(purchase.product.zone),
     }
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('cards', '0002_card_ledger_append_only'),
         ('catalog', '0012_business_waitlist_offer_minutes'),
         ('customers', '0004_customer_no_shows_lifted'),
-        ('payments', '0004_orders_for_sales'),
+        ('payments', '0004_orders_and_refunds_for_sales'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
