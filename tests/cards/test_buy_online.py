@@ -12,6 +12,7 @@ from tests.helpers import NOW, client_for, error_of, owner_of
 from tests.payments import standin as wx
 from tests.payments.test_races import together
 from yuyue.cards.models import Card, CardEntry, CardPurchase
+from yuyue.cards.selectors import cards_liability
 from yuyue.cards.services import card_adjust, card_refund, card_top_up
 from yuyue.payments import wechatpay
 from yuyue.payments.models import Order, PaymentEntry, Refund
@@ -178,6 +179,10 @@ def test_a_card_bought_online_is_refunded_through_wechat_pay(standin, package, c
     assert back.wechat_refund_id == refund.wechat_refund_id != ""
     card.refresh_from_db()
     assert card.status == Card.Status.REFUNDED
+    report = cards_liability(
+        business=card.business, start=NOW - dt.timedelta(days=1), end=NOW + dt.timedelta(days=1)
+    )
+    assert (report.sales_amount, report.refunds_amount) == (Decimal("680.00"), Decimal("476.00"))
     # WeChat Pay's notification of the same refund changes nothing more.
     notify(standin.refund_notification(no))
     assert PaymentEntry.objects.filter(kind="refund").count() == 1

@@ -19,6 +19,8 @@ ZERO = Decimal("0.00")
 MAX_NAME_LENGTH = 100
 MAX_TERMS_LENGTH = 2000
 MAX_REASON_LENGTH = 200
+# The payments order's purpose for a card bought online; its hook is card_purchase_paid.
+PURCHASE_PURPOSE = "card"
 
 
 def _money(verbose: Any, **extra: Any) -> models.DecimalField:

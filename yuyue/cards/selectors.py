@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from yuyue.accounts.models import User
 from yuyue.cards.models import (
+    PURCHASE_PURPOSE,
     ZERO,
     Card,
     CardBalance,
@@ -23,7 +24,7 @@ from yuyue.cards.models import (
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.customers.models import Customer
-from yuyue.payments.models import Order
+from yuyue.payments.models import Order, PaymentEntry
 
 
 def cards_of_holder(*, user: User | AnonymousUser) -> QuerySet[Card]:
@@ -145,7 +146,20 @@ def cards_liability(*, business: Business, start: dt.datetime, end: dt.datetime)
             ),
             "payment__amount",
         ),
-        refunds_amount=_sum(refunds.filter(payment__isnull=False), "payment__amount"),
+        # At the counter (the card's refund entry names the money), and through WeChat Pay for
+        # cards bought online (the money goes back after the card is closed, when WeChat Pay
+        # answers: the payments ledger's refund of the card's order).
+        refunds_amount=_sum(refunds.filter(payment__isnull=False), "payment__amount")
+        + _sum(
+            PaymentEntry.objects.filter(
+                business=business,
+                kind=PaymentEntry.Kind.REFUND,
+                order__purpose=PURCHASE_PURPOSE,
+                created_at__gte=start,
+                created_at__lt=end,
+            ),
+            "amount",
+        ),
         uses_used=-(uses.aggregate(n=Sum("uses_left"))["n"] or 0),
         value_used=value_used,
         principal_used=-_sum(uses, "principal"),

@@ -25,6 +25,7 @@ from yuyue.cards.models import (
     MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     MAX_TERMS_LENGTH,
+    PURCHASE_PURPOSE,
     ZERO,
     Card,
     CardBalance,
@@ -365,7 +366,7 @@ def _card_fill(card: Card, *, actor: User | None, payment: PaymentEntry, now: dt
 
 # How long a card bought online waits for its payment; then the payment sweep closes the order.
 PURCHASE_WINDOW = dt.timedelta(minutes=15)
-PURCHASE = "card"  # the payments order's purpose; its hook is card_purchase_paid
+PURCHASE = PURCHASE_PURPOSE
 
 
 def card_purchase_start(
