@@ -86,6 +86,29 @@ class Pay(BaseHTTPRequestHandler):
                 return self._answer(sweep(now=later))
             finally:
                 connection.close()
+        if self.path == "/check-in":
+            # Staff check a customer in at the counter when the appointment is due: the
+            # server's clock stays where it is for the other tests, so the check-in is given
+            # the appointment's start as its `now` (as /sweep is given a later one).
+            from django.db import connection
+
+            from yuyue.accounts.models import User
+            from yuyue.bookings.models import Appointment
+            from yuyue.bookings.services import appointment_check_in
+
+            try:
+                booked = Appointment.objects.select_related("business").get(
+                    checkin_code=str(body.get("code", "")), status="confirmed"
+                )
+                started = appointment_check_in(
+                    business=booked.business,
+                    code=booked.checkin_code,
+                    actor=User.objects.get(username=str(body.get("staff", "owner"))),
+                    now=booked.start,
+                )
+                return self._answer({"id": started.public_id, "status": started.status})
+            finally:
+                connection.close()
         if self.path == "/refunds":
             # WeChat Pay finishes the refunds under way and tells the server of each.
             done = {}

@@ -2,6 +2,13 @@
 const STRINGS = {
   zh: {
     tab_book: '预约', tab_mine: '我的预约',
+    cards_title: '会员卡', cards_mine: '我的会员卡', cards_none: '你在这家店还没有会员卡。',
+    cards_on_sale: '可购买的会员卡', cards_none_on_sale: '本店暂无可在线购买的会员卡。',
+    cards_buy: '微信支付购买', cards_uses_left: '剩余 {n} / {of} 次', cards_balance: '可用余额 {amount}',
+    cards_until: '有效期至 {day}', cards_no_end: '长期有效', cards_uses: '{n} 次', cards_bonus: '赠送 {amount}',
+    cards_bought: '购卡成功，已放入我的会员卡。', cards_not_bought: '支付未完成，未购卡。',
+    cards_pending: '正在等待支付结果，请稍后下拉刷新。', cards_pay_with: '使用会员卡',
+    cards_pay_none: '不使用会员卡',
     services: '服务项目', shops: '门店', minutes: '分钟', book: '预约',
     choose_shop: '选择门店', choose_staff: '选择服务人员', anyone: '任意人员（最快可约）',
     choose_time: '选择时间', no_times: '这一天没有可约时间', next_week: '下一周', prev_week: '上一周',
@@ -46,6 +53,13 @@ const STRINGS = {
   },
   en: {
     tab_book: 'Book', tab_mine: 'My bookings',
+    cards_title: 'Member cards', cards_mine: 'My member cards', cards_none: 'You hold no member card here yet.',
+    cards_on_sale: 'Member cards on sale', cards_none_on_sale: 'This shop sells no member cards online.',
+    cards_buy: 'Buy with WeChat Pay', cards_uses_left: '{n} of {of} uses left', cards_balance: '{amount} available',
+    cards_until: 'Valid until {day}', cards_no_end: 'No end date', cards_uses: '{n} uses', cards_bonus: 'bonus {amount}',
+    cards_bought: 'Bought: the card is in your member cards.', cards_not_bought: 'Not paid: no card was bought.',
+    cards_pending: 'Waiting for the payment to be confirmed; pull down to refresh.', cards_pay_with: 'Pay with a member card',
+    cards_pay_none: 'No member card',
     services: 'Services', shops: 'Shops', minutes: 'min', book: 'Book',
     choose_shop: 'Choose a shop', choose_staff: 'Choose who', anyone: 'Anyone (earliest free)',
     choose_time: 'Choose a time', no_times: 'No free times this day', next_week: 'Next week', prev_week: 'Previous week',

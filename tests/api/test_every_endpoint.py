@@ -5,6 +5,7 @@ The list of operations comes from the document itself, so an endpoint added with
 here fails the first test.
 """
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -12,13 +13,15 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.helpers import at, bearer, error_of, make_user
+from tests.helpers import NOW, at, bearer, error_of, make_user
 from tests.waitlist.support import waitlist_offer_for
 from tests.wechat.standin import Standin
 from tests.wechat.support import APPID, SECRET, bearer_client, wechat_login, wechat_settings
 from yuyue.accounts.services import phone_code_issue
+from yuyue.cards.models import CardPurchase
 from yuyue.cards.services import card_product_create, card_sell
 from yuyue.catalog.services import business_update, invitation_create, service_update
+from yuyue.payments.models import Order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -154,6 +157,13 @@ SUCCESS = {
     ("get", "/api/v1/businesses/{slug}/card-products"): ("anon", None, 200),
     ("get", "/api/v1/me/cards"): ("as_customer", None, 200),
     ("get", "/api/v1/cards/{card_id}"): ("as_customer", None, 200),
+    # No online payment here; bought through the stand-in in tests/cards/test_buy_online.py.
+    ("post", "/api/v1/businesses/{slug}/card-products/{product_id}/buy"): (
+        "as_customer",
+        {"method": "wechat_native"},
+        404,
+    ),
+    ("get", "/api/v1/card-purchases/{purchase_id}"): ("as_customer", None, 200),
     # The waitlist (docs/waitlist.md): {e} the customer's entry, {o} the offer standing for it.
     ("post", "/api/v1/businesses/{slug}/waitlist"): (
         "as_customer",
@@ -203,6 +213,8 @@ MALFORMED_PATH_VALUES = {
     "invitation_id": "x",
     "customer_id": "x",
     "card_id": "not*an*id",
+    "product_id": "x",
+    "purchase_id": "not*an*id",
     "entry_id": "not*an*id",
     "offer_id": "not*an*id",
 }
@@ -222,8 +234,26 @@ def rows(booked, service, stylist, location, stranger, business, owner, customer
     )
     card = card_sell(product=product, customer=booked.client, actor=owner, channel="cash")
     entry, offer = waitlist_offer_for(customer, service, stylist, stranger)
+    # A card the customer is buying online, as the buy route makes it (no WeChat Pay here).
+    purchase = CardPurchase.objects.create(
+        business=business,
+        product=product,
+        customer=booked.client,
+        buyer=customer,
+        order=Order.objects.create(
+            business=business,
+            purpose="card",
+            out_trade_no="YSrows0001",
+            method="wechat_native",
+            amount=product.price,
+            expires_at=NOW + dt.timedelta(minutes=15),
+        ),
+        created_at=NOW,
+    )
     return {
         "card_id": card.public_id,
+        "product_id": product.pk,
+        "purchase_id": purchase.public_id,
         "entry_id": entry.public_id,
         "offer_id": offer.public_id,
         "invitation_id": issued.invitation.id,

@@ -6,6 +6,9 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers import NOW, owner_of
+
+# WeChat Pay on loopback, for cards bought online (test_buy_online.py).
+from tests.payments.conftest import standin, wechatpay_keys  # noqa: F401
 from yuyue.cards.models import Kind
 from yuyue.cards.services import card_product_create, card_sell
 from yuyue.customers.services import customer_for_booking

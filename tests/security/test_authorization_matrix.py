@@ -16,6 +16,7 @@ in OPEN_TO_ANY_ACCOUNT or STAFF_MAY. The API's public operations are the ones it
 document marks as not needing a token; they are run too, and must leak nothing.
 """
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -27,14 +28,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.helpers import WEDNESDAY, at, client_for, error_of, join_business, make_user
+from tests.helpers import NOW, WEDNESDAY, at, client_for, error_of, join_business, make_user
 from tests.waitlist.support import waitlist_offer_for
 from yuyue.accounts.models import ApiToken
 from yuyue.bookings.services import appointment_create
+from yuyue.cards.models import CardPurchase
 from yuyue.cards.services import card_product_create, card_sell
 from yuyue.catalog.models import Membership
 from yuyue.catalog.services import business_create, invitation_create
 from yuyue.notifications.models import Notification
+from yuyue.payments.models import Order
 from yuyue.scheduling.services import staff_override_set
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -138,6 +141,7 @@ MADE_UP = {
     "invitation_id": 999999,
     "customer_id": 999999,
     "card_id": "x" * 16,
+    "purchase_id": "x" * 16,
     "entry_id": "x" * 16,
     "offer_id": "x" * 16,
 }
@@ -152,6 +156,9 @@ PUBLIC_PAGES = {
     "b/<slug:slug>/book/<int:service_id>/confirm/",
     # Joining the waitlist: any account may, at any business (docs/waitlist.md).
     "b/<slug:slug>/waitlist/<int:service_id>/",
+    # The member cards a business sells, and buying one: any account may (docs/cards.md).
+    "b/<slug:slug>/cards/",
+    "b/<slug:slug>/cards/<int:product_id>/buy/",
     # The photos of services and staff, shown on those pages (named by 128 random bits).
     "photos/<str:name>",
 }
@@ -163,6 +170,8 @@ OPEN_TO_ANY_ACCOUNT = {
     ("post", "api/v1/businesses/<slug>/series"),
     # Joining the waitlist is booking's sibling (docs/waitlist.md).
     ("post", "api/v1/businesses/<slug>/waitlist"),
+    # Buying a member card on sale, online (docs/cards.md#money).
+    ("post", "api/v1/businesses/<slug>/card-products/<product_id>/buy"),
 }
 # What staff of the business may do without being owners (see bookings.permissions).
 STAFF_MAY = {
@@ -198,6 +207,7 @@ STAFF_MAY = {
 }
 # Bodies that pass validation, so that a refusal is the permission check, not a 422.
 BODIES = {
+    "api/v1/businesses/<slug>/card-products/<product_id>/buy": {"method": "wechat_native"},
     "api/v1/businesses/<slug>": {"name": "taken over"},
     "api/v1/businesses/<slug>/locations": {"name": "fake"},
     "api/v1/businesses/<slug>/locations/<location_id>": {"name": "fake"},
@@ -301,9 +311,26 @@ def victim(business, owner, service, stylist, customer, location):
     entry, offer = waitlist_offer_for(
         customer, service, stylist, make_user("freer", phone="+8613100131009")
     )
+    # A card the customer is buying online (made here as the buy route makes it; no WeChat Pay).
+    purchase = CardPurchase.objects.create(
+        business=business,
+        product=product,
+        customer=appointment.client,
+        buyer=customer,
+        order=Order.objects.create(
+            business=business,
+            purpose="card",
+            out_trade_no="YSvictim0001",
+            method="wechat_native",
+            amount=product.price,
+            expires_at=NOW + dt.timedelta(minutes=15),
+        ),
+        created_at=NOW,
+    )
     return {
         "card": card,
         "card_product": product,
+        "purchase": purchase,
         "entry": entry,
         "offer": offer,
         "business": business,
@@ -385,6 +412,7 @@ def fill(route: str, victim: dict, *, made_up: bool = False) -> str | None:
         "date": "2026-12-24",
         "name": "confirm",
         "card_id": victim["card"].public_id,
+        "purchase_id": victim["purchase"].public_id,
         "product_id": victim["card_product"].id,
         # The business's record of the victim's customer.
         "customer_id": victim["appointment"].client_id,
@@ -431,6 +459,7 @@ def secrets_of(victim: dict) -> list[str]:
         customer.email,
         victim["appointment"].public_id,
         victim["card"].public_id,
+        victim["purchase"].public_id,
     ]
 
 

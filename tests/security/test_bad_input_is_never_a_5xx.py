@@ -108,6 +108,8 @@ def test_every_operation_answers_bad_input_with_a_4xx(document, owner, booked, s
         "customer_id": booked.client_id,
         "date": "2026-12-24",
         "card_id": "no-such-card",
+        "product_id": 999999,
+        "purchase_id": "no-such-purchase",
         # The owner's rows are not the waitlist's: these name nothing (404 is the answer).
         "entry_id": booked.public_id,
         "offer_id": booked.public_id,

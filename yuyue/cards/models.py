@@ -19,6 +19,8 @@ ZERO = Decimal("0.00")
 MAX_NAME_LENGTH = 100
 MAX_TERMS_LENGTH = 2000
 MAX_REASON_LENGTH = 200
+# The payments order's purpose for a card bought online; its hook is card_purchase_paid.
+PURCHASE_PURPOSE = "card"
 
 
 def _money(verbose: Any, **extra: Any) -> models.DecimalField:
@@ -91,6 +93,11 @@ class CardProduct(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Where a card bought of it counts its days: its business's zone."""
+        return self.business.zone
 
 
 class Card(models.Model):
@@ -305,3 +312,49 @@ class CardEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("card entries are never deleted")
+
+
+class CardPurchase(models.Model):
+    """A card bought online through WeChat Pay: what is bought and by whom, and the payments
+    order paying it. When WeChat Pay says the order is paid, the card is made once, in the
+    transaction that records the payment (docs/cards.md#money); an order never paid lapses
+    (the payment sweep closes it) and no card is made."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_card_id, editable=False
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="+", verbose_name=_("business")
+    )
+    product = models.ForeignKey(
+        CardProduct, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("buyer"),
+    )
+    order = models.OneToOneField(
+        "payments.Order", on_delete=models.PROTECT, related_name="+", verbose_name=_("order")
+    )
+    card = models.OneToOneField(
+        Card,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchase",
+        verbose_name=_("card"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("card bought online")
+        verbose_name_plural = _("cards bought online")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.public_id

@@ -11,17 +11,20 @@ from django.utils import timezone
 
 from yuyue.accounts.models import User
 from yuyue.cards.models import (
+    PURCHASE_PURPOSE,
     ZERO,
     Card,
     CardBalance,
     CardEntry,
     CardProduct,
+    CardPurchase,
     Kind,
     package_value,
 )
 from yuyue.catalog.models import Business, Service
 from yuyue.catalog.selectors import business_role
 from yuyue.customers.models import Customer
+from yuyue.payments.models import Order, PaymentEntry
 
 
 def cards_of_holder(*, user: User | AnonymousUser) -> QuerySet[Card]:
@@ -143,7 +146,20 @@ def cards_liability(*, business: Business, start: dt.datetime, end: dt.datetime)
             ),
             "payment__amount",
         ),
-        refunds_amount=_sum(refunds.filter(payment__isnull=False), "payment__amount"),
+        # At the counter (the card's refund entry names the money), and through WeChat Pay for
+        # cards bought online (the money goes back after the card is closed, when WeChat Pay
+        # answers: the payments ledger's refund of the card's order).
+        refunds_amount=_sum(refunds.filter(payment__isnull=False), "payment__amount")
+        + _sum(
+            PaymentEntry.objects.filter(
+                business=business,
+                kind=PaymentEntry.Kind.REFUND,
+                order__purpose=PURCHASE_PURPOSE,
+                created_at__gte=start,
+                created_at__lt=end,
+            ),
+            "amount",
+        ),
         uses_used=-(uses.aggregate(n=Sum("uses_left"))["n"] or 0),
         value_used=value_used,
         principal_used=-_sum(uses, "principal"),
@@ -164,3 +180,26 @@ def balances_total(*, business: Business) -> dict[str, Decimal | int]:
         "bonus": totals["bonus"] or ZERO,
         "uses": totals["uses"] or 0,
     }
+
+
+def card_product_on_sale(*, business: Business, product_id: int) -> CardProduct | None:
+    """One of the cards the business sells now (None: no such card on sale)."""
+    return card_products_on_sale(business=business).filter(pk=product_id).first()
+
+
+def card_purchase_for(*, user: User | AnonymousUser, public_id: str) -> CardPurchase | None:
+    """A card bought online, seen by its buyer only."""
+    if not user.is_authenticated:
+        return None
+    return (
+        CardPurchase.objects.select_related("order", "card", "product", "business")
+        .filter(public_id=public_id, buyer=user)
+        .first()
+    )
+
+
+def card_purchase_state(purchase: CardPurchase) -> str:
+    """`paid` once its card is made, `lapsed` when its order was closed unpaid, else `open`."""
+    if purchase.card_id is not None:
+        return "paid"
+    return "lapsed" if purchase.order.state == Order.State.CLOSED else "open"

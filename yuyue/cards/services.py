@@ -25,20 +25,32 @@ from yuyue.cards.models import (
     MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     MAX_TERMS_LENGTH,
+    PURCHASE_PURPOSE,
     ZERO,
     Card,
     CardBalance,
     CardEntry,
     CardProduct,
+    CardPurchase,
     Kind,
     package_value,
 )
 from yuyue.catalog.models import Business, Location, Service
 from yuyue.catalog.selectors import business_role, require_owner
 from yuyue.customers.models import Customer
+from yuyue.customers.services import customer_for_booking
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.writers import writer_turn
-from yuyue.payments.services import payment_record_sale
+from yuyue.payments.models import Order, PaymentEntry
+from yuyue.payments.services import (
+    PayStart,
+    payment_record_sale,
+    sale_order_open,
+    sale_order_send,
+    sale_refund_start,
+    sale_refundable,
+    sale_refunds_send,
+)
 from yuyue.scheduling.models import StaffMember
 
 MAX_MONEY = Decimal("99999999.99")
@@ -283,59 +295,147 @@ def card_sell(
         raise InvalidInput({"customer": [_("No such customer at this business.")]})
     if not product.active:
         raise InvalidInput({"product": [_("This card is not on sale.")]})
-    business = product.business
     with writer_turn(), transaction.atomic():
-        card = Card.objects.create(
-            business=business,
-            product=product,
-            customer=customer,
-            kind=product.kind,
-            name=product.name,
-            uses=product.uses,
-            price=product.price,
-            bonus=product.bonus,
-            discount_percent=product.discount_percent,
-            no_show_uses=product.no_show_uses,
-            terms=product.terms,
-            currency=business.currency,
-            bought_at=now,
-            expires_at=card_expires_at(
-                business=business, bought_at=now, valid_days=product.valid_days
-            ),
-            sold_by=actor,
-        )
+        card = _card_make(product=product, customer=customer, actor=actor, now=now)
         payment = payment_record_sale(
-            business=business,
+            business=product.business,
             actor=actor,
             channel=channel,
             amount=product.price,
             note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
         )
-        card.services.set(product.services.all())
-        CardBalance.objects.create(card=card)
-        balance = _balance_for_update(card.pk)
-        if card.kind == Kind.PACKAGE:
-            _write(
-                balance,
-                kind=CardEntry.Kind.SALE,
-                now=now,
-                actor=actor,
-                payment=payment,
-                uses_left=card.uses,
+        return _card_fill(card, actor=actor, payment=payment, now=now)
+
+
+def _card_make(
+    *, product: CardProduct, customer: Customer, actor: User | None, now: dt.datetime
+) -> Card:
+    """A card made from its product's terms, empty, in the caller's transaction."""
+    business = product.business
+    card = Card.objects.create(
+        business=business,
+        product=product,
+        customer=customer,
+        kind=product.kind,
+        name=product.name,
+        uses=product.uses,
+        price=product.price,
+        bonus=product.bonus,
+        discount_percent=product.discount_percent,
+        no_show_uses=product.no_show_uses,
+        terms=product.terms,
+        currency=business.currency,
+        bought_at=now,
+        expires_at=card_expires_at(business=business, bought_at=now, valid_days=product.valid_days),
+        sold_by=actor,
+    )
+    card.services.set(product.services.all())
+    CardBalance.objects.create(card=card)
+    return card
+
+
+def _card_fill(card: Card, *, actor: User | None, payment: PaymentEntry, now: dt.datetime) -> Card:
+    """What was bought put on a new card: the sale (and a stored value card's bonus), with
+    `payment`, the money in, in the caller's transaction."""
+    balance = _balance_for_update(card.pk)
+    if card.kind == Kind.PACKAGE:
+        _write(
+            balance,
+            kind=CardEntry.Kind.SALE,
+            now=now,
+            actor=actor,
+            payment=payment,
+            uses_left=card.uses,
+        )
+    else:
+        _write(
+            balance,
+            kind=CardEntry.Kind.SALE,
+            now=now,
+            actor=actor,
+            payment=payment,
+            principal=card.price,
+        )
+        if card.bonus > 0:
+            _write(balance, kind=CardEntry.Kind.BONUS, now=now, actor=actor, bonus=card.bonus)
+    card.balance = balance  # the totals just written, not the empty row made above
+    return card
+
+
+# ---------------------------------------------------------------- bought online
+
+# How long a card bought online waits for its payment; then the payment sweep closes the order.
+PURCHASE_WINDOW = dt.timedelta(minutes=15)
+PURCHASE = PURCHASE_PURPOSE
+
+
+def card_purchase_start(
+    *, product: CardProduct, actor: User, method: str, now: dt.datetime | None = None
+) -> tuple[CardPurchase, PayStart]:
+    """A customer buys a card online through WeChat Pay: the purchase and its order, and the
+    Native code_url or the JSAPI parameters to pay it. Asking again for the same card and
+    method while its order is open offers the same purchase (docs/cards.md#money)."""
+    now = _now(now)
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed()
+    if not product.active:
+        raise InvalidInput({"product": [_("This card is not on sale.")]})
+    business = product.business
+    with writer_turn(), transaction.atomic():
+        open_one = (
+            CardPurchase.objects.select_related("order")
+            .filter(
+                product=product,
+                buyer=actor,
+                card__isnull=True,
+                order__method=method,
+                order__state=Order.State.OPEN,
+                order__expires_at__gt=now + dt.timedelta(minutes=1),
             )
+            .first()
+        )
+        if open_one is not None:
+            purchase = open_one
         else:
-            _write(
-                balance,
-                kind=CardEntry.Kind.SALE,
-                now=now,
+            customer = customer_for_booking(business=business, user=actor)
+            if customer.erased_at is not None:
+                raise NotAllowed()
+            order = sale_order_open(
+                business=business,
                 actor=actor,
-                payment=payment,
-                principal=card.price,
+                purpose=PURCHASE,
+                method=method,
+                amount=product.price,
+                expires_at=now + PURCHASE_WINDOW,
             )
-            if card.bonus > 0:
-                _write(balance, kind=CardEntry.Kind.BONUS, now=now, actor=actor, bonus=card.bonus)
-        card.balance = balance  # the totals just written, not the empty row made above
-        return card
+            purchase = CardPurchase.objects.create(
+                business=business,
+                product=product,
+                customer=customer,
+                buyer=actor,
+                order=order,
+                created_at=now,
+            )
+    started = sale_order_send(
+        order=purchase.order, actor=actor, description=f"{business.name} {product.name}"
+    )
+    return purchase, started
+
+
+def card_purchase_paid(order: Order, entry: PaymentEntry, now: dt.datetime) -> None:
+    """The payments hook: a purchase's order was paid, so its card is made, once, in the
+    transaction that records the payment (under the order's row lock)."""
+    purchase = (
+        CardPurchase.objects.select_for_update(of=("self",))
+        .select_related("product__business", "customer", "buyer")
+        .get(order=order)
+    )
+    if purchase.card_id is not None:
+        return
+    card = _card_make(product=purchase.product, customer=purchase.customer, actor=None, now=now)
+    _card_fill(card, actor=None, payment=entry, now=now)
+    purchase.card = card
+    purchase.save(update_fields=["card"])
 
 
 def card_top_up(
@@ -628,38 +728,67 @@ def card_refund(
     now = _now(now)
     require_owner(user=actor, business_id=card.business_id)
     reason = reason.strip()[:MAX_REASON_LENGTH]
+    to_send: list[int] = []
     with writer_turn(), transaction.atomic():
-        balance = _balance_for_update(card.pk)
-        card = balance.card
-        if card.status == Card.Status.REFUNDED:
-            raise CardUnusable(_("This card was refunded already."))
-        if balance.reserved_uses or balance.reserved_principal or balance.reserved_bonus:
-            raise CardBusy()
-        amount = card_refund_amount(card=card, balance=balance)
-        payment = None
-        if amount > 0:
-            payment = payment_record_sale(
-                business=card.business,
-                actor=actor,
-                channel=channel,
-                amount=amount,
-                note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
-                refund=True,
-            )
-        entry = _write(
-            balance,
-            kind=CardEntry.Kind.REFUND,
-            now=now,
-            actor=actor,
-            payment=payment,
-            reason=reason,
-            uses_left=-balance.uses_left,
-            principal=-balance.principal,
-            bonus=-balance.bonus,
+        entry = _card_refund_write(
+            card=card, actor=actor, channel=channel, reason=reason, now=now, to_send=to_send
         )
-        card.status = Card.Status.REFUNDED
-        card.save(update_fields=["status"])
-        return entry
+    # WeChat Pay is asked once the card is closed (committed); the sweep asks again if needed.
+    sale_refunds_send(to_send)
+    return entry
+
+
+def _card_refund_write(
+    *,
+    card: Card,
+    actor: User,
+    channel: str,
+    reason: str,
+    now: dt.datetime,
+    to_send: list[int],
+) -> CardEntry:
+    """What card_refund writes, in its transaction: the card's refund entry (it closes the
+    card), the money back at the counter, and the WeChat Pay refunds to send (`to_send`)."""
+    balance = _balance_for_update(card.pk)
+    card = balance.card
+    if card.status == Card.Status.REFUNDED:
+        raise CardUnusable(_("This card was refunded already."))
+    if balance.reserved_uses or balance.reserved_principal or balance.reserved_bonus:
+        raise CardBusy()
+    amount = card_refund_amount(card=card, balance=balance)
+    # A card bought online is refunded through WeChat Pay, up to what its order paid; the
+    # rest (top-ups paid at the counter) at the counter.
+    purchase = CardPurchase.objects.select_related("order").filter(card=card).first()
+    online = ZERO if purchase is None else min(amount, sale_refundable(purchase.order))
+    if online > 0:
+        assert purchase is not None
+        to_send.append(
+            sale_refund_start(order=purchase.order, amount=online, reason=reason or card.name).pk
+        )
+    payment = None
+    if amount - online > 0:
+        payment = payment_record_sale(
+            business=card.business,
+            actor=actor,
+            channel=channel,
+            amount=amount - online,
+            note=_("Member card %(name)s · %(id)s") % {"name": card.name, "id": card.public_id},
+            refund=True,
+        )
+    entry = _write(
+        balance,
+        kind=CardEntry.Kind.REFUND,
+        now=now,
+        actor=actor,
+        payment=payment,
+        reason=reason,
+        uses_left=-balance.uses_left,
+        principal=-balance.principal,
+        bonus=-balance.bonus,
+    )
+    card.status = Card.Status.REFUNDED
+    card.save(update_fields=["status"])
+    return entry
 
 
 def card_adjust(

@@ -80,7 +80,10 @@ class PaymentAccount(models.Model):
 
 
 class Order(models.Model):
-    """One attempt to pay an appointment online through WeChat Pay."""
+    """One attempt to pay online through WeChat Pay: an appointment's (its account), or a
+    sale's of a business (a member card bought online, docs/cards.md#money): then `purpose`
+    names the app that sold it, whose hook (yuyue/payments/hooks.py) finishes the sale once
+    it is paid, and the app's own row points at the order."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -88,8 +91,22 @@ class Order(models.Model):
         CLOSED = "closed", _("Closed")
 
     account = models.ForeignKey(
-        PaymentAccount, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account")
+        PaymentAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("account"),
     )
+    business = models.ForeignKey(
+        "catalog.Business",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business"),
+    )
+    purpose = models.CharField(_("sold"), max_length=20, blank=True)
     out_trade_no = models.CharField(_("order number"), max_length=32, unique=True)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     amount = _money(_("amount"))
@@ -107,7 +124,14 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="order_amount_positive"),
+            # An appointment's order, or a sale's of a business (with what sold it).
+            models.CheckConstraint(
+                condition=models.Q(account__isnull=False, business__isnull=True, purpose="")
+                | (models.Q(account__isnull=True, business__isnull=False) & ~models.Q(purpose="")),
+                name="order_appointment_or_sale",
+            ),
         ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="order_open_expiry")]
 
     def __str__(self) -> str:
         return self.out_trade_no
@@ -122,8 +146,14 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 
+    # An appointment's refund; empty for a sale's (its order names the business).
     account = models.ForeignKey(
-        PaymentAccount, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("account")
+        PaymentAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name=_("account"),
     )
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("order")
@@ -227,6 +257,12 @@ class PaymentEntry(models.Model):
                 fields=["order"],
                 condition=models.Q(kind="payment"),
                 name="payment_entry_once_per_order",
+            ),
+            # A sale paid online is recorded once too.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(kind="sale"),
+                name="payment_entry_sale_once_per_order",
             ),
             models.UniqueConstraint(
                 fields=["refund"],

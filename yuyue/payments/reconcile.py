@@ -77,12 +77,15 @@ def reconcile(*, day: dt.date, businesses: list[Business]) -> Reconciliation:
         result.businesses.append(business.slug)
         start, end = day_window(business, day)
         entries = PaymentEntry.objects.filter(
-            appointment__business=business,
+            Q(appointment__business=business) | Q(business=business),
             created_at__gte=start,
             created_at__lt=end,
             channel__in=WECHAT_CHANNELS,
         )
-        orders = Order.objects.filter(account__appointment__business=business).filter(
+        # An appointment's orders, and the business's sales paid online (member cards).
+        orders = Order.objects.filter(
+            Q(account__appointment__business=business) | Q(business=business)
+        ).filter(
             Q(created_at__gte=start, created_at__lt=end)
             | Q(pk__in=entries.exclude(order=None).values("order"))
         )
@@ -99,7 +102,9 @@ def reconcile(*, day: dt.date, businesses: list[Business]) -> Reconciliation:
 
 
 def _check_order(slug: str, order: Order, result: Reconciliation) -> None:
-    ours = PaymentEntry.objects.filter(order=order, kind=PaymentEntry.Kind.PAYMENT).first()
+    ours = PaymentEntry.objects.filter(
+        order=order, kind__in=(PaymentEntry.Kind.PAYMENT, PaymentEntry.Kind.SALE)
+    ).first()
     if ours is None and not (order.code_url or order.prepay_id):
         return  # WeChat Pay never made it: ordering failed, nobody could pay
     result.orders += 1

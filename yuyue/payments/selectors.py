@@ -227,9 +227,10 @@ def payments_report(
         for channel in Channel.values
         if channel in by_channel
     ]
-    refunds = Refund.objects.filter(account__appointment__business=business).select_related(
-        "order", "account__appointment__client"
-    )
+    # An appointment's refunds, and those of the business's sales paid online (member cards).
+    refunds = Refund.objects.filter(
+        Q(account__appointment__business=business) | Q(order__business=business)
+    ).select_related("order", "account__appointment__client")
     report.refunds_pending = list(refunds.filter(state=Refund.State.PENDING).order_by("created_at"))
     report.refunds_failed = list(
         refunds.filter(

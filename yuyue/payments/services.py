@@ -31,7 +31,7 @@ from yuyue.catalog.selectors import business_role
 from yuyue.lib.audit import audit
 from yuyue.lib.errors import InvalidInput, NotAllowed
 from yuyue.lib.writers import writer_turn
-from yuyue.payments import policy, wechatpay
+from yuyue.payments import hooks, policy, wechatpay
 from yuyue.payments.errors import (
     NothingToPay,
     NotifyRefused,
@@ -160,6 +160,151 @@ def payment_start(
     return PayStart(order=order, jsapi=wechatpay.jsapi_parameters(order.prepay_id))
 
 
+# Sales paid online (docs/cards.md#money) ------------------------------------------------
+
+
+def _payer_openid(actor: User, method: str) -> str:
+    if method not in Method.values:
+        raise InvalidInput({"method": [_("Choose wechat_native or wechat_jsapi.")]})
+    if method != Method.WECHAT_JSAPI:
+        return ""
+    # The payer's openid in the app that pays (WECHATPAY_APPID, the mini program's by default).
+    identity = WeChatIdentity.objects.filter(appid=settings.WECHATPAY_APPID, user=actor).first()
+    if identity is None:
+        raise InvalidInput({"method": [_("Log in with WeChat to pay in the mini program.")]})
+    return identity.openid
+
+
+def sale_order_open(
+    *,
+    business: Business,
+    actor: User,
+    purpose: str,
+    method: str,
+    amount: Decimal,
+    expires_at: dt.datetime,
+) -> Order:
+    """An order for something a business sells on its own, in the caller's transaction (the
+    caller writes its own row naming the order in it). Anyone with an active account may buy;
+    the caller checks what may be bought. WeChat Pay is asked by `sale_order_send`, after."""
+    if not actor.is_active:
+        raise NotAllowed()
+    if not wechatpay.configured():
+        raise PaymentsNotConfigured()
+    _payer_openid(actor, method)
+    with transaction.atomic():
+        return Order.objects.create(
+            business=business,
+            purpose=purpose,
+            out_trade_no=f"YS{business.pk}x{secrets.token_hex(8)}"[:32],
+            method=method,
+            amount=amount,
+            expires_at=expires_at,
+        )
+
+
+def sale_order_send(*, order: Order, actor: User, description: str) -> PayStart:
+    """Ask WeChat Pay for a sale's order (outside any transaction), once: an order already
+    asked for is offered again."""
+    if not wechatpay.configured():
+        raise PaymentsNotConfigured()
+    if not order.code_url and not order.prepay_id:
+        openid = _payer_openid(actor, order.method)
+        terms = {
+            "out_trade_no": order.out_trade_no,
+            "description": description[:127],
+            "amount": order.amount,
+            "expires_at": order.expires_at,
+            "notify_url": notify_url(),
+        }
+        try:
+            if order.method == Method.WECHAT_NATIVE:
+                order.code_url = wechatpay.native_order(**terms)
+            else:
+                order.prepay_id = wechatpay.jsapi_order(openid=openid, **terms)
+        except wechatpay.WeChatPayError as error:
+            logger.warning("payments: ordering %s failed: %s", order.out_trade_no, error)
+            raise PaymentUnavailable() from None
+        order.save(update_fields=["code_url", "prepay_id", "updated_at"])
+    if order.method == Method.WECHAT_NATIVE:
+        return PayStart(order=order, code_url=order.code_url)
+    return PayStart(order=order, jsapi=wechatpay.jsapi_parameters(order.prepay_id))
+
+
+def _sale_record(*, order_id: int, transaction_id: str, now: dt.datetime) -> bool:
+    """Record a sale's order as paid, once, and let the app that sold it finish the sale in
+    the same transaction. A payment arriving after the order lapsed is recorded all the same:
+    the money arrived, and the buyer gets what they paid for. True when this call recorded it."""
+    with writer_turn(), transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("business")
+            .get(pk=order_id)
+        )
+        if order.state == Order.State.PAID:
+            return False
+        order.state = Order.State.PAID
+        order.transaction_id = transaction_id
+        order.save(update_fields=["state", "transaction_id", "updated_at"])
+        assert order.business is not None
+        entry = PaymentEntry.objects.create(
+            business=order.business,
+            kind=PaymentEntry.Kind.SALE,
+            channel=order.method,
+            amount=order.amount,
+            currency=order.business.currency,
+            order=order,
+            transaction_id=transaction_id,
+        )
+        hooks.run_sale_paid(order, entry, now)
+        audit(
+            "payments.sale_paid",
+            actor="-",
+            out_trade_no=order.out_trade_no,
+            purpose=order.purpose,
+            amount=str(order.amount),
+        )
+    return True
+
+
+def sale_orders_check(*, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """The sales' orders whose time to pay has ended: ask WeChat Pay about each (a payment
+    whose notification was lost is recorded then), close the rest there and here."""
+    now = _now(now)
+    done = {"sales_paid": 0, "sales_lapsed": 0}
+    due = list(
+        Order.objects.filter(
+            account__isnull=True, state=Order.State.OPEN, expires_at__lte=now
+        ).order_by("expires_at", "id")[:limit]
+    )
+    if due and not wechatpay.configured():
+        return done
+    for order in due:
+        try:
+            answer = wechatpay.query_order(order.out_trade_no)
+        except wechatpay.WeChatPayRefused as error:
+            if error.code != "ORDER_NOT_EXIST":
+                raise
+            answer = {}
+        if (
+            answer.get("trade_state") == "SUCCESS"
+            and answer.get("out_trade_no") == order.out_trade_no
+            and (answer.get("amount") or {}).get("total") == wechatpay.fen(order.amount)
+            and _wechat_id(answer.get("transaction_id"))
+        ):
+            if _sale_record(
+                order_id=order.pk, transaction_id=str(answer["transaction_id"]), now=now
+            ):
+                done["sales_paid"] += 1
+            continue
+        if answer:
+            wechatpay.close_order(order.out_trade_no)
+        done["sales_lapsed"] += Order.objects.filter(pk=order.pk, state=Order.State.OPEN).update(
+            state=Order.State.CLOSED, updated_at=now
+        )
+    return done
+
+
 # Paid -------------------------------------------------------------------------------------
 
 
@@ -169,6 +314,8 @@ def _payment_record(
     """Record an order as paid, once. Returns (whether this call recorded it, the ids of the
     refunds to send): a payment for a hold that was released or already paid is refunded in
     full at once (docs/payments.md#the-race)."""
+    if Order.objects.filter(pk=order_id, account__isnull=True).exists():
+        return _sale_record(order_id=order_id, transaction_id=transaction_id, now=now), []
     to_send: list[int] = []
     with writer_turn(), transaction.atomic():
         appointment = Appointment.objects.get(payment_account__orders=order_id)
@@ -379,6 +526,10 @@ def _refund_reserve(
 def _refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) -> bool:
     """Record a refund's outcome, once: the money back in the ledger, or the reservation
     given back. True when this call recorded it."""
+    if Refund.objects.filter(pk=refund_id, account__isnull=True).exists():
+        return _sale_refund_finish(
+            refund_id=refund_id, wechat_refund_id=wechat_refund_id, succeeded=succeeded
+        )
     with writer_turn(), transaction.atomic():
         appointment = Appointment.objects.get(payment_account__refunds=refund_id)
         locked = appointment_for_update(appointment)
@@ -412,11 +563,95 @@ def _refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) ->
         return True
 
 
+def sale_refund_start(*, order: Order, amount: Decimal, reason: str) -> Refund:
+    """Give back part or all of a sale paid online, through WeChat Pay, in the caller's
+    transaction (the selling app takes what was sold back in it): the refund asked, never more
+    than the order's amount less what was refunded of it already. Send it with
+    `sale_refunds_send` once the transaction is committed (docs/cards.md#refunds)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if locked.account_id is not None or locked.state != Order.State.PAID:
+            raise InvalidInput({"order": [_("This was not paid online.")]})
+        asked = sum(
+            Refund.objects.filter(order=locked)
+            .exclude(state=Refund.State.FAILED)
+            .values_list("amount", flat=True),
+            ZERO,
+        )
+        if amount <= 0 or asked + amount > locked.amount:
+            raise InvalidInput({"amount": [_("That is more than is left to refund.")]})
+        return Refund.objects.create(
+            order=locked,
+            out_refund_no=f"RS{locked.pk}x{secrets.token_hex(8)}"[:32],
+            amount=amount,
+            reason=reason[:80],
+        )
+
+
+def sale_refunds_send(refund_ids: list[int]) -> None:
+    """Ask WeChat Pay for sales' refunds (outside any transaction); one not answered is asked
+    again by the sweep with the same out_refund_no."""
+    _refunds_send(refund_ids)
+
+
+def sale_refundable(order: Order) -> Decimal:
+    """What may still be refunded of a sale paid online through WeChat Pay."""
+    if order.account_id is not None or order.state != Order.State.PAID:
+        return ZERO
+    asked = sum(
+        Refund.objects.filter(order=order)
+        .exclude(state=Refund.State.FAILED)
+        .values_list("amount", flat=True),
+        ZERO,
+    )
+    return max(ZERO, order.amount - asked)
+
+
+def _sale_refund_finish(*, refund_id: int, wechat_refund_id: str, succeeded: bool) -> bool:
+    """A sale's refund's outcome, once: the money back in the ledger (a refund of the
+    business), or its failure audited (the owner gives the money back otherwise)."""
+    with writer_turn(), transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("order__business")
+            .get(pk=refund_id)
+        )
+        if refund.state != Refund.State.PENDING:
+            return False
+        refund.state = Refund.State.SUCCEEDED if succeeded else Refund.State.FAILED
+        refund.wechat_refund_id = wechat_refund_id[:64]
+        refund.save(update_fields=["state", "wechat_refund_id", "updated_at"])
+        business = refund.order.business
+        assert business is not None
+        if succeeded:
+            PaymentEntry.objects.create(
+                business=business,
+                kind=PaymentEntry.Kind.REFUND,
+                channel=refund.order.method,
+                amount=refund.amount,
+                currency=business.currency,
+                order=refund.order,
+                refund=refund,
+                transaction_id=refund.order.transaction_id,
+                wechat_refund_id=refund.wechat_refund_id,
+            )
+        else:
+            audit(
+                "payments.refund_failed",
+                actor="-",
+                out_refund_no=refund.out_refund_no,
+                business=business.slug,
+            )
+        return True
+
+
 def _refund_send(refund: Refund) -> None:
     order = refund.order
     # WeChat Pay shows the reason to the payer: the system's codes go as words, in the
     # business's language.
-    with translation.override(order.account.appointment.business.default_language):
+    business = order.business if refund.account is None else refund.account.appointment.business
+    assert business is not None
+    with translation.override(business.default_language):
         reason = policy.refund_reason_text(refund.reason)
     try:
         answer = wechatpay.refund(
@@ -448,7 +683,7 @@ def _refund_send(refund: Refund) -> None:
 
 def _refunds_send(refund_ids: list[int]) -> None:
     for refund in Refund.objects.filter(pk__in=refund_ids).select_related(
-        "order__account__appointment__business"
+        "order__business", "account__appointment__business"
     ):
         _refund_send(refund)
 
@@ -459,7 +694,7 @@ def refunds_retry(*, now: dt.datetime | None = None, limit: int = 100) -> int:
     stale = list(
         Refund.objects.filter(
             state=Refund.State.PENDING, updated_at__lte=now - REFUND_RETRY_AFTER
-        ).select_related("order__account__appointment__business")[:limit]
+        ).select_related("order__business", "account__appointment__business")[:limit]
     )
     for refund in stale:
         Refund.objects.filter(pk=refund.pk).update(updated_at=now)

@@ -35,6 +35,11 @@ def sweep(*, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]
         except Exception:
             logger.exception("payments: settling account %s failed", account.pk)
     try:
+        # Sales' orders (member cards bought online) whose time to pay ended: paid or closed.
+        done.update(services.sale_orders_check(now=now, limit=limit))
+    except Exception:
+        logger.exception("payments: checking sales' orders failed")
+    try:
         done["refunds_retried"] = services.refunds_retry(now=now, limit=limit)
     except Exception:
         logger.exception("payments: retrying refunds failed")

@@ -6,6 +6,7 @@ from yuyue.web.views import (
     assets,
     booking,
     business,
+    card_shop,
     cards,
     delete_account,
     invitations,
@@ -43,6 +44,14 @@ urlpatterns = [
     path("password/reset/done", password_email.reset_done, name="password-reset-done"),
     path("appointments", appointments.appointment_list, name="appointments"),
     path("me/cards/", cards.my_cards, name="cards"),
+    path("b/<slug:slug>/cards/", card_shop.card_shop, name="card-shop"),
+    path("b/<slug:slug>/cards/<int:product_id>/buy/", card_shop.card_buy, name="card-buy"),
+    path("cards/bought/<str:purchase_id>/", card_shop.card_purchase, name="card-purchase"),
+    path(
+        "cards/bought/<str:purchase_id>/status",
+        card_shop.card_purchase_status,
+        name="card-purchase-status",
+    ),
     # The waitlist (docs/waitlist.md); the offer's path is the one its messages carry
     # (yuyue/notifications/links.py).
     path("b/<slug:slug>/waitlist/<int:service_id>/", waitlist.join_page, name="waitlist-join"),

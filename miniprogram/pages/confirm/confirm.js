@@ -21,6 +21,9 @@ Component({
     staffName: '',
     shop: null,
     seriesOffered: false,
+    // The member cards that can pay this service (docs/cards.md): '' books without one.
+    cards: [],
+    cardId: '',
   }),
   methods: {
     onLoad(query) {
@@ -67,7 +70,28 @@ Component({
           // A weekly series, where the service and the business allow customers one.
           seriesOffered: Boolean(service.allows_series && business.customers_book_series),
         })
+        await this.loadCards(slug)
       })
+    },
+    // My cards at this business that can pay this service: a package of it with a use left,
+    // or stored value with money left (the server decides at booking; 409 when it cannot).
+    async loadCards(slug) {
+      if (!api.token()) return
+      const held = await api.get('/me/cards', { limit: 100 })
+      const usable = held.items.filter(
+        (card) =>
+          card.business.slug === slug &&
+          card.status === 'active' &&
+          (card.kind === 'package'
+            ? card.uses_left - card.uses_reserved > 0 &&
+              card.services.some((s) => s.id === this.query.service)
+            : Number(card.balance_available) > 0)
+      )
+      this.setData({ cards: usable.map((card) => ({ id: card.id, name: card.name })) })
+    },
+    onCard(event) {
+      const id = event.currentTarget.dataset.id || ''
+      this.setData({ cardId: this.data.cardId === id ? '' : id })
     },
     onCall() {
       shop.call(this.data.shop && this.data.shop.phone)
@@ -107,6 +131,7 @@ Component({
         }
         if (this.query.staff) body.staff_id = this.query.staff
         if (this.query.location) body.location_id = this.query.location
+        if (this.data.cardId) body.card_id = this.data.cardId
         let appointment
         try {
           appointment = await api.post(`/businesses/${tenant.current()}/appointments`, body, {

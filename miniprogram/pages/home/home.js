@@ -55,5 +55,9 @@ Component({
     onChoose(event) {
       wx.navigateTo({ url: `/pages/book/book?service=${event.currentTarget.dataset.id}` })
     },
+    onCards() {
+      // The member cards this business sells, and mine (docs/cards.md).
+      wx.navigateTo({ url: '/pages/cards/cards' })
+    },
   },
 })

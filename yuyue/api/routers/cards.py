@@ -1,22 +1,48 @@
 """Member cards: anyone sees the cards a business sells; customers see the cards they hold,
 with their history; a card is its holder's and its business's only (docs/cards.md)."""
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from yuyue.api.auth import bearer
+from yuyue.api.schemas.appointments import JsapiParams, PayIn
 from yuyue.api.schemas.cards import (
     CardDetailOut,
     CardId,
     CardPage,
     CardProductPage,
+    CardPurchaseOut,
+    PurchaseId,
 )
-from yuyue.api.schemas.common import PageIn, Slug, errors, money, page_of
-from yuyue.cards.models import Card, CardEntry, CardProduct
-from yuyue.cards.selectors import card_for, card_history, card_products_on_sale, cards_of_holder
+from yuyue.api.schemas.common import Id, PageIn, Slug, errors, money, page_of
+from yuyue.cards.models import Card, CardEntry, CardProduct, CardPurchase
+from yuyue.cards.selectors import (
+    card_for,
+    card_history,
+    card_product_on_sale,
+    card_products_on_sale,
+    card_purchase_for,
+    card_purchase_state,
+    cards_of_holder,
+)
+from yuyue.cards.services import card_purchase_start
 from yuyue.catalog.selectors import business_or_404, require_open
 
 router = Router(tags=["cards"])
+
+
+# Here, not with the other card schemas: the booking schemas import those (a card to pay with).
+class CardBuyOut(Schema):
+    purchase_id: str = Field(description="Ask `GET /card-purchases/{id}` until `card_id` is set.")
+    method: str
+    out_trade_no: str
+    amount: str
+    code_url: str | None = Field(description="wechat_native: show it as a QR code.")
+    jsapi: JsapiParams | None = Field(description="wechat_jsapi: pass to wx.requestPayment.")
+    pay_by: dt.datetime
 
 
 def product_out(product: CardProduct) -> dict:
@@ -115,3 +141,63 @@ def card_detail(request: HttpRequest, card_id: CardId) -> dict:
         **card_out(card),
         "history": [entry_out(entry, card) for entry in card_history(card=card)],
     }
+
+
+@router.post(
+    "/businesses/{slug}/card-products/{product_id}/buy",
+    auth=bearer,
+    response={200: CardBuyOut, **errors(400, 401, 403, 404, 422, 503)},
+    summary="Buy a member card online",
+)
+def card_buy(request: HttpRequest, slug: Slug, product_id: Id, payload: PayIn) -> dict:
+    """Pay a card on sale through WeChat Pay, as `/appointments/{id}/pay` pays a booking:
+    `wechat_native` answers a `code_url`, `wechat_jsapi` the parameters of `wx.requestPayment`.
+    The card is made when WeChat Pay says it is paid: ask `GET /card-purchases/{purchase_id}`
+    until its `card_id` is set. Asking again while the order is open offers the same one. 404
+    `payments_not_configured` when online payment is not set up here; 503
+    `payment_unavailable` when WeChat Pay cannot be reached: try again."""
+    business = business_or_404(slug)
+    require_open(business)
+    product = card_product_on_sale(business=business, product_id=product_id)
+    if product is None:
+        raise Http404
+    purchase, started = card_purchase_start(
+        product=product, actor=request.auth, method=payload.method
+    )
+    order = started.order
+    return {
+        "purchase_id": purchase.public_id,
+        "method": order.method,
+        "out_trade_no": order.out_trade_no,
+        "amount": money(order.amount),
+        "code_url": started.code_url or None,
+        "jsapi": started.jsapi or None,
+        "pay_by": order.expires_at.astimezone(product.zone),
+    }
+
+
+def purchase_out(purchase: CardPurchase) -> dict:
+    return {
+        "id": purchase.public_id,
+        "product_id": purchase.product_id,
+        "name": purchase.product.name,
+        "amount": money(purchase.order.amount),
+        "state": card_purchase_state(purchase),
+        "card_id": None if purchase.card is None else purchase.card.public_id,
+        "pay_by": purchase.order.expires_at.astimezone(purchase.product.zone),
+    }
+
+
+@router.get(
+    "/card-purchases/{purchase_id}",
+    auth=bearer,
+    response={200: CardPurchaseOut, **errors(401, 404, 422)},
+    summary="A member card bought online",
+)
+def card_purchase(request: HttpRequest, purchase_id: PurchaseId) -> dict:
+    """Its buyer only (404 to anyone else): `open` until WeChat Pay says it is paid, then
+    `paid` with the new card's `card_id`; `lapsed` when it was not paid in time."""
+    purchase = card_purchase_for(user=request.auth, public_id=purchase_id)
+    if purchase is None:
+        raise Http404
+    return purchase_out(purchase)

@@ -89,3 +89,28 @@ class CardDetailOut(CardOut):
 
 class CardPage(Page):
     items: list[CardOut]
+
+
+PurchaseId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[-A-Za-z0-9_]+$",
+        description="The purchase's opaque public id.",
+        examples=["b7Qm2Zp0c9xY2bNw"],
+    ),
+]
+
+
+class CardPurchaseOut(Schema):
+    id: str
+    product_id: int
+    name: str
+    amount: str
+    state: str = Field(
+        description="`open` (waiting for the payment), `paid` (the card is made: `card_id`) "
+        "or `lapsed` (not paid in time; buy again)."
+    )
+    card_id: str | None
+    pay_by: dt.datetime

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 from yuyue.backoffice.access import desk_view
 from yuyue.backoffice.desk import Desk
 from yuyue.backoffice.views.reports import csv_cell, period, window
+from yuyue.cards.models import CardPurchase
 from yuyue.lib.localtime import day_label, local_day_time_label
-from yuyue.payments.models import PaymentEntry
+from yuyue.payments.models import PaymentEntry, Refund
 from yuyue.payments.policy import refund_reason_text
 from yuyue.payments.selectors import ledger_rows, payments_report
 from yuyue.webkit.pages import page, with_query
@@ -30,6 +31,23 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
     def link(appointment_public_id: str) -> str:
         return reverse("backoffice:appointment", args=[slug, appointment_public_id])
 
+    def whose(refund: Refund) -> tuple[str, str]:
+        """The customer and the page a refund is about: an appointment's, or (a sale's) the
+        card bought online it gives back."""
+        if refund.account is not None:
+            appointment = refund.account.appointment
+            return appointment.client.name, link(appointment.public_id)
+        purchase = (
+            CardPurchase.objects.select_related("customer", "card")
+            .filter(order_id=refund.order_id)
+            .first()
+        )
+        if purchase is None or purchase.card is None:
+            return refund.order.out_trade_no, ""
+        return purchase.customer.name, reverse(
+            "backoffice:card", args=[slug, purchase.card.public_id]
+        )
+
     context = {
         "date_from": date_from,
         "date_to": date_to,
@@ -42,8 +60,8 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
                 "refund": refund,
                 "reason": refund_reason_text(refund.reason),
                 "when": local_day_time_label(refund.created_at, zone.key, with_zone=False),
-                "customer": refund.account.appointment.client.name,
-                "url": link(refund.account.appointment.public_id),
+                "customer": whose(refund)[0],
+                "url": whose(refund)[1],
             }
             for refund in report.refunds_pending
         ],
@@ -57,6 +75,7 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
                 "url": link(order.account.appointment.public_id),
             }
             for order in report.orders_closed
+            if order.account is not None  # an appointment's (the report's selector takes those)
         ]
         + [
             {
@@ -64,8 +83,8 @@ def payments(request: HttpRequest, desk: Desk) -> HttpResponse:
                 "number": refund.out_refund_no,
                 "amount": refund.amount,
                 "when": local_day_time_label(refund.updated_at, zone.key, with_zone=False),
-                "customer": refund.account.appointment.client.name,
-                "url": link(refund.account.appointment.public_id),
+                "customer": whose(refund)[0],
+                "url": whose(refund)[1],
             }
             for refund in report.refunds_failed
         ],

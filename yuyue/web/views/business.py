@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from yuyue.cards.selectors import card_products_on_sale
 from yuyue.catalog.errors import BusinessSuspended
 from yuyue.catalog.models import Business
 from yuyue.catalog.selectors import (
@@ -42,6 +43,8 @@ def _business_page(request: HttpRequest, business: Business, *, home: bool = Fal
         "groups": services_by_category(services, list(business_categories(business=business))),
         "locations": locations,
         "signup_link": home and signup_mode() != "closed",
+        # Member cards it sells online (docs/cards.md#bought-online-through-wechat-pay).
+        "sells_cards": card_products_on_sale(business=business).exists(),
     }
     return page(request, "web/business.html", context)
 
