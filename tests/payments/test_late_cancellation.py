@@ -214,3 +214,38 @@ def test_the_web_shows_what_was_refunded(paid, customer, standin):
     sweep()
     page = html_of(browser_for(customer).get(f"/appointments/{paid.public_id}/"))
     assert "已支付 ¥50" in page and "已退款 ¥50" in page
+
+
+def test_the_api_cancels_only_on_the_terms_the_customer_was_shown(paid, customer, standin):
+    """A client that showed "everything back" before the cut-off and sends the cancellation
+    after it cancels nothing: 409 refund_changed, and the appointment says the new terms."""
+    assert shown(customer, paid)["payment"]["refund_if_cancelled_now"] == "50.00"
+    url = f"/api/v1/appointments/{paid.public_id}/cancel"
+    with time_machine.travel(LATE, tick=False):
+        response = client_for(customer).post(
+            url, {"refund_shown": "50.00"}, content_type="application/json"
+        )
+        assert response.status_code == 409
+        assert error_of(response)["code"] == "refund_changed"
+        paid.refresh_from_db()
+        assert paid.status == Status.CONFIRMED
+        assert shown(customer, paid)["payment"]["refund_if_cancelled_now"] == "0.00"
+        response = client_for(customer).post(
+            url, {"refund_shown": "0.00"}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "cancelled"
+        sweep()
+    assert standin.refunds == {}
+
+
+def test_the_api_refuses_a_refund_shown_that_is_no_amount(paid, customer):
+    response = client_for(customer).post(
+        f"/api/v1/appointments/{paid.public_id}/cancel",
+        {"refund_shown": "fifty"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "refund_shown" in str(error_of(response)["details"])
+    paid.refresh_from_db()
+    assert paid.status == Status.CONFIRMED

@@ -20,6 +20,17 @@ class NothingToPay(DomainError):
     default_message = _("This appointment has nothing to pay online.")
 
 
+class RefundChanged(DomainError):
+    """What a cancellation would give back is no longer what the caller was shown (the
+    cut-off passed meanwhile): nothing is cancelled, they read the new terms first (HTTP 409)."""
+
+    code = "refund_changed"
+    default_message = _(
+        "What comes back if you cancel has changed since it was shown; nothing was cancelled. "
+        "Read the new terms and confirm again."
+    )
+
+
 class NotifyRefused(Exception):
     """A notification from WeChat Pay (or someone pretending) that changes nothing."""
 

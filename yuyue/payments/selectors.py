@@ -14,6 +14,7 @@ from yuyue.bookings.models import Appointment, AppointmentEvent, Status
 from yuyue.bookings.permissions import CUSTOMER, AppointmentPermissions
 from yuyue.bookings.services import UNPAID_REASON
 from yuyue.catalog.models import Business
+from yuyue.payments.errors import RefundChanged
 from yuyue.payments.models import ZERO, Channel, Order, PaymentAccount, PaymentEntry, Refund
 from yuyue.payments.policy import (
     SETTLED_STATUSES,
@@ -107,6 +108,20 @@ def cancel_refund(
         by_customer=permissions.role == CUSTOMER,
         now=now if now is not None else timezone.now(),
     )
+
+
+def require_refund_as_shown(
+    *,
+    appointment: Appointment,
+    permissions: AppointmentPermissions,
+    shown: Decimal,
+    now: dt.datetime | None = None,
+) -> None:
+    """A cancellation confirmed on the terms the caller was shown: RefundChanged when what
+    would come back now (`cancel_refund`) is another amount."""
+    outcome = cancel_refund(appointment=appointment, permissions=permissions, now=now)
+    if (ZERO if outcome is None else outcome.back) != shown:
+        raise RefundChanged()
 
 
 def _released_unpaid(appointment: Appointment) -> bool:

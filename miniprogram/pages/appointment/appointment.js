@@ -99,8 +99,18 @@ Component({
     },
     async onCancel() {
       if (!(await this.confirmCancel())) return undefined
+      const body = { reason: this.data.reason }
+      const shown = this.data.refundNotice && this.data.appointment.payment.refund_if_cancelled_now
+      // On the terms just shown: if the cut-off passed meanwhile the server cancels nothing
+      // (409 refund_changed) and the page shows the new terms.
+      if (shown) body.refund_shown = shown
       return guarded(this, async () => {
-        await api.post(`/appointments/${this.id}/cancel`, { reason: this.data.reason })
+        try {
+          await api.post(`/appointments/${this.id}/cancel`, body)
+        } catch (error) {
+          await this.load()
+          throw error
+        }
         wx.showToast({ title: this.data.t.cancel_done })
         await this.load()
       })

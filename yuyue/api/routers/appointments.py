@@ -1,5 +1,7 @@
 """Appointments: customers book, list, read, cancel and reschedule; staff list the business's."""
 
+from decimal import Decimal
+
 import segno
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from yuyue.api.schemas.appointments import (
 )
 from yuyue.api.schemas.common import AppointmentId, PageIn, Slug, errors, page_of
 from yuyue.bookings.models import MAX_IDEMPOTENCY_KEY_LENGTH, Appointment
+from yuyue.bookings.permissions import appointment_permissions
 from yuyue.bookings.selectors import appointments_of_business, appointments_of_customer
 from yuyue.bookings.services import (
     appointment_create,
@@ -39,6 +42,7 @@ from yuyue.catalog.selectors import business_or_404, business_roles
 from yuyue.lib.errors import InvalidInput
 from yuyue.lib.throttle import BookingPerUser
 from yuyue.lib.times import aware
+from yuyue.payments.selectors import require_refund_as_shown
 from yuyue.scheduling.selectors import request_zone
 
 router = Router(tags=["appointments"], auth=bearer)
@@ -180,10 +184,17 @@ def cancel(request: HttpRequest, id: AppointmentId, payload: CancelIn | None = N
     cut-off keeps the deposit: show `payment.refund_if_cancelled_now` first; later is 409
     `cutoff_passed`); staff and owners at any time. With `following`, an occurrence of a
     series is cancelled with every later one, all or nothing; the answer is the appointment
-    asked about."""
+    asked about. With `refund_shown`, nothing is cancelled when what would come back is no
+    longer that amount (409 `refund_changed`: read the appointment again)."""
     appointment = appointment_or_404(request.auth, id)
     reason = payload.reason if payload is not None else ""
     following = payload.following if payload is not None else False
+    if payload is not None and payload.refund_shown is not None:
+        require_refund_as_shown(
+            appointment=appointment,
+            permissions=appointment_permissions(appointment=appointment, actor=request.auth),
+            shown=Decimal(payload.refund_shown),
+        )
     cancelled = series_cancel(
         appointment=appointment, actor=request.auth, reason=reason, following=following
     )

@@ -11,6 +11,7 @@ from yuyue.api.schemas.common import (
     InputSchema,
     LocalDate,
     LocalDateTime,
+    Money,
     Page,
     SlotOut,
     line,
@@ -65,6 +66,12 @@ class CancelIn(InputSchema):
     following: bool = Field(
         False,
         description="For an occurrence of a series: cancel it and every later one as well.",
+    )
+    refund_shown: Money | None = Field(
+        None,
+        description='The `payment.refund_if_cancelled_now` the customer confirmed ("0.00" '
+        "when it was null): if what would come back now is another amount (the cut-off "
+        "passed meanwhile), nothing is cancelled and the answer is 409 `refund_changed`.",
     )
 
 
